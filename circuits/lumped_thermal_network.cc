@@ -1,0 +1,280 @@
+#include "circuits/lumped_thermal_network.h"
+
+#include "solver/input_error.h"
+#include "solver/parameter_tools.h"
+
+#include <array>
+#include <cmath>
+#include <sstream>
+
+namespace neuristor
+{
+  namespace
+  {
+    const std::string section = "Thermal network";
+
+    std::vector<double>
+    parse_numbers(const std::string &text, const std::string &entry)
+    {
+      std::vector<double> numbers;
+      std::istringstream  in(text);
+      std::string         word;
+      while (in >> word)
+        {
+          std::size_t used = 0;
+          double      v    = 0;
+          try
+            {
+              v = std::stod(word, &used);
+            }
+          catch (...)
+            {
+              used = 0;
+            }
+          if (used != word.size() || !std::isfinite(v))
+            throw InputError(entry, "'" + word + "' is not a number");
+          numbers.push_back(v);
+        }
+      return numbers;
+    }
+  } // namespace
+
+  void
+  LumpedThermalNetwork::declare_parameters(dealii::ParameterHandler &prm)
+  {
+    using dealii::Patterns::Double;
+    using dealii::Patterns::Integer;
+    using dealii::Patterns::Selection;
+    prm.declare_entry("Number of devices", "1", Integer(1),
+                      "Number of devices for coupling 'none' and 'chain'. "
+                      "For 'matrix', 'lattice' and 'distance' it follows from "
+                      "the coupling description; if set there, it must agree.");
+    prm.declare_entry("Ambient temperature", "325", Double(0),
+                      "Stage (environment) temperature T0 [K]; also the "
+                      "initial device temperature.");
+    parameter_tools::declare_per_device(
+      prm, "Thermal conductance", "0.206e-3",
+      "Total thermal conductance S_th of each device [W/K].");
+    parameter_tools::declare_per_device(
+      prm, "Thermal capacitance", "49.6e-12",
+      "Thermal capacitance C_th of each device [J/K].");
+    prm.declare_entry("Coupling", "none",
+                      Selection("none|matrix|chain|lattice|distance"),
+                      "How devices are coupled: none; an explicit eta matrix; "
+                      "a nearest-neighbour chain; a nearest-neighbour square "
+                      "lattice (open edges); or eta from the distance between "
+                      "device positions.");
+    prm.declare_entry("Eta", "0.1", Double(0, 1),
+                      "Coupling strength eta [dimensionless]: between nearest "
+                      "neighbours for 'chain' and 'lattice'; the prefactor of "
+                      "the distance law for 'distance'.");
+    prm.declare_entry("Eta matrix", "", dealii::Patterns::Anything(),
+                      "For 'matrix': rows of eta_ij [dimensionless] separated "
+                      "by ';', entries by blanks, e.g. '0 0.1; 0.1 0'. The "
+                      "diagonal must be 0 and every row sum below 1.");
+    prm.declare_entry("Lattice rows", "1", Integer(1),
+                      "For 'lattice': number of rows; device index = row * "
+                      "columns + column.");
+    prm.declare_entry("Lattice columns", "1", Integer(1),
+                      "For 'lattice': number of columns.");
+    prm.declare_entry("Positions", "", dealii::Patterns::Anything(),
+                      "For 'distance': device positions 'x y' [m], devices "
+                      "separated by ';', e.g. '0 0; 0.6e-6 0'.");
+    prm.declare_entry("Distance law", "exponential",
+                      Selection("exponential|power"),
+                      "For 'distance': eta(d) = Eta exp(-d / L) "
+                      "('exponential') or Eta (L / d)^p ('power'), zero "
+                      "beyond the cutoff.");
+    prm.declare_entry("Coupling length", "1e-6", Double(0),
+                      "Length L of the distance law [m].");
+    prm.declare_entry("Distance exponent", "1", Double(0),
+                      "Exponent p of the 'power' law [dimensionless].");
+    prm.declare_entry("Coupling cutoff", "1e-5", Double(0),
+                      "No coupling beyond this distance [m].");
+    prm.declare_entry("Noise strength", "0", Double(0),
+                      "Strength sigma of the additive white noise on each "
+                      "device temperature, dT = ... dt + sigma dW "
+                      "[K/sqrt(s)]. The stationary spread of an isolated "
+                      "device is sigma sqrt(C_th / (2 S_th)).");
+    prm.declare_entry("Noise seed", "1", Integer(0),
+                      "Seed of the noise; each device draws from its own "
+                      "stream, so results do not depend on the MPI ranks.");
+  }
+
+  void
+  LumpedThermalNetwork::parse_parameters(const dealii::ParameterHandler &prm)
+  {
+    const std::string kind     = prm.get("Coupling");
+    const unsigned    n_given  = prm.get_integer("Number of devices");
+    const bool        n_is_set = n_given != 1;
+    const double      eta0     = prm.get_double("Eta");
+
+    std::vector<std::vector<Link>> eta;
+    std::ostringstream             text;
+    if (kind == "none" || kind == "chain")
+      {
+        eta.resize(n_given);
+        if (kind == "chain")
+          for (unsigned int i = 0; i + 1 < n_given; ++i)
+            {
+              eta[i].push_back({i + 1, eta0});
+              eta[i + 1].push_back({i, eta0});
+            }
+        text << kind << " of " << n_given << " devices";
+        if (kind == "chain")
+          text << ", eta = " << eta0;
+      }
+    else if (kind == "lattice")
+      {
+        const unsigned rows = prm.get_integer("Lattice rows");
+        const unsigned cols = prm.get_integer("Lattice columns");
+        eta.resize(rows * cols);
+        for (unsigned r = 0; r < rows; ++r)
+          for (unsigned c = 0; c < cols; ++c)
+            {
+              const unsigned i = r * cols + c;
+              if (r > 0)
+                eta[i].push_back({i - cols, eta0});
+              if (c > 0)
+                eta[i].push_back({i - 1, eta0});
+              if (c + 1 < cols)
+                eta[i].push_back({i + 1, eta0});
+              if (r + 1 < rows)
+                eta[i].push_back({i + cols, eta0});
+            }
+        text << rows << " x " << cols << " lattice, nearest-neighbour eta = "
+             << eta0;
+      }
+    else if (kind == "matrix")
+      {
+        const auto rows = parameter_tools::split(prm.get("Eta matrix"), ';');
+        if (rows.empty())
+          throw InputError(section + "/Eta matrix",
+                           "is empty but Coupling = matrix");
+        eta.resize(rows.size());
+        for (unsigned i = 0; i < rows.size(); ++i)
+          {
+            const auto row = parse_numbers(rows[i], section + "/Eta matrix");
+            if (row.size() != rows.size())
+              throw InputError(section + "/Eta matrix",
+                               "row " + std::to_string(i) + " has " +
+                                 std::to_string(row.size()) +
+                                 " entries; the matrix must be square (" +
+                                 std::to_string(rows.size()) + " rows)");
+            for (unsigned j = 0; j < row.size(); ++j)
+              {
+                if (row[j] < 0 || (i == j && row[j] != 0))
+                  throw InputError(section + "/Eta matrix",
+                                   "entry (" + std::to_string(i) + "," +
+                                     std::to_string(j) +
+                                     ") must be >= 0, and 0 on the diagonal");
+                if (row[j] > 0)
+                  eta[i].push_back({j, row[j]});
+              }
+          }
+        text << "explicit " << rows.size() << " x " << rows.size()
+             << " eta matrix";
+      }
+    else // distance
+      {
+        const auto points = parameter_tools::split(prm.get("Positions"), ';');
+        if (points.empty())
+          throw InputError(section + "/Positions",
+                           "is empty but Coupling = distance");
+        std::vector<std::array<double, 2>> xy;
+        for (const auto &p : points)
+          {
+            const auto v = parse_numbers(p, section + "/Positions");
+            if (v.size() != 2)
+              throw InputError(section + "/Positions",
+                               "'" + p + "' must be 'x y' in m");
+            xy.push_back({{v[0], v[1]}});
+          }
+        const bool   power  = prm.get("Distance law") == "power";
+        const double L      = prm.get_double("Coupling length");
+        const double p      = prm.get_double("Distance exponent");
+        const double cutoff = prm.get_double("Coupling cutoff");
+        if (L <= 0)
+          throw InputError(section + "/Coupling length", "must be > 0");
+        eta.resize(xy.size());
+        for (unsigned i = 0; i < xy.size(); ++i)
+          for (unsigned j = 0; j < xy.size(); ++j)
+            {
+              if (i == j)
+                continue;
+              const double d = std::hypot(xy[i][0] - xy[j][0], xy[i][1] - xy[j][1]);
+              if (d == 0)
+                throw InputError(section + "/Positions",
+                                 "devices " + std::to_string(i) + " and " +
+                                   std::to_string(j) + " are at the same place");
+              if (d <= cutoff)
+                eta[i].push_back({j, power ? eta0 * std::pow(L / d, p) :
+                                             eta0 * std::exp(-d / L)});
+            }
+        text << "distance law (" << prm.get("Distance law") << ", Eta = " << eta0
+             << ", L = " << L << " m, cutoff " << cutoff << " m) over "
+             << xy.size() << " devices";
+      }
+
+    const unsigned n = eta.size();
+    if (n_is_set && n_given != n)
+      throw InputError(section + "/Number of devices",
+                       "is " + std::to_string(n_given) + " but the coupling '" +
+                         kind + "' describes " + std::to_string(n) + " devices");
+
+    const auto S_th = parameter_tools::per_device_doubles(prm, section, "Thermal conductance", n);
+    const auto C_th = parameter_tools::per_device_doubles(prm, section, "Thermal capacitance", n);
+    parameter_tools::require_positive(section + "/Thermal conductance", S_th);
+    parameter_tools::require_positive(section + "/Thermal capacitance", C_th);
+    set_eta(eta, S_th, C_th, prm.get_double("Ambient temperature"));
+
+    sigma   = prm.get_double("Noise strength");
+    seed    = prm.get_integer("Noise seed");
+    summary = text.str();
+    if (sigma > 0)
+      summary += ", noise " + std::to_string(sigma) + " K/sqrt(s)";
+  }
+
+  void
+  LumpedThermalNetwork::set_eta(const std::vector<std::vector<Link>> &eta,
+                                const std::vector<double>            &S_th,
+                                const std::vector<double>            &C_th,
+                                const double                          T0)
+  {
+    const unsigned n = eta.size();
+    eta_links        = eta;
+    nodes.resize(n);
+    coupling.assign(n, {});
+    for (unsigned i = 0; i < n; ++i)
+      {
+        double eta_sum = 0;
+        for (const auto &link : eta[i])
+          {
+            eta_sum += link.S;
+            coupling[i].push_back({link.j, link.S * S_th[i]});
+          }
+        if (eta_sum >= 1)
+          throw InputError(section + "/Eta",
+                           "the coupling strengths of device " +
+                             std::to_string(i) + " add up to " +
+                             std::to_string(eta_sum) +
+                             "; they must stay below 1 so that S_env > 0");
+        nodes[i] = {C_th[i], (1 - eta_sum) * S_th[i], eta_sum * S_th[i], T0};
+      }
+  }
+
+  double
+  LumpedThermalNetwork::eta(const unsigned int i, const unsigned int j) const
+  {
+    for (const auto &link : eta_links[i])
+      if (link.j == j)
+        return link.S;
+    return 0;
+  }
+
+  std::string
+  LumpedThermalNetwork::description() const
+  {
+    return summary;
+  }
+} // namespace neuristor

@@ -1,0 +1,119 @@
+#include "circuits/neuristor_circuit.h"
+
+#include "solver/input_error.h"
+#include "solver/parameter_tools.h"
+
+namespace neuristor
+{
+  void
+  CircuitParameters::declare_parameters(dealii::ParameterHandler &prm)
+  {
+    prm.declare_entry("Input", "dc(12.5)", dealii::Patterns::Anything(),
+                      "Input voltage V_in(t) [V, times in s]: a sum of "
+                      "dc(V), pulse(amplitude=, delay=, width=, rise=, fall=), "
+                      "train(amplitude=, period=, duty=, rise=, fall=, "
+                      "delay=, count=) and pwl(t0 v0, t1 v1, ...). One "
+                      "waveform for all devices, or one per device "
+                      "separated by ';'.");
+    parameter_tools::declare_per_device(
+      prm, "Load resistance", "12e3",
+      "Series load resistance R_load [Ohm]; 0 drives the VO2 directly.");
+    parameter_tools::declare_per_device(
+      prm, "Capacitance", "145e-12",
+      "Parasitic capacitance C across the VO2 [F].");
+  }
+
+  std::vector<CircuitParameters>
+  CircuitParameters::parse_parameters(const dealii::ParameterHandler &prm,
+                                      const unsigned int              n_devices)
+  {
+    using namespace parameter_tools;
+    const auto inputs = per_device_strings(prm, "Circuit", "Input", n_devices);
+    const auto R_load = per_device_doubles(prm, "Circuit", "Load resistance", n_devices);
+    const auto C      = per_device_doubles(prm, "Circuit", "Capacitance", n_devices);
+    require_positive("Circuit/Load resistance", R_load, true);
+    require_positive("Circuit/Capacitance", C, true);
+
+    std::vector<CircuitParameters> result(n_devices);
+    for (unsigned int i = 0; i < n_devices; ++i)
+      {
+        result[i].input  = Waveform::parse(inputs[i], "Circuit/Input");
+        result[i].R_load = R_load[i];
+        result[i].C      = C[i];
+        if (R_load[i] > 0 && C[i] == 0)
+          throw InputError("Circuit/Capacitance",
+                           "must be > 0 when the load resistance is > 0 "
+                           "(device " + std::to_string(i) + ")");
+      }
+    return result;
+  }
+
+  NeuristorCircuit::NeuristorCircuit(const VO2Parameters     &vo2,
+                                     const CircuitParameters &circuit,
+                                     const ThermalNode       &node)
+    : resistance(vo2)
+    , circuit_parameters(circuit)
+    , thermal(node)
+  {}
+
+  void
+  NeuristorCircuit::initial_state(double &V, double &T) const
+  {
+    V = circuit_parameters.direct_drive() ? circuit_parameters.input.value(0) : 0.0;
+    T = thermal.T0;
+  }
+
+  double
+  NeuristorCircuit::temperature_rate(const double           V,
+                                     const double           T,
+                                     const HysteresisState &hysteresis,
+                                     const double           q) const
+  {
+    const double R = resistance.resistance(T, hysteresis);
+    return (V * V / R - thermal.S_env * (T - thermal.T0) -
+            thermal.S_coupled * T + q) /
+           thermal.C_th;
+  }
+
+  DeviceDerivatives
+  NeuristorCircuit::derivatives(const double           t,
+                                const double           V,
+                                const double           T,
+                                const HysteresisState &hysteresis,
+                                const double           q,
+                                const double           dq_dt,
+                                const bool             end_of_step) const
+  {
+    DeviceDerivatives d;
+    d.r            = resistance.evaluate(T, hysteresis);
+    const double R = d.r.R, dR = d.r.dR_dT;
+    const double C = circuit_parameters.C, C_th = thermal.C_th;
+    const auto  &input = circuit_parameters.input;
+
+    if (circuit_parameters.direct_drive())
+      {
+        // V tracks the source exactly (the stages integrate V_in' exactly
+        // for the piecewise-linear waveforms we have).
+        d.f[0]     = input.derivative(end_of_step ? t * (1 - 1e-15) : t);
+        d.J[0][0]  = 0;
+        d.J[0][1]  = 0;
+        d.df_dt[0] = 0;
+      }
+    else
+      {
+        const double Rl = circuit_parameters.R_load;
+        d.f[0]     = (input.value(t, end_of_step) - V) / (Rl * C) - V / (R * C);
+        d.J[0][0]  = -1 / (Rl * C) - 1 / (R * C);
+        d.J[0][1]  = V * dR / (R * R * C);
+        d.df_dt[0] = input.derivative(t) / (Rl * C);
+      }
+
+    d.f[1] = (V * V / R - thermal.S_env * (T - thermal.T0) -
+              thermal.S_coupled * T + q) /
+             C_th;
+    d.J[1][0]  = 2 * V / (R * C_th);
+    d.J[1][1]  = (-V * V * dR / (R * R) - thermal.S_env - thermal.S_coupled) / C_th;
+    d.df_dt[1] = dq_dt / C_th;
+    return d;
+  }
+} // namespace neuristor

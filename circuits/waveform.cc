@@ -1,0 +1,308 @@
+#include "circuits/waveform.h"
+
+#include "solver/input_error.h"
+#include "solver/parameter_tools.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace neuristor
+{
+  namespace
+  {
+    double
+    to_number(const std::string &text, const std::string &entry,
+              const std::string &what)
+    {
+      std::size_t used = 0;
+      double      v    = 0;
+      try
+        {
+          v = std::stod(text, &used);
+        }
+      catch (...)
+        {
+          used = 0;
+        }
+      if (used != text.size() || !std::isfinite(v))
+        throw InputError(entry, what + ": '" + text + "' is not a number");
+      return v;
+    }
+
+    // Split at '+' signs that separate components (not inside parentheses,
+    // not the sign of an exponent such as 1e+6).
+    std::vector<std::string>
+    split_sum(const std::string &text)
+    {
+      std::vector<std::string> terms;
+      int                      depth = 0;
+      std::string              current;
+      for (const char ch : text)
+        {
+          if (ch == '(')
+            ++depth;
+          if (ch == ')')
+            --depth;
+          if (ch == '+' && depth == 0)
+            {
+              terms.push_back(parameter_tools::trim(current));
+              current.clear();
+            }
+          else
+            current += ch;
+        }
+      terms.push_back(parameter_tools::trim(current));
+      return terms;
+    }
+  } // namespace
+
+  Waveform::Component
+  Waveform::parse_component(const std::string &text, const std::string &entry)
+  {
+    const auto open  = text.find('(');
+    const auto close = text.rfind(')');
+    if (text.empty() || open == std::string::npos || close != text.size() - 1 ||
+        close < open)
+      throw InputError(entry, "malformed waveform term '" + text +
+                                "' (expected name(arguments), e.g. dc(12))");
+    const std::string name = parameter_tools::trim(text.substr(0, open));
+    const std::string args = text.substr(open + 1, close - open - 1);
+    const std::string where = "in '" + text + "'";
+
+    Component c;
+    if (name == "pwl")
+      {
+        c.kind = Kind::pwl;
+        for (const auto &pair : parameter_tools::split(args, ','))
+          {
+            const auto tv = parameter_tools::split(pair, ' ');
+            if (tv.size() != 2)
+              throw InputError(entry, where + ": pwl point '" + pair +
+                                        "' must be 'time value'");
+            c.times.push_back(to_number(tv[0], entry, where));
+            c.values.push_back(to_number(tv[1], entry, where));
+            if (c.times.size() > 1 && !(c.times.back() > c.times[c.times.size() - 2]))
+              throw InputError(entry, where + ": pwl times must increase");
+          }
+        if (c.times.empty())
+          throw InputError(entry, where + ": pwl needs at least one point");
+        return c;
+      }
+    if (name == "dc")
+      {
+        c.kind      = Kind::dc;
+        c.amplitude = to_number(parameter_tools::trim(args), entry, where);
+        return c;
+      }
+
+    // Keyword arguments for pulse and train.
+    std::map<std::string, double> kw;
+    for (const auto &item : parameter_tools::split(args, ','))
+      {
+        const auto eq = item.find('=');
+        if (eq == std::string::npos)
+          throw InputError(entry, where + ": argument '" + item +
+                                    "' must be key=value");
+        kw[parameter_tools::trim(item.substr(0, eq))] =
+          to_number(parameter_tools::trim(item.substr(eq + 1)), entry, where);
+      }
+    const auto take = [&](const std::string &key, const bool required,
+                          const double default_value) {
+      const auto it = kw.find(key);
+      if (it == kw.end())
+        {
+          if (required)
+            throw InputError(entry, where + ": missing '" + key + "='");
+          return default_value;
+        }
+      const double v = it->second;
+      kw.erase(it);
+      if (key != "amplitude" && v < 0)
+        throw InputError(entry, where + ": '" + key + "' must be >= 0");
+      return v;
+    };
+
+    c.amplitude = take("amplitude", true, 0);
+    c.delay     = take("delay", false, 0);
+    c.rise      = take("rise", false, 0);
+    c.fall      = take("fall", false, 0);
+    if (name == "pulse")
+      {
+        c.kind  = Kind::pulse;
+        c.width = take("width", true, 0);
+      }
+    else if (name == "train")
+      {
+        c.kind         = Kind::train;
+        c.period       = take("period", true, 0);
+        const double d = take("duty", true, 0);
+        c.count        = static_cast<unsigned long>(take("count", false, 0));
+        if (c.period <= 0)
+          throw InputError(entry, where + ": 'period' must be > 0");
+        if (d <= 0 || d > 1)
+          throw InputError(entry, where + ": 'duty' must be in (0, 1]");
+        c.high = d * c.period;
+        if (c.rise > c.high || c.high + c.fall > c.period * (1 + 1e-12))
+          throw InputError(entry, where + ": rise must fit in the high time "
+                                          "and high time + fall in the period");
+        c.width = c.high - c.rise;
+      }
+    else
+      throw InputError(entry, "unknown waveform '" + name +
+                                "' (known: dc, pulse, train, pwl)");
+    if (!kw.empty())
+      throw InputError(entry, where + ": unknown argument '" +
+                                kw.begin()->first + "'");
+    return c;
+  }
+
+  Waveform
+  Waveform::parse(const std::string &text, const std::string &entry)
+  {
+    Waveform w;
+    w.source = parameter_tools::trim(text);
+    for (const auto &term : split_sum(w.source))
+      w.components.push_back(parse_component(term, entry));
+    return w;
+  }
+
+  void
+  Waveform::trapezoid(const Component &c, const double tau,
+                      const bool left_limit, double &value, double &slope)
+  {
+    // Left limits use <= so that a step ending on an edge sees the old value.
+    const auto before = [left_limit](const double a, const double b) {
+      return left_limit ? a <= b : a < b;
+    };
+    value = slope = 0;
+    if (before(tau, 0))
+      return;
+    if (before(tau, c.rise))
+      {
+        slope = c.amplitude / c.rise;
+        value = slope * tau;
+      }
+    else if (before(tau, c.rise + c.width))
+      value = c.amplitude;
+    else if (before(tau, c.rise + c.width + c.fall))
+      {
+        slope = -c.amplitude / c.fall;
+        value = c.amplitude + slope * (tau - c.rise - c.width);
+      }
+  }
+
+  void
+  Waveform::evaluate(const Component &c, const double t, const bool left_limit,
+                     double &value, double &slope)
+  {
+    value = slope = 0;
+    switch (c.kind)
+      {
+        case Kind::dc:
+          value = c.amplitude;
+          return;
+        case Kind::pulse:
+          trapezoid(c, t - c.delay, left_limit, value, slope);
+          return;
+        case Kind::train:
+          {
+            const double since = t - c.delay;
+            if (since < 0 || (left_limit && since <= 0))
+              return;
+            double n = std::floor(since / c.period);
+            if (left_limit && since - n * c.period <= 1e-12 * c.period && n > 0)
+              n -= 1; // the left limit at a period start belongs to the last one
+            if (c.count > 0 && n >= static_cast<double>(c.count))
+              return;
+            trapezoid(c, since - n * c.period, left_limit, value, slope);
+            return;
+          }
+        case Kind::pwl:
+          {
+            const auto &ts = c.times;
+            if (t <= ts.front())
+              value = c.values.front();
+            else if (t >= ts.back())
+              value = c.values.back();
+            else
+              {
+                const auto   i  = std::upper_bound(ts.begin(), ts.end(), t) - ts.begin();
+                const double t0 = ts[i - 1], t1 = ts[i];
+                slope = (c.values[i] - c.values[i - 1]) / (t1 - t0);
+                value = c.values[i - 1] + slope * (t - t0);
+              }
+            return;
+          }
+      }
+  }
+
+  double
+  Waveform::value(const double t, const bool left_limit) const
+  {
+    double sum = 0, v, s;
+    for (const auto &c : components)
+      {
+        evaluate(c, t, left_limit, v, s);
+        sum += v;
+      }
+    return sum;
+  }
+
+  double
+  Waveform::derivative(const double t) const
+  {
+    double sum = 0, v, s;
+    for (const auto &c : components)
+      {
+        evaluate(c, t, false, v, s);
+        sum += s;
+      }
+    return sum;
+  }
+
+  double
+  Waveform::next_breakpoint(const double t) const
+  {
+    double     next  = std::numeric_limits<double>::infinity();
+    const auto offer = [&](const double b) {
+      if (b > t && b < next)
+        next = b;
+    };
+    for (const auto &c : components)
+      switch (c.kind)
+        {
+          case Kind::dc:
+            break;
+          case Kind::pwl:
+            for (const double b : c.times)
+              offer(b);
+            break;
+          case Kind::pulse:
+          case Kind::train:
+            {
+              double start = c.delay;
+              if (c.kind == Kind::train && t > c.delay)
+                {
+                  double n = std::floor((t - c.delay) / c.period);
+                  if (c.count > 0)
+                    n = std::min(n, static_cast<double>(c.count) - 1);
+                  start = c.delay + n * c.period;
+                }
+              // Edges of this pulse and, for a train, of the next one.
+              for (int k = 0; k < (c.kind == Kind::train ? 2 : 1); ++k)
+                {
+                  const double s = start + k * c.period;
+                  if (c.kind == Kind::train && c.count > 0 &&
+                      s >= c.delay + c.count * c.period - 1e-12 * c.period)
+                    break;
+                  for (const double b : {s, s + c.rise, s + c.rise + c.width,
+                                         s + c.rise + c.width + c.fall})
+                    offer(b);
+                }
+            }
+        }
+    return next;
+  }
+} // namespace neuristor

@@ -1,0 +1,152 @@
+#include "materials/vo2_resistance.h"
+
+#include "solver/input_error.h"
+#include "solver/parameter_tools.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace neuristor
+{
+  namespace
+  {
+    constexpr double pi = 3.14159265358979323846;
+
+    // Proximity function P(x) of (S4) and its derivative.
+    void
+    proximity(const double x, const double gamma, double &P, double &dP_dx)
+    {
+      const double s = std::sin(gamma * x);
+      const double c = std::cos(gamma * x);
+      const double t = std::tanh(pi * pi - 2 * pi * x);
+      P              = 0.5 * (1 - s) * (1 + t);
+      dP_dx = 0.5 * (-gamma * c) * (1 + t) + 0.5 * (1 - s) * (1 - t * t) * (-2 * pi);
+    }
+
+    const double proximity_at_zero = 0.5 * (1 + std::tanh(pi * pi));
+  } // namespace
+
+  void
+  VO2Parameters::declare_parameters(dealii::ParameterHandler &prm)
+  {
+    using parameter_tools::declare_per_device;
+    declare_per_device(prm, "R0", "5.359e-3",
+                       "Prefactor R0 of the insulating resistance "
+                       "R0 exp(Ea/T) [Ohm].");
+    declare_per_device(prm, "Ea", "5220", "Activation temperature Ea [K].");
+    declare_per_device(prm, "Rm", "262.5",
+                       "Quasi-static metallic resistance Rm [Ohm].");
+    declare_per_device(prm, "Filament factor k", "4.90",
+                       "Filament factor k: while spiking the metallic "
+                       "resistance is k Rm [dimensionless].");
+    declare_per_device(prm, "beta", "0.253",
+                       "Sharpness beta of the transition [1/K].");
+    declare_per_device(prm, "Hysteresis width w", "7.193",
+                       "Width w of the major hysteresis loop [K].");
+    declare_per_device(prm, "Tc", "332.8",
+                       "Centre Tc of the transition [K].");
+    declare_per_device(prm, "gamma", "0.956",
+                       "Shape parameter gamma of the proximity function "
+                       "[dimensionless].");
+  }
+
+  std::vector<VO2Parameters>
+  VO2Parameters::parse_parameters(const dealii::ParameterHandler &prm,
+                                  const unsigned int              n_devices)
+  {
+    const auto get = [&](const std::string &entry) {
+      return parameter_tools::per_device_doubles(prm, "VO2", entry, n_devices);
+    };
+    const auto R0 = get("R0"), Ea = get("Ea"), Rm = get("Rm"),
+               k = get("Filament factor k"), beta = get("beta"),
+               w = get("Hysteresis width w"), Tc = get("Tc"),
+               gamma = get("gamma");
+
+    std::vector<VO2Parameters> result(n_devices);
+    for (unsigned int i = 0; i < n_devices; ++i)
+      {
+        result[i] = {R0[i], Ea[i], Rm[i], k[i], beta[i], w[i], Tc[i], gamma[i]};
+        result[i].validate();
+      }
+    return result;
+  }
+
+  void
+  VO2Parameters::validate() const
+  {
+    const auto require = [](const bool ok, const std::string &entry,
+                            const std::string &reason) {
+      if (!ok)
+        throw InputError("VO2/" + entry, reason);
+    };
+    require(R0 > 0, "R0", "must be > 0");
+    require(Ea >= 0, "Ea", "must be >= 0");
+    require(Rm >= 0, "Rm", "must be >= 0");
+    require(k >= 1, "Filament factor k", "must be >= 1 (filament fills 1/k)");
+    require(beta > 0, "beta", "must be > 0");
+    require(w >= 0, "Hysteresis width w", "must be >= 0");
+    require(Tc > 0, "Tc", "must be > 0");
+    require(gamma > 0, "gamma", "must be > 0");
+  }
+
+  VO2Resistance::VO2Resistance(const VO2Parameters &parameters)
+    : p(parameters)
+  {}
+
+  void
+  VO2Resistance::transition_argument(const double           T,
+                                     const HysteresisState &state,
+                                     double                &u,
+                                     double                &du_dT) const
+  {
+    double shift = 0, dshift_dT = 0;
+    if (state.reversed && state.T_pr != 0.0)
+      {
+        double P, dP_dx;
+        proximity((T - state.T_r) / state.T_pr, p.gamma, P, dP_dx);
+        shift     = state.T_pr * P;
+        dshift_dT = dP_dx;
+      }
+    u     = p.beta * (state.delta * 0.5 * p.w + p.Tc - (T + shift));
+    du_dT = -p.beta * (1 + dshift_dT);
+  }
+
+  double
+  VO2Resistance::insulating_fraction(const double           T,
+                                     const HysteresisState &state) const
+  {
+    double u, du_dT;
+    transition_argument(T, state, u, du_dT);
+    return 0.5 + 0.5 * std::tanh(u);
+  }
+
+  ResistanceValue
+  VO2Resistance::evaluate(const double T, const HysteresisState &state) const
+  {
+    double u, du_dT;
+    transition_argument(T, state, u, du_dT);
+    const double t         = std::tanh(u);
+    const double F         = 0.5 + 0.5 * t;
+    const double dF_dT     = 0.5 * (1 - t * t) * du_dT;
+    const double insulator = p.R0 * std::exp(p.Ea / T);
+    return {insulator * F + p.k * p.Rm,
+            insulator * (dF_dT - p.Ea / (T * T) * F),
+            F};
+  }
+
+  HysteresisState
+  VO2Resistance::reverse(const double T, const HysteresisState &state) const
+  {
+    // Keep F continuous: the new branch passes through (T, F(T)).
+    const double F_r = insulating_fraction(T, state);
+    const double y   = std::clamp(2 * F_r - 1, -1 + 1e-15, 1 - 1e-15);
+
+    HysteresisState next;
+    next.delta    = -state.delta;
+    next.reversed = true;
+    next.T_r      = T;
+    next.T_pr = (next.delta * 0.5 * p.w + p.Tc - std::atanh(y) / p.beta - T) /
+                proximity_at_zero;
+    return next;
+  }
+} // namespace neuristor

@@ -1,0 +1,112 @@
+#pragma once
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <vector>
+
+namespace neuristor
+{
+  /**
+   * Fitted parameters of the VO2 resistance model, eqs. (S1)-(S4) and (S7) of
+   * Qiu et al. Defaults are the seed's fit of the Fig. 2 device.
+   */
+  struct VO2Parameters
+  {
+    double R0    = 5.359e-3; // Ohm, prefactor of the insulating resistance
+    double Ea    = 5220.0;   // K, activation temperature
+    double Rm    = 262.5;    // Ohm, quasi-static metallic resistance
+    double k     = 4.90;     // filament factor: metallic resistance is k Rm
+    double beta  = 0.253;    // 1/K, sharpness of the transition
+    double w     = 7.193;    // K, hysteresis width
+    double Tc    = 332.8;    // K, centre of the transition
+    double gamma = 0.956;    // shape of the proximity function
+
+    /** Declare the entries (current subsection) with their units. */
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+
+    /** One parameter set per device; each entry holds one value or one per device. */
+    static std::vector<VO2Parameters>
+    parse_parameters(const dealii::ParameterHandler &prm,
+                     const unsigned int              n_devices);
+
+    /** Throws InputError if a value is unphysical. */
+    void
+    validate() const;
+  };
+
+  /**
+   * Memory of the hysteresis: the current branch and the last reversal.
+   * Before any reversal the device sits on the major heating branch.
+   */
+  struct HysteresisState
+  {
+    int    delta    = +1;    // +1 heating, -1 cooling
+    bool   reversed = false; // has any reversal happened yet?
+    double T_r      = 0.0;   // K, temperature at the last reversal
+    double T_pr     = 0.0;   // K, proximity temperature of that reversal
+  };
+
+  /** R, dR/dT along the current branch, and the insulating fraction F. */
+  struct ResistanceValue
+  {
+    double R;
+    double dR_dT;
+    double F;
+  };
+
+  /**
+   * The hysteretic VO2 resistance R(T, history) of Almeida et al. in the form
+   * of Qiu et al. (S1)-(S4), with the filament factor k of (S7):
+   *
+   *   R = R0 exp(Ea/T) F(T) + k Rm
+   *   F = 1/2 + 1/2 tanh(beta [delta w/2 + Tc - (T + Tpr P((T - Tr)/Tpr))])
+   *   Tpr = (delta w/2 + Tc - atanh(2 F(Tr) - 1)/beta - Tr) / P(0)
+   *   P(x) = 1/2 (1 - sin(gamma x)) (1 + tanh(pi^2 - 2 pi x))
+   *
+   * The division by P(0) = (1 + tanh(pi^2))/2 = 1 - 5e-9 makes F exactly
+   * continuous at a reversal (the seed's form is continuous only to ~1e-8).
+   */
+  class VO2Resistance
+  {
+  public:
+    explicit VO2Resistance(const VO2Parameters &parameters = VO2Parameters());
+
+    /** Insulating fraction F at temperature T on the branch of state. */
+    double
+    insulating_fraction(const double T, const HysteresisState &state) const;
+
+    /** R, dR/dT (branch fixed) and F at temperature T. */
+    ResistanceValue
+    evaluate(const double T, const HysteresisState &state) const;
+
+    double
+    resistance(const double T, const HysteresisState &state) const
+    {
+      return evaluate(T, state).R;
+    }
+
+    /**
+     * The state after dT/dt changes sign at temperature T: F(T) is kept, the
+     * branch flips, and the new proximity temperature is recorded.
+     */
+    HysteresisState
+    reverse(const double T, const HysteresisState &state) const;
+
+    const VO2Parameters &
+    parameters() const
+    {
+      return p;
+    }
+
+  private:
+    /** Argument of tanh in F, and its T-derivative. */
+    void
+    transition_argument(const double           T,
+                        const HysteresisState &state,
+                        double                &u,
+                        double                &du_dT) const;
+
+    VO2Parameters p;
+  };
+} // namespace neuristor

@@ -1,0 +1,265 @@
+#!/usr/bin/python3
+"""Plot results of the thermal-neuristor simulator.
+
+Usage:
+  /usr/bin/python3 scripts/plot_run.py run RUN_DIR      -> RUN_DIR/traces.png
+  /usr/bin/python3 scripts/plot_run.py sweep SWEEP_DIR  -> SWEEP_DIR/sweep.png
+"""
+import csv
+import json
+import os
+import sys
+import warnings
+from pathlib import Path
+
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+TRACES_HEADER = ["time_s", "device", "v_in_V", "v_device_V", "i_load_A",
+                 "i_device_A", "temperature_K", "resistance_ohm", "power_W"]
+SPIKES_HEADER = ["device", "t_peak_s", "i_peak_A", "energy_J"]
+SWEEP_HEADER = ["point", "value", "x", "device", "spike_count",
+                "mean_rate_hz", "state"]
+MAX_TRACED = 8
+DPI = 120
+
+
+class InputError(Exception):
+    """Missing or malformed input; the message names the file and reason."""
+
+
+def check_header(path, expected):
+    """Fail unless the first line of the CSV at *path* equals *expected*."""
+    if not path.is_file():
+        raise InputError(f"{path}: file not found")
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        header = next(csv.reader(f), None)
+    if header is None or [h.strip() for h in header] != expected:
+        raise InputError(f"{path}: bad header, expected {','.join(expected)}")
+
+
+def read_rows(path, expected):
+    """Read a small CSV (quote-aware) into a list of dicts after a header check."""
+    check_header(path, expected)
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f, fieldnames=expected))[1:]
+    for n, row in enumerate(rows, start=2):
+        if None in row or None in row.values():
+            raise InputError(f"{path}: line {n}: expected {len(expected)} fields")
+    return rows
+
+
+def read_json(path, optional=False):
+    """Load a JSON object; return {} for a missing optional file."""
+    if not path.is_file():
+        if optional:
+            return {}
+        raise InputError(f"{path}: file not found")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: invalid JSON ({e})") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: top level is not a JSON object")
+    return data
+
+
+def load_traces(path):
+    """Return traces.csv as a dict column name -> float array."""
+    check_header(path, TRACES_HEADER)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # empty-file warning
+            data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    except ValueError as e:
+        msg = " ".join(str(e).split(";")[0].split())
+        raise InputError(f"{path}: malformed data ({msg})") from None
+    if data.shape[0] == 0:
+        raise InputError(f"{path}: no data rows")
+    if data.shape[1] != len(TRACES_HEADER):
+        raise InputError(f"{path}: expected {len(TRACES_HEADER)} columns")
+    return {name: data[:, k] for k, name in enumerate(TRACES_HEADER)}
+
+
+def load_spikes(path):
+    """Return spikes.csv as arrays (device, t_peak_s, i_peak_A); may be empty."""
+    rows = read_rows(path, SPIKES_HEADER)
+    try:
+        dev = np.array([int(r["device"]) for r in rows], dtype=int)
+        t = np.array([float(r["t_peak_s"]) for r in rows])
+        i = np.array([float(r["i_peak_A"]) for r in rows])
+    except ValueError as e:
+        raise InputError(f"{path}: non-numeric value ({e})") from None
+    return dev, t, i
+
+
+def load_summary(path):
+    """Return (run dict, {device: state}) from summary.json."""
+    data = read_json(path)
+    devices = data.get("devices", [])
+    run = data.get("run", {})
+    if not isinstance(devices, list) or not isinstance(run, dict):
+        raise InputError(f"{path}: 'run' must be an object, 'devices' a list")
+    try:
+        states = {int(d["device"]): str(d.get("state", "?")) for d in devices}
+    except (TypeError, KeyError, ValueError):
+        raise InputError(f"{path}: each device entry needs an integer 'device'") from None
+    return run, states
+
+
+def save_atomic(fig, out):
+    """Save *fig* to a temp file next to *out*, then rename it into place."""
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        fig.savefig(tmp, dpi=DPI, format="png")
+        os.replace(tmp, out)
+    finally:
+        plt.close(fig)
+        if tmp.exists():
+            tmp.unlink()
+
+
+def plot_traces(tr, spikes, states, title):
+    """Three stacked panels (voltage, current, temperature) vs time in us."""
+    fig, (ax_v, ax_i, ax_t) = plt.subplots(3, 1, sharex=True, figsize=(11, 8))
+    devices = np.unique(tr["device"]).astype(int)
+    sp_dev, sp_t, sp_i = spikes
+    same_vin = all(np.array_equal(tr["v_in_V"][tr["device"] == devices[0]],
+                                  tr["v_in_V"][tr["device"] == d]) for d in devices)
+    for k, d in enumerate(devices):
+        m = tr["device"] == d
+        t_us, color = tr["time_s"][m] * 1e6, f"C{k % 10}"
+        if not same_vin or k == 0:
+            ax_v.plot(t_us, tr["v_in_V"][m], "--", lw=1,
+                      color="k" if same_vin else color,
+                      label="input" if same_vin else f"input {d}")
+        ax_v.plot(t_us, tr["v_device_V"][m], color=color, lw=1.2,
+                  label=f"device {d} ({states.get(d, '?')})")
+        ax_i.plot(t_us, tr["i_load_A"][m] * 1e3, color=color, lw=1.2)
+        ax_i.plot(t_us, tr["i_device_A"][m] * 1e3, color=color, lw=0.6, alpha=0.6)
+        s = sp_dev == d
+        ax_i.plot(sp_t[s] * 1e6, sp_i[s] * 1e3, "o", color=color, ms=4)
+        ax_t.plot(t_us, tr["temperature_K"][m], color=color, lw=1.2)
+    outside = dict(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax_v.legend(**outside)
+    ax_i.legend(handles=[Line2D([], [], color="gray", lw=1.2, label="load current"),
+                         Line2D([], [], color="gray", lw=0.6, label="device current"),
+                         Line2D([], [], color="gray", ls="", marker="o", ms=4,
+                                label="spike peak")], **outside)
+    ax_v.set_ylabel("voltage (V)")
+    ax_i.set_ylabel("current (mA)")
+    ax_t.set_ylabel("temperature (K)")
+    ax_t.set_xlabel("time (µs)")
+    for ax in (ax_v, ax_i, ax_t):
+        ax.grid(alpha=0.3)
+    ax_v.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_raster(spikes, n_devices, title):
+    """Spike raster plus population rate histogram for many devices."""
+    sp_dev, sp_t, _ = spikes
+    fig, (ax_r, ax_h) = plt.subplots(2, 1, sharex=True, figsize=(10, 7),
+                                     gridspec_kw={"height_ratios": [3, 1]})
+    t_us = sp_t * 1e6
+    ms = float(np.clip(250.0 / n_devices, 1.5, 8.0))
+    ax_r.plot(t_us, sp_dev, "|" if n_devices <= 64 else ".", ms=ms, mew=1.2, color="k")
+    ax_r.set_ylim(-0.5, n_devices - 0.5)
+    ax_r.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if len(t_us):
+        lo = min(0.0, t_us.min())
+        hi = t_us.max() if t_us.max() > lo else lo + 1.0
+        nbins = min(100, max(10, len(t_us) // 20))
+        counts, edges = np.histogram(t_us, np.linspace(lo, hi, nbins + 1))
+        width_s = (edges[1] - edges[0]) * 1e-6
+        ax_h.stairs(counts / width_s / n_devices / 1e3, edges, fill=True, alpha=0.6)
+    else:
+        ax_r.text(0.5, 0.5, "no spikes", transform=ax_r.transAxes, ha="center")
+    ax_r.set_ylabel("device index")
+    ax_h.set_ylabel("rate / device (kHz)")
+    ax_h.set_xlabel("time (µs)")
+    for ax in (ax_r, ax_h):
+        ax.grid(alpha=0.3)
+    ax_r.set_title(f"{title} — {n_devices} devices, {len(t_us)} spikes")
+    fig.tight_layout()
+    return fig
+
+
+def cmd_run(run_dir):
+    """Make RUN_DIR/traces.png (traces for <= 8 devices, raster otherwise)."""
+    run, states = load_summary(run_dir / "summary.json")
+    spikes = load_spikes(run_dir / "spikes.csv")
+    title = str(run.get("case", run_dir.resolve().name))
+    if len(states) > MAX_TRACED:
+        fig = plot_raster(spikes, max(len(states), int(spikes[0].max(initial=-1)) + 1), title)
+    else:
+        fig = plot_traces(load_traces(run_dir / "traces.csv"), spikes, states, title)
+    save_atomic(fig, run_dir / "traces.png")
+
+
+def cmd_sweep(sweep_dir):
+    """Make SWEEP_DIR/sweep.png: mean rate (kHz) vs swept value per device."""
+    path = sweep_dir / "sweep.csv"
+    rows = read_rows(path, SWEEP_HEADER)
+    if not rows:
+        raise InputError(f"{path}: no data rows")
+    meta = read_json(sweep_dir / "sweep.json", optional=True)
+    try:
+        pts = [(int(r["device"]), float(r["x"]), float(r["mean_rate_hz"]) / 1e3,
+                r["state"].strip()) for r in rows]
+    except ValueError as e:
+        raise InputError(f"{path}: non-numeric value ({e})") from None
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for k, d in enumerate(sorted({p[0] for p in pts})):
+        x, y, st = zip(*sorted((p[1], p[2], p[3]) for p in pts if p[0] == d))
+        x, y, st, c = np.array(x), np.array(y), np.array(st), f"C{k % 10}"
+        ax.plot(x, y, "-", color=c, lw=1.2, label=f"device {d}")
+        for state, kw in (("spiking", dict(marker="o")),
+                          ("quiescent", dict(marker="o", mfc="white")),
+                          ("trapped", dict(marker="x", mew=1.5))):
+            m = st == state
+            ax.plot(x[m], y[m], ls="", color=c, ms=6, **kw)
+        other = ~np.isin(st, ["spiking", "quiescent", "trapped"])
+        ax.plot(x[other], y[other], ls="", color=c, marker="s", ms=5)
+    handles, _ = ax.get_legend_handles_labels()
+    handles += [Line2D([], [], ls="", color="gray", marker="o", label="spiking"),
+                Line2D([], [], ls="", color="gray", marker="o", mfc="white",
+                       label="quiescent"),
+                Line2D([], [], ls="", color="gray", marker="x", mew=1.5, label="trapped")]
+    ax.legend(handles=handles, fontsize=8, loc="best")
+    ax.set_xlabel(str(meta.get("x_label", "swept value")))
+    ax.set_ylabel("mean spike rate (kHz)")
+    ax.grid(alpha=0.3)
+    if "case" in meta:
+        ax.set_title(str(meta["case"]))
+    fig.tight_layout()
+    save_atomic(fig, sweep_dir / "sweep.png")
+
+
+def main(argv):
+    """Dispatch the 'run' / 'sweep' sub-commands; return the exit status."""
+    if len(argv) != 3 or argv[1] not in ("run", "sweep"):
+        print("usage: plot_run.py {run RUN_DIR | sweep SWEEP_DIR}", file=sys.stderr)
+        return 2
+    folder = Path(argv[2])
+    try:
+        if not folder.is_dir():
+            raise InputError(f"{folder}: not a directory")
+        (cmd_run if argv[1] == "run" else cmd_sweep)(folder)
+    except InputError as e:
+        print(f"plot_run.py: error: {e}", file=sys.stderr)
+        return 1
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        print(f"plot_run.py: error: {folder}: {type(e).__name__}: "
+              f"{' '.join(str(e).split())}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,361 @@
+#include "solver/device_integrator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "solver/input_error.h"
+#include <sstream>
+
+namespace neuristor
+{
+  namespace
+  {
+    const double d_ros = 1 / (2 + std::sqrt(2.0)); // ode23s coefficients
+    const double e32   = 6 + std::sqrt(2.0);
+
+    // x = W^{-1} b for the 2x2 W = I - h d J.
+    struct Solver2x2
+    {
+      double a, b, c, e, inv_det;
+      Solver2x2(const double J[2][2], const double hd)
+        : a(1 - hd * J[0][0])
+        , b(-hd * J[0][1])
+        , c(-hd * J[1][0])
+        , e(1 - hd * J[1][1])
+        , inv_det(1 / (a * e - b * c))
+      {}
+      void
+      solve(const double r0, const double r1, double x[2]) const
+      {
+        x[0] = (e * r0 - b * r1) * inv_det;
+        x[1] = (a * r1 - c * r0) * inv_det;
+      }
+    };
+  } // namespace
+
+  void
+  IntegratorSettings::declare_parameters(dealii::ParameterHandler &prm)
+  {
+    using dealii::Patterns::Double;
+    using dealii::Patterns::Integer;
+    prm.declare_entry("Relative tolerance", "1e-4", Double(1e-12, 1),
+                      "Relative local error tolerance of each device's "
+                      "adaptive steps [dimensionless]; temperatures are "
+                      "measured from the ambient temperature.");
+    prm.declare_entry("Absolute voltage tolerance", "1e-4", Double(0),
+                      "Absolute local error tolerance of the device voltage [V].");
+    prm.declare_entry("Absolute temperature tolerance", "1e-3", Double(0),
+                      "Absolute local error tolerance of the device "
+                      "temperature [K].");
+    prm.declare_entry("Maximum time step", "50e-9", Double(0),
+                      "Largest step a device may take [s].");
+    prm.declare_entry("Initial time step", "1e-12", Double(0),
+                      "First step tried [s]; the controller adapts it at once.");
+    prm.declare_entry("Reversal rate threshold", "10", Double(0),
+                      "A change of sign of dT/dt counts as a hysteresis "
+                      "reversal only if |dT/dt| exceeds this [K/s]; smaller "
+                      "rates are rest (avoids spurious reversals at a steady "
+                      "state).");
+    prm.declare_entry("Coupling tolerance", "1e-3", Double(0),
+                      "Devices exchange heat at the ends of coupling windows "
+                      "and iterate each window until the device temperatures "
+                      "change by less than this [K]; the window length "
+                      "adapts to it.");
+    prm.declare_entry("Maximum coupling window", "1e-6", Double(0),
+                      "Longest coupling window [s].");
+    prm.declare_entry("Maximum coupling iterations", "8", Integer(1, 100),
+                      "Iterations per window before it is retried shorter.");
+  }
+
+  void
+  IntegratorSettings::parse_parameters(const dealii::ParameterHandler &prm)
+  {
+    relative_tolerance      = prm.get_double("Relative tolerance");
+    voltage_tolerance       = prm.get_double("Absolute voltage tolerance");
+    temperature_tolerance   = prm.get_double("Absolute temperature tolerance");
+    max_step                = prm.get_double("Maximum time step");
+    initial_step            = prm.get_double("Initial time step");
+    reversal_rate           = prm.get_double("Reversal rate threshold");
+    coupling_tolerance      = prm.get_double("Coupling tolerance");
+    max_window              = prm.get_double("Maximum coupling window");
+    max_coupling_iterations = prm.get_integer("Maximum coupling iterations");
+    const auto positive = [](const double v, const std::string &entry) {
+      if (!(v > 0))
+        throw InputError("Time integration/" + entry, "must be > 0");
+    };
+    positive(max_step, "Maximum time step");
+    positive(initial_step, "Initial time step");
+    positive(coupling_tolerance, "Coupling tolerance");
+    positive(max_window, "Maximum coupling window");
+    if (voltage_tolerance <= 0 && temperature_tolerance <= 0)
+      throw InputError("Time integration/Absolute voltage tolerance",
+                       "the absolute tolerances must not both be 0");
+  }
+
+  void
+  HeatInput::evaluate(const double t, double &q, double &dq_dt) const
+  {
+    const double s = (t - t0) / H, s2 = s * s, s3 = s2 * s;
+    q = (2 * s3 - 3 * s2 + 1) * q0 + (s3 - 2 * s2 + s) * H * dq0 +
+        (-2 * s3 + 3 * s2) * q1 + (s3 - s2) * H * dq1;
+    dq_dt = ((6 * s2 - 6 * s) * q0 + (-6 * s2 + 6 * s) * q1) / H +
+            (3 * s2 - 4 * s + 1) * dq0 + (3 * s2 - 2 * s) * dq1;
+  }
+
+  DeviceIntegrator::DeviceIntegrator(const NeuristorCircuit   &circuit,
+                                     const IntegratorSettings &settings,
+                                     const double              noise_strength,
+                                     const double              sample_interval)
+    : model(circuit)
+    , settings(settings)
+    , sigma(noise_strength)
+    , sample_interval(sample_interval)
+  {}
+
+  DeviceState
+  DeviceIntegrator::initial_state(const unsigned int  device,
+                                  const std::uint64_t seed) const
+  {
+    DeviceState s;
+    model.initial_state(s.V, s.T);
+    s.h     = settings.initial_step;
+    s.noise = RandomStream(seed, device);
+    return s;
+  }
+
+  Sample
+  DeviceIntegrator::sample(const unsigned int     device,
+                           const double           t,
+                           const double           V,
+                           const double           T,
+                           const HysteresisState &hysteresis) const
+  {
+    const auto  &c    = model.circuit();
+    const double R    = model.vo2().resistance(T, hysteresis);
+    const double v_in = c.input.value(t);
+    const double i_dev = V / R;
+    // With R_load = 0 the source current is the device current (C is ideal
+    // and V follows V_in, so the capacitive current C dV_in/dt is added).
+    const double i_load =
+      c.direct_drive() ? i_dev + c.C * c.input.derivative(t) : (v_in - V) / c.R_load;
+    return {t, device, v_in, V, i_load, i_dev, T, R, V * i_dev};
+  }
+
+  DeviceIntegrator::Step
+  DeviceIntegrator::rosenbrock_step(const DeviceState &s, const double h,
+                                    const HeatInput &heat) const
+  {
+    const auto     &d0 = s.derivatives;
+    const double    hd = h * d_ros;
+    const Solver2x2 W(d0.J, hd);
+    Step            step;
+    double         *k1 = step.k1, *k2 = step.k2, k3[2];
+
+    W.solve(d0.f[0] + hd * d0.df_dt[0], d0.f[1] + hd * d0.df_dt[1], k1);
+
+    double q, dq;
+    heat.evaluate(s.t + 0.5 * h, q, dq);
+    const double V_half = s.V + 0.5 * h * k1[0], T_half = s.T + 0.5 * h * k1[1];
+    step.error = std::numeric_limits<double>::infinity();
+    if (!(T_half > 0))
+      return step;
+    const auto f1 = model.derivatives(s.t + 0.5 * h, V_half, T_half, s.hysteresis, q, dq);
+    W.solve(f1.f[0] - k1[0], f1.f[1] - k1[1], k2);
+    k2[0] += k1[0];
+    k2[1] += k1[1];
+
+    step.V = s.V + h * k2[0];
+    step.T = s.T + h * k2[1];
+    if (!(step.T > 0) || !std::isfinite(step.V))
+      return step;
+    heat.evaluate(s.t + h, q, dq);
+    step.end = model.derivatives(s.t + h, step.V, step.T, s.hysteresis, q, dq, true);
+    const auto &f2 = step.end.f;
+    W.solve(f2[0] - e32 * (k2[0] - f1.f[0]) - 2 * (k1[0] - d0.f[0]) + hd * d0.df_dt[0],
+            f2[1] - e32 * (k2[1] - f1.f[1]) - 2 * (k1[1] - d0.f[1]) + hd * d0.df_dt[1],
+            k3);
+
+    const double T0   = model.node().T0;
+    const double rtol = settings.relative_tolerance;
+    const double scale_V =
+      settings.voltage_tolerance + rtol * std::max(std::abs(s.V), std::abs(step.V));
+    const double scale_T = settings.temperature_tolerance +
+                           rtol * std::max(std::abs(s.T - T0), std::abs(step.T - T0));
+    const double err_V = h / 6 * (k1[0] - 2 * k2[0] + k3[0]) / scale_V;
+    const double err_T = h / 6 * (k1[1] - 2 * k2[1] + k3[1]) / scale_T;
+    step.error         = std::max(std::abs(err_V), std::abs(err_T));
+    if (!std::isfinite(step.error))
+      step.error = std::numeric_limits<double>::infinity();
+    return step;
+  }
+
+  void
+  DeviceIntegrator::dense_output(const DeviceState &s, const Step &step,
+                                 const double h, const double theta, double &V,
+                                 double &T) const
+  {
+    // Continuous extension of ode23s (Shampine & Reichelt 1997).
+    const double a = theta * (1 - theta) / (1 - 2 * d_ros);
+    const double b = theta * (theta - 2 * d_ros) / (1 - 2 * d_ros);
+    V = s.V + h * (a * step.k1[0] + b * step.k2[0]);
+    T = s.T + h * (a * step.k1[1] + b * step.k2[1]);
+  }
+
+  double
+  DeviceIntegrator::locate_reversal(const DeviceState &s, const Step &step,
+                                    const double h, const HeatInput &heat) const
+  {
+    // g(theta) = delta dT/dt along the dense output: g(0) >= 0 > g(1).
+    const int  delta = s.hysteresis.delta;
+    const auto g     = [&](const double theta) {
+      double V, T, q, dq;
+      dense_output(s, step, h, theta, V, T);
+      heat.evaluate(s.t + theta * h, q, dq);
+      return delta * model.temperature_rate(V, T, s.hysteresis, q);
+    };
+    double lo = 0, hi = 1, g_lo = delta * s.derivatives.f[1], g_hi = delta * step.end.f[1];
+    int    side = 0;
+    for (int it = 0; it < 60 && hi - lo > 1e-9; ++it)
+      {
+        // Illinois variant of regula falsi: halve the stale end's weight.
+        const double theta = (lo * g_hi - hi * g_lo) / (g_hi - g_lo);
+        const double g_mid = g(theta);
+        if (g_mid >= 0)
+          {
+            lo = theta, g_lo = g_mid;
+            if (side == -1)
+              g_hi *= 0.5;
+            side = -1;
+          }
+        else
+          {
+            hi = theta, g_hi = g_mid;
+            if (side == +1)
+              g_lo *= 0.5;
+            side = +1;
+          }
+        if (std::abs(g_mid) <= settings.reversal_rate)
+          return theta;
+      }
+    return hi;
+  }
+
+  void
+  DeviceIntegrator::advance(DeviceState         &s,
+                            const double         t_end,
+                            const HeatInput     &heat,
+                            const unsigned int   device,
+                            const bool           traced,
+                            std::vector<Sample> &samples,
+                            std::vector<Spike>  &spikes) const
+  {
+    const auto  &input   = model.circuit().input;
+    const double rev_min = settings.reversal_rate;
+    double       q, dq;
+
+    const auto sample_time = [&]() { return s.sample_index * sample_interval; };
+    if (traced && s.sample_index == 0)
+      {
+        samples.push_back(sample(device, 0, s.V, s.T, s.hysteresis));
+        s.sample_index = 1;
+      }
+
+    while (s.t < t_end)
+      {
+        if (!s.have_derivatives)
+          {
+            heat.evaluate(s.t, q, dq);
+            s.derivatives = model.derivatives(s.t, s.V, s.T, s.hysteresis, q, dq);
+            s.have_derivatives = true;
+          }
+        // A reversal exactly at the start (initial cooling, or after noise).
+        if (s.hysteresis.delta * s.derivatives.f[1] < -rev_min)
+          {
+            s.hysteresis = model.vo2().reverse(s.T, s.hysteresis);
+            ++s.reversals;
+            heat.evaluate(s.t, q, dq);
+            s.derivatives = model.derivatives(s.t, s.V, s.T, s.hysteresis, q, dq);
+          }
+
+        // Land on the window end and on input breakpoints; avoid slivers.
+        const double stop = std::min(t_end, input.next_breakpoint(s.t));
+        double       h    = std::min(s.h, settings.max_step);
+        if (s.t + 1.05 * h >= stop)
+          h = stop - s.t;
+
+        Step step = rosenbrock_step(s, h, heat);
+        if (step.error > 1)
+          {
+            ++s.rejected;
+            s.h = h * (std::isfinite(step.error) ?
+                         std::max(0.2, 0.8 * std::cbrt(1 / step.error)) :
+                         0.1);
+            if (s.h < settings.min_step)
+              {
+                std::ostringstream m;
+                m << "device " << device << ": time step fell below "
+                  << settings.min_step << " s at t = " << s.t
+                  << " s (V = " << s.V << " V, T = " << s.T
+                  << " K); the model has no solution there or the "
+                     "tolerances are too tight";
+                throw std::runtime_error(m.str());
+              }
+            continue;
+          }
+
+        double growth = step.error > 0 ?
+                          std::min(5.0, 0.8 * std::cbrt(1 / step.error)) :
+                          5.0;
+        bool   reversal = false;
+        if (sigma == 0 && s.hysteresis.delta * step.end.f[1] < -rev_min)
+          {
+            // Retake the step so that it ends where dT/dt = 0.
+            const double theta = locate_reversal(s, step, h, heat);
+            if (theta < 1)
+              {
+                h      = std::max(theta * h, settings.min_step);
+                step   = rosenbrock_step(s, h, heat);
+                growth = 1;
+              }
+            reversal = true;
+          }
+
+        // Trace samples inside (t, t + h] from the dense output.
+        if (traced)
+          while (sample_time() <= s.t + h * (1 + 1e-12) && sample_time() <= t_end)
+            {
+              double V, T;
+              dense_output(s, step, h, (sample_time() - s.t) / h, V, T);
+              samples.push_back(sample(device, sample_time(), V, T, s.hysteresis));
+              ++s.sample_index;
+            }
+
+        const bool landed        = s.t + h == stop;
+        const bool on_breakpoint = landed && input.next_breakpoint(s.t) == stop;
+        s.t  = landed ? stop : s.t + h;
+        s.V  = step.V;
+        s.T  = step.T;
+        s.derivatives      = step.end;
+        s.have_derivatives = !on_breakpoint; // right limit needed after an edge
+        s.h                = h * growth;
+        ++s.steps;
+
+        const double R = step.end.r.R;
+        s.spikes.add(device, s.t, step.end.r.F, s.V / R, s.V * s.V / R, spikes);
+
+        if (reversal)
+          {
+            s.hysteresis = model.vo2().reverse(s.T, s.hysteresis);
+            ++s.reversals;
+            s.have_derivatives = false;
+          }
+        if (sigma > 0)
+          {
+            s.T += sigma * std::sqrt(h) * s.noise.normal();
+            s.have_derivatives = false;
+          }
+      }
+  }
+} // namespace neuristor

@@ -1,0 +1,143 @@
+#pragma once
+
+#include "circuits/neuristor_circuit.h"
+#include "solver/random_stream.h"
+#include "solver/spike_detector.h"
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <vector>
+
+namespace neuristor
+{
+  /** Accuracy settings of the time integration ("Time integration" section). */
+  struct IntegratorSettings
+  {
+    double relative_tolerance = 1e-4;
+    double voltage_tolerance  = 1e-4;  // V, absolute
+    double temperature_tolerance = 1e-3; // K, absolute
+    double max_step           = 50e-9; // s
+    double initial_step       = 1e-12; // s
+    double min_step           = 1e-18; // s, below this the run fails
+    double reversal_rate      = 10;    // K/s, smaller |dT/dt| is rest
+    double coupling_tolerance = 1e-3;  // K
+    double max_window         = 1e-6;  // s
+    unsigned int max_coupling_iterations = 8;
+
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+    void
+    parse_parameters(const dealii::ParameterHandler &prm);
+  };
+
+  /**
+   * Heat flowing into a device from the others over one coupling window,
+   * q(t) = sum_j S_ij T_j(t) [W], as a cubic Hermite polynomial through the
+   * values and slopes at the window ends.
+   */
+  struct HeatInput
+  {
+    double t0 = 0, H = 1, q0 = 0, dq0 = 0, q1 = 0, dq1 = 0;
+
+    void
+    evaluate(const double t, double &q, double &dq_dt) const;
+  };
+
+  /** One row of traces.csv. */
+  struct Sample
+  {
+    double       t;
+    unsigned int device;
+    double       v_in, v_device, i_load, i_device, temperature, resistance, power;
+  };
+
+  /** Everything that evolves for one device; copied to repeat a window. */
+  struct DeviceState
+  {
+    double          t = 0, V = 0, T = 0;
+    HysteresisState hysteresis;
+    double          h = 0;              // next step size to try
+    unsigned long   sample_index = 0;   // next trace sample at index x interval
+    bool            have_derivatives = false;
+    DeviceDerivatives derivatives;      // at (t, V, T), reused (FSAL)
+    RandomStream    noise;
+    SpikeDetector   spikes;
+    unsigned long   steps = 0, rejected = 0, reversals = 0;
+  };
+
+  /**
+   * Advances one device over a coupling window with its own adaptive steps:
+   * the L-stable Rosenbrock pair of Shampine's ode23s (order 2 with an
+   * order-3 error estimate), which copes with R_load = 0 and tiny C. Steps
+   * land on every input breakpoint; a sign change of dT/dt (hysteresis
+   * reversal) is located within the step by regula falsi on the dense
+   * output and the step is retaken to end exactly there. Noise, if any, is
+   * added after each step (Euler-Maruyama), and reversals are then taken at
+   * step ends.
+   */
+  class DeviceIntegrator
+  {
+  public:
+    DeviceIntegrator(const NeuristorCircuit   &circuit,
+                     const IntegratorSettings &settings,
+                     const double              noise_strength,
+                     const double              sample_interval);
+
+    /** Start state at t = 0. */
+    DeviceState
+    initial_state(const unsigned int device, const std::uint64_t seed) const;
+
+    /**
+     * Integrate from state.t to t_end. Trace samples (if traced) and
+     * finished spikes are appended to the vectors.
+     */
+    void
+    advance(DeviceState        &state,
+            const double        t_end,
+            const HeatInput    &heat,
+            const unsigned int  device,
+            const bool          traced,
+            std::vector<Sample> &samples,
+            std::vector<Spike>  &spikes) const;
+
+    /** A trace sample of the state (V, T) at time t. */
+    Sample
+    sample(const unsigned int     device,
+           const double           t,
+           const double           V,
+           const double           T,
+           const HysteresisState &hysteresis) const;
+
+    const NeuristorCircuit &
+    circuit() const
+    {
+      return model;
+    }
+
+  private:
+    struct Step
+    {
+      double            V, T;     // at the end
+      double            k1[2], k2[2];
+      DeviceDerivatives end;      // derivatives at the end
+      double            error;    // weighted norm, accept if <= 1
+    };
+
+    Step
+    rosenbrock_step(const DeviceState &s, const double h, const HeatInput &heat) const;
+
+    /** Fraction s in (0,1] of the step where dT/dt changes sign. */
+    double
+    locate_reversal(const DeviceState &s, const Step &step, const double h,
+                    const HeatInput &heat) const;
+
+    void
+    dense_output(const DeviceState &s, const Step &step, const double h,
+                 const double theta, double &V, double &T) const;
+
+    NeuristorCircuit   model;
+    IntegratorSettings settings;
+    double             sigma;
+    double             sample_interval;
+  };
+} // namespace neuristor

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace neuristor
+{
+  /**
+   * A problem with what the user gave us (a parameter file, a command-line
+   * override, a waveform string). The message names the file, the entry and
+   * the reason, so that the application can print it as is and exit non-zero.
+   */
+  class InputError : public std::runtime_error
+  {
+  public:
+    InputError(const std::string &entry, const std::string &reason)
+      : std::runtime_error("entry '" + entry + "': " + reason)
+      , entry(entry)
+    {}
+
+    const std::string entry;
+  };
+} // namespace neuristor

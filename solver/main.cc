@@ -1,0 +1,207 @@
+// neuristor: electro-thermal simulator for thermal-neuristor arrays.
+//
+//   neuristor run [CASE.prm] [-o DIR] [--set "Section/Entry=value" ...] [--quiet]
+//   neuristor parameters        print the annotated default parameter file
+//   neuristor --help
+
+#include "solver/input_error.h"
+#include "solver/parameter_file.h"
+#include "solver/plotting.h"
+#include "solver/run_folder.h"
+#include "solver/simulation.h"
+#include "solver/sweep.h"
+
+#include <deal.II/base/mpi.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace
+{
+  const char *usage =
+    "neuristor - electro-thermal simulator for thermal-neuristor arrays\n"
+    "\n"
+    "Usage:\n"
+    "  neuristor run [CASE.prm|CASE.json] [-o DIR] [--set \"Section/Entry=value\"]... [--quiet]\n"
+    "      Run a case (without CASE: the built-in default, one Fig. 2 device at\n"
+    "      12.5 V). Results go to DIR (default: results/<case name>): parameters.prm,\n"
+    "      log.txt, traces.csv, spikes.csv, summary.json, traces.png. A case with a\n"
+    "      Sweep/Entry runs one point per value, spread over the MPI ranks.\n"
+    "  neuristor parameters\n"
+    "      Print every parameter with its default, units and documentation.\n"
+    "  neuristor --help\n"
+    "      This text.\n"
+    "\n"
+    "Run in parallel with: mpirun -np N neuristor run CASE.prm\n";
+
+  // Writes to the console and to a log file at the same time.
+  class TeeBuffer : public std::streambuf
+  {
+  public:
+    TeeBuffer(std::streambuf *a, std::streambuf *b)
+      : a(a)
+      , b(b)
+    {}
+
+  protected:
+    int
+    overflow(int ch) override
+    {
+      if (ch == EOF)
+        return !EOF;
+      const int r1 = a ? a->sputc(ch) : ch;
+      const int r2 = b ? b->sputc(ch) : ch;
+      return (r1 == EOF || r2 == EOF) ? EOF : ch;
+    }
+    int
+    sync() override
+    {
+      return ((a && a->pubsync() != 0) || (b && b->pubsync() != 0)) ? -1 : 0;
+    }
+
+  private:
+    std::streambuf *a, *b;
+  };
+
+  struct Arguments
+  {
+    std::string              command, case_file, output_dir;
+    std::vector<std::string> overrides;
+    bool                     quiet = false;
+  };
+
+  Arguments
+  parse_arguments(int argc, char **argv)
+  {
+    Arguments args;
+    if (argc < 2)
+      return args;
+    args.command = argv[1];
+    for (int i = 2; i < argc; ++i)
+      {
+        const std::string a = argv[i];
+        const auto        need_value = [&]() {
+          if (i + 1 >= argc)
+            throw neuristor::InputError("command line", a + " needs a value");
+          return std::string(argv[++i]);
+        };
+        if (a == "-o" || a == "--output")
+          args.output_dir = need_value();
+        else if (a == "--set" || a == "-s")
+          args.overrides.push_back(need_value());
+        else if (a == "--quiet" || a == "-q")
+          args.quiet = true;
+        else if (!a.empty() && a[0] == '-')
+          throw neuristor::InputError("command line", "unknown option '" + a + "'");
+        else if (args.case_file.empty())
+          args.case_file = a;
+        else
+          throw neuristor::InputError("command line", "more than one case file given");
+      }
+    return args;
+  }
+
+  std::string
+  folder_name(const std::string &case_name)
+  {
+    std::string name;
+    for (const char ch : case_name)
+      name += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+    return "results/" + name;
+  }
+
+  int
+  run(const Arguments &args)
+  {
+    using namespace neuristor;
+    const MPI_Comm comm = MPI_COMM_WORLD;
+    const bool     root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
+
+    dealii::ParameterHandler prm;
+    Simulation::declare_parameters(prm);
+    load_parameters(prm, args.case_file, args.overrides);
+    if (args.quiet)
+      set_entry(prm, "Run/Progress interval", "0", "--quiet");
+
+    SweepSettings sweep;
+    prm.enter_subsection("Sweep");
+    sweep.parse_parameters(prm);
+    prm.leave_subsection();
+    const Simulation simulation(prm); // validates everything before any output
+    const std::string dir = args.output_dir.empty() ?
+                              folder_name(simulation.run_settings().case_name) :
+                              args.output_dir;
+
+    if (!sweep.entry.empty())
+      {
+        // Check the swept entry exists before starting.
+        dealii::ParameterHandler probe;
+        Simulation::declare_parameters(probe);
+        set_entry(probe, sweep.entry, sweep.values.front(), "Sweep/Entry");
+        run_sweep(comm, args.case_file, args.overrides, sweep,
+                  simulation.run_settings().case_name, dir, std::cout);
+        return 0;
+      }
+
+    RunFolder     folder(dir, comm);
+    std::ofstream log_file;
+    if (root)
+      {
+        log_file.open(folder.file("log.txt"));
+        prm.print_parameters(folder.file("parameters.prm").string(),
+                             dealii::ParameterHandler::PRM);
+      }
+    TeeBuffer    tee(std::cout.rdbuf(), root ? log_file.rdbuf() : nullptr);
+    std::ostream console(&tee);
+    simulation.run(comm, folder, console);
+    if (root && simulation.run_settings().plot)
+      plot_folder("run", folder.file("").string(), console);
+    console.flush();
+    log_file.close();
+    folder.finalize();
+    if (root)
+      std::cout << "Results in " << folder.final_path().string() << std::endl;
+    return 0;
+  }
+} // namespace
+
+int
+main(int argc, char **argv)
+{
+  dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
+  const bool root = dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0;
+  try
+    {
+      const Arguments args = parse_arguments(argc, argv);
+      if (args.command == "--help" || args.command == "-h" || args.command == "help")
+        {
+          if (root)
+            std::cout << usage;
+          return 0;
+        }
+      if (args.command == "parameters")
+        {
+          dealii::ParameterHandler prm;
+          neuristor::Simulation::declare_parameters(prm);
+          if (root)
+            prm.print_parameters(std::cout, dealii::ParameterHandler::PRM);
+          return 0;
+        }
+      if (args.command == "run")
+        return run(args);
+      if (root)
+        std::cerr << "neuristor: error: "
+                  << (args.command.empty() ? "no command given" :
+                                             "unknown command '" + args.command + "'")
+                  << "\n\n" << usage;
+      return 2;
+    }
+  catch (const std::exception &e)
+    {
+      if (root)
+        std::cerr << "neuristor: error: " << e.what() << std::endl;
+      return 1;
+    }
+}

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <deal.II/base/mpi.h>
+
+#include <cstring>
+#include <type_traits>
+#include <vector>
+
+namespace neuristor
+{
+  /**
+   * Gather/broadcast of vectors of plain structs as raw bytes (deal.II 9.4's
+   * generic versions need boost serialization for every type).
+   */
+  namespace mpi_tools
+  {
+    /** All ranks' vectors concatenated in rank order; on root only if !all. */
+    template <typename T>
+    std::vector<T>
+    gather(const MPI_Comm comm, const std::vector<T> &local, const bool all,
+           const unsigned int root = 0)
+    {
+      static_assert(std::is_trivially_copyable_v<T>);
+      const int n_ranks = dealii::Utilities::MPI::n_mpi_processes(comm);
+      const int rank    = dealii::Utilities::MPI::this_mpi_process(comm);
+      int       bytes   = local.size() * sizeof(T);
+      std::vector<int> counts(n_ranks), offsets(n_ranks, 0);
+      if (all)
+        MPI_Allgather(&bytes, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
+      else
+        MPI_Gather(&bytes, 1, MPI_INT, counts.data(), 1, MPI_INT, root, comm);
+      for (int r = 1; r < n_ranks; ++r)
+        offsets[r] = offsets[r - 1] + counts[r - 1];
+      const int total = offsets.back() + counts.back();
+      std::vector<T> result((all || rank == static_cast<int>(root)) ? total / sizeof(T) : 0);
+      if (all)
+        MPI_Allgatherv(local.data(), bytes, MPI_BYTE, result.data(), counts.data(),
+                       offsets.data(), MPI_BYTE, comm);
+      else
+        MPI_Gatherv(local.data(), bytes, MPI_BYTE, result.data(), counts.data(),
+                    offsets.data(), MPI_BYTE, root, comm);
+      return result;
+    }
+
+    template <typename T>
+    std::vector<T>
+    broadcast(const MPI_Comm comm, const std::vector<T> &data, const unsigned int root = 0)
+    {
+      static_assert(std::is_trivially_copyable_v<T>);
+      unsigned long n = data.size();
+      MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG, root, comm);
+      std::vector<T> result(data);
+      result.resize(n);
+      MPI_Bcast(result.data(), n * sizeof(T), MPI_BYTE, root, comm);
+      return result;
+    }
+  } // namespace mpi_tools
+} // namespace neuristor

@@ -1,0 +1,251 @@
+#include "solver/network_integrator.h"
+
+#include "solver/mpi_tools.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace neuristor
+{
+  void
+  collectively(const MPI_Comm comm, const std::function<void()> &fn)
+  {
+    std::string message;
+    try
+      {
+        fn();
+      }
+    catch (const std::exception &e)
+      {
+        message = e.what();
+        if (message.empty())
+          message = "unknown error";
+      }
+    const unsigned int rank    = dealii::Utilities::MPI::this_mpi_process(comm);
+    const unsigned int n_ranks = dealii::Utilities::MPI::n_mpi_processes(comm);
+    const unsigned int failing = dealii::Utilities::MPI::min(
+      message.empty() ? n_ranks : rank, comm);
+    if (failing == n_ranks)
+      return;
+    std::string text = message;
+    text = dealii::Utilities::MPI::broadcast(comm, text, failing);
+    throw std::runtime_error(text);
+  }
+
+  NetworkIntegrator::NetworkIntegrator(const MPI_Comm                       comm,
+                                       const LumpedThermalNetwork          &network,
+                                       const std::vector<NeuristorCircuit> &circuits,
+                                       const IntegratorSettings            &settings,
+                                       const double                 sample_interval,
+                                       const std::vector<bool>     &traced,
+                                       dealii::TimerOutput         &timer)
+    : comm(comm)
+    , network(network)
+    , settings(settings)
+    , traced(traced)
+    , timer(timer)
+  {
+    const unsigned int n       = network.n_devices();
+    const unsigned int n_ranks = dealii::Utilities::MPI::n_mpi_processes(comm);
+    const unsigned int rank    = dealii::Utilities::MPI::this_mpi_process(comm);
+    for (unsigned int r = 0; r < n_ranks; ++r)
+      {
+        const unsigned int b = static_cast<unsigned long>(n) * r / n_ranks;
+        const unsigned int e = static_cast<unsigned long>(n) * (r + 1) / n_ranks;
+        counts.push_back(e - b);
+        offsets.push_back(b);
+        if (r == rank)
+          first = b, last = e;
+      }
+    for (unsigned int i = first; i < last; ++i)
+      {
+        integrators.emplace_back(circuits[i], settings, network.noise_strength(),
+                                 sample_interval);
+        states.push_back(integrators.back().initial_state(i, network.noise_seed()));
+      }
+  }
+
+  void
+  NetworkIntegrator::heat_from(const unsigned int         i,
+                               const std::vector<double> &T,
+                               const std::vector<double> &dT,
+                               double                    &q,
+                               double                    &dq) const
+  {
+    q = dq = 0;
+    for (const auto &link : network.links(i))
+      {
+        q += link.S * T[link.j];
+        dq += link.S * dT[link.j];
+      }
+  }
+
+  void
+  NetworkIntegrator::all_gather(const std::vector<double> &local,
+                                std::vector<double>       &global) const
+  {
+    global.resize(network.n_devices());
+    MPI_Allgatherv(local.data(), local.size(), MPI_DOUBLE, global.data(),
+                   counts.data(), offsets.data(), MPI_DOUBLE, comm);
+  }
+
+  std::vector<Spike>
+  NetworkIntegrator::run(const double t_end, const RunSink &sink)
+  {
+    const unsigned int n_local = last - first;
+    std::vector<double> T_now(n_local), dT_now(n_local), T_all, dT_all;
+    for (unsigned int k = 0; k < n_local; ++k)
+      {
+        const auto &s = states[k];
+        T_now[k]      = s.T;
+        dT_now[k] = integrators[k].circuit().temperature_rate(s.V, s.T, s.hysteresis, 0);
+      }
+    all_gather(T_now, T_all);
+    all_gather(dT_now, dT_all);
+    // The initial slopes saw no neighbour heat; add it now that T is known.
+    for (unsigned int k = 0; k < n_local; ++k)
+      {
+        double q, dq;
+        heat_from(first + k, T_all, dT_all, q, dq);
+        dT_now[k] += q / network.node(first + k).C_th;
+      }
+    all_gather(dT_now, dT_all);
+
+    std::vector<Spike>        spikes, window_spikes;
+    std::vector<Sample>       window_samples;
+    std::vector<HeatInput>    heat(n_local);
+    std::vector<DeviceState>  trial;
+    std::vector<double>       T_end_all, dT_end_all;
+    unsigned long             spike_count = 0;
+
+    double       t = 0;
+    double       H = std::min(settings.max_window, 100 * settings.initial_step);
+    const double H_min = 1e-16;
+    while (t < t_end)
+      {
+        if (t + 1.05 * H >= t_end)
+          H = t_end - t;
+        for (unsigned int k = 0; k < n_local; ++k)
+          {
+            auto &h = heat[k];
+            h.t0    = t;
+            h.H     = H;
+            heat_from(first + k, T_all, dT_all, h.q0, h.dq0);
+            h.q1  = h.q0 + H * h.dq0; // predictor: extrapolate the slope
+            h.dq1 = h.dq0;
+          }
+
+        bool   converged = false;
+        double predictor_error = 0;
+        for (unsigned int pass = 1; pass <= settings.max_coupling_iterations; ++pass)
+          {
+            ++stats.coupling_passes;
+            trial = states;
+            window_samples.clear();
+            window_spikes.clear();
+            {
+              dealii::TimerOutput::Scope scope(timer, "device integration");
+              collectively(comm, [&]() {
+                for (unsigned int k = 0; k < n_local; ++k)
+                  {
+                    trial[k].have_derivatives = false;
+                    integrators[k].advance(trial[k], t + H, heat[k], first + k,
+                                           traced[first + k], window_samples,
+                                           window_spikes);
+                    double q, dq;
+                    heat[k].evaluate(t + H, q, dq);
+                    T_now[k]  = trial[k].T;
+                    dT_now[k] = integrators[k].circuit().temperature_rate(
+                      trial[k].V, trial[k].T, trial[k].hysteresis, q);
+                  }
+              });
+            }
+
+            dealii::TimerOutput::Scope scope(timer, "coupling exchange");
+            all_gather(T_now, T_end_all);
+            all_gather(dT_now, dT_end_all);
+            // How much would the end temperatures move with the new heat input?
+            double error = 0;
+            for (unsigned int k = 0; k < n_local; ++k)
+              {
+                double q1, dq1;
+                heat_from(first + k, T_end_all, dT_end_all, q1, dq1);
+                auto &h = heat[k];
+                error = std::max(error, H * (0.5 * std::abs(q1 - h.q1) +
+                                             H / 12 * std::abs(dq1 - h.dq1)) /
+                                          network.node(first + k).C_th);
+                h.q1  = q1;
+                h.dq1 = dq1;
+              }
+            error = dealii::Utilities::MPI::max(error, comm);
+            if (pass == 1)
+              predictor_error = error;
+            if (error <= settings.coupling_tolerance)
+              {
+                converged = true;
+                break;
+              }
+          }
+
+        if (!converged)
+          {
+            ++stats.rejected_windows;
+            H *= 0.25;
+            if (H < H_min)
+              throw std::runtime_error("the coupling iteration does not converge "
+                                       "at t = " + std::to_string(t) +
+                                       " s even for tiny windows");
+            continue;
+          }
+
+        ++stats.windows;
+        states.swap(trial);
+        T_all.swap(T_end_all);
+        dT_all.swap(dT_end_all);
+        spikes.insert(spikes.end(), window_spikes.begin(), window_spikes.end());
+        t += H;
+        H = std::min(settings.max_window,
+                     H * std::clamp(0.9 * std::cbrt(settings.coupling_tolerance /
+                                                     std::max(predictor_error, 1e-300)),
+                                    0.2, 3.0));
+
+        {
+          dealii::TimerOutput::Scope scope(timer, "output");
+          auto all = mpi_tools::gather(comm, window_samples, false);
+          if (sink.samples && dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+            {
+              std::sort(all.begin(), all.end(), [](const Sample &a, const Sample &b) {
+                return a.t < b.t || (a.t == b.t && a.device < b.device);
+              });
+              sink.samples(std::move(all));
+            }
+        }
+        spike_count += dealii::Utilities::MPI::sum(window_spikes.size(), comm);
+        if (sink.progress)
+          sink.progress(t, H, spike_count);
+      }
+
+    // Statistics and end states.
+    std::vector<DeviceOutcome> local;
+    for (unsigned int k = 0; k < n_local; ++k)
+      {
+        const auto &s = states[k];
+        stats.steps += s.steps;
+        stats.rejected_steps += s.rejected;
+        stats.reversals += s.reversals;
+        local.push_back({first + k, s.spikes.in_spike(), s.spikes.episode_start(),
+                         s.spikes.current_spike(first + k), s.V, s.T});
+      }
+    stats.steps          = dealii::Utilities::MPI::sum(stats.steps, comm);
+    stats.rejected_steps = dealii::Utilities::MPI::sum(stats.rejected_steps, comm);
+    stats.reversals      = dealii::Utilities::MPI::sum(stats.reversals, comm);
+    final_outcomes = mpi_tools::gather(comm, local, true);
+
+    auto all_spikes = mpi_tools::gather(comm, spikes, false);
+    std::sort(all_spikes.begin(), all_spikes.end(), [](const Spike &a, const Spike &b) {
+      return a.t_peak < b.t_peak || (a.t_peak == b.t_peak && a.device < b.device);
+    });
+    return all_spikes;
+  }
+} // namespace neuristor

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <string>
+#include <vector>
+
+namespace neuristor
+{
+  /**
+   * Fills a ParameterHandler (already declared) from a case file (.prm or
+   * .json; empty name: built-in defaults) and then from command-line
+   * overrides "Section/Sub/Entry=value". Every mistake becomes an
+   * InputError whose text names the file (or --set), the entry and why.
+   */
+  void
+  load_parameters(dealii::ParameterHandler       &prm,
+                  const std::string              &file,
+                  const std::vector<std::string> &overrides);
+
+  /** Set "Section/Sub/Entry" to value; InputError if unknown or invalid. */
+  void
+  set_entry(dealii::ParameterHandler &prm,
+            const std::string        &path,
+            const std::string        &value,
+            const std::string        &source);
+} // namespace neuristor

@@ -1,0 +1,123 @@
+#include "solver/parameter_tools.h"
+
+#include "solver/input_error.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace neuristor
+{
+  namespace parameter_tools
+  {
+    std::string
+    trim(const std::string &text)
+    {
+      const auto first = text.find_first_not_of(" \t\n\r");
+      if (first == std::string::npos)
+        return "";
+      const auto last = text.find_last_not_of(" \t\n\r");
+      return text.substr(first, last - first + 1);
+    }
+
+    std::vector<std::string>
+    split(const std::string &text, const char delimiter)
+    {
+      std::vector<std::string> pieces;
+      std::stringstream        stream(text);
+      std::string              piece;
+      while (std::getline(stream, piece, delimiter))
+        if (!trim(piece).empty())
+          pieces.push_back(trim(piece));
+      return pieces;
+    }
+
+    void
+    declare_per_device(dealii::ParameterHandler &prm,
+                       const std::string        &entry,
+                       const std::string        &default_value,
+                       const std::string        &documentation)
+    {
+      prm.declare_entry(entry,
+                        default_value,
+                        dealii::Patterns::List(dealii::Patterns::Double(), 1),
+                        documentation +
+                          " One value for all devices, or a comma-separated "
+                          "list with one value per device.");
+    }
+
+    template <typename T>
+    static std::vector<T>
+    expand(const std::vector<T> &values,
+           const std::string    &entry,
+           const unsigned int    n_devices)
+    {
+      if (values.size() == 1)
+        return std::vector<T>(n_devices, values[0]);
+      if (values.size() != n_devices)
+        throw InputError(entry,
+                         "has " + std::to_string(values.size()) +
+                           " values, but there are " +
+                           std::to_string(n_devices) +
+                           " devices (give one value, or one per device)");
+      return values;
+    }
+
+    std::vector<double>
+    per_device_doubles(const dealii::ParameterHandler &prm,
+                       const std::string              &section,
+                       const std::string              &entry,
+                       const unsigned int              n_devices)
+    {
+      const std::string path = section + "/" + entry;
+      std::vector<double> values;
+      for (const auto &piece : split(prm.get(entry), ','))
+        {
+          std::size_t used = 0;
+          double      v    = 0;
+          try
+            {
+              v = std::stod(piece, &used);
+            }
+          catch (...)
+            {
+              used = 0;
+            }
+          if (used != piece.size() || !std::isfinite(v))
+            throw InputError(path, "'" + piece + "' is not a number");
+          values.push_back(v);
+        }
+      if (values.empty())
+        throw InputError(path, "is empty");
+      return expand(values, path, n_devices);
+    }
+
+    std::vector<std::string>
+    per_device_strings(const dealii::ParameterHandler &prm,
+                       const std::string              &section,
+                       const std::string              &entry,
+                       const unsigned int              n_devices)
+    {
+      const std::string path   = section + "/" + entry;
+      const auto        values = split(prm.get(entry), ';');
+      if (values.empty())
+        throw InputError(path, "is empty");
+      return expand(values, path, n_devices);
+    }
+
+    void
+    require_positive(const std::string         &entry,
+                     const std::vector<double> &values,
+                     const bool                 zero_allowed)
+    {
+      for (unsigned int i = 0; i < values.size(); ++i)
+        if (values[i] < 0 || (!zero_allowed && values[i] == 0))
+          throw InputError(entry,
+                           "must be " +
+                             std::string(zero_allowed ? ">= 0" : "> 0") +
+                             " but is " + std::to_string(values[i]) +
+                             (values.size() > 1 ?
+                                " for device " + std::to_string(i) :
+                                std::string()));
+    }
+  } // namespace parameter_tools
+} // namespace neuristor

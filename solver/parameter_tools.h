@@ -1,0 +1,54 @@
+#pragma once
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <string>
+#include <vector>
+
+namespace neuristor
+{
+  /**
+   * Helpers shared by the declare/parse functions of all model classes.
+   * Entries that may differ between devices hold either one value (for all
+   * devices) or a comma-separated list with one value per device.
+   */
+  namespace parameter_tools
+  {
+    /** Declare a per-device list of doubles with a documentation string. */
+    void
+    declare_per_device(dealii::ParameterHandler &prm,
+                       const std::string        &entry,
+                       const std::string        &default_value,
+                       const std::string        &documentation);
+
+    /**
+     * Expand a one-or-N list to N values; InputError if the length is wrong.
+     * The section argument ("Circuit") only names the entry in messages.
+     */
+    std::vector<double>
+    per_device_doubles(const dealii::ParameterHandler &prm,
+                       const std::string              &section,
+                       const std::string              &entry,
+                       const unsigned int              n_devices);
+
+    /** Same for strings separated by ';' (e.g. waveforms, which contain ','). */
+    std::vector<std::string>
+    per_device_strings(const dealii::ParameterHandler &prm,
+                       const std::string              &section,
+                       const std::string              &entry,
+                       const unsigned int              n_devices);
+
+    /** InputError unless value > 0 (or >= 0 when zero_allowed). */
+    void
+    require_positive(const std::string         &entry_path,
+                     const std::vector<double> &values,
+                     const bool                 zero_allowed = false);
+
+    /** Split on a delimiter and trim blanks; empty pieces are dropped. */
+    std::vector<std::string>
+    split(const std::string &text, const char delimiter);
+
+    std::string
+    trim(const std::string &text);
+  } // namespace parameter_tools
+} // namespace neuristor

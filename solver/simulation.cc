@@ -1,0 +1,331 @@
+#include "solver/simulation.h"
+
+#include "solver/input_error.h"
+#include "solver/mpi_tools.h"
+#include "solver/parameter_tools.h"
+#include "solver/sweep.h"
+
+#include <deal.II/base/conditional_ostream.h>
+#include <deal.II/base/timer.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <sstream>
+
+namespace neuristor
+{
+  void
+  RunSettings::declare_parameters(dealii::ParameterHandler &prm)
+  {
+    using namespace dealii::Patterns;
+    prm.declare_entry("Case name", "single device, 12.5 V",
+                      Anything(), "Name of the case, shown in logs and plots.");
+    prm.declare_entry("End time", "20e-6", Double(0),
+                      "Simulated time span [s].");
+    prm.declare_entry("Trace interval", "10e-9", Double(0),
+                      "Time between rows of traces.csv [s] (samples come "
+                      "from each device's dense output, exactly at multiples "
+                      "of this interval).");
+    prm.declare_entry("Traced devices", "all", Anything(),
+                      "Devices whose traces are written: 'all', 'none', or a "
+                      "comma-separated list of device indices (from 0).");
+    prm.declare_entry("Trapped time", "2e-6", Double(0),
+                      "A device still metallic at the end, for longer than "
+                      "this, is reported as 'trapped' [s].");
+    prm.declare_entry("Progress interval", "2", Double(0),
+                      "Wall-clock time between progress lines [s]; 0 for a "
+                      "quiet run.");
+    prm.declare_entry("Plot", "true", Bool(),
+                      "Draw traces.png with scripts/plot_run.py (needs "
+                      "python3-matplotlib).");
+  }
+
+  void
+  RunSettings::parse_parameters(const dealii::ParameterHandler &prm)
+  {
+    case_name         = prm.get("Case name");
+    end_time          = prm.get_double("End time");
+    trace_interval    = prm.get_double("Trace interval");
+    traced_devices    = parameter_tools::trim(prm.get("Traced devices"));
+    trapped_time      = prm.get_double("Trapped time");
+    progress_interval = prm.get_double("Progress interval");
+    plot              = prm.get_bool("Plot");
+    if (!(end_time > 0))
+      throw InputError("Run/End time", "must be > 0");
+    if (!(trace_interval > 0))
+      throw InputError("Run/Trace interval", "must be > 0");
+  }
+
+  std::vector<bool>
+  RunSettings::traced(const unsigned int n_devices) const
+  {
+    if (traced_devices == "all")
+      return std::vector<bool>(n_devices, true);
+    std::vector<bool> flags(n_devices, false);
+    if (traced_devices == "none")
+      return flags;
+    for (const auto &item : parameter_tools::split(traced_devices, ','))
+      {
+        std::size_t used = 0;
+        long        i    = -1;
+        try
+          {
+            i = std::stol(item, &used);
+          }
+        catch (...)
+          {
+          }
+        if (used != item.size() || i < 0 || i >= static_cast<long>(n_devices))
+          throw InputError("Run/Traced devices",
+                           "'" + item + "' is not a device index from 0 to " +
+                             std::to_string(n_devices - 1));
+        flags[i] = true;
+      }
+    return flags;
+  }
+
+  void
+  Simulation::declare_parameters(dealii::ParameterHandler &prm)
+  {
+    prm.enter_subsection("Run");
+    RunSettings::declare_parameters(prm);
+    prm.leave_subsection();
+    prm.enter_subsection("Time integration");
+    IntegratorSettings::declare_parameters(prm);
+    prm.leave_subsection();
+    prm.enter_subsection("Thermal network");
+    LumpedThermalNetwork::declare_parameters(prm);
+    prm.leave_subsection();
+    prm.enter_subsection("Circuit");
+    CircuitParameters::declare_parameters(prm);
+    prm.leave_subsection();
+    prm.enter_subsection("VO2");
+    VO2Parameters::declare_parameters(prm);
+    prm.leave_subsection();
+    prm.enter_subsection("Sweep");
+    SweepSettings::declare_parameters(prm);
+    prm.leave_subsection();
+  }
+
+  Simulation::Simulation(dealii::ParameterHandler &prm)
+  {
+    prm.enter_subsection("Run");
+    settings.parse_parameters(prm);
+    prm.leave_subsection();
+    prm.enter_subsection("Time integration");
+    integration.parse_parameters(prm);
+    prm.leave_subsection();
+    prm.enter_subsection("Thermal network");
+    network.parse_parameters(prm);
+    prm.leave_subsection();
+    const unsigned int n = network.n_devices();
+    prm.enter_subsection("Circuit");
+    const auto circuit = CircuitParameters::parse_parameters(prm, n);
+    prm.leave_subsection();
+    prm.enter_subsection("VO2");
+    const auto vo2 = VO2Parameters::parse_parameters(prm, n);
+    prm.leave_subsection();
+    for (unsigned int i = 0; i < n; ++i)
+      circuits.emplace_back(vo2[i], circuit[i], network.node(i));
+    settings.traced(n); // validate now, before any output exists
+  }
+
+  RunResult
+  Simulation::run(const MPI_Comm comm, RunFolder &folder, std::ostream &console) const
+  {
+    return execute(comm, &folder, console);
+  }
+
+  RunResult
+  Simulation::run(const MPI_Comm comm, std::ostream &console) const
+  {
+    return execute(comm, nullptr, console);
+  }
+
+  RunResult
+  Simulation::execute(const MPI_Comm comm, RunFolder *folder, std::ostream &console) const
+  {
+    const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
+    const unsigned int n_ranks = dealii::Utilities::MPI::n_mpi_processes(comm);
+    dealii::ConditionalOStream pcout(console, root);
+    dealii::TimerOutput timer(comm, pcout, dealii::TimerOutput::never,
+                              dealii::TimerOutput::wall_times);
+    const auto start = std::chrono::steady_clock::now();
+
+    pcout << "Case: " << settings.case_name << "\n"
+          << "Devices: " << n_devices() << " (" << network.description()
+          << "), MPI ranks: " << n_ranks << "\n"
+          << "End time: " << settings.end_time * 1e6 << " us, tolerances: rel "
+          << integration.relative_tolerance << ", "
+          << integration.voltage_tolerance << " V, "
+          << integration.temperature_tolerance << " K, coupling "
+          << integration.coupling_tolerance << " K" << std::endl;
+
+    std::ofstream traces;
+    if (folder && root)
+      {
+        traces.open(folder->file("traces.csv"));
+        traces << "time_s,device,v_in_V,v_device_V,i_load_A,i_device_A,"
+                  "temperature_K,resistance_ohm,power_W\n";
+      }
+    RunSink sink;
+    if (folder)
+      sink.samples = [&traces](std::vector<Sample> &&rows) {
+        char line[320];
+        for (const auto &s : rows)
+          {
+            std::snprintf(line, sizeof(line),
+                          "%.10g,%u,%.8g,%.8g,%.8g,%.8g,%.9g,%.8g,%.8g\n", s.t,
+                          s.device, s.v_in, s.v_device, s.i_load, s.i_device,
+                          s.temperature, s.resistance, s.power);
+            traces << line;
+          }
+      };
+    double next_report = settings.progress_interval;
+    sink.progress = [&](const double t, const double H, const unsigned long spikes) {
+      if (!root || settings.progress_interval <= 0)
+        return;
+      const double wall = std::chrono::duration<double>(
+                            std::chrono::steady_clock::now() - start).count();
+      if (wall < next_report && t < settings.end_time)
+        return;
+      next_report = wall + settings.progress_interval;
+      const double fraction = t / settings.end_time;
+      std::ostringstream line;
+      line << std::fixed << std::setprecision(3) << "  [" << std::setw(3)
+           << static_cast<int>(100 * fraction) << "%] t = " << t * 1e6
+           << " us of " << settings.end_time * 1e6 << " us | window "
+           << std::setprecision(2) << H * 1e9 << " ns | spikes " << spikes
+           << " | wall " << std::setprecision(1) << wall << " s | ETA "
+           << (fraction > 0 ? wall * (1 - fraction) / fraction : 0.0) << " s";
+      pcout << line.str() << std::endl;
+    };
+
+    NetworkIntegrator integrator(comm, network, circuits, integration,
+                                 settings.trace_interval,
+                                 settings.traced(n_devices()), timer);
+    RunResult result;
+    result.spikes = integrator.run(settings.end_time, sink);
+    result.statistics = integrator.statistics();
+
+    // A device still in a metallic episode fired that spike too.
+    const auto &outcomes = integrator.outcomes();
+    if (root)
+      {
+        for (const auto &o : outcomes)
+          if (o.in_spike)
+            result.spikes.push_back(o.running);
+        std::stable_sort(result.spikes.begin(), result.spikes.end(),
+                         [](const Spike &a, const Spike &b) { return a.t_peak < b.t_peak; });
+      }
+    result.spikes = mpi_tools::broadcast(comm, result.spikes);
+    result.devices = summarize(result.spikes, outcomes);
+    result.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    unsigned int n_spiking = 0, n_trapped = 0;
+    for (const auto &d : result.devices)
+      n_spiking += d.state == "spiking", n_trapped += d.state == "trapped";
+    const auto &st = result.statistics;
+    pcout << "Done in " << std::setprecision(3) << result.wall_seconds << " s: "
+          << result.spikes.size() << " spikes; devices spiking " << n_spiking
+          << ", trapped " << n_trapped << ", quiescent "
+          << n_devices() - n_spiking - n_trapped << "\n"
+          << "Steps " << st.steps << " (rejected " << st.rejected_steps
+          << "), hysteresis reversals " << st.reversals << ", coupling windows "
+          << st.windows << " (rejected " << st.rejected_windows << ", passes "
+          << st.coupling_passes << ")" << std::endl;
+    if (n_devices() <= 8)
+      for (const auto &d : result.devices)
+        pcout << "  device " << d.device << ": " << d.state << ", "
+              << d.spike_count << " spikes, mean rate "
+              << d.mean_rate_hz * 1e-3 << " kHz" << std::endl;
+    timer.print_wall_time_statistics(comm);
+
+    if (folder && root)
+      {
+        traces.close();
+        std::ofstream spikes(folder->file("spikes.csv"));
+        spikes << "device,t_peak_s,i_peak_A,energy_J\n";
+        char line[160];
+        for (const auto &s : result.spikes)
+          {
+            std::snprintf(line, sizeof(line), "%u,%.10g,%.8g,%.8g\n", s.device,
+                          s.t_peak, s.i_peak, s.energy);
+            spikes << line;
+          }
+        write_summary(folder->file("summary.json"), result, n_ranks);
+      }
+    return result;
+  }
+
+  std::vector<DeviceSummary>
+  Simulation::summarize(const std::vector<Spike>         &spikes,
+                        const std::vector<DeviceOutcome> &outcomes) const
+  {
+    std::vector<std::vector<double>> peaks(n_devices());
+    for (const auto &s : spikes)
+      peaks[s.device].push_back(s.t_peak);
+    std::vector<DeviceSummary> result;
+    for (const auto &o : outcomes)
+      {
+        const auto  &p = peaks[o.device];
+        DeviceSummary d{o.device, static_cast<unsigned>(p.size()), 0.0, "quiescent",
+                        p.empty() ? -1.0 : p.front()};
+        if (p.size() >= 2)
+          d.mean_rate_hz = (p.size() - 1) / (p.back() - p.front());
+        if (o.in_spike && settings.end_time - o.episode_start >= settings.trapped_time)
+          d.state = "trapped";
+        else if (!p.empty())
+          d.state = "spiking";
+        result.push_back(d);
+      }
+    return result;
+  }
+
+  void
+  Simulation::write_summary(const std::string &file, const RunResult &result,
+                            const unsigned int n_ranks) const
+  {
+    const auto quote = [](const std::string &text) {
+      std::string out = "\"";
+      for (const char ch : text)
+        {
+          if (ch == '"' || ch == '\\')
+            out += '\\';
+          out += ch;
+        }
+      return out + "\"";
+    };
+    const auto &st = result.statistics;
+    std::ofstream out(file);
+    out << std::setprecision(10);
+    out << "{\n  \"run\": {\n"
+        << "    \"case\": " << quote(settings.case_name) << ",\n"
+        << "    \"thermal_model\": \"lumped\",\n"
+        << "    \"coupling\": " << quote(network.description()) << ",\n"
+        << "    \"devices\": " << n_devices() << ",\n"
+        << "    \"end_time_s\": " << settings.end_time << ",\n"
+        << "    \"mpi_ranks\": " << n_ranks << ",\n"
+        << "    \"wall_time_s\": " << result.wall_seconds << ",\n"
+        << "    \"relative_tolerance\": " << integration.relative_tolerance << ",\n"
+        << "    \"steps\": " << st.steps << ",\n"
+        << "    \"rejected_steps\": " << st.rejected_steps << ",\n"
+        << "    \"hysteresis_reversals\": " << st.reversals << ",\n"
+        << "    \"coupling_windows\": " << st.windows << ",\n"
+        << "    \"total_spikes\": " << result.spikes.size() << "\n"
+        << "  },\n  \"devices\": [\n";
+    for (std::size_t k = 0; k < result.devices.size(); ++k)
+      {
+        const auto &d = result.devices[k];
+        out << "    {\"device\": " << d.device << ", \"spike_count\": " << d.spike_count
+            << ", \"mean_rate_hz\": " << d.mean_rate_hz << ", \"state\": \""
+            << d.state << "\", \"first_spike_s\": " << d.first_spike_s << "}"
+            << (k + 1 < result.devices.size() ? ",\n" : "\n");
+      }
+    out << "  ]\n}\n";
+  }
+} // namespace neuristor

@@ -1,0 +1,118 @@
+#pragma once
+
+#include "circuits/lumped_thermal_network.h"
+#include "circuits/neuristor_circuit.h"
+#include "solver/device_integrator.h"
+#include "solver/network_integrator.h"
+#include "solver/run_folder.h"
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace neuristor
+{
+  /** The "Run" section: what to simulate for how long and what to record. */
+  struct RunSettings
+  {
+    std::string case_name;
+    double      end_time;          // s
+    double      trace_interval;    // s
+    std::string traced_devices;    // "all", "none" or a list of indices
+    double      trapped_time;      // s
+    double      progress_interval; // s of wall time, 0 = quiet
+    bool        plot;
+
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+    void
+    parse_parameters(const dealii::ParameterHandler &prm);
+
+    /** Which devices write traces; InputError for a bad index. */
+    std::vector<bool>
+    traced(const unsigned int n_devices) const;
+  };
+
+  /** Per-device result as written to summary.json. */
+  struct DeviceSummary
+  {
+    unsigned int device;
+    unsigned int spike_count;
+    double       mean_rate_hz;
+    std::string  state; // quiescent, spiking or trapped
+    double       first_spike_s; // -1 if none
+  };
+
+  /** Everything a run produces, for tests and sweeps. */
+  struct RunResult
+  {
+    std::vector<DeviceSummary> devices;
+    std::vector<Spike>         spikes; // all devices, by time (rank 0)
+    IntegrationStatistics      statistics;
+    double                     wall_seconds;
+  };
+
+  /**
+   * A lumped-mode run: N thermal neuristors (circuits/, materials/) coupled by
+   * the lumped thermal network, integrated by NetworkIntegrator, with the run
+   * folder outputs traces.csv, spikes.csv, summary.json and traces.png.
+   */
+  class Simulation
+  {
+  public:
+    /** Declare every section a case file may use. */
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+
+    /** Parse and validate; InputError on bad input. */
+    explicit Simulation(dealii::ParameterHandler &prm);
+
+    /**
+     * Run and write the outputs into the folder; `console` gets the log
+     * (rank 0). Returns the results on every rank (spikes on rank 0 only).
+     */
+    RunResult
+    run(const MPI_Comm comm, RunFolder &folder, std::ostream &console) const;
+
+    /** Run without writing anything (tests, benchmarks). */
+    RunResult
+    run(const MPI_Comm comm, std::ostream &console) const;
+
+    unsigned int
+    n_devices() const
+    {
+      return network.n_devices();
+    }
+
+    const RunSettings &
+    run_settings() const
+    {
+      return settings;
+    }
+
+    const LumpedThermalNetwork &
+    thermal_network() const
+    {
+      return network;
+    }
+
+  private:
+    RunResult
+    execute(const MPI_Comm comm, RunFolder *folder, std::ostream &console) const;
+
+    std::vector<DeviceSummary>
+    summarize(const std::vector<Spike>         &spikes,
+              const std::vector<DeviceOutcome> &outcomes) const;
+
+    void
+    write_summary(const std::string &file, const RunResult &result,
+                  const unsigned int n_ranks) const;
+
+    RunSettings                   settings;
+    IntegratorSettings            integration;
+    LumpedThermalNetwork          network;
+    std::vector<NeuristorCircuit> circuits;
+  };
+} // namespace neuristor

@@ -1,0 +1,201 @@
+#include "solver/sweep.h"
+
+#include "solver/input_error.h"
+#include "solver/mpi_tools.h"
+#include "solver/network_integrator.h"
+#include "solver/parameter_file.h"
+#include "solver/parameter_tools.h"
+#include "solver/plotting.h"
+#include "solver/run_folder.h"
+#include "solver/simulation.h"
+
+#include <cmath>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+namespace neuristor
+{
+  void
+  SweepSettings::declare_parameters(dealii::ParameterHandler &prm)
+  {
+    using dealii::Patterns::Anything;
+    prm.declare_entry("Entry", "", Anything(),
+                      "Entry to sweep, as Section/Entry (e.g. Circuit/Input); "
+                      "empty for a single run.");
+    prm.declare_entry("Values", "", Anything(),
+                      "Values of the swept number: 'start:step:stop' or a "
+                      "list separated by ';' (in the entry's units).");
+    prm.declare_entry("Value template", "{}", Anything(),
+                      "How a value becomes the entry's text; {} stands for "
+                      "the value (every {} is replaced), e.g. 'dc({})' to "
+                      "sweep a DC input voltage.");
+    prm.declare_entry("Axis label", "swept value", Anything(),
+                      "Label of the swept value in sweep.png, with units.");
+  }
+
+  void
+  SweepSettings::parse_parameters(const dealii::ParameterHandler &prm)
+  {
+    entry      = parameter_tools::trim(prm.get("Entry"));
+    axis_label = prm.get("Axis label");
+    values.clear();
+    x.clear();
+    if (entry.empty())
+      return;
+    const std::string text     = prm.get("Values");
+    const std::string pattern  = prm.get("Value template");
+    const auto        to_value = [&](const std::string &number) {
+      std::size_t used = 0;
+      double      v    = 0;
+      try
+        {
+          v = std::stod(number, &used);
+        }
+      catch (...)
+        {
+        }
+      if (used != number.size())
+        throw InputError("Sweep/Values", "'" + number + "' is not a number");
+      return v;
+    };
+    std::vector<std::string> numbers;
+    const auto               range = parameter_tools::split(text, ':');
+    if (range.size() == 3)
+      {
+        const double a = to_value(range[0]), step = to_value(range[1]),
+                     b = to_value(range[2]);
+        if (!(step > 0) || b < a)
+          throw InputError("Sweep/Values", "needs step > 0 and stop >= start");
+        const long n = std::lround(std::floor((b - a) / step + 1e-9)) + 1;
+        for (long i = 0; i < n; ++i)
+          {
+            std::ostringstream v;
+            v << std::setprecision(12) << a + i * step;
+            numbers.push_back(v.str());
+          }
+      }
+    else
+      numbers = parameter_tools::split(text, ';');
+    if (numbers.empty())
+      throw InputError("Sweep/Values", "is empty but Sweep/Entry is set");
+    const auto brace = pattern.find("{}");
+    if (brace == std::string::npos)
+      throw InputError("Sweep/Value template", "must contain {}");
+    for (const auto &number : numbers)
+      {
+        x.push_back(to_value(number));
+        std::string value = pattern;
+        for (auto at = value.find("{}"); at != std::string::npos; at = value.find("{}", at))
+          value.replace(at, 2, number);
+        values.push_back(value);
+      }
+  }
+
+  namespace
+  {
+    std::string
+    csv_quote(const std::string &text)
+    {
+      if (text.find_first_of(",\"") == std::string::npos)
+        return text;
+      std::string out = "\"";
+      for (const char ch : text)
+        out += (ch == '"') ? std::string("\"\"") : std::string(1, ch);
+      return out + "\"";
+    }
+
+    struct PointRow
+    {
+      unsigned int point, device, spike_count;
+      double       mean_rate_hz;
+      char         state[16];
+    };
+  } // namespace
+
+  void
+  run_sweep(const MPI_Comm                  comm,
+            const std::string              &case_file,
+            const std::vector<std::string> &overrides,
+            const SweepSettings            &sweep,
+            const std::string              &case_name,
+            const std::string              &output_dir,
+            std::ostream                   &console)
+  {
+    const unsigned int rank    = dealii::Utilities::MPI::this_mpi_process(comm);
+    const unsigned int n_ranks = dealii::Utilities::MPI::n_mpi_processes(comm);
+    const unsigned int n       = sweep.values.size();
+    RunFolder          folder(output_dir, comm);
+    if (rank == 0)
+      console << "Sweep of " << sweep.entry << " over " << n << " points on "
+              << n_ranks << " rank(s)" << std::endl;
+
+    std::vector<PointRow> rows;
+    collectively(comm, [&]() {
+      for (unsigned int i = rank; i < n; i += n_ranks)
+        {
+          dealii::ParameterHandler prm;
+          Simulation::declare_parameters(prm);
+          auto point_overrides = overrides;
+          point_overrides.push_back(sweep.entry + "=" + sweep.values[i]);
+          point_overrides.push_back("Sweep/Entry=");
+          point_overrides.push_back("Run/Progress interval=0");
+          load_parameters(prm, case_file, point_overrides);
+          const Simulation  simulation(prm);
+          std::ostringstream point_name;
+          point_name << "point_" << std::setw(3) << std::setfill('0') << i;
+          RunFolder     point(folder.file(point_name.str()), MPI_COMM_SELF);
+          std::ofstream log(point.file("log.txt"));
+          prm.print_parameters(point.file("parameters.prm").string(),
+                               dealii::ParameterHandler::PRM);
+          const auto result = simulation.run(MPI_COMM_SELF, point, log);
+          if (simulation.run_settings().plot)
+            plot_folder("run", point.file("").string(), log);
+          point.finalize();
+          std::ostringstream line;
+          line << "  point " << i + 1 << "/" << n << ": " << sweep.values[i];
+          for (const auto &d : result.devices)
+            {
+              PointRow row{i, d.device, d.spike_count, d.mean_rate_hz, {}};
+              std::snprintf(row.state, sizeof(row.state), "%s", d.state.c_str());
+              rows.push_back(row);
+              if (result.devices.size() <= 4)
+                line << " | device " << d.device << " " << d.state << " "
+                     << std::setprecision(4) << d.mean_rate_hz * 1e-3 << " kHz";
+            }
+          console << line.str() << std::endl; // each rank reports its own points
+        }
+    });
+
+    auto all = mpi_tools::gather(comm, rows, false);
+    if (rank == 0)
+      {
+        std::sort(all.begin(), all.end(), [](const PointRow &a, const PointRow &b) {
+          return a.point < b.point || (a.point == b.point && a.device < b.device);
+        });
+        std::ofstream csv(folder.file("sweep.csv"));
+        csv << "point,value,x,device,spike_count,mean_rate_hz,state\n"
+            << std::setprecision(10);
+        for (const auto &r : all)
+          csv << r.point << "," << csv_quote(sweep.values[r.point]) << ","
+              << sweep.x[r.point] << "," << r.device << "," << r.spike_count << ","
+              << r.mean_rate_hz << "," << r.state << "\n";
+        csv.close();
+        std::ofstream json(folder.file("sweep.json"));
+        const auto quote = [](const std::string &s) {
+          std::string out = "\"";
+          for (const char ch : s)
+            out += (ch == '"' || ch == '\\') ? std::string("\\") + ch : std::string(1, ch);
+          return out + "\"";
+        };
+        json << "{\"case\": " << quote(case_name) << ", \"entry\": " << quote(sweep.entry)
+             << ", \"x_label\": " << quote(sweep.axis_label) << ", \"points\": " << n
+             << ", \"mpi_ranks\": " << n_ranks << "}\n";
+        json.close();
+        plot_folder("sweep", folder.file("").string(), console);
+      }
+    folder.finalize();
+    if (rank == 0)
+      console << "Sweep results in " << folder.final_path().string() << std::endl;
+  }
+} // namespace neuristor

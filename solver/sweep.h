@@ -1,0 +1,39 @@
+#pragma once
+
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/parameter_handler.h>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace neuristor
+{
+  /** The "Sweep" section: one entry run over a list of values. */
+  struct SweepSettings
+  {
+    std::string              entry;  // "Section/Entry"; empty: no sweep
+    std::vector<std::string> values; // as substituted into the entry
+    std::vector<double>      x;      // numeric value of each point
+    std::string              axis_label;
+
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+    void
+    parse_parameters(const dealii::ParameterHandler &prm);
+  };
+
+  /**
+   * Runs every point of the sweep as a full run in DIR/point_NNN, spreading
+   * the points over the MPI ranks (each point runs on one rank), and writes
+   * DIR/sweep.csv, DIR/sweep.json and DIR/sweep.png.
+   */
+  void
+  run_sweep(const MPI_Comm                  comm,
+            const std::string              &case_file,
+            const std::vector<std::string> &overrides,
+            const SweepSettings            &sweep,
+            const std::string              &case_name,
+            const std::string              &output_dir,
+            std::ostream                   &console);
+} // namespace neuristor
