@@ -223,6 +223,8 @@ namespace neuristor
       }
     result.spikes = mpi_tools::broadcast(comm, result.spikes);
     result.devices = summarize(result.spikes, outcomes);
+    for (const auto &o : outcomes)
+      result.final_temperatures.push_back(o.T);
     result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

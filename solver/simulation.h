@@ -49,7 +49,8 @@ namespace neuristor
   struct RunResult
   {
     std::vector<DeviceSummary> devices;
-    std::vector<Spike>         spikes; // all devices, by time (rank 0)
+    std::vector<Spike>         spikes; // all devices, by time
+    std::vector<double>        final_temperatures; // K, per device
     IntegrationStatistics      statistics;
     double                     wall_seconds;
   };

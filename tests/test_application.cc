@@ -1,0 +1,147 @@
+// The neuristor executable: outputs of a run and refusal of bad input.
+#include "test_helpers.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using neuristor::test_support::run_binary;
+
+namespace
+{
+  fs::path
+  scratch(const std::string &name)
+  {
+    const fs::path p = fs::temp_directory_path() /
+                       ("neuristor_test_" + std::to_string(getpid())) / name;
+    fs::remove_all(p);
+    fs::create_directories(p.parent_path());
+    return p;
+  }
+
+  std::string
+  read(const fs::path &file)
+  {
+    std::ifstream      in(file);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+} // namespace
+
+TEST(Application, HelpAndParameterListing)
+{
+  std::string out;
+  EXPECT_EQ(run_binary("--help", out), 0);
+  EXPECT_NE(out.find("neuristor run"), std::string::npos);
+  EXPECT_EQ(run_binary("parameters", out), 0);
+  EXPECT_NE(out.find("set Load resistance"), std::string::npos);
+  EXPECT_NE(out.find("[Ohm]"), std::string::npos);
+  EXPECT_NE(run_binary("frobnicate", out), 0);
+}
+
+TEST(Application, RunFolderHasAllOutputs)
+{
+  const auto  dir = scratch("run");
+  std::string out;
+  ASSERT_EQ(run_binary("run -q -o " + dir.string() + " --set 'Run/End time=6e-6'", out), 0) << out;
+  for (const char *f : {"parameters.prm", "log.txt", "traces.csv", "spikes.csv", "summary.json"})
+    EXPECT_TRUE(fs::exists(dir / f)) << f;
+  EXPECT_FALSE(fs::exists(dir.string() + ".partial"));
+
+  // traces.csv: long format, one row per device every 10 ns, 0 to 6 us.
+  std::ifstream traces(dir / "traces.csv");
+  std::string   header, line;
+  std::getline(traces, header);
+  EXPECT_EQ(header, "time_s,device,v_in_V,v_device_V,i_load_A,i_device_A,temperature_K,"
+                    "resistance_ohm,power_W");
+  std::vector<double> times;
+  while (std::getline(traces, line))
+    times.push_back(std::stod(line.substr(0, line.find(','))));
+  ASSERT_EQ(times.size(), 601u);
+  EXPECT_NEAR(times[100], 1e-6, 1e-15);
+  EXPECT_NEAR(times.back(), 6e-6, 1e-15);
+
+  EXPECT_EQ(read(dir / "spikes.csv").substr(0, 34), "device,t_peak_s,i_peak_A,energy_J\n");
+  const std::string summary = read(dir / "summary.json");
+  for (const char *key : {"\"spike_count\": 2", "\"mean_rate_hz\"", "\"state\": \"spiking\"",
+                          "\"mpi_ranks\": 1"})
+    EXPECT_NE(summary.find(key), std::string::npos) << key << "\n" << summary;
+  // The parameters as used include the override.
+  EXPECT_NE(read(dir / "parameters.prm").find("set End time"), std::string::npos);
+}
+
+TEST(Application, SweepSpreadsPointsAndWritesTable)
+{
+  const auto  dir = scratch("sweep");
+  std::string out;
+  ASSERT_EQ(run_binary("run -q -o " + dir.string() +
+                         " --set 'Run/End time=20e-6' --set 'Run/Plot=false'"
+                         " --set 'Sweep/Entry=Circuit/Input' --set 'Sweep/Values=9:2:13'"
+                         " --set 'Sweep/Value template=dc({})'",
+                       out),
+            0)
+    << out;
+  const std::string table = read(dir / "sweep.csv");
+  EXPECT_NE(table.find("0,dc(9),9,0,0,0,quiescent"), std::string::npos) << table;
+  EXPECT_NE(table.find("2,dc(13),13,0,"), std::string::npos) << table;
+  EXPECT_TRUE(fs::exists(dir / "point_001" / "summary.json"));
+}
+
+struct BadInput
+{
+  std::string arguments;  // after "run"
+  std::string expected;   // must appear in the message
+};
+
+class ApplicationBadInput : public ::testing::TestWithParam<BadInput>
+{};
+
+TEST_P(ApplicationBadInput, ClearErrorNonZeroExitNoFolder)
+{
+  const auto dir  = scratch("bad");
+  const auto file = dir.parent_path() / "bad_case.prm";
+  std::ofstream(file) << "subsection Circuit\n  set Load resistanse = 1\nend\n";
+  std::string args = GetParam().arguments;
+  for (auto at = args.find("CASE"); at != std::string::npos; at = args.find("CASE"))
+    args.replace(at, 4, file.string());
+  std::string out;
+  EXPECT_NE(run_binary("run -q " + args + " -o " + dir.string(), out), 0);
+  EXPECT_NE(out.find("neuristor: error:"), std::string::npos) << out;
+  EXPECT_NE(out.find(GetParam().expected), std::string::npos) << out;
+  EXPECT_EQ(out.find("Stacktrace"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir));
+  EXPECT_FALSE(fs::exists(dir.string() + ".partial"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+  Refused,
+  ApplicationBadInput,
+  ::testing::Values(
+    BadInput{"CASE", "Load resistanse"}, // unknown entry, with the file named
+    BadInput{"CASE", "bad_case.prm"},
+    BadInput{"--set 'Run/End time=soon'", "End time"},                      // wrong type
+    BadInput{"--set 'Circuit/Load resistance=-5'", "Circuit/Load resistance"}, // negative R
+    BadInput{"--set 'Circuit/Capacitance=-1e-12'", "Circuit/Capacitance"},     // negative C
+    BadInput{"--set 'Thermal network/Number of devices=0'", "Number of devices"}, // no devices
+    BadInput{"--set 'Thermal network/Coupling=matrix'", "Eta matrix"},          // no devices
+    BadInput{"--set 'Circuit/Input=dc(12'", "Circuit/Input"},                   // malformed
+    BadInput{"--set 'Circuit/Input=train(amplitude=1, period=1e-6)'", "duty"},
+    BadInput{"--set 'Circuit/Input=dc(11); dc(9); dc(3)'", "3 values"},
+    BadInput{"/nonexistent/case.prm", "does not exist"},                        // missing file
+    BadInput{"--set 'Nowhere/Entry=1'", "Nowhere/Entry"},
+    BadInput{"--set 'VO2/Filament factor k=0.5'", "Filament factor k"}),
+  [](const ::testing::TestParamInfo<BadInput> &info) {
+    return "case" + std::to_string(info.index);
+  });
+
+TEST(Application, UnwritableOutputFolderIsRefused)
+{
+  std::string out;
+  EXPECT_NE(run_binary("run -q -o /proc/neuristor/out", out), 0);
+  EXPECT_NE(out.find("cannot write"), std::string::npos) << out;
+}

@@ -1,0 +1,126 @@
+// Time integration: convergence under tightened tolerances, stiff circuits,
+// direct drive (R_load = 0), input edges and noise.
+#include "test_helpers.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+using namespace neuristor;
+using test_support::run_case;
+
+namespace
+{
+  std::vector<double>
+  spikes_at_tolerance(const double tol, const std::vector<std::string> &extra = {})
+  {
+    const auto text = [](const double v) {
+      std::ostringstream s;
+      s << v;
+      return s.str();
+    };
+    std::vector<std::string> o = {"Time integration/Relative tolerance=" + text(tol),
+                                  "Time integration/Absolute voltage tolerance=" + text(tol),
+                                  "Time integration/Absolute temperature tolerance=" +
+                                    text(10 * tol),
+                                  "Run/End time=20e-6"};
+    o.insert(o.end(), extra.begin(), extra.end());
+    return test_support::spike_times(run_case(o), 0);
+  }
+
+  double
+  max_difference(const std::vector<double> &a, const std::vector<double> &b)
+  {
+    EXPECT_EQ(a.size(), b.size());
+    double d = 0;
+    for (std::size_t k = 0; k < std::min(a.size(), b.size()); ++k)
+      d = std::max(d, std::abs(a[k] - b[k]));
+    return d;
+  }
+} // namespace
+
+TEST(Integrator, SpikeTimesConvergeAsToleranceTightens)
+{
+  const auto reference = spikes_at_tolerance(1e-8);
+  ASSERT_EQ(reference.size(), 7u);
+  const double e3 = max_difference(spikes_at_tolerance(1e-3), reference);
+  const double e4 = max_difference(spikes_at_tolerance(1e-4), reference);
+  const double e5 = max_difference(spikes_at_tolerance(1e-5), reference);
+  const double e6 = max_difference(spikes_at_tolerance(1e-6), reference);
+  EXPECT_LT(e4, 20e-9); // the default tolerance: spike times to 20 ns in 20 us
+  EXPECT_LT(e6, 1e-9);
+  EXPECT_LT(e5, e3);
+  EXPECT_LT(e6, e4);
+  // Order 2 with an error per step tolerance: error ~ tol^(2/3); 100x
+  // tighter must gain at least a factor 10.
+  EXPECT_LT(e6, e4 / 10);
+}
+
+TEST(Integrator, DirectDriveFollowsSourceAndReachesEnergyBalance)
+{
+  // R_load = 0: V = V_in exactly; the steady state solves S_th dT = V^2/R(T).
+  const auto r = run_case({"Circuit/Load resistance=0", "Circuit/Input=dc(4)",
+                           "Run/End time=5e-6"});
+  const double T  = r.final_temperatures[0];
+  const VO2Resistance vo2;
+  const double P  = 16 / vo2.resistance(T, HysteresisState());
+  EXPECT_NEAR(0.206e-3 * (T - 325), P, 1e-6 * P);
+  EXPECT_EQ(r.devices[0].state, "quiescent");
+}
+
+TEST(Integrator, DirectDriveSpikesAndStaysStableAtTheTransition)
+{
+  // Driven directly well above threshold the VO2 switches once and stays
+  // metallic (no load to limit the current); nothing may blow up.
+  const auto r = run_case({"Circuit/Load resistance=0", "Circuit/Input=pwl(0 0, 2e-6 10)",
+                           "Run/End time=6e-6"});
+  EXPECT_EQ(r.devices[0].spike_count, 1u);
+  EXPECT_GT(r.final_temperatures[0], 340);
+}
+
+TEST(Integrator, StiffSmallCapacitanceIsCheap)
+{
+  // C = 1 fF makes R C ~ 1e-12 s, a million times below the thermal scale:
+  // an explicit method would need ~1e7 steps for 20 us; L-stability must not.
+  const auto r = run_case({"Circuit/Capacitance=1e-15", "Circuit/Input=dc(12.5)",
+                           "Run/End time=20e-6"});
+  EXPECT_LT(r.statistics.steps, 20000u);
+  EXPECT_GT(r.final_temperatures[0], 325);
+}
+
+TEST(Integrator, PulseEdgesAreSteppedOnto)
+{
+  // A sub-threshold DC bias plus a pulse train with sharp edges (each a
+  // breakpoint): the device integrates the pulses and fires.
+  const auto r = run_case({"Circuit/Input=dc(6) + train(amplitude=7, period=2e-6, duty=0.5)",
+                           "Run/End time=20e-6"});
+  EXPECT_EQ(r.devices[0].spike_count, 3u);
+  // The same train on its own (6 V less) stays below threshold.
+  const auto alone = run_case({"Circuit/Input=train(amplitude=7, period=2e-6, duty=0.5)",
+                               "Run/End time=20e-6"});
+  EXPECT_EQ(alone.devices[0].spike_count, 0u);
+}
+
+TEST(Integrator, NoiseIsSeededAndHasTheRightSpread)
+{
+  // An unpowered device: T - T0 is an Ornstein-Uhlenbeck process with
+  // stationary variance sigma^2 C_th / (2 S_th).
+  const std::vector<std::string> o = {"Circuit/Input=dc(0)", "Thermal network/Noise strength=2000",
+                                      "Thermal network/Coupling=chain",
+                                      "Thermal network/Number of devices=200",
+                                      "Thermal network/Eta=0", "Run/End time=3e-6"};
+  const auto   a = run_case(o);
+  const auto   b = run_case(o);
+  double       mean = 0, var = 0;
+  for (const double T : a.final_temperatures)
+    mean += (T - 325) / 200;
+  for (const double T : a.final_temperatures)
+    var += (T - 325 - mean) * (T - 325 - mean) / 199;
+  const double expected = 2000.0 * 2000.0 * 49.6e-12 / (2 * 0.206e-3);
+  EXPECT_NEAR(var / expected, 1.0, 0.25); // 200 samples: ~10 % statistical error
+  EXPECT_EQ(a.final_temperatures, b.final_temperatures); // same seed, same path
+  auto other = o;
+  other.push_back("Thermal network/Noise seed=7");
+  EXPECT_NE(run_case(other).final_temperatures, a.final_temperatures);
+}

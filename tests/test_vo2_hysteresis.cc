@@ -1,0 +1,100 @@
+// The VO2 resistance model: major loop, continuity at reversals, minor loops.
+#include "materials/vo2_resistance.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace neuristor;
+
+namespace
+{
+  const VO2Parameters p;
+
+  double
+  major_F(const double T, const int delta)
+  {
+    return 0.5 + 0.5 * std::tanh(p.beta * (delta * p.w / 2 + p.Tc - T));
+  }
+
+  double
+  major_R(const double T, const int delta)
+  {
+    return p.R0 * std::exp(p.Ea / T) * major_F(T, delta) + p.k * p.Rm;
+  }
+} // namespace
+
+TEST(VO2Hysteresis, MajorHeatingBranchValues)
+{
+  const VO2Resistance   vo2(p);
+  const HysteresisState fresh; // no reversal yet: major heating branch
+  // Anchor computed by hand from (S1), (S2): at 325 K F = 0.996879, R = 51.77 kOhm.
+  EXPECT_NEAR(vo2.insulating_fraction(325, fresh), 0.9968795, 1e-7);
+  EXPECT_NEAR(vo2.resistance(325, fresh), 51771.4, 0.1);
+  for (const double T : {310.0, 325.0, 330.0, 336.4, 340.0, 360.0})
+    EXPECT_NEAR(vo2.resistance(T, fresh) / major_R(T, +1), 1.0, 1e-12) << T;
+  // Well above the transition only the filament resistance k Rm remains.
+  EXPECT_NEAR(vo2.resistance(400, fresh), p.k * p.Rm, 1.0);
+}
+
+TEST(VO2Hysteresis, MajorCoolingBranchAfterFullTransition)
+{
+  const VO2Resistance vo2(p);
+  // Reverse from fully metallic: the cooling curve is the major cooling branch.
+  const auto cooling = vo2.reverse(380, HysteresisState());
+  EXPECT_EQ(cooling.delta, -1);
+  for (const double T : {345.0, 335.0, 330.0, 325.0, 315.0})
+    EXPECT_NEAR(vo2.insulating_fraction(T, cooling), major_F(T, -1), 1e-6) << T;
+  // The loop is open: at the same T the cooling branch is more metallic.
+  EXPECT_LT(vo2.resistance(332, cooling), 0.5 * vo2.resistance(332, HysteresisState()));
+}
+
+TEST(VO2Hysteresis, ResistanceContinuousAtReversals)
+{
+  const VO2Resistance vo2(p);
+  HysteresisState     state;
+  // A nested sequence of reversals through the transition region.
+  for (const double T_r : {334.0, 329.0, 333.0, 330.5, 338.0, 326.0})
+    {
+      const double before = vo2.resistance(T_r, state);
+      const auto   next   = vo2.reverse(T_r, state);
+      const double after  = vo2.resistance(T_r, next);
+      EXPECT_NEAR(after / before, 1.0, 1e-9) << "reversal at " << T_r;
+      state = next;
+    }
+}
+
+TEST(VO2Hysteresis, MinorLoopsReturnTowardMajorLoop)
+{
+  const VO2Resistance vo2(p);
+  // Heat to 335 K (partial transition), then cool: a minor loop starts
+  // inside the major loop and merges with the major cooling branch.
+  const auto   cooling = vo2.reverse(335, HysteresisState());
+  const double gap_near = std::abs(vo2.insulating_fraction(333, cooling) - major_F(333, -1));
+  const double gap_far  = std::abs(vo2.insulating_fraction(320, cooling) - major_F(320, -1));
+  EXPECT_GT(gap_near, 0.05);   // the minor loop is distinct near the reversal
+  EXPECT_LT(gap_far, 1e-3);    // and rejoins the major loop far from it
+  // The minor loop lies inside the major one.
+  for (const double T : {334.0, 332.0, 330.0, 328.0})
+    {
+      const double F = vo2.insulating_fraction(T, cooling);
+      EXPECT_LE(F, major_F(T, +1) + 1e-12);
+      EXPECT_GE(F, major_F(T, -1) - 1e-12);
+    }
+  // Heating again from 328 K climbs back toward the major heating branch.
+  const auto heating = vo2.reverse(328, cooling);
+  EXPECT_LT(std::abs(vo2.insulating_fraction(345, heating) - major_F(345, +1)), 1e-3);
+}
+
+TEST(VO2Hysteresis, DerivativeMatchesFiniteDifference)
+{
+  const VO2Resistance vo2(p);
+  const auto          cooling = vo2.reverse(336, HysteresisState());
+  for (const auto &state : {HysteresisState(), cooling})
+    for (const double T : {326.0, 331.0, 334.0, 338.0})
+      {
+        const double h  = 1e-5;
+        const double fd = (vo2.resistance(T + h, state) - vo2.resistance(T - h, state)) / (2 * h);
+        EXPECT_NEAR(vo2.evaluate(T, state).dR_dT / fd, 1.0, 1e-6) << T;
+      }
+}
