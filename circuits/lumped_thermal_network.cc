@@ -20,21 +20,7 @@ namespace neuristor
       std::istringstream  in(text);
       std::string         word;
       while (in >> word)
-        {
-          std::size_t used = 0;
-          double      v    = 0;
-          try
-            {
-              v = std::stod(word, &used);
-            }
-          catch (...)
-            {
-              used = 0;
-            }
-          if (used != word.size() || !std::isfinite(v))
-            throw InputError(entry, "'" + word + "' is not a number");
-          numbers.push_back(v);
-        }
+        numbers.push_back(parameter_tools::parse_number(word, entry));
       return numbers;
     }
   } // namespace

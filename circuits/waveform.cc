@@ -13,22 +13,9 @@ namespace neuristor
   namespace
   {
     double
-    to_number(const std::string &text, const std::string &entry,
-              const std::string &what)
+    number_in(const std::string &text, const std::string &entry, const std::string &where)
     {
-      std::size_t used = 0;
-      double      v    = 0;
-      try
-        {
-          v = std::stod(text, &used);
-        }
-      catch (...)
-        {
-          used = 0;
-        }
-      if (used != text.size() || !std::isfinite(v))
-        throw InputError(entry, what + ": '" + text + "' is not a number");
-      return v;
+      return parameter_tools::parse_number(text, entry, where + ": ");
     }
 
     // Split at '+' signs that separate components (not inside parentheses,
@@ -81,8 +68,8 @@ namespace neuristor
             if (tv.size() != 2)
               throw InputError(entry, where + ": pwl point '" + pair +
                                         "' must be 'time value'");
-            c.times.push_back(to_number(tv[0], entry, where));
-            c.values.push_back(to_number(tv[1], entry, where));
+            c.times.push_back(number_in(tv[0], entry, where));
+            c.values.push_back(number_in(tv[1], entry, where));
             if (c.times.size() > 1 && !(c.times.back() > c.times[c.times.size() - 2]))
               throw InputError(entry, where + ": pwl times must increase");
           }
@@ -93,7 +80,7 @@ namespace neuristor
     if (name == "dc")
       {
         c.kind      = Kind::dc;
-        c.amplitude = to_number(parameter_tools::trim(args), entry, where);
+        c.amplitude = number_in(parameter_tools::trim(args), entry, where);
         return c;
       }
 
@@ -106,7 +93,7 @@ namespace neuristor
           throw InputError(entry, where + ": argument '" + item +
                                     "' must be key=value");
         kw[parameter_tools::trim(item.substr(0, eq))] =
-          to_number(parameter_tools::trim(item.substr(eq + 1)), entry, where);
+          number_in(parameter_tools::trim(item.substr(eq + 1)), entry, where);
       }
     const auto take = [&](const std::string &key, const bool required,
                           const double default_value) {

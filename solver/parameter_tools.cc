@@ -45,6 +45,39 @@ namespace neuristor
                           "list with one value per device.");
     }
 
+    double
+    parse_number(const std::string &text,
+                 const std::string &entry,
+                 const std::string &context)
+    {
+      std::size_t used = 0;
+      double      v    = 0;
+      try
+        {
+          v = std::stod(text, &used);
+        }
+      catch (...)
+        {
+          used = 0;
+        }
+      if (used != text.size() || !std::isfinite(v))
+        throw InputError(entry, context + "'" + text + "' is not a number");
+      return v;
+    }
+
+    std::string
+    json_quote(const std::string &text)
+    {
+      std::string out = "\"";
+      for (const char ch : text)
+        {
+          if (ch == '"' || ch == '\\')
+            out += '\\';
+          out += ch;
+        }
+      return out + "\"";
+    }
+
     template <typename T>
     static std::vector<T>
     expand(const std::vector<T> &values,
@@ -71,21 +104,7 @@ namespace neuristor
       const std::string path = section + "/" + entry;
       std::vector<double> values;
       for (const auto &piece : split(prm.get(entry), ','))
-        {
-          std::size_t used = 0;
-          double      v    = 0;
-          try
-            {
-              v = std::stod(piece, &used);
-            }
-          catch (...)
-            {
-              used = 0;
-            }
-          if (used != piece.size() || !std::isfinite(v))
-            throw InputError(path, "'" + piece + "' is not a number");
-          values.push_back(v);
-        }
+        values.push_back(parse_number(piece, path));
       if (values.empty())
         throw InputError(path, "is empty");
       return expand(values, path, n_devices);

@@ -50,5 +50,15 @@ namespace neuristor
 
     std::string
     trim(const std::string &text);
+
+    /** The whole text as a finite number, else InputError(entry, context...). */
+    double
+    parse_number(const std::string &text,
+                 const std::string &entry,
+                 const std::string &context = "");
+
+    /** A JSON string literal. */
+    std::string
+    json_quote(const std::string &text);
   } // namespace parameter_tools
 } // namespace neuristor

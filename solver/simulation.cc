@@ -9,6 +9,7 @@
 #include <deal.II/base/timer.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
@@ -69,20 +70,12 @@ namespace neuristor
       return flags;
     for (const auto &item : parameter_tools::split(traced_devices, ','))
       {
-        std::size_t used = 0;
-        long        i    = -1;
-        try
-          {
-            i = std::stol(item, &used);
-          }
-        catch (...)
-          {
-          }
-        if (used != item.size() || i < 0 || i >= static_cast<long>(n_devices))
+        const double i = parameter_tools::parse_number(item, "Run/Traced devices");
+        if (i != std::floor(i) || i < 0 || i >= n_devices)
           throw InputError("Run/Traced devices",
                            "'" + item + "' is not a device index from 0 to " +
                              std::to_string(n_devices - 1));
-        flags[i] = true;
+        flags[static_cast<unsigned int>(i)] = true;
       }
     return flags;
   }
@@ -292,16 +285,7 @@ namespace neuristor
   Simulation::write_summary(const std::string &file, const RunResult &result,
                             const unsigned int n_ranks) const
   {
-    const auto quote = [](const std::string &text) {
-      std::string out = "\"";
-      for (const char ch : text)
-        {
-          if (ch == '"' || ch == '\\')
-            out += '\\';
-          out += ch;
-        }
-      return out + "\"";
-    };
+    const auto  quote = parameter_tools::json_quote;
     const auto &st = result.statistics;
     std::ofstream out(file);
     out << std::setprecision(10);

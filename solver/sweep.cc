@@ -45,19 +45,8 @@ namespace neuristor
       return;
     const std::string text     = prm.get("Values");
     const std::string pattern  = prm.get("Value template");
-    const auto        to_value = [&](const std::string &number) {
-      std::size_t used = 0;
-      double      v    = 0;
-      try
-        {
-          v = std::stod(number, &used);
-        }
-      catch (...)
-        {
-        }
-      if (used != number.size())
-        throw InputError("Sweep/Values", "'" + number + "' is not a number");
-      return v;
+    const auto        to_value = [](const std::string &number) {
+      return parameter_tools::parse_number(number, "Sweep/Values");
     };
     std::vector<std::string> numbers;
     const auto               range = parameter_tools::split(text, ':');
@@ -182,12 +171,7 @@ namespace neuristor
               << r.mean_rate_hz << "," << r.state << "\n";
         csv.close();
         std::ofstream json(folder.file("sweep.json"));
-        const auto quote = [](const std::string &s) {
-          std::string out = "\"";
-          for (const char ch : s)
-            out += (ch == '"' || ch == '\\') ? std::string("\\") + ch : std::string(1, ch);
-          return out + "\"";
-        };
+        const auto quote = parameter_tools::json_quote;
         json << "{\"case\": " << quote(case_name) << ", \"entry\": " << quote(sweep.entry)
              << ", \"x_label\": " << quote(sweep.axis_label) << ", \"points\": " << n
              << ", \"mpi_ranks\": " << n_ranks << "}\n";
