@@ -1,0 +1,329 @@
+#include "solver/heat_equation.h"
+
+#include "solver/input_error.h"
+
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/base/utilities.h>
+#include <deal.II/dofs/dof_tools.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/lac/dynamic_sparsity_pattern.h>
+#include <deal.II/lac/full_matrix.h>
+#include <deal.II/lac/petsc_solver.h>
+#include <deal.II/lac/solver_control.h>
+#include <deal.II/lac/sparsity_tools.h>
+#include <deal.II/numerics/data_out.h>
+#include <deal.II/numerics/matrix_tools.h>
+#include <deal.II/numerics/vector_tools.h>
+
+namespace neuristor
+{
+  using namespace dealii;
+
+  void
+  HeatSolverSettings::declare_parameters(ParameterHandler &prm)
+  {
+    prm.declare_entry("Polynomial degree", "1", Patterns::Integer(1, 2),
+                      "Degree of the Lagrange elements (1 or 2) [dimensionless].");
+    prm.declare_entry("Linear solver tolerance", "1e-10", Patterns::Double(0, 1),
+                      "CG stops when the residual drops by this factor "
+                      "[dimensionless].");
+    prm.declare_entry("AMG strong threshold", "0.6", Patterns::Double(0, 1),
+                      "BoomerAMG strong threshold; 0.5-0.7 suits 3-D "
+                      "[dimensionless].");
+  }
+
+  void
+  HeatSolverSettings::parse_parameters(const ParameterHandler &prm)
+  {
+    degree           = prm.get_integer("Polynomial degree");
+    tolerance        = prm.get_double("Linear solver tolerance");
+    strong_threshold = prm.get_double("AMG strong threshold");
+  }
+
+  HeatEquation::HeatEquation(parallel::distributed::Triangulation<3> &triangulation,
+                             const ThermalMaterials                  &materials,
+                             const std::set<types::boundary_id>      &fixed_boundaries,
+                             const unsigned int                       n_devices,
+                             const RegionFunction                    &device_of_point,
+                             const HeatSolverSettings                &settings,
+                             const double                             T0)
+    : comm(triangulation.get_communicator())
+    , triangulation(triangulation)
+    , materials(materials)
+    , fixed_boundaries(fixed_boundaries)
+    , settings(settings)
+    , T0(T0)
+    , fe(settings.degree)
+    , dof_handler(triangulation)
+    , device_vectors(n_devices)
+    , volumes(n_devices, 0.0)
+  {
+    setup_system(device_of_point);
+    assemble_matrices();
+  }
+
+  void
+  HeatEquation::setup_system(const RegionFunction &device_of_point)
+  {
+    dof_handler.distribute_dofs(fe);
+    owned    = dof_handler.locally_owned_dofs();
+    relevant = DoFTools::extract_locally_relevant_dofs(dof_handler);
+
+    constraints.clear();
+    constraints.reinit(relevant);
+    DoFTools::make_hanging_node_constraints(dof_handler, constraints);
+    constraints.close();
+    boundary_values.clear();
+    for (const auto id : fixed_boundaries)
+      VectorTools::interpolate_boundary_values(dof_handler, id, Functions::ZeroFunction<3>(),
+                                               boundary_values);
+
+    DynamicSparsityPattern dsp(relevant);
+    DoFTools::make_sparsity_pattern(dof_handler, dsp, constraints, false);
+    SparsityTools::distribute_sparsity_pattern(dsp, owned, comm, relevant);
+    mass.reinit(owned, owned, dsp, comm);
+    stiffness.reinit(owned, owned, dsp, comm);
+    system.reinit(owned, owned, dsp, comm);
+    for (auto *v : {&theta, &theta_old, &theta_older})
+      v->reinit(owned, comm);
+
+    // b_i = int_{region i} phi / V_i: spreads P_i and averages T_i.
+    const QGauss<3>     quadrature(settings.degree + 1);
+    FEValues<3>         fe_values(fe, quadrature, update_values | update_JxW_values);
+    Vector<double>      cell_b(fe.n_dofs_per_cell());
+    std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
+    for (auto &b : device_vectors)
+      b.reinit(owned, comm);
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          const int device = device_of_point(cell->center());
+          if (device < 0)
+            continue;
+          if (device >= static_cast<int>(device_vectors.size()))
+            throw std::logic_error("region function returned an unknown device");
+          fe_values.reinit(cell);
+          cell_b = 0;
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
+            for (unsigned int i = 0; i < fe.n_dofs_per_cell(); ++i)
+              cell_b(i) += fe_values.shape_value(i, q) * fe_values.JxW(q);
+          volumes[device] += cell->measure();
+          cell->get_dof_indices(dofs);
+          constraints.distribute_local_to_global(cell_b, dofs, device_vectors[device]);
+        }
+    for (unsigned int i = 0; i < device_vectors.size(); ++i)
+      {
+        device_vectors[i].compress(VectorOperation::add);
+        volumes[i] = Utilities::MPI::sum(volumes[i], comm);
+        if (volumes[i] <= 0)
+          throw InputError("Layout", "device " + std::to_string(i) +
+                                       " covers no mesh cell (refine the mesh)");
+        device_vectors[i] /= volumes[i];
+      }
+  }
+
+  void
+  HeatEquation::assemble_matrices()
+  {
+    const QGauss<3>    quadrature(settings.degree + 1);
+    FEValues<3>        fe_values(fe, quadrature,
+                          update_values | update_gradients | update_JxW_values);
+    const unsigned int n = fe.n_dofs_per_cell();
+    FullMatrix<double> cell_mass(n, n), cell_stiffness(n, n);
+    std::vector<types::global_dof_index> dofs(n);
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          const auto  &m   = materials[cell->material_id()];
+          const double rc  = m.heat_capacity_per_volume();
+          fe_values.reinit(cell);
+          cell_mass      = 0;
+          cell_stiffness = 0;
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
+            for (unsigned int i = 0; i < n; ++i)
+              for (unsigned int j = 0; j < n; ++j)
+                {
+                  cell_mass(i, j) += rc * fe_values.shape_value(i, q) *
+                                     fe_values.shape_value(j, q) * fe_values.JxW(q);
+                  cell_stiffness(i, j) += m.k * fe_values.shape_grad(i, q) *
+                                          fe_values.shape_grad(j, q) * fe_values.JxW(q);
+                }
+          cell->get_dof_indices(dofs);
+          constraints.distribute_local_to_global(cell_mass, dofs, mass);
+          constraints.distribute_local_to_global(cell_stiffness, dofs, stiffness);
+        }
+    mass.compress(VectorOperation::add);
+    stiffness.compress(VectorOperation::add);
+  }
+
+  void
+  HeatEquation::assemble_source(const Function<3> &source, PETScWrappers::MPI::Vector &f) const
+  {
+    const QGauss<3> quadrature(settings.degree + 2);
+    FEValues<3>     fe_values(fe, quadrature,
+                          update_values | update_quadrature_points | update_JxW_values);
+    Vector<double>  cell_f(fe.n_dofs_per_cell());
+    std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          fe_values.reinit(cell);
+          cell_f = 0;
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
+            {
+              const double value = source.value(fe_values.quadrature_point(q));
+              for (unsigned int i = 0; i < fe.n_dofs_per_cell(); ++i)
+                cell_f(i) += value * fe_values.shape_value(i, q) * fe_values.JxW(q);
+            }
+          cell->get_dof_indices(dofs);
+          constraints.distribute_local_to_global(cell_f, dofs, f);
+        }
+    f.compress(VectorOperation::add);
+  }
+
+  unsigned int
+  HeatEquation::step(const double               dt,
+                     const std::vector<double> &powers,
+                     const Function<3>         *extra_source)
+  {
+    if (!(dt > 0))
+      throw std::invalid_argument("HeatEquation::step: dt must be > 0");
+    // Variable-step BDF2 (BDF1 for the first step): theta' ~ (a0 theta^{n+1}
+    // + a1 theta^n + a2 theta^{n-1}) / dt.
+    double a0 = 1, a1 = -1, a2 = 0;
+    if (n_steps > 0)
+      {
+        const double w = dt / dt_old;
+        a0             = (1 + 2 * w) / (1 + w);
+        a1             = -(1 + w);
+        a2             = w * w / (1 + w);
+      }
+
+    if (dt != system_dt || a0 != system_a0)
+      {
+        system = 0;
+        system.add(a0 / dt, mass);
+        system.add(1.0, stiffness);
+        PETScWrappers::MPI::Vector dummy_x(owned, comm), dummy_b(owned, comm);
+        MatrixTools::apply_boundary_values(boundary_values, system, dummy_x, dummy_b, false);
+        PETScWrappers::PreconditionBoomerAMG::AdditionalData data;
+        data.symmetric_operator = true;
+        data.strong_threshold   = settings.strong_threshold;
+        preconditioner = std::make_unique<PETScWrappers::PreconditionBoomerAMG>(system, data);
+        system_dt = dt;
+        system_a0 = a0;
+      }
+
+    // f = sum_i P_i b_i (+ extra source), at the new time.
+    PETScWrappers::MPI::Vector f(owned, comm), history(owned, comm), rhs(owned, comm);
+    for (unsigned int i = 0; i < device_vectors.size(); ++i)
+      if (powers.at(i) != 0)
+        f.add(powers[i], device_vectors[i]);
+    if (extra_source)
+      {
+        PETScWrappers::MPI::Vector g(owned, comm);
+        Function<3>               &src = const_cast<Function<3> &>(*extra_source);
+        src.set_time(t + dt);
+        assemble_source(src, g);
+        f += g;
+      }
+    history.add(a1 / dt, theta, a2 / dt, theta_old);
+    mass.vmult(rhs, history);
+    rhs.sadd(-1.0, 1.0, f);
+    for (const auto &[index, value] : boundary_values)
+      if (owned.is_element(index))
+        rhs(index) = 0;
+    rhs.compress(VectorOperation::insert);
+
+    PETScWrappers::MPI::Vector solution(theta);
+    SolverControl control(10000, std::max(settings.tolerance * rhs.l2_norm(), 1e-300));
+    PETScWrappers::SolverCG solver(control);
+    solver.solve(system, solution, rhs, *preconditioner);
+
+    // Energy: M theta' + K theta - f vanishes at interior DoFs; what is
+    // left at the fixed-temperature DoFs is the heat leaving there.
+    PETScWrappers::MPI::Vector rate(owned, comm), residual(owned, comm), tmp(owned, comm);
+    rate.add(a0 / dt, solution);
+    rate += history;
+    mass.vmult(residual, rate);
+    const double storage_rate = residual.mean_value() * residual.size();
+    stiffness.vmult(tmp, solution);
+    residual += tmp;
+    residual -= f;
+    double boundary_sum = 0;
+    for (const auto &[index, value] : boundary_values)
+      if (owned.is_element(index))
+        boundary_sum += residual(index);
+    boundary_sum = Utilities::MPI::sum(boundary_sum, comm);
+    balance.input += dt * f.mean_value() * f.size();
+    balance.stored += dt * storage_rate;
+    balance.out += -dt * boundary_sum;
+
+    theta_old = theta;
+    theta     = solution;
+    dt_old    = dt;
+    t += dt;
+    ++n_steps;
+    return control.last_step();
+  }
+
+  std::vector<double>
+  HeatEquation::device_temperatures() const
+  {
+    std::vector<double> T(device_vectors.size());
+    for (unsigned int i = 0; i < T.size(); ++i)
+      T[i] = T0 + (device_vectors[i] * theta);
+    return T;
+  }
+
+  void
+  HeatEquation::interpolate(const Function<3> &function)
+  {
+    VectorTools::interpolate(dof_handler, function, theta);
+    theta_old = theta;
+  }
+
+  double
+  HeatEquation::l2_error(const Function<3> &exact_theta) const
+  {
+    PETScWrappers::MPI::Vector ghosted(owned, relevant, comm);
+    ghosted = theta;
+    Vector<float> cellwise(triangulation.n_active_cells());
+    VectorTools::integrate_difference(dof_handler, ghosted, exact_theta, cellwise,
+                                      QGauss<3>(settings.degree + 2), VectorTools::L2_norm);
+    return VectorTools::compute_global_error(triangulation, cellwise, VectorTools::L2_norm);
+  }
+
+  double
+  HeatEquation::stored_energy(const PETScWrappers::MPI::Vector &v) const
+  {
+    PETScWrappers::MPI::Vector Mv(owned, comm);
+    mass.vmult(Mv, v);
+    return Mv.mean_value() * Mv.size();
+  }
+
+  std::string
+  HeatEquation::write_vtu(const std::string &folder, const unsigned int index) const
+  {
+    PETScWrappers::MPI::Vector rise(owned, relevant, comm), temperature(owned, relevant, comm);
+    PETScWrappers::MPI::Vector T_owned(theta);
+    T_owned.add(T0);
+    rise        = theta;
+    temperature = T_owned;
+    Vector<float> material(triangulation.n_active_cells()), rank(triangulation.n_active_cells());
+    for (const auto &cell : triangulation.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          material(cell->active_cell_index()) = cell->material_id();
+          rank(cell->active_cell_index()) = triangulation.locally_owned_subdomain();
+        }
+    DataOut<3> data_out;
+    data_out.attach_dof_handler(dof_handler);
+    data_out.add_data_vector(temperature, "temperature_K");
+    data_out.add_data_vector(rise, "temperature_rise_K");
+    data_out.add_data_vector(material, "material_id");
+    data_out.add_data_vector(rank, "mpi_rank");
+    data_out.build_patches();
+    return data_out.write_vtu_with_pvtu_record(folder + "/", "temperature", index, comm, 5);
+  }
+} // namespace neuristor

@@ -1,0 +1,167 @@
+#pragma once
+
+#include "materials/thermal_materials.h"
+
+#include <deal.II/base/conditional_ostream.h>
+#include <deal.II/base/function.h>
+#include <deal.II/base/index_set.h>
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/distributed/tria.h>
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/petsc_precondition.h>
+#include <deal.II/lac/petsc_sparse_matrix.h>
+#include <deal.II/lac/petsc_vector.h>
+
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace neuristor
+{
+  /** Linear-solver settings of the heat equation ("Heat solver" section). */
+  struct HeatSolverSettings
+  {
+    unsigned int degree           = 1;
+    double       tolerance        = 1e-10; // relative residual of CG
+    double       strong_threshold = 0.6;   // BoomerAMG, 3-D
+
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+    void
+    parse_parameters(const dealii::ParameterHandler &prm);
+  };
+
+  /** Heat bookkeeping of a transient run [J]. */
+  struct EnergyBalance
+  {
+    double input  = 0; // from the sources
+    double stored = 0; // rise of int rho c_p (T - T0) dV, as the time scheme counts it
+    double out    = 0; // through the fixed-temperature boundaries
+
+    double
+    relative_error() const
+    {
+      return input != 0 ? std::abs(input - stored - out) / std::abs(input) : 0;
+    }
+  };
+
+  /**
+   * The transient heat equation rho c_p dT/dt = div(k grad T) + q on a
+   * distributed hexahedral mesh (step-40 pattern): Q1 (or Q2) elements,
+   * per-cell material from the material id, T = T0 on chosen boundary ids
+   * and adiabatic elsewhere, and variable-step BDF2 in time. The unknown is
+   * the rise theta = T - T0.
+   *
+   * Heat sources are N "devices": device i deposits power P_i(t) uniformly
+   * in its region (cells whose centre the region function maps to i), and
+   * its temperature is the volume average over that region. Both use one
+   * vector b_i = int phi / V_i, so T_i = T0 + b_i . theta.
+   *
+   * The system matrix a0/dt M + K and its BoomerAMG preconditioner are kept
+   * while the step size does not change.
+   */
+  class HeatEquation
+  {
+  public:
+    using RegionFunction = std::function<int(const dealii::Point<3> &)>;
+
+    HeatEquation(dealii::parallel::distributed::Triangulation<3> &triangulation,
+                 const ThermalMaterials                          &materials,
+                 const std::set<dealii::types::boundary_id>      &fixed_boundaries,
+                 const unsigned int                               n_devices,
+                 const RegionFunction                            &device_of_point,
+                 const HeatSolverSettings                        &settings,
+                 const double                                     T0);
+
+    /**
+     * Advance by dt with device powers P_i [W] at the new time and an
+     * optional extra volumetric source q(x, t) [W/m^3] (for verification).
+     * Returns the CG iteration count.
+     */
+    unsigned int
+    step(const double                        dt,
+         const std::vector<double>          &powers,
+         const dealii::Function<3>          *extra_source = nullptr);
+
+    /** Volume-averaged device temperatures [K] (collective). */
+    std::vector<double>
+    device_temperatures() const;
+
+    /** Device region volumes [m^3]. */
+    const std::vector<double> &
+    device_volumes() const
+    {
+      return volumes;
+    }
+
+    /** Set the rise theta = T - T0 from a function (e.g. an exact solution). */
+    void
+    interpolate(const dealii::Function<3> &theta);
+
+    /** L2 norm of (theta - exact) [K m^{3/2}] (collective). */
+    double
+    l2_error(const dealii::Function<3> &exact_theta) const;
+
+    const EnergyBalance &
+    energy() const
+    {
+      return balance;
+    }
+
+    double
+    time() const
+    {
+      return t;
+    }
+
+    dealii::types::global_dof_index
+    n_dofs() const
+    {
+      return dof_handler.n_dofs();
+    }
+
+    /** Write VTU/PVTU of T, T - T0, material, device, rank; returns the pvtu name. */
+    std::string
+    write_vtu(const std::string &folder, const unsigned int index) const;
+
+  private:
+    void
+    setup_system(const RegionFunction &device_of_point);
+    void
+    assemble_matrices();
+    void
+    assemble_source(const dealii::Function<3> &source, dealii::PETScWrappers::MPI::Vector &f) const;
+    double
+    stored_energy(const dealii::PETScWrappers::MPI::Vector &theta) const;
+
+    MPI_Comm                                         comm;
+    dealii::parallel::distributed::Triangulation<3> &triangulation;
+    const ThermalMaterials                          &materials;
+    std::set<dealii::types::boundary_id>             fixed_boundaries;
+    HeatSolverSettings                               settings;
+    double                                           T0;
+
+    dealii::FE_Q<3>                   fe;
+    dealii::DoFHandler<3>             dof_handler;
+    dealii::IndexSet                  owned, relevant;
+    dealii::AffineConstraints<double> constraints;
+    std::map<dealii::types::global_dof_index, double> boundary_values;
+
+    dealii::PETScWrappers::MPI::SparseMatrix mass, stiffness, system;
+    std::unique_ptr<dealii::PETScWrappers::PreconditionBoomerAMG> preconditioner;
+    double                                   system_dt = -1, system_a0 = -1;
+
+    std::vector<dealii::PETScWrappers::MPI::Vector> device_vectors;
+    std::vector<double>                             volumes;
+
+    dealii::PETScWrappers::MPI::Vector theta, theta_old, theta_older; // owned
+    double                             t = 0, dt_old = 0;
+    unsigned int                       n_steps = 0;
+    EnergyBalance                      balance;
+    double                             energy_now = 0, energy_change_old = 0;
+  };
+} // namespace neuristor

@@ -1,0 +1,240 @@
+// The 3-D heat equation: manufactured solutions (space and time orders),
+// a layered steady case with a closed-form answer, the energy balance, and
+// agreement between a distributed and a serial solve.
+#include "solver/heat_equation.h"
+#include "solver/parameter_file.h"
+
+#include <deal.II/grid/grid_generator.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace neuristor;
+using namespace dealii;
+
+namespace
+{
+  constexpr double pi = numbers::PI;
+
+  // Two materials: id 0 (k = 1, rho c_p = 1) and id 1 (k = 3, rho c_p = 2).
+  ThermalMaterials
+  two_materials()
+  {
+    ParameterHandler prm;
+    prm.enter_subsection("Materials");
+    ThermalMaterials::declare_parameters(prm);
+    prm.leave_subsection();
+    load_parameters(prm, "", {"Materials/Sapphire/Thermal conductivity=1",
+                              "Materials/Sapphire/Density=1", "Materials/Sapphire/Specific heat=1",
+                              "Materials/VO2/Thermal conductivity=3", "Materials/VO2/Density=2",
+                              "Materials/VO2/Specific heat=1"});
+    prm.enter_subsection("Materials");
+    ThermalMaterials m;
+    m.parse_parameters(prm);
+    return m;
+  }
+
+  const double k_of[2]  = {1, 3};
+  const double rc_of[2] = {1, 2};
+
+  int
+  side(const Point<3> &p)
+  {
+    return p[0] > 0.5 ? 1 : 0;
+  }
+
+  // theta = sin(2 pi x)/k(x) sin(pi y) sin(pi z) tau(t): continuous, with
+  // continuous flux k d(theta)/dx across x = 1/2, zero on the boundary.
+  double
+  tau(const double t)
+  {
+    return 1 + 0.5 * std::sin(4 * t);
+  }
+  class ExactTheta : public Function<3>
+  {
+  public:
+    double
+    value(const Point<3> &p, const unsigned int = 0) const override
+    {
+      return std::sin(2 * pi * p[0]) / k_of[side(p)] * std::sin(pi * p[1]) *
+             std::sin(pi * p[2]) * tau(get_time());
+    }
+  };
+  class ExactSource : public Function<3>
+  {
+  public:
+    double
+    value(const Point<3> &p, const unsigned int = 0) const override
+    {
+      const double t = get_time(), S = std::sin(pi * p[1]) * std::sin(pi * p[2]);
+      const double s = std::sin(2 * pi * p[0]);
+      return rc_of[side(p)] / k_of[side(p)] * s * S * 2 * std::cos(4 * t) +
+             6 * pi * pi * s * S * tau(t);
+    }
+  };
+
+  void
+  unit_cube(parallel::distributed::Triangulation<3> &tria, const unsigned int n)
+  {
+    GridGenerator::subdivided_hyper_cube(tria, n, 0, 1, true);
+    for (const auto &cell : tria.active_cell_iterators())
+      cell->set_material_id(side(cell->center()));
+  }
+
+  double
+  manufactured_error(const unsigned int n, const double dt, const unsigned int degree,
+                     const std::set<types::boundary_id> &fixed, Function<3> &exact,
+                     Function<3> &source, const MPI_Comm comm = MPI_COMM_SELF)
+  {
+    parallel::distributed::Triangulation<3> tria(comm);
+    unit_cube(tria, n);
+    const auto         materials = two_materials();
+    HeatSolverSettings settings;
+    settings.degree    = degree;
+    settings.tolerance = 1e-12;
+    HeatEquation heat(tria, materials, fixed, 0, [](const Point<3> &) { return -1; },
+                      settings, 0.0);
+    exact.set_time(0);
+    heat.interpolate(exact);
+    const double end = 0.5;
+    while (heat.time() < end - 1e-12)
+      heat.step(dt, {}, &source);
+    exact.set_time(heat.time());
+    return heat.l2_error(exact);
+  }
+} // namespace
+
+TEST(HeatEquation, SecondOrderInSpaceAcrossTwoMaterials)
+{
+  ExactTheta          exact;
+  ExactSource         source;
+  const std::set<types::boundary_id> all = {0, 1, 2, 3, 4, 5};
+  std::vector<double> errors;
+  for (const unsigned int n : {4, 8, 16})
+    errors.push_back(manufactured_error(n, 0.5 / 64, 1, all, exact, source));
+  for (unsigned int i = 0; i + 1 < errors.size(); ++i)
+    {
+      const double order = std::log2(errors[i] / errors[i + 1]);
+      EXPECT_GT(order, 1.8) << "h = 1/" << (4 << i);
+      EXPECT_LT(order, 2.3);
+    }
+}
+
+namespace
+{
+  // theta = z (2 - z) tau(t): zero at z = 0, no flux at z = 1 or the sides;
+  // quadratic, so Q2 represents it exactly and only the time error is left.
+  class LayerTheta : public Function<3>
+  {
+  public:
+    double
+    value(const Point<3> &p, const unsigned int = 0) const override
+    {
+      return p[2] * (2 - p[2]) * tau(get_time());
+    }
+  };
+  class LayerSource : public Function<3>
+  {
+  public:
+    double
+    value(const Point<3> &p, const unsigned int = 0) const override
+    {
+      const double t = get_time();
+      return rc_of[side(p)] * p[2] * (2 - p[2]) * 2 * std::cos(4 * t) + 2 * k_of[side(p)] * tau(t);
+    }
+  };
+} // namespace
+
+TEST(HeatEquation, SecondOrderInTimeBDF2)
+{
+  LayerTheta          exact;
+  LayerSource         source;
+  std::vector<double> errors;
+  for (const double dt : {0.05, 0.025, 0.0125, 0.00625})
+    errors.push_back(manufactured_error(2, dt, 2, {4}, exact, source));
+  for (unsigned int i = 0; i + 1 < errors.size(); ++i)
+    {
+      const double order = std::log2(errors[i] / errors[i + 1]);
+      EXPECT_GT(order, 1.8) << "step " << i << ": " << errors[i] << " / " << errors[i + 1];
+      EXPECT_LT(order, 2.3);
+    }
+}
+
+namespace
+{
+  // Two layers in z: k1 = 1 below (0 < z < d1), k2 = 3 above (d1 < z < d1 +
+  // d2) with the heat source; bottom fixed, all else adiabatic.
+  const double d1 = 0.6, d2 = 0.4;
+
+  void
+  layered_box(parallel::distributed::Triangulation<3> &tria)
+  {
+    std::vector<std::vector<double>> steps = {std::vector<double>(2, 0.5),
+                                              std::vector<double>(2, 0.5),
+                                              std::vector<double>(20, 0.05)};
+    GridGenerator::subdivided_hyper_rectangle(tria, steps, Point<3>(), Point<3>(1, 1, 1), true);
+    for (const auto &cell : tria.active_cell_iterators())
+      cell->set_material_id(cell->center()[2] > d1 ? 1 : 0);
+  }
+
+  int
+  top_layer(const Point<3> &p)
+  {
+    return p[2] > d1 ? 0 : -1;
+  }
+} // namespace
+
+TEST(HeatEquation, LayeredSteadyStateMatchesClosedForm)
+{
+  parallel::distributed::Triangulation<3> tria(MPI_COMM_SELF);
+  layered_box(tria);
+  const auto   materials = two_materials();
+  HeatEquation heat(tria, materials, {4}, 1, top_layer, HeatSolverSettings(), 0.0);
+  const double P = 2.0, Q = P / d2; // W, W/m^3 (unit cross-section)
+  EXPECT_NEAR(heat.device_volumes()[0], d2, 1e-12);
+  for (int i = 0; i < 10; ++i)
+    heat.step(1e3, {P}); // steps far beyond every time scale: the steady state
+  const double exact = Q * d2 * d1 / k_of[0] + Q * d2 * d2 / (3 * k_of[1]);
+  EXPECT_NEAR(heat.device_temperatures()[0] / exact, 1.0, 0.01);
+}
+
+TEST(HeatEquation, EnergyBalanceOfTransientRun)
+{
+  parallel::distributed::Triangulation<3> tria(MPI_COMM_SELF);
+  layered_box(tria);
+  const auto   materials = two_materials();
+  HeatEquation heat(tria, materials, {4}, 1, top_layer, HeatSolverSettings(), 0.0);
+  // Variable steps and a changing power: heat in = stored + out.
+  double dt = 0.01;
+  for (int i = 0; i < 30; ++i, dt *= 1.1)
+    heat.step(dt, {1.0 + 0.5 * std::sin(i)});
+  const auto &e = heat.energy();
+  EXPECT_GT(e.out, 0.05 * e.input);   // heat has reached the cold boundary
+  EXPECT_GT(e.stored, 0.05 * e.input);
+  EXPECT_LT(e.relative_error(), 1e-6) << e.input << " " << e.stored << " " << e.out;
+}
+
+TEST(HeatEquation, DistributedSolveEqualsSerialSolve)
+{
+  // Run under mpirun with 1, 2 or 4 ranks (ctest does): the device
+  // temperatures must agree with a serial solve to the solver tolerance.
+  const auto run = [](const MPI_Comm comm) {
+    parallel::distributed::Triangulation<3> tria(comm);
+    layered_box(tria);
+    tria.refine_global(1);
+    const auto   materials = two_materials();
+    HeatEquation heat(tria, materials, {4}, 1, top_layer, HeatSolverSettings(), 0.0);
+    std::vector<double> history;
+    for (int i = 0; i < 5; ++i)
+      {
+        heat.step(0.02, {1.0});
+        history.push_back(heat.device_temperatures()[0]);
+      }
+    return history;
+  };
+  const auto parallel = run(MPI_COMM_WORLD);
+  const auto serial   = run(MPI_COMM_SELF);
+  for (unsigned int i = 0; i < serial.size(); ++i)
+    EXPECT_NEAR(parallel[i], serial[i], 1e-8 * serial[i]);
+}
