@@ -4,6 +4,8 @@
 Usage:
   /usr/bin/python3 scripts/plot_run.py run RUN_DIR      -> RUN_DIR/traces.png
   /usr/bin/python3 scripts/plot_run.py sweep SWEEP_DIR  -> SWEEP_DIR/sweep.png
+  /usr/bin/python3 scripts/plot_run.py characterize DIR -> DIR/step_response.png
+  /usr/bin/python3 scripts/plot_run.py characterize-sweep DIR -> DIR/coupling_vs_gap.png
 """
 import csv
 import json
@@ -241,16 +243,76 @@ def cmd_sweep(sweep_dir):
     save_atomic(fig, sweep_dir / "sweep.png")
 
 
+def load_table(path):
+    """A numeric CSV with a header: (names, 2-D array)."""
+    if not path.is_file():
+        raise InputError(f"{path}: file not found")
+    with open(path, encoding="utf-8") as f:
+        names = next(csv.reader(f), None)
+    if not names:
+        raise InputError(f"{path}: empty file")
+    data = np.atleast_2d(np.loadtxt(path, delimiter=",", skiprows=1))
+    if data.shape[1] != len(names):
+        raise InputError(f"{path}: rows do not match the header")
+    return names, data
+
+
+def cmd_characterize(folder):
+    """Step responses: rise of every device when device j is heated, log time."""
+    files = sorted(folder.glob("step_response_device_*.csv"),
+                   key=lambda p: int(p.stem.rsplit("_", 1)[1]))
+    if not files:
+        raise InputError(f"{folder}: no step_response_device_*.csv")
+    shown = files[:4]
+    fig, axes = plt.subplots(1, len(shown), figsize=(5 * len(shown), 4), squeeze=False)
+    for ax, path in zip(axes[0], shown):
+        names, data = load_table(path)
+        for col in range(1, min(len(names), 9)):
+            ax.semilogx(data[:, 0] * 1e9, data[:, col], label=f"device {col - 1}")
+        ax.set_xlabel("time after the power step (ns)")
+        ax.set_ylabel("temperature rise (K)")
+        ax.set_title(f"device {path.stem.rsplit('_', 1)[1]} heated")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    save_atomic(fig, folder / "step_response.png")
+
+
+def cmd_characterize_sweep(folder):
+    """eta(gap) and half-rise delay(gap) of device 1 when device 0 is heated."""
+    names, data = load_table(folder / "sweep.csv")
+    meta = read_json(folder / "sweep.json", optional=True)
+    x = data[:, names.index("x")]
+    scale, unit = (1e6, "um") if np.max(np.abs(x)) < 1e-3 else (1.0, "")
+    label = meta.get("x_label", "swept value")
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
+    a.semilogy(x * scale, data[:, names.index("eta_10")], "o-")
+    a.set_ylabel("coupling eta (rise of 1 / rise of 0)")
+    b.plot(x * scale, data[:, names.index("half_rise_delay_10_s")] * 1e9, "s-", color="C1")
+    b.set_ylabel("half-rise delay of device 1 (ns)")
+    for ax in (a, b):
+        ax.set_xlabel(f"{label}" + (f" ({unit})" if unit and "(" not in label else ""))
+        ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    save_atomic(fig, folder / "coupling_vs_gap.png")
+
+
+COMMANDS = {"run": lambda d: cmd_run(d), "sweep": lambda d: cmd_sweep(d),
+            "characterize": lambda d: cmd_characterize(d),
+            "characterize-sweep": lambda d: cmd_characterize_sweep(d)}
+
+
 def main(argv):
-    """Dispatch the 'run' / 'sweep' sub-commands; return the exit status."""
-    if len(argv) != 3 or argv[1] not in ("run", "sweep"):
-        print("usage: plot_run.py {run RUN_DIR | sweep SWEEP_DIR}", file=sys.stderr)
+    """Dispatch the sub-commands; return the exit status."""
+    if len(argv) != 3 or argv[1] not in COMMANDS:
+        print("usage: plot_run.py {run|sweep|characterize|characterize-sweep} FOLDER",
+              file=sys.stderr)
         return 2
     folder = Path(argv[2])
     try:
         if not folder.is_dir():
             raise InputError(f"{folder}: not a directory")
-        (cmd_run if argv[1] == "run" else cmd_sweep)(folder)
+        COMMANDS[argv[1]](folder)
     except InputError as e:
         print(f"plot_run.py: error: {e}", file=sys.stderr)
         return 1

@@ -28,6 +28,8 @@ namespace neuristor
     unsigned int degree           = 1;
     double       tolerance        = 1e-10; // relative residual of CG
     double       strong_threshold = 0.6;   // BoomerAMG, 3-D
+    std::string  preconditioner   = "amg";  // or "jacobi"
+    unsigned int aggressive_levels = 1;    // BoomerAMG aggressive coarsening
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);
@@ -87,6 +89,10 @@ namespace neuristor
          const std::vector<double>          &powers,
          const dealii::Function<3>          *extra_source = nullptr);
 
+    /** Back to theta = 0 at t = 0 (keeps the mesh, matrices and preconditioner). */
+    void
+    reset();
+
     /** Volume-averaged device temperatures [K] (collective). */
     std::vector<double>
     device_temperatures() const;
@@ -118,6 +124,27 @@ namespace neuristor
       return t;
     }
 
+    /** CG iterations so far, over all steps. */
+    unsigned long
+    linear_iterations() const
+    {
+      return n_linear_iterations;
+    }
+
+    /** Time steps taken since construction or reset. */
+    unsigned int
+    steps() const
+    {
+      return n_steps;
+    }
+
+    /** How often the AMG hierarchy was built. */
+    unsigned int
+    preconditioner_setups() const
+    {
+      return n_preconditioner_setups;
+    }
+
     dealii::types::global_dof_index
     n_dofs() const
     {
@@ -135,8 +162,6 @@ namespace neuristor
     assemble_matrices();
     void
     assemble_source(const dealii::Function<3> &source, dealii::PETScWrappers::MPI::Vector &f) const;
-    double
-    stored_energy(const dealii::PETScWrappers::MPI::Vector &theta) const;
 
     MPI_Comm                                         comm;
     dealii::parallel::distributed::Triangulation<3> &triangulation;
@@ -152,16 +177,18 @@ namespace neuristor
     std::map<dealii::types::global_dof_index, double> boundary_values;
 
     dealii::PETScWrappers::MPI::SparseMatrix mass, stiffness, system;
-    std::unique_ptr<dealii::PETScWrappers::PreconditionBoomerAMG> preconditioner;
+    std::unique_ptr<dealii::PETScWrappers::PreconditionBase> preconditioner;
     double                                   system_dt = -1, system_a0 = -1;
+    double                                   preconditioner_weight = 0;
+    unsigned int                             n_preconditioner_setups = 0;
+    unsigned long                            n_linear_iterations = 0;
 
     std::vector<dealii::PETScWrappers::MPI::Vector> device_vectors;
     std::vector<double>                             volumes;
 
-    dealii::PETScWrappers::MPI::Vector theta, theta_old, theta_older; // owned
+    dealii::PETScWrappers::MPI::Vector theta, theta_old; // owned, T - T0
     double                             t = 0, dt_old = 0;
     unsigned int                       n_steps = 0;
     EnergyBalance                      balance;
-    double                             energy_now = 0, energy_change_old = 0;
   };
 } // namespace neuristor

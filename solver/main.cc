@@ -10,6 +10,7 @@
 #include "solver/run_folder.h"
 #include "solver/simulation.h"
 #include "solver/sweep.h"
+#include "solver/thermal_characterization.h"
 
 #include <deal.II/base/mpi.h>
 
@@ -29,6 +30,10 @@ namespace
     "      12.5 V). Results go to DIR (default: results/<case name>): parameters.prm,\n"
     "      log.txt, traces.csv, spikes.csv, summary.json, traces.png. A case with a\n"
     "      Sweep/Entry runs one point per value, spread over the MPI ranks.\n"
+    "  neuristor characterize CASE.prm [-o DIR] [--set ...]\n"
+    "      Thermal characterisation of the case's Layout with the 3-D heat equation:\n"
+    "      steady R_th and eta_ij, step responses (CSV, PNG, VTU/PVD), C_eff, delays,\n"
+    "      and a truncation check. With Sweep/Entry (e.g. Layout/Gap) one point per value.\n"
     "  neuristor parameters\n"
     "      Print every parameter with its default, units and documentation.\n"
     "  neuristor --help\n"
@@ -191,6 +196,14 @@ main(int argc, char **argv)
         }
       if (args.command == "run")
         return run(args);
+      if (args.command == "characterize")
+        {
+          neuristor::run_characterize(MPI_COMM_WORLD, args.case_file, args.overrides,
+                                      args.output_dir.empty() ? "results/characterization" :
+                                                                args.output_dir,
+                                      std::cout);
+          return 0;
+        }
       if (root)
         std::cerr << "neuristor: error: "
                   << (args.command.empty() ? "no command given" :

@@ -4,6 +4,7 @@
 #include "solver/mpi_tools.h"
 #include "solver/parameter_tools.h"
 #include "solver/sweep.h"
+#include "solver/thermal_characterization.h"
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/timer.h>
@@ -101,6 +102,7 @@ namespace neuristor
     prm.enter_subsection("Sweep");
     SweepSettings::declare_parameters(prm);
     prm.leave_subsection();
+    ThermalCharacterization::declare_parameters(prm);
   }
 
   Simulation::Simulation(dealii::ParameterHandler &prm)

@@ -1,0 +1,240 @@
+#include "mesh/layout.h"
+
+#include "solver/input_error.h"
+#include "solver/parameter_tools.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace neuristor
+{
+  namespace
+  {
+    const std::string section = "Layout/";
+  }
+
+  void
+  Layout::declare_parameters(dealii::ParameterHandler &prm)
+  {
+    using namespace dealii::Patterns;
+    const auto length = [&](const std::string &name, const std::string &value,
+                            const std::string &doc) {
+      prm.declare_entry(name, value, Double(), doc + " [m].");
+    };
+    length("Substrate size x", "20e-6", "Extent of the simulated sapphire along x");
+    length("Substrate size y", "20e-6", "Extent of the simulated sapphire along y");
+    length("Substrate thickness", "10e-6",
+           "Depth of the simulated sapphire; its bottom and sides are held at T0");
+    length("Channel length", "500e-9", "VO2 channel length between the electrodes");
+    length("Channel width", "100e-9", "VO2 channel width");
+    length("VO2 thickness", "100e-9", "VO2 film thickness");
+    length("Electrode overlap", "200e-9", "Length of VO2 under each electrode");
+    length("Lead length", "1e-6", "Length of each electrode lead on the substrate");
+    length("Lead width", "100e-9", "Width of the electrode leads");
+    length("Ti thickness", "15e-9", "Ti adhesion layer thickness");
+    length("Au thickness", "40e-9", "Au electrode thickness");
+    prm.declare_entry("Arrangement", "row", Selection("list|row|column|lattice|cascade"),
+                      "How devices are placed: an explicit list; a row of "
+                      "parallel channels side by side; a column of channels "
+                      "end to end; a square lattice (rows of parallel "
+                      "channels); a cascade of layers (rows) at the layer pitch.");
+    prm.declare_entry("Devices", "0 0 0", Anything(),
+                      "For 'list': 'x y orientation' per device [m, m, degrees "
+                      "0 or 90], separated by ';'.");
+    prm.declare_entry("Count", "1", Integer(1), "Devices in a row or column.");
+    prm.declare_entry("Rows", "1", Integer(1), "Rows of a lattice.");
+    prm.declare_entry("Columns", "1", Integer(1), "Columns of a lattice.");
+    prm.declare_entry("Layers", "2", Integer(1), "Layers of a cascade.");
+    prm.declare_entry("Devices per layer", "1", Integer(1), "Devices in each cascade layer.");
+    length("Gap", "500e-9",
+           "Edge-to-edge spacing: between parallel channels in a row, lattice "
+           "or layer, and between lead ends in a column");
+    length("Layer pitch", "1e-6", "Centre-to-centre distance of cascade layers");
+    prm.declare_entry("Orientation", "0", Selection("0|90"),
+                      "Channel direction of generated arrangements: 0 along x, "
+                      "90 along y [degrees].");
+    length("Finest cell size", "25e-9",
+           "Largest cell size inside the devices and electrodes");
+    prm.declare_entry("Growth ratio", "1.4", Double(1.0001, 3),
+                      "Cell size growth per cell away from the devices [dimensionless].");
+    length("Coarsest cell size", "2e-6", "Largest cell size far from the devices");
+  }
+
+  void
+  Layout::parse_parameters(const dealii::ParameterHandler &prm)
+  {
+    const auto positive = [&](const std::string &name) {
+      const double v = prm.get_double(name);
+      if (!(v > 0))
+        throw InputError(section + name, "must be > 0 but is " + prm.get(name));
+      return v;
+    };
+    X = positive("Substrate size x"), Y = positive("Substrate size y");
+    H = positive("Substrate thickness");
+    L = positive("Channel length"), W = positive("Channel width");
+    t_vo2 = positive("VO2 thickness"), overlap = positive("Electrode overlap");
+    lead_length = positive("Lead length"), lead_width = positive("Lead width");
+    t_ti = positive("Ti thickness"), t_au = positive("Au thickness");
+    finest_size   = positive("Finest cell size");
+    growth_ratio  = prm.get_double("Growth ratio");
+    coarsest_size = positive("Coarsest cell size");
+    if (coarsest_size < finest_size)
+      throw InputError(section + "Coarsest cell size", "must be >= the finest cell size");
+    const double gap = prm.get_double("Gap");
+    if (gap < 0)
+      throw InputError(section + "Gap", "must be >= 0");
+
+    centres.clear();
+    orientations.clear();
+    const std::string arrangement = prm.get("Arrangement");
+    const int         orientation = prm.get_integer("Orientation");
+    const double      across      = std::max(W, lead_width) + gap; // parallel pitch
+    const double      along = L + 2 * overlap + 2 * lead_length + gap; // end-to-end pitch
+    // Offsets along (u) and across (v) the channel direction, centred on 0.
+    const auto place = [&](const double u, const double v) {
+      centres.push_back(orientation == 0 ? std::array<double, 2>{{u, v}} :
+                                           std::array<double, 2>{{v, u}});
+      orientations.push_back(orientation);
+    };
+    const auto centred = [](const unsigned i, const unsigned n, const double pitch) {
+      return (i - 0.5 * (n - 1)) * pitch;
+    };
+    if (arrangement == "list")
+      {
+        for (const auto &item : parameter_tools::split(prm.get("Devices"), ';'))
+          {
+            std::istringstream in(item);
+            std::string        word;
+            std::vector<double> v;
+            while (in >> word)
+              v.push_back(parameter_tools::parse_number(word, section + "Devices"));
+            if (v.size() != 3 || (v[2] != 0 && v[2] != 90))
+              throw InputError(section + "Devices",
+                               "'" + item + "' must be 'x y orientation' with orientation 0 or 90");
+            centres.push_back({{v[0], v[1]}});
+            orientations.push_back(static_cast<int>(v[2]));
+          }
+        if (centres.empty())
+          throw InputError(section + "Devices", "lists no device");
+      }
+    else if (arrangement == "row" || arrangement == "column")
+      {
+        const unsigned n = prm.get_integer("Count");
+        for (unsigned i = 0; i < n; ++i)
+          arrangement == "row" ? place(0, centred(i, n, across)) : place(centred(i, n, along), 0);
+      }
+    else if (arrangement == "lattice")
+      {
+        const unsigned rows = prm.get_integer("Rows"), cols = prm.get_integer("Columns");
+        for (unsigned r = 0; r < rows; ++r)
+          for (unsigned c = 0; c < cols; ++c)
+            place(centred(c, cols, along), centred(r, rows, across));
+      }
+    else // cascade: layer l is a row of parallel channels at v = l * pitch
+      {
+        const unsigned layers = prm.get_integer("Layers");
+        const unsigned per    = prm.get_integer("Devices per layer");
+        const double   pitch  = positive("Layer pitch");
+        for (unsigned l = 0; l < layers; ++l)
+          for (unsigned i = 0; i < per; ++i)
+            place(centred(i, per, along), centred(l, layers, pitch));
+      }
+    build_blocks();
+  }
+
+  void
+  Layout::build_blocks()
+  {
+    parts.clear();
+    Block substrate;
+    substrate.lo       = {{-X / 2, -Y / 2, -H}};
+    substrate.hi       = {{X / 2, Y / 2, 0}};
+    substrate.material = ThermalMaterials::sapphire;
+    substrate.what     = "substrate";
+    parts.push_back(substrate);
+    const double top = t_vo2 + t_ti + t_au;
+    for (unsigned i = 0; i < centres.size(); ++i)
+      {
+        // Boxes in channel coordinates (u along, v across), then rotated.
+        const auto add = [&](const double u0, const double u1, const double half_width,
+                             const double z0, const double z1,
+                             const dealii::types::material_id m, const int device,
+                             const std::string &what) {
+          Block b;
+          const bool along_x = orientations[i] == 0;
+          const double cu = centres[i][along_x ? 0 : 1], cv = centres[i][along_x ? 1 : 0];
+          b.lo[along_x ? 0 : 1] = cu + u0, b.hi[along_x ? 0 : 1] = cu + u1;
+          b.lo[along_x ? 1 : 0] = cv - half_width, b.hi[along_x ? 1 : 0] = cv + half_width;
+          b.lo[2] = z0, b.hi[2] = z1;
+          b.material = m, b.device = device, b.owner = i;
+          b.what     = "device " + std::to_string(i) + " " + what;
+          parts.push_back(b);
+        };
+        const double a = L / 2, e = a + overlap, f = e + lead_length;
+        add(-a, a, W / 2, 0, t_vo2, ThermalMaterials::vo2, i, "channel");
+        for (const double s : {-1.0, 1.0})
+          {
+            const double u0 = s < 0 ? -e : a, u1 = s < 0 ? -a : e;
+            const double l0 = s < 0 ? -f : e, l1 = s < 0 ? -e : f;
+            add(u0, u1, W / 2, 0, t_vo2, ThermalMaterials::vo2, -1, "VO2 under electrode");
+            add(u0, u1, W / 2, t_vo2, t_vo2 + t_ti, ThermalMaterials::titanium, -1, "Ti on VO2");
+            add(u0, u1, W / 2, t_vo2 + t_ti, top, ThermalMaterials::gold, -1, "Au on VO2");
+            add(l0, l1, lead_width / 2, 0, t_ti, ThermalMaterials::titanium, -1, "Ti lead");
+            add(l0, l1, lead_width / 2, t_ti, top, ThermalMaterials::gold, -1, "Au lead");
+          }
+      }
+
+    // Everything on the substrate, nothing overlapping another device.
+    const auto &s = parts.front();
+    for (std::size_t p = 1; p < parts.size(); ++p)
+      for (unsigned d = 0; d < 2; ++d)
+        if (parts[p].lo[d] < s.lo[d] - 1e-15 || parts[p].hi[d] > s.hi[d] + 1e-15)
+          throw InputError(section + "Substrate size " + std::string(d == 0 ? "x" : "y"),
+                           parts[p].what + " lies outside the substrate");
+    for (std::size_t p = 1; p < parts.size(); ++p)
+      for (std::size_t q = p + 1; q < parts.size(); ++q)
+        {
+          if (parts[p].owner == parts[q].owner)
+            continue; // one device's parts are built without overlap
+          bool overlap_all = true;
+          for (unsigned d = 0; d < 3; ++d)
+            overlap_all &= std::min(parts[p].hi[d], parts[q].hi[d]) -
+                             std::max(parts[p].lo[d], parts[q].lo[d]) > 1e-15;
+          if (overlap_all)
+            throw InputError(section + "Gap", parts[p].what + " overlaps " + parts[q].what);
+        }
+  }
+
+  int
+  Layout::device_at(const dealii::Point<3> &p) const
+  {
+    for (const auto &b : parts)
+      if (b.device >= 0 && b.contains(p))
+        return b.device;
+    return -1;
+  }
+
+  int
+  Layout::material_at(const dealii::Point<3> &p) const
+  {
+    // Later blocks sit on top of the substrate; search them first.
+    for (auto b = parts.rbegin(); b != parts.rend(); ++b)
+      if (b->contains(p))
+        return b->material;
+    return -1;
+  }
+
+  double
+  Layout::channel_volume(const unsigned int i) const
+  {
+    (void)i;
+    return L * W * t_vo2;
+  }
+
+  void
+  Layout::scale_substrate(const double factor)
+  {
+    X *= factor, Y *= factor, H *= factor;
+    build_blocks();
+  }
+} // namespace neuristor

@@ -1,0 +1,109 @@
+#pragma once
+
+#include "materials/thermal_materials.h"
+
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/point.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace neuristor
+{
+  /** An axis-aligned box of one material (and, for a channel, one device). */
+  struct Block
+  {
+    std::array<double, 3> lo, hi; // m
+    dealii::types::material_id material;
+    int                        device = -1; // >= 0 only for VO2 channels
+    int                        owner  = -1; // device the part belongs to
+    std::string                what;        // for messages
+
+    bool
+    contains(const dealii::Point<3> &p) const
+    {
+      for (unsigned d = 0; d < 3; ++d)
+        if (p[d] < lo[d] || p[d] > hi[d])
+          return false;
+      return true;
+    }
+  };
+
+  /**
+   * The geometry of a neuristor array ("Layout" section): a sapphire
+   * substrate (top face at z = 0) carrying VO2 devices, each a channel of
+   * length L between two Ti/Au electrodes. The VO2 extends under each
+   * electrode by the overlap; the electrode (Ti then Au) covers that VO2 and
+   * continues on the substrate as a lead whose metal fills the step up to
+   * the electrode top. Devices are placed by an explicit list, a row, a
+   * column, a square lattice or a layered cascade; orientation 0 puts the
+   * channel along x, 90 along y.
+   */
+  class Layout
+  {
+  public:
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+
+    /** Reads the "Layout" subsection (prm inside it); InputError on bad geometry. */
+    void
+    parse_parameters(const dealii::ParameterHandler &prm);
+
+    unsigned int
+    n_devices() const
+    {
+      return centres.size();
+    }
+
+    /** Device whose channel contains p, or -1. */
+    int
+    device_at(const dealii::Point<3> &p) const;
+
+    /** Material at p, or -1 outside every part (void above the substrate). */
+    int
+    material_at(const dealii::Point<3> &p) const;
+
+    const std::vector<Block> &
+    blocks() const
+    {
+      return parts;
+    }
+
+    /** Substrate box: [-X/2, X/2] x [-Y/2, Y/2] x [-H, 0]. */
+    const Block &
+    substrate() const
+    {
+      return parts.front();
+    }
+
+    /** Channel volume of device i [m^3]. */
+    double
+    channel_volume(const unsigned int i) const;
+
+    /** Centre (x, y) of each device [m]. */
+    const std::vector<std::array<double, 2>> &
+    device_centres() const
+    {
+      return centres;
+    }
+
+    /** Scale the substrate extent and thickness (truncation check). */
+    void
+    scale_substrate(const double factor);
+
+    double finest_size, growth_ratio, coarsest_size; // mesh grading, m
+
+  private:
+    void
+    build_blocks();
+
+    double X, Y, H;                  // substrate, m
+    double L, W, t_vo2, overlap;     // device, m
+    double lead_length, lead_width;  // m
+    double t_ti, t_au;               // m
+    std::vector<std::array<double, 2>> centres;
+    std::vector<int>                   orientations; // 0 or 90
+    std::vector<Block>                 parts;        // substrate first
+  };
+} // namespace neuristor

@@ -1,0 +1,396 @@
+#include "solver/thermal_characterization.h"
+
+#include "solver/input_error.h"
+#include "solver/parameter_file.h"
+#include "solver/parameter_tools.h"
+#include "solver/plotting.h"
+#include "solver/run_folder.h"
+#include "solver/simulation.h"
+#include "solver/sweep.h"
+
+#include <deal.II/base/data_out_base.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+namespace neuristor
+{
+  using namespace dealii;
+
+  void
+  CharacterizationSettings::declare_parameters(ParameterHandler &prm)
+  {
+    prm.declare_entry("Test power", "1e-3", Patterns::Double(0),
+                      "Constant power put into one device at a time [W].");
+    prm.declare_entry("End time", "20e-6", Patterns::Double(0),
+                      "Length of each step response [s].");
+    prm.declare_entry("First time step", "1e-10", Patterns::Double(0),
+                      "First step of the step responses [s].");
+    prm.declare_entry("Time step growth", "1.1", Patterns::Double(1, 2),
+                      "Ratio of successive steps of the step responses "
+                      "[dimensionless].");
+    prm.declare_entry("Truncation check", "true", Patterns::Bool(),
+                      "Repeat the steady analysis on a substrate twice as large "
+                      "and report how much R_th and eta change.");
+    prm.declare_entry("Field outputs", "12", Patterns::Integer(0),
+                      "VTU snapshots (with a .pvd series) of the step response "
+                      "of device 0; 0 for none.");
+  }
+
+  void
+  CharacterizationSettings::parse_parameters(const ParameterHandler &prm)
+  {
+    power            = prm.get_double("Test power");
+    end_time         = prm.get_double("End time");
+    first_step       = prm.get_double("First time step");
+    step_growth      = prm.get_double("Time step growth");
+    truncation_check = prm.get_bool("Truncation check");
+    field_outputs    = prm.get_integer("Field outputs");
+    for (const auto &[v, name] : {std::pair{power, "Test power"}, {end_time, "End time"},
+                                  {first_step, "First time step"}})
+      if (!(v > 0))
+        throw InputError(std::string("Characterization/") + name, "must be > 0");
+  }
+
+  void
+  ThermalCharacterization::declare_parameters(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Layout");
+    Layout::declare_parameters(prm);
+    prm.leave_subsection();
+    prm.enter_subsection("Materials");
+    ThermalMaterials::declare_parameters(prm);
+    prm.leave_subsection();
+    prm.enter_subsection("Heat solver");
+    HeatSolverSettings::declare_parameters(prm);
+    prm.leave_subsection();
+    prm.enter_subsection("Characterization");
+    CharacterizationSettings::declare_parameters(prm);
+    prm.leave_subsection();
+  }
+
+  ThermalCharacterization::ThermalCharacterization(ParameterHandler &prm)
+  {
+    prm.enter_subsection("Layout");
+    geometry.parse_parameters(prm);
+    prm.leave_subsection();
+    prm.enter_subsection("Materials");
+    materials.parse_parameters(prm);
+    prm.leave_subsection();
+    prm.enter_subsection("Heat solver");
+    solver_settings.parse_parameters(prm);
+    prm.leave_subsection();
+    prm.enter_subsection("Characterization");
+    settings.parse_parameters(prm);
+    prm.leave_subsection();
+    prm.enter_subsection("Thermal network");
+    T0 = prm.get_double("Ambient temperature");
+    prm.leave_subsection();
+  }
+
+  std::vector<std::vector<double>>
+  ThermalCharacterization::steady_rises(HeatEquation &heat) const
+  {
+    const unsigned int               n = geometry.n_devices();
+    std::vector<std::vector<double>> rise(n);
+    for (unsigned int j = 0; j < n; ++j)
+      {
+        std::vector<double> P(n, 0.0);
+        P[j] = settings.power;
+        heat.reset();
+        heat.step(1e6, P); // one implicit step far beyond every time scale
+        for (const double T : heat.device_temperatures())
+          rise[j].push_back(T - T0);
+      }
+    return rise;
+  }
+
+  Characterization
+  ThermalCharacterization::run(const MPI_Comm comm, ConditionalOStream &log,
+                               const std::string &field_folder) const
+  {
+    const unsigned int n = geometry.n_devices();
+    Characterization   c;
+    parallel::distributed::Triangulation<3> tria(comm);
+    c.mesh = generate_mesh(geometry, tria);
+    const auto region = [this](const Point<3> &p) { return geometry.device_at(p); };
+    HeatEquation heat(tria, materials, {boundary::bottom, boundary::sides}, n, region,
+                      solver_settings, T0);
+    c.dofs = heat.n_dofs();
+    log << "Mesh: " << c.mesh.cells << " cells, " << c.dofs << " DoFs, cell sizes "
+        << c.mesh.min_cell_size * 1e9 << " nm to " << c.mesh.max_cell_size * 1e6
+        << " um, aspect ratios " << std::setprecision(3) << c.mesh.min_aspect_ratio << " to "
+        << c.mesh.max_aspect_ratio << std::endl;
+    for (unsigned int i = 0; i < n; ++i)
+      {
+        const double exact = geometry.channel_volume(i), meshed = heat.device_volumes()[i];
+        if (std::abs(meshed - exact) > 1e-9 * exact)
+          throw std::runtime_error("device " + std::to_string(i) + " is meshed with volume " +
+                                   std::to_string(meshed) + " m^3 instead of " +
+                                   std::to_string(exact));
+      }
+
+    // Steady state: R_th and eta.
+    const auto steady = steady_rises(heat);
+    c.R_th.resize(n);
+    c.eta.assign(n, std::vector<double>(n));
+    for (unsigned int j = 0; j < n; ++j)
+      {
+        c.R_th[j] = steady[j][j] / settings.power;
+        for (unsigned int i = 0; i < n; ++i)
+          c.eta[i][j] = steady[j][i] / steady[j][j];
+      }
+
+    // Step responses with geometrically growing steps.
+    c.rise.assign(n, {});
+    std::vector<std::pair<double, std::string>> snapshots;
+    for (unsigned int j = 0; j < n; ++j)
+      {
+        std::vector<double> P(n, 0.0);
+        P[j] = settings.power;
+        heat.reset();
+        std::vector<double> times;
+        double              dt = settings.first_step;
+        unsigned int        k  = 0;
+        const unsigned int  n_steps = static_cast<unsigned int>(std::ceil(
+          std::log(1 + settings.end_time * (settings.step_growth - 1) / settings.first_step) /
+          std::log(settings.step_growth)));
+        const unsigned int every =
+          settings.field_outputs > 0 ? std::max(1u, n_steps / settings.field_outputs) : 0;
+        while (heat.time() < settings.end_time * (1 - 1e-12))
+          {
+            heat.step(std::min(dt, settings.end_time - heat.time()), P);
+            dt *= settings.step_growth;
+            times.push_back(heat.time());
+            std::vector<double> r;
+            for (const double T : heat.device_temperatures())
+              r.push_back(T - T0);
+            c.rise[j].push_back(r);
+            if (j == 0 && !field_folder.empty() && every > 0 && (++k % every == 0))
+              snapshots.emplace_back(heat.time(), heat.write_vtu(field_folder, snapshots.size()));
+          }
+        c.times = times;
+        log << "  step response of device " << j << ": " << times.size() << " steps, "
+            << heat.linear_iterations() << " CG iterations so far, "
+            << heat.preconditioner_setups() << " AMG setups so far" << std::endl;
+        c.energy_balance_error = std::max(c.energy_balance_error, heat.energy().relative_error());
+      }
+    if (!snapshots.empty() && Utilities::MPI::this_mpi_process(comm) == 0)
+      {
+        std::ofstream pvd(field_folder + "/step_response_device_0.pvd");
+        DataOutBase::write_pvd_record(pvd, snapshots);
+      }
+
+    // tau (area method), C_eff and the half-rise delays.
+    c.tau.assign(n, 0);
+    c.C_eff.assign(n, 0);
+    c.t50.assign(n, std::vector<double>(n, -1));
+    for (unsigned int j = 0; j < n; ++j)
+      {
+        double t_prev = 0, f_prev = 1;
+        for (std::size_t k = 0; k < c.times.size(); ++k)
+          {
+            const double f = 1 - c.rise[j][k][j] / steady[j][j];
+            c.tau[j] += 0.5 * (f + f_prev) * (c.times[k] - t_prev);
+            t_prev = c.times[k], f_prev = f;
+          }
+        c.C_eff[j] = c.tau[j] / c.R_th[j];
+        for (unsigned int i = 0; i < n; ++i)
+          {
+            double r_prev = 0;
+            t_prev        = 0;
+            for (std::size_t k = 0; k < c.times.size(); ++k)
+              {
+                const double r = c.rise[j][k][i] / steady[j][i];
+                if (r >= 0.5)
+                  {
+                    c.t50[i][j] = t_prev + (0.5 - r_prev) / (r - r_prev) * (c.times[k] - t_prev);
+                    break;
+                  }
+                t_prev = c.times[k], r_prev = r;
+              }
+          }
+      }
+
+    if (settings.truncation_check)
+      {
+        Layout larger = geometry;
+        larger.scale_substrate(2);
+        parallel::distributed::Triangulation<3> tria2(comm);
+        generate_mesh(larger, tria2);
+        const auto region2 = [&larger](const Point<3> &p) { return larger.device_at(p); };
+        HeatEquation heat2(tria2, materials, {boundary::bottom, boundary::sides}, n, region2,
+                           solver_settings, T0);
+        const auto steady2 = steady_rises(heat2);
+        c.truncation_R_th = c.truncation_eta = 0;
+        for (unsigned int j = 0; j < n; ++j)
+          {
+            c.truncation_R_th =
+              std::max(c.truncation_R_th, std::abs(steady2[j][j] / steady[j][j] - 1));
+            for (unsigned int i = 0; i < n; ++i)
+              c.truncation_eta = std::max(c.truncation_eta,
+                                          std::abs(steady2[j][i] / steady2[j][j] - c.eta[i][j]));
+          }
+      }
+
+    log << std::setprecision(4);
+    for (unsigned int j = 0; j < n; ++j)
+      log << "  device " << j << ": R_th = " << c.R_th[j] * 1e-3 << " K/mW (S = "
+          << 1e3 / c.R_th[j] << " mW/K), tau = " << c.tau[j] * 1e9 << " ns, C_eff = "
+          << c.C_eff[j] * 1e12 << " pJ/K" << std::endl;
+    if (n > 1)
+      log << "  eta(1 <- 0) = " << c.eta[1][0] << ", half-rise delay of device 1 = "
+          << c.t50[1][0] * 1e9 << " ns (device 0 itself: " << c.t50[0][0] * 1e9 << " ns)"
+          << std::endl;
+    log << "  energy balance of the transients: worst relative error "
+        << c.energy_balance_error << std::endl;
+    if (settings.truncation_check)
+      log << "  truncation: doubling the substrate changes R_th by at most "
+          << 100 * c.truncation_R_th << " % and eta by at most " << c.truncation_eta
+          << std::endl;
+    return c;
+  }
+
+  void
+  ThermalCharacterization::write(const Characterization &c, const std::string &folder) const
+  {
+    const unsigned int n = geometry.n_devices();
+    std::ofstream      eta(folder + "/eta.csv");
+    eta << std::setprecision(10) << "i\\j";
+    for (unsigned int j = 0; j < n; ++j)
+      eta << "," << j;
+    eta << "\n";
+    for (unsigned int i = 0; i < n; ++i)
+      {
+        eta << i;
+        for (unsigned int j = 0; j < n; ++j)
+          eta << "," << c.eta[i][j];
+        eta << "\n";
+      }
+    for (unsigned int j = 0; j < n; ++j)
+      {
+        std::ofstream csv(folder + "/step_response_device_" + std::to_string(j) + ".csv");
+        csv << std::setprecision(10) << "time_s";
+        for (unsigned int i = 0; i < n; ++i)
+          csv << ",rise_device_" << i << "_K";
+        csv << "\n";
+        for (std::size_t k = 0; k < c.times.size(); ++k)
+          {
+            csv << c.times[k];
+            for (unsigned int i = 0; i < n; ++i)
+              csv << "," << c.rise[j][k][i];
+            csv << "\n";
+          }
+      }
+    const auto list = [](const std::vector<double> &v) {
+      std::ostringstream s;
+      s << std::setprecision(10) << "[";
+      for (std::size_t k = 0; k < v.size(); ++k)
+        s << (k ? ", " : "") << v[k];
+      return s.str() + "]";
+    };
+    const auto matrix = [&](const std::vector<std::vector<double>> &m) {
+      std::string s = "[";
+      for (std::size_t k = 0; k < m.size(); ++k)
+        s += (k ? ", " : "") + list(m[k]);
+      return s + "]";
+    };
+    std::ofstream json(folder + "/characterization.json");
+    json << std::setprecision(10) << "{\n"
+         << "  \"devices\": " << n << ",\n"
+         << "  \"test_power_W\": " << settings.power << ",\n"
+         << "  \"mesh\": {\"cells\": " << c.mesh.cells << ", \"dofs\": " << c.dofs
+         << ", \"min_cell_size_m\": " << c.mesh.min_cell_size
+         << ", \"max_cell_size_m\": " << c.mesh.max_cell_size
+         << ", \"aspect_ratio\": [" << c.mesh.min_aspect_ratio << ", "
+         << c.mesh.max_aspect_ratio << "]},\n"
+         << "  \"R_th_K_per_W\": " << list(c.R_th) << ",\n"
+         << "  \"tau_s\": " << list(c.tau) << ",\n"
+         << "  \"C_eff_J_per_K\": " << list(c.C_eff) << ",\n"
+         << "  \"eta\": " << matrix(c.eta) << ",\n"
+         << "  \"half_rise_delay_s\": " << matrix(c.t50) << ",\n"
+         << "  \"energy_balance_relative_error\": " << c.energy_balance_error << ",\n"
+         << "  \"truncation_relative_change_R_th\": " << c.truncation_R_th << ",\n"
+         << "  \"truncation_change_eta\": " << c.truncation_eta << "\n}\n";
+  }
+
+  void
+  run_characterize(const MPI_Comm                  comm,
+                   const std::string              &case_file,
+                   const std::vector<std::string> &overrides,
+                   const std::string              &output_dir,
+                   std::ostream                   &console)
+  {
+    const bool         root = Utilities::MPI::this_mpi_process(comm) == 0;
+    ConditionalOStream log(console, root);
+    ParameterHandler   prm;
+    Simulation::declare_parameters(prm);
+    load_parameters(prm, case_file, overrides);
+    SweepSettings sweep;
+    prm.enter_subsection("Sweep");
+    sweep.parse_parameters(prm);
+    prm.leave_subsection();
+    const ThermalCharacterization single(prm); // validate before any output
+
+    RunFolder folder(output_dir, comm);
+    if (root)
+      prm.print_parameters(folder.file("parameters.prm").string(), ParameterHandler::PRM);
+    if (sweep.entry.empty())
+      {
+        const std::string fields = folder.file("fields").string();
+        if (root)
+          std::filesystem::create_directories(fields);
+        MPI_Barrier(comm);
+        const auto c = single.run(comm, log, fields);
+        if (root)
+          {
+            single.write(c, folder.file("").string());
+            plot_folder("characterize", folder.file("").string(), console);
+          }
+      }
+    else
+      {
+        std::ofstream table;
+        if (root)
+          {
+            table.open(folder.file("sweep.csv"));
+            table << "point,value,x,R_th_0_K_per_W,eta_10,half_rise_delay_10_s\n";
+          }
+        for (unsigned int p = 0; p < sweep.values.size(); ++p)
+          {
+            auto point_overrides = overrides;
+            point_overrides.push_back(sweep.entry + "=" + sweep.values[p]);
+            ParameterHandler point_prm;
+            Simulation::declare_parameters(point_prm);
+            load_parameters(point_prm, case_file, point_overrides);
+            const ThermalCharacterization point(point_prm);
+            log << "Point " << p + 1 << "/" << sweep.values.size() << ": " << sweep.entry
+                << " = " << sweep.values[p] << std::endl;
+            const auto        c    = point.run(comm, log);
+            const std::string name = folder.file("point_" + std::to_string(p)).string();
+            if (root)
+              {
+                std::filesystem::create_directories(name);
+                point.write(c, name);
+                const bool pair = c.R_th.size() > 1;
+                table << std::setprecision(10) << p << "," << sweep.values[p] << ","
+                      << sweep.x[p] << "," << c.R_th[0] << "," << (pair ? c.eta[1][0] : 0)
+                      << "," << (pair ? c.t50[1][0] : 0) << "\n";
+              }
+          }
+        if (root)
+          {
+            table.close();
+            std::ofstream(folder.file("sweep.json"))
+              << "{\"entry\": " << parameter_tools::json_quote(sweep.entry)
+              << ", \"x_label\": " << parameter_tools::json_quote(sweep.axis_label) << "}\n";
+            plot_folder("characterize-sweep", folder.file("").string(), console);
+          }
+      }
+    folder.finalize();
+    log << "Results in " << folder.final_path().string() << std::endl;
+  }
+} // namespace neuristor

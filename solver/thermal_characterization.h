@@ -1,0 +1,100 @@
+#pragma once
+
+#include "materials/thermal_materials.h"
+#include "mesh/layout.h"
+#include "mesh/mesh_generator.h"
+#include "solver/heat_equation.h"
+
+#include <deal.II/base/conditional_ostream.h>
+#include <deal.II/base/parameter_handler.h>
+
+#include <string>
+#include <vector>
+
+namespace neuristor
+{
+  /** The "Characterization" section. */
+  struct CharacterizationSettings
+  {
+    double       power;        // W, heat put into one device
+    double       end_time;     // s, of each step response
+    double       first_step;   // s
+    double       step_growth;  // ratio of successive steps
+    bool         truncation_check;
+    unsigned int field_outputs; // VTU snapshots of the first step response
+
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+    void
+    parse_parameters(const dealii::ParameterHandler &prm);
+  };
+
+  /** What `neuristor characterize` measures on a layout. */
+  struct Characterization
+  {
+    std::vector<double>              R_th;   // K/W, steady self-heating resistance
+    std::vector<double>              tau;    // s, area under 1 - rise/steady rise
+    std::vector<double>              C_eff;  // J/K, tau / R_th
+    std::vector<std::vector<double>> eta;    // steady rise of i / rise of j, j heated
+    std::vector<std::vector<double>> t50;    // s, time for i to reach half its rise, j heated
+    std::vector<double>              times;  // s, of the step responses
+    std::vector<std::vector<std::vector<double>>> rise; // [j][k][i] K, j heated, time k
+    MeshStatistics                   mesh;
+    unsigned long                    dofs = 0;
+    double energy_balance_error = 0;    // worst relative error of the transients
+    double truncation_R_th      = -1;   // max relative change of R_th, substrate x2
+    double truncation_eta       = -1;   // max absolute change of eta, substrate x2
+  };
+
+  /**
+   * Heat each device alone with a constant power and read off the layout's
+   * thermal behaviour: steady thermal resistances and the coupling matrix
+   * eta_ij (the quantity the lumped model needs), effective heat capacities
+   * from the step responses, and the delay with which heat reaches every
+   * other device. Optionally repeats the steady analysis on a substrate
+   * twice as large to show the truncation does not matter.
+   */
+  class ThermalCharacterization
+  {
+  public:
+    /** Declare Layout, Materials, Heat solver and Characterization sections. */
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+
+    explicit ThermalCharacterization(dealii::ParameterHandler &prm);
+
+    /** Run; field snapshots (VTU + PVD) go to field_folder if not empty. */
+    Characterization
+    run(const MPI_Comm comm, dealii::ConditionalOStream &log,
+        const std::string &field_folder = "") const;
+
+    /** characterization.json, eta.csv, step_response_device_J.csv. */
+    void
+    write(const Characterization &c, const std::string &folder) const;
+
+    const Layout &
+    layout() const
+    {
+      return geometry;
+    }
+
+  private:
+    /** Steady rises of all devices with only device j heated. */
+    std::vector<std::vector<double>>
+    steady_rises(HeatEquation &heat) const;
+
+    Layout                   geometry;
+    ThermalMaterials         materials;
+    HeatSolverSettings       solver_settings;
+    CharacterizationSettings settings;
+    double                   T0;
+  };
+
+  /** `neuristor characterize`: one layout, or a sweep of one entry. */
+  void
+  run_characterize(const MPI_Comm                  comm,
+                   const std::string              &case_file,
+                   const std::vector<std::string> &overrides,
+                   const std::string              &output_dir,
+                   std::ostream                   &console);
+} // namespace neuristor
