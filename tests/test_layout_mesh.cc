@@ -1,0 +1,179 @@
+// Layout validation, graded cell sizes, mesh conformity, and the thermal
+// characterisation of a small two-device layout.
+#include "mesh/layout.h"
+#include "mesh/mesh_generator.h"
+#include "solver/heat_equation.h"
+#include "solver/input_error.h"
+#include "solver/parameter_file.h"
+#include "solver/simulation.h"
+#include "solver/thermal_characterization.h"
+#include "test_helpers.h"
+
+#include <deal.II/base/conditional_ostream.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace neuristor;
+using namespace dealii;
+
+namespace
+{
+  // A small substrate and a coarse mesh keep these tests fast.
+  const std::vector<std::string> small = {
+    "Layout/Substrate size x=4e-6", "Layout/Substrate size y=4e-6",
+    "Layout/Substrate thickness=2e-6", "Layout/Finest cell size=50e-9",
+    "Layout/Coarsest cell size=1e-6", "Layout/Arrangement=row", "Layout/Count=2",
+    "Characterization/End time=0.3e-6", "Characterization/First time step=1e-10",
+    "Characterization/Time step growth=1.25", "Characterization/Field outputs=4"};
+
+  ParameterHandler &
+  parameters(const std::vector<std::string> &extra)
+  {
+    static ParameterHandler prm;
+    prm.clear();
+    Simulation::declare_parameters(prm);
+    auto all = small;
+    all.insert(all.end(), extra.begin(), extra.end());
+    load_parameters(prm, "", all);
+    return prm;
+  }
+
+  Layout
+  layout(const std::vector<std::string> &extra)
+  {
+    auto &prm = parameters(extra);
+    prm.enter_subsection("Layout");
+    Layout l;
+    l.parse_parameters(prm);
+    prm.leave_subsection();
+    return l;
+  }
+} // namespace
+
+TEST(Layout, BadGeometryIsRefused)
+{
+  const std::vector<std::vector<std::string>> bad = {
+    {"Layout/Arrangement=list", "Layout/Devices=0 0 0; 0.05e-6 0 0"},        // overlap
+    {"Layout/Arrangement=list", "Layout/Devices=0 0 0; 0 0 90"},             // overlap
+    {"Layout/Arrangement=list", "Layout/Devices=1.5e-6 0 0"},                // outside
+    {"Layout/Channel width=0"},                                              // zero size
+    {"Layout/Ti thickness=-1e-9"},                                           // negative
+    {"Layout/Arrangement=list", "Layout/Devices=0 0 45"},                    // orientation
+    {"Layout/Count=40"}};                                                    // off the substrate
+  for (const auto &o : bad)
+    EXPECT_THROW(layout(o), InputError) << o.back();
+  EXPECT_NO_THROW(layout({}));
+}
+
+TEST(Mesh, GradedStepsGrowBoundedAndStayFineInside)
+{
+  const auto steps = graded_steps({0, 1, 1.2, 10}, {{{1.0, 1.2}}}, 0.05, 1.3, 2.0);
+  double     sum   = 0;
+  for (std::size_t k = 0; k < steps.size(); ++k)
+    {
+      sum += steps[k];
+      if (k > 0)
+        EXPECT_LT(std::max(steps[k], steps[k - 1]) / std::min(steps[k], steps[k - 1]), 1.3 * 1.35)
+          << k;
+    }
+  EXPECT_NEAR(sum, 10, 1e-12);
+  double x = 0;
+  for (const double h : steps)
+    {
+      if (x >= 1 - 1e-12 && x + h <= 1.2 + 1e-12)
+        EXPECT_LE(h, 0.05 + 1e-12);
+      EXPECT_LE(h, 2.0 * 1.35);
+      x += h;
+    }
+}
+
+TEST(Mesh, ConformsToEveryPartAndMeshesDevicesExactly)
+{
+  for (const std::string orientation : {"0", "90"})
+    {
+      const Layout l = layout({"Layout/Orientation=" + orientation});
+      parallel::distributed::Triangulation<3> tria(MPI_COMM_SELF);
+      const auto stats = generate_mesh(l, tria);
+      EXPECT_GT(stats.cells, 1000u);
+      for (const auto &cell : tria.active_cell_iterators())
+        {
+          const Point<3> c = cell->center();
+          EXPECT_EQ(static_cast<int>(cell->material_id()), l.material_at(c));
+          // Conformity: points just inside each vertex lie in the same part.
+          for (const unsigned v : cell->vertex_indices())
+            {
+              const Point<3> p = cell->vertex(v) + 1e-3 * (c - cell->vertex(v));
+              ASSERT_EQ(l.material_at(p), l.material_at(c)) << "cell at " << c;
+              ASSERT_EQ(l.device_at(p), l.device_at(c)) << "cell at " << c;
+            }
+        }
+      HeatEquation heat(tria, ThermalMaterials(), {boundary::bottom, boundary::sides}, 2,
+                        [&l](const Point<3> &p) { return l.device_at(p); },
+                        HeatSolverSettings(), 325);
+      for (unsigned i = 0; i < 2; ++i)
+        EXPECT_NEAR(heat.device_volumes()[i], 500e-9 * 100e-9 * 100e-9, 1e-30);
+    }
+}
+
+TEST(Characterization, TwoDevicesCouplingDelayAndOutputs)
+{
+  std::ostringstream log;
+  ConditionalOStream out(log, true);
+  const auto         dir = std::filesystem::temp_directory_path() / "neuristor_characterize_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "fields");
+  const ThermalCharacterization near(parameters({"Layout/Gap=0.5e-6"}));
+  const auto c = near.run(MPI_COMM_SELF, out, (dir / "fields").string());
+  near.write(c, dir.string());
+
+  // Symmetric pair: equal R_th, symmetric weak coupling, a delayed response.
+  EXPECT_NEAR(c.R_th[0] / c.R_th[1], 1.0, 1e-3);
+  EXPECT_NEAR(c.eta[1][0] / c.eta[0][1], 1.0, 1e-3);
+  EXPECT_GT(c.eta[1][0], 0.005);
+  EXPECT_LT(c.eta[1][0], 0.3);
+  EXPECT_GT(c.t50[1][0], 3 * c.t50[0][0]);
+  EXPECT_LT(c.energy_balance_error, 1e-6);
+  EXPECT_GE(c.truncation_R_th, 0.0);
+
+  // Farther apart: weaker and later.
+  const ThermalCharacterization far(parameters({"Layout/Gap=1.5e-6",
+                                                "Characterization/Truncation check=false"}));
+  const auto f = far.run(MPI_COMM_SELF, out);
+  EXPECT_LT(f.eta[1][0], 0.7 * c.eta[1][0]);
+  EXPECT_GT(f.t50[1][0], c.t50[1][0]);
+
+  // Outputs: eta.csv, step responses, and a .pvd whose times are real times.
+  for (const char *name : {"eta.csv", "characterization.json", "step_response_device_1.csv"})
+    EXPECT_TRUE(std::filesystem::exists(dir / name)) << name;
+  std::string out_text;
+  const std::string check =
+    "/usr/bin/python3 -c \"import xml.etree.ElementTree as E, os, sys; d='" +
+    (dir / "fields").string() +
+    "'; r=E.parse(d+'/step_response_device_0.pvd').getroot(); "
+    "ds=r.findall('.//DataSet'); "
+    "[E.parse(os.path.join(d, x.get('file'))) for x in ds]; "
+    "print(len(ds), ' '.join(x.get('timestep') for x in ds))\"";
+  FILE *pipe = popen(check.c_str(), "r");
+  char  buffer[4096];
+  while (pipe && fgets(buffer, sizeof(buffer), pipe))
+    out_text += buffer;
+  ASSERT_EQ(pipe ? pclose(pipe) : -1, 0) << out_text;
+  std::istringstream in(out_text);
+  unsigned int       n_sets = 0;
+  in >> n_sets;
+  EXPECT_GE(n_sets, 4u);
+  double last = 0, t = 0;
+  while (in >> t)
+    {
+      EXPECT_GT(t, last); // increasing absolute times in s
+      EXPECT_LE(t, 0.3e-6 * (1 + 1e-9));
+      // Every snapshot time is one of the step-response times.
+      EXPECT_TRUE(std::any_of(c.times.begin(), c.times.end(),
+                              [t](const double s) { return std::abs(s - t) <= 1e-6 * s; }))
+        << t;
+      last = t;
+    }
+}
