@@ -151,7 +151,10 @@ namespace neuristor
       return dof_handler.n_dofs();
     }
 
-    /** Write VTU/PVTU of T, T - T0, material, device, rank; returns the pvtu name. */
+    /**
+     * Write VTU/PVTU of T, T - T0, the heat source of the last step, material
+     * id, device id and MPI rank; returns the pvtu file name.
+     */
     std::string
     write_vtu(const std::string &folder, const unsigned int index) const;
 
@@ -185,6 +188,8 @@ namespace neuristor
 
     std::vector<dealii::PETScWrappers::MPI::Vector> device_vectors;
     std::vector<double>                             volumes;
+    std::vector<int>                                cell_device; // by active cell index
+    std::vector<double>                             last_powers; // W, of the last step
 
     dealii::PETScWrappers::MPI::Vector theta, theta_old; // owned, T - T0
     double                             t = 0, dt_old = 0;
