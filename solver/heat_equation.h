@@ -30,6 +30,8 @@ namespace neuristor
     double       strong_threshold = 0.6;   // BoomerAMG, 3-D
     std::string  preconditioner   = "amg";  // or "jacobi"
     unsigned int aggressive_levels = 1;    // BoomerAMG aggressive coarsening
+    std::string  coarsening        = "Falgout"; // BoomerAMG coarsening
+    std::string  smoother          = "SORJacobi"; // BoomerAMG relaxation
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);
@@ -192,6 +194,7 @@ namespace neuristor
     std::vector<double>                             last_powers; // W, of the last step
 
     dealii::PETScWrappers::MPI::Vector theta, theta_old; // owned, T - T0
+    dealii::PETScWrappers::MPI::Vector interior_indicator; // 0 at fixed DoFs
     double                             t = 0, dt_old = 0;
     unsigned int                       n_steps = 0;
     EnergyBalance                      balance;
