@@ -227,8 +227,10 @@ namespace neuristor
   double
   Layout::channel_volume(const unsigned int i) const
   {
-    (void)i;
-    return L * W * t_vo2;
+    for (const auto &b : parts)
+      if (b.device == static_cast<int>(i))
+        return (b.hi[0] - b.lo[0]) * (b.hi[1] - b.lo[1]) * (b.hi[2] - b.lo[2]);
+    throw std::out_of_range("no device " + std::to_string(i));
   }
 
   void
