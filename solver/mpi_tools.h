@@ -3,6 +3,9 @@
 #include <deal.II/base/mpi.h>
 
 #include <cstring>
+#include <functional>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -55,4 +58,34 @@ namespace neuristor
       return result;
     }
   } // namespace mpi_tools
+
+  /**
+   * Runs fn on this rank; if any rank throws, every rank throws a
+   * std::runtime_error with the first failing rank's message (so no rank
+   * is left waiting in a collective call).
+   */
+  inline void
+  collectively(const MPI_Comm comm, const std::function<void()> &fn)
+  {
+    std::string message;
+    try
+      {
+        fn();
+      }
+    catch (const std::exception &e)
+      {
+        message = e.what();
+        if (message.empty())
+          message = "unknown error";
+      }
+    const unsigned int rank    = dealii::Utilities::MPI::this_mpi_process(comm);
+    const unsigned int n_ranks = dealii::Utilities::MPI::n_mpi_processes(comm);
+    const unsigned int failing = dealii::Utilities::MPI::min(
+      message.empty() ? n_ranks : rank, comm);
+    if (failing == n_ranks)
+      return;
+    std::string text = message;
+    text = dealii::Utilities::MPI::broadcast(comm, text, failing);
+    throw std::runtime_error(text);
+  }
 } // namespace neuristor

@@ -8,31 +8,6 @@
 
 namespace neuristor
 {
-  void
-  collectively(const MPI_Comm comm, const std::function<void()> &fn)
-  {
-    std::string message;
-    try
-      {
-        fn();
-      }
-    catch (const std::exception &e)
-      {
-        message = e.what();
-        if (message.empty())
-          message = "unknown error";
-      }
-    const unsigned int rank    = dealii::Utilities::MPI::this_mpi_process(comm);
-    const unsigned int n_ranks = dealii::Utilities::MPI::n_mpi_processes(comm);
-    const unsigned int failing = dealii::Utilities::MPI::min(
-      message.empty() ? n_ranks : rank, comm);
-    if (failing == n_ranks)
-      return;
-    std::string text = message;
-    text = dealii::Utilities::MPI::broadcast(comm, text, failing);
-    throw std::runtime_error(text);
-  }
-
   NetworkIntegrator::NetworkIntegrator(const MPI_Comm                       comm,
                                        const LumpedThermalNetwork          &network,
                                        const std::vector<NeuristorCircuit> &circuits,

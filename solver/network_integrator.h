@@ -2,6 +2,7 @@
 
 #include "circuits/lumped_thermal_network.h"
 #include "solver/device_integrator.h"
+#include "solver/mpi_tools.h"
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/mpi.h>
@@ -104,12 +105,4 @@ namespace neuristor
     IntegrationStatistics     stats;
     std::vector<DeviceOutcome> final_outcomes;
   };
-
-  /**
-   * Runs fn on this rank; if any rank throws, every rank throws a
-   * std::runtime_error with the first failing rank's message (so no rank
-   * is left waiting in a collective call).
-   */
-  void
-  collectively(const MPI_Comm comm, const std::function<void()> &fn);
 } // namespace neuristor

@@ -1,7 +1,7 @@
 #include "solver/run_folder.h"
 
 #include "solver/input_error.h"
-#include "solver/network_integrator.h"
+#include "solver/mpi_tools.h"
 
 #include <fstream>
 #include <system_error>

@@ -2,7 +2,6 @@
 
 #include "solver/input_error.h"
 #include "solver/mpi_tools.h"
-#include "solver/network_integrator.h"
 #include "solver/parameter_file.h"
 #include "solver/parameter_tools.h"
 #include "solver/plotting.h"
