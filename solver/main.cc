@@ -6,6 +6,7 @@
 
 #include "solver/input_error.h"
 #include "solver/parameter_file.h"
+#include "solver/parameter_tools.h"
 #include "solver/plotting.h"
 #include "solver/run_folder.h"
 #include "solver/simulation.h"
@@ -131,9 +132,7 @@ namespace
       set_entry(prm, "Run/Progress interval", "0", "--quiet");
 
     SweepSettings sweep;
-    prm.enter_subsection("Sweep");
-    sweep.parse_parameters(prm);
-    prm.leave_subsection();
+    parameter_tools::in_subsection(prm, "Sweep", [&] { sweep.parse_parameters(prm); });
     const Simulation simulation(prm); // validates everything before any output
     const std::string dir = args.output_dir.empty() ?
                               folder_name(simulation.run_settings().case_name) :

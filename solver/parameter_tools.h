@@ -57,6 +57,28 @@ namespace neuristor
                  const std::string &entry,
                  const std::string &context = "");
 
+    /**
+     * Run fn inside the subsection `name` and leave it again, also when fn
+     * throws (the declare/parse functions of every class work relative to
+     * their own section).
+     */
+    template <typename Function>
+    void
+    in_subsection(dealii::ParameterHandler &prm, const std::string &name, Function &&fn)
+    {
+      prm.enter_subsection(name);
+      try
+        {
+          fn();
+        }
+      catch (...)
+        {
+          prm.leave_subsection();
+          throw;
+        }
+      prm.leave_subsection();
+    }
+
     /** A JSON string literal. */
     std::string
     json_quote(const std::string &text);

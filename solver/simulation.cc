@@ -84,45 +84,27 @@ namespace neuristor
   void
   Simulation::declare_parameters(dealii::ParameterHandler &prm)
   {
-    prm.enter_subsection("Run");
-    RunSettings::declare_parameters(prm);
-    prm.leave_subsection();
-    prm.enter_subsection("Time integration");
-    IntegratorSettings::declare_parameters(prm);
-    prm.leave_subsection();
-    prm.enter_subsection("Thermal network");
-    LumpedThermalNetwork::declare_parameters(prm);
-    prm.leave_subsection();
-    prm.enter_subsection("Circuit");
-    CircuitParameters::declare_parameters(prm);
-    prm.leave_subsection();
-    prm.enter_subsection("VO2");
-    VO2Parameters::declare_parameters(prm);
-    prm.leave_subsection();
-    prm.enter_subsection("Sweep");
-    SweepSettings::declare_parameters(prm);
-    prm.leave_subsection();
+    parameter_tools::in_subsection(prm, "Run", [&] { RunSettings::declare_parameters(prm); });
+    parameter_tools::in_subsection(prm, "Time integration", [&] { IntegratorSettings::declare_parameters(prm); });
+    parameter_tools::in_subsection(prm, "Thermal network", [&] { LumpedThermalNetwork::declare_parameters(prm); });
+    parameter_tools::in_subsection(prm, "Circuit", [&] { CircuitParameters::declare_parameters(prm); });
+    parameter_tools::in_subsection(prm, "VO2", [&] { VO2Parameters::declare_parameters(prm); });
+    parameter_tools::in_subsection(prm, "Sweep", [&] { SweepSettings::declare_parameters(prm); });
     ThermalCharacterization::declare_parameters(prm);
   }
 
   Simulation::Simulation(dealii::ParameterHandler &prm)
   {
-    prm.enter_subsection("Run");
-    settings.parse_parameters(prm);
-    prm.leave_subsection();
-    prm.enter_subsection("Time integration");
-    integration.parse_parameters(prm);
-    prm.leave_subsection();
-    prm.enter_subsection("Thermal network");
-    network.parse_parameters(prm);
-    prm.leave_subsection();
+    parameter_tools::in_subsection(prm, "Run", [&] { settings.parse_parameters(prm); });
+    parameter_tools::in_subsection(prm, "Time integration", [&] { integration.parse_parameters(prm); });
+    parameter_tools::in_subsection(prm, "Thermal network", [&] { network.parse_parameters(prm); });
     const unsigned int n = network.n_devices();
-    prm.enter_subsection("Circuit");
-    const auto circuit = CircuitParameters::parse_parameters(prm, n);
-    prm.leave_subsection();
-    prm.enter_subsection("VO2");
-    const auto vo2 = VO2Parameters::parse_parameters(prm, n);
-    prm.leave_subsection();
+    std::vector<CircuitParameters> circuit;
+    std::vector<VO2Parameters>     vo2;
+    parameter_tools::in_subsection(prm, "Circuit", [&] {
+      circuit = CircuitParameters::parse_parameters(prm, n);
+    });
+    parameter_tools::in_subsection(prm, "VO2", [&] { vo2 = VO2Parameters::parse_parameters(prm, n); });
     for (unsigned int i = 0; i < n; ++i)
       circuits.emplace_back(vo2[i], circuit[i], network.node(i));
     settings.traced(n); // validate now, before any output exists

@@ -58,37 +58,19 @@ namespace neuristor
   void
   ThermalCharacterization::declare_parameters(ParameterHandler &prm)
   {
-    prm.enter_subsection("Layout");
-    Layout::declare_parameters(prm);
-    prm.leave_subsection();
-    prm.enter_subsection("Materials");
-    ThermalMaterials::declare_parameters(prm);
-    prm.leave_subsection();
-    prm.enter_subsection("Heat solver");
-    HeatSolverSettings::declare_parameters(prm);
-    prm.leave_subsection();
-    prm.enter_subsection("Characterization");
-    CharacterizationSettings::declare_parameters(prm);
-    prm.leave_subsection();
+    parameter_tools::in_subsection(prm, "Layout", [&] { Layout::declare_parameters(prm); });
+    parameter_tools::in_subsection(prm, "Materials", [&] { ThermalMaterials::declare_parameters(prm); });
+    parameter_tools::in_subsection(prm, "Heat solver", [&] { HeatSolverSettings::declare_parameters(prm); });
+    parameter_tools::in_subsection(prm, "Characterization", [&] { CharacterizationSettings::declare_parameters(prm); });
   }
 
   ThermalCharacterization::ThermalCharacterization(ParameterHandler &prm)
   {
-    prm.enter_subsection("Layout");
-    geometry.parse_parameters(prm);
-    prm.leave_subsection();
-    prm.enter_subsection("Materials");
-    materials.parse_parameters(prm);
-    prm.leave_subsection();
-    prm.enter_subsection("Heat solver");
-    solver_settings.parse_parameters(prm);
-    prm.leave_subsection();
-    prm.enter_subsection("Characterization");
-    settings.parse_parameters(prm);
-    prm.leave_subsection();
-    prm.enter_subsection("Thermal network");
-    T0 = prm.get_double("Ambient temperature");
-    prm.leave_subsection();
+    parameter_tools::in_subsection(prm, "Layout", [&] { geometry.parse_parameters(prm); });
+    parameter_tools::in_subsection(prm, "Materials", [&] { materials.parse_parameters(prm); });
+    parameter_tools::in_subsection(prm, "Heat solver", [&] { solver_settings.parse_parameters(prm); });
+    parameter_tools::in_subsection(prm, "Characterization", [&] { settings.parse_parameters(prm); });
+    parameter_tools::in_subsection(prm, "Thermal network", [&] { T0 = prm.get_double("Ambient temperature"); });
   }
 
   std::vector<std::vector<double>>
@@ -330,9 +312,7 @@ namespace neuristor
     Simulation::declare_parameters(prm);
     load_parameters(prm, case_file, overrides);
     SweepSettings sweep;
-    prm.enter_subsection("Sweep");
-    sweep.parse_parameters(prm);
-    prm.leave_subsection();
+    parameter_tools::in_subsection(prm, "Sweep", [&] { sweep.parse_parameters(prm); });
     const ThermalCharacterization single(prm); // validate before any output
 
     RunFolder folder(output_dir, comm);
