@@ -94,7 +94,7 @@ namespace neuristor
       {
         // V tracks the source exactly (the stages integrate V_in' exactly
         // for the piecewise-linear waveforms we have).
-        d.f[0]     = input.derivative(end_of_step ? t * (1 - 1e-15) : t);
+        d.f[0]     = input.derivative(t, end_of_step);
         d.J[0][0]  = 0;
         d.J[0][1]  = 0;
         d.df_dt[0] = 0;

@@ -159,9 +159,12 @@ namespace neuristor
   Waveform::trapezoid(const Component &c, const double tau,
                       const bool left_limit, double &value, double &slope)
   {
-    // Left limits use <= so that a step ending on an edge sees the old value.
-    const auto before = [left_limit](const double a, const double b) {
-      return left_limit ? a <= b : a < b;
+    // Left limits use <= (with a rounding allowance: an edge time t = delay +
+    // rise gives tau = t - delay slightly above rise) so that a step ending
+    // on an edge sees the segment before it.
+    const double slack  = 1e-12 * (c.rise + c.width + c.fall);
+    const auto   before = [left_limit, slack](const double a, const double b) {
+      return left_limit ? a <= b + slack : a < b;
     };
     value = slope = 0;
     if (before(tau, 0))
@@ -238,12 +241,12 @@ namespace neuristor
   }
 
   double
-  Waveform::derivative(const double t) const
+  Waveform::derivative(const double t, const bool left_limit) const
   {
     double sum = 0, v, s;
     for (const auto &c : components)
       {
-        evaluate(c, t, false, v, s);
+        evaluate(c, t, left_limit, v, s);
         sum += s;
       }
     return sum;

@@ -34,9 +34,9 @@ namespace neuristor
     double
     value(const double t, const bool left_limit = false) const;
 
-    /** dV_in/dt [V/s] (right derivative at a breakpoint). */
+    /** dV_in/dt [V/s]; at a breakpoint the right derivative, or the left one. */
     double
-    derivative(const double t) const;
+    derivative(const double t, const bool left_limit = false) const;
 
     /** First breakpoint strictly after t, or +infinity. */
     double

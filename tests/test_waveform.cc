@@ -23,6 +23,11 @@ TEST(Waveform, SinglePulseWithRamps)
   EXPECT_DOUBLE_EQ(w.value(0.5e-6), 0);
   EXPECT_NEAR(w.value(1.05e-6), 2.5, 1e-9);
   EXPECT_NEAR(w.derivative(1.05e-6), 5 / 1e-7, 1e-3);
+  // At the top of the ramp (where a step lands): right derivative 0, left
+  // derivative the ramp's.
+  const double top = w.next_breakpoint(1.05e-6);
+  EXPECT_DOUBLE_EQ(w.derivative(top), 0);
+  EXPECT_NEAR(w.derivative(top, true), 5 / 1e-7, 1e-3);
   EXPECT_DOUBLE_EQ(w.value(2e-6), 5);
   EXPECT_NEAR(w.value(3.2e-6), 2.5, 1e-9);
   EXPECT_DOUBLE_EQ(w.value(4e-6), 0);
