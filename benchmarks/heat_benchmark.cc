@@ -1,6 +1,6 @@
 // Heat-equation cost on a two-device layout: setup, the first step (with the
 // AMG setup), steps that reuse the preconditioner, output, and peak memory.
-//   heat_benchmark REFINEMENTS [FINEST_CELL_SIZE_M]
+//   heat_benchmark REFINEMENTS [FINEST_CELL_SIZE_M] [SECTION/ENTRY=VALUE]...
 #include "mesh/layout.h"
 #include "mesh/mesh_generator.h"
 #include "solver/heat_equation.h"
@@ -47,20 +47,27 @@ main(int argc, char **argv)
 
   ParameterHandler prm;
   Simulation::declare_parameters(prm);
-  load_parameters(prm, "", {"Layout/Arrangement=row", "Layout/Count=2",
-                            "Layout/Finest cell size=" + finest});
+  std::vector<std::string> overrides = {"Layout/Arrangement=row", "Layout/Count=2",
+                                        "Layout/Finest cell size=" + finest};
+  for (int a = 3; a < argc; ++a)
+    overrides.emplace_back(argv[a]);
+  load_parameters(prm, "", overrides);
   prm.enter_subsection("Layout");
   Layout layout;
   layout.parse_parameters(prm);
+  prm.leave_subsection();
+  HeatSolverSettings solver_settings;
+  prm.enter_subsection("Heat solver");
+  solver_settings.parse_parameters(prm);
   prm.leave_subsection();
 
   Timer timer;
   parallel::distributed::Triangulation<3> tria(comm);
   generate_mesh(layout, tria);
   tria.refine_global(refinements);
-  HeatEquation heat(tria, ThermalMaterials(), {boundary::bottom, boundary::sides}, 2,
+  HeatEquation heat(tria, ThermalMaterials(), BoundaryConditions{{boundary::bottom, boundary::sides}, {}}, 2,
                     [&layout](const Point<3> &p) { return layout.device_at(p); },
-                    HeatSolverSettings(), 325);
+                    solver_settings, 325);
   const double setup = Utilities::MPI::max(timer.wall_time(), comm);
 
   const std::vector<double> P = {1e-3, 0};

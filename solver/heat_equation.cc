@@ -58,7 +58,7 @@ namespace neuristor
 
   HeatEquation::HeatEquation(parallel::distributed::Triangulation<3> &triangulation,
                              const ThermalMaterials                  &materials,
-                             const std::set<types::boundary_id>      &fixed_boundaries,
+                             const BoundaryConditions                &boundary_conditions,
                              const unsigned int                       n_devices,
                              const RegionFunction                    &device_of_point,
                              const HeatSolverSettings                &settings,
@@ -66,7 +66,7 @@ namespace neuristor
     : comm(triangulation.get_communicator())
     , triangulation(triangulation)
     , materials(materials)
-    , fixed_boundaries(fixed_boundaries)
+    , boundary_conditions(boundary_conditions)
     , settings(settings)
     , T0(T0)
     , fe(settings.degree)
@@ -90,7 +90,7 @@ namespace neuristor
     DoFTools::make_hanging_node_constraints(dof_handler, constraints);
     constraints.close();
     boundary_values.clear();
-    for (const auto id : fixed_boundaries)
+    for (const auto id : boundary_conditions.fixed)
       VectorTools::interpolate_boundary_values(dof_handler, id, Functions::ZeroFunction<3>(),
                                                boundary_values);
 
@@ -100,7 +100,7 @@ namespace neuristor
     mass.reinit(owned, owned, dsp, comm);
     stiffness.reinit(owned, owned, dsp, comm);
     system.reinit(owned, owned, dsp, comm);
-    for (auto *v : {&theta, &theta_old, &interior_indicator})
+    for (auto *v : {&theta, &theta_old, &interior_indicator, &transfer_weights})
       v->reinit(owned, comm);
     // 1 at free DoFs, 0 at fixed-temperature DoFs.
     interior_indicator = 1;
@@ -148,38 +148,98 @@ namespace neuristor
       }
   }
 
+  namespace
+  {
+    /**
+     * Conductivity of a cell along each axis: k, lowered where a contact
+     * conductance G sits on a face. Half of the contact resistance 1/G goes
+     * to each of the two cells in series with their bulk resistance h/k
+     * along the face normal, which is exact for heat flowing across a flat
+     * interface (the mesh is axis-aligned and conforms to every interface).
+     */
+    Tensor<1, 3>
+    axis_conductivities(const DoFHandler<3>::active_cell_iterator &cell,
+                        const ThermalMaterials                    &materials)
+    {
+      const double k = materials[cell->material_id()].k;
+      Tensor<1, 3> resistance; // h/k + sum 1/(2G) along each axis, m^2 K/W
+      for (unsigned int d = 0; d < 3; ++d)
+        resistance[d] = cell->extent_in_direction(d) / k;
+      for (const unsigned int f : cell->face_indices())
+        if (!cell->at_boundary(f))
+          {
+            const double G =
+              materials.interface_conductance(cell->material_id(), cell->neighbor(f)->material_id());
+            if (G > 0)
+              resistance[f / 2] += 0.5 / G;
+          }
+      Tensor<1, 3> k_axis;
+      for (unsigned int d = 0; d < 3; ++d)
+        k_axis[d] = cell->extent_in_direction(d) / resistance[d];
+      return k_axis;
+    }
+  } // namespace
+
   void
   HeatEquation::assemble_matrices()
   {
     const QGauss<3>    quadrature(settings.degree + 1);
+    const QGauss<2>    face_quadrature(settings.degree + 1);
     FEValues<3>        fe_values(fe, quadrature,
                           update_values | update_gradients | update_JxW_values);
+    FEFaceValues<3>    fe_face_values(fe, face_quadrature, update_values | update_JxW_values);
     const unsigned int n = fe.n_dofs_per_cell();
     FullMatrix<double> cell_mass(n, n), cell_stiffness(n, n);
+    Vector<double>     cell_weights(n);
     std::vector<types::global_dof_index> dofs(n);
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
-          const auto  &m   = materials[cell->material_id()];
-          const double rc  = m.heat_capacity_per_volume();
+          const double       rc     = materials[cell->material_id()].heat_capacity_per_volume();
+          const Tensor<1, 3> k_axis = axis_conductivities(cell, materials);
           fe_values.reinit(cell);
           cell_mass      = 0;
           cell_stiffness = 0;
+          cell_weights   = 0;
           for (unsigned int q = 0; q < quadrature.size(); ++q)
             for (unsigned int i = 0; i < n; ++i)
-              for (unsigned int j = 0; j < n; ++j)
-                {
-                  cell_mass(i, j) += rc * fe_values.shape_value(i, q) *
-                                     fe_values.shape_value(j, q) * fe_values.JxW(q);
-                  cell_stiffness(i, j) += m.k * fe_values.shape_grad(i, q) *
-                                          fe_values.shape_grad(j, q) * fe_values.JxW(q);
-                }
+              {
+                Tensor<1, 3> flux_i = fe_values.shape_grad(i, q);
+                for (unsigned int d = 0; d < 3; ++d)
+                  flux_i[d] *= k_axis[d];
+                for (unsigned int j = 0; j < n; ++j)
+                  {
+                    cell_mass(i, j) += rc * fe_values.shape_value(i, q) *
+                                       fe_values.shape_value(j, q) * fe_values.JxW(q);
+                    cell_stiffness(i, j) += flux_i * fe_values.shape_grad(j, q) * fe_values.JxW(q);
+                  }
+              }
+          // Heat transfer h (T - T0) out of the boundary: a face mass term.
+          for (const unsigned int f : cell->face_indices())
+            if (cell->at_boundary(f))
+              {
+                const auto h = boundary_conditions.heat_transfer.find(cell->face(f)->boundary_id());
+                if (h == boundary_conditions.heat_transfer.end())
+                  continue;
+                fe_face_values.reinit(cell, f);
+                for (unsigned int q = 0; q < face_quadrature.size(); ++q)
+                  for (unsigned int i = 0; i < n; ++i)
+                    {
+                      const double w = h->second * fe_face_values.shape_value(i, q) *
+                                       fe_face_values.JxW(q);
+                      cell_weights(i) += w;
+                      for (unsigned int j = 0; j < n; ++j)
+                        cell_stiffness(i, j) += w * fe_face_values.shape_value(j, q);
+                    }
+              }
           cell->get_dof_indices(dofs);
           constraints.distribute_local_to_global(cell_mass, dofs, mass);
           constraints.distribute_local_to_global(cell_stiffness, dofs, stiffness);
+          constraints.distribute_local_to_global(cell_weights, dofs, transfer_weights);
         }
     mass.compress(VectorOperation::add);
     stiffness.compress(VectorOperation::add);
+    transfer_weights.compress(VectorOperation::add);
   }
 
   void
@@ -289,14 +349,20 @@ namespace neuristor
     // single-entry access to PETSc vectors is slow).
     rhs.scale(interior_indicator);
 
+    // Start CG from the linear extrapolation of the last two steps: in smooth
+    // phases it is already close, which saves iterations.
     PETScWrappers::MPI::Vector solution(theta);
+    if (n_steps > 0)
+      solution.add(dt / dt_old, theta, -dt / dt_old, theta_old);
     SolverControl control(10000, std::max(settings.tolerance * rhs.l2_norm(), 1e-300));
     PETScWrappers::SolverCG solver(control);
     solver.solve(system, solution, rhs, *preconditioner);
     n_linear_iterations += control.last_step();
 
     // Energy: M theta' + K theta - f vanishes at interior DoFs; what is
-    // left at the fixed-temperature DoFs is the heat leaving there.
+    // left at the fixed-temperature DoFs is the heat leaving there. K holds
+    // the transfer term, so its column sums are the weights int h phi ds:
+    // that heat leaves through the transfer boundaries.
     PETScWrappers::MPI::Vector rate(owned, comm), residual(owned, comm), tmp(owned, comm);
     rate.add(a0 / dt, solution);
     rate += history;
@@ -309,7 +375,7 @@ namespace neuristor
                                 (residual * interior_indicator);
     balance.input += dt * f.mean_value() * f.size();
     balance.stored += dt * storage_rate;
-    balance.out += -dt * boundary_sum;
+    balance.out += dt * ((transfer_weights * solution) - boundary_sum);
 
     theta_old   = theta;
     theta       = solution;

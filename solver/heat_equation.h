@@ -1,6 +1,7 @@
 #pragma once
 
 #include "materials/thermal_materials.h"
+#include "solver/thermal_boundary.h"
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/function.h>
@@ -56,9 +57,10 @@ namespace neuristor
   /**
    * The transient heat equation rho c_p dT/dt = div(k grad T) + q on a
    * distributed hexahedral mesh (step-40 pattern): Q1 (or Q2) elements,
-   * per-cell material from the material id, T = T0 on chosen boundary ids
-   * and adiabatic elsewhere, and variable-step BDF2 in time. The unknown is
-   * the rise theta = T - T0.
+   * per-cell material from the material id, T = T0 or a transfer coefficient
+   * on chosen boundary ids and adiabatic elsewhere, contact resistances on
+   * material interfaces, and variable-step BDF2 in time. The unknown is the
+   * rise theta = T - T0.
    *
    * Heat sources are N "devices": device i deposits power P_i(t) uniformly
    * in its region (cells whose centre the region function maps to i), and
@@ -75,7 +77,7 @@ namespace neuristor
 
     HeatEquation(dealii::parallel::distributed::Triangulation<3> &triangulation,
                  const ThermalMaterials                          &materials,
-                 const std::set<dealii::types::boundary_id>      &fixed_boundaries,
+                 const BoundaryConditions                        &boundary_conditions,
                  const unsigned int                               n_devices,
                  const RegionFunction                            &device_of_point,
                  const HeatSolverSettings                        &settings,
@@ -171,7 +173,7 @@ namespace neuristor
     MPI_Comm                                         comm;
     dealii::parallel::distributed::Triangulation<3> &triangulation;
     const ThermalMaterials                          &materials;
-    std::set<dealii::types::boundary_id>             fixed_boundaries;
+    BoundaryConditions                               boundary_conditions;
     HeatSolverSettings                               settings;
     double                                           T0;
 
@@ -195,6 +197,7 @@ namespace neuristor
 
     dealii::PETScWrappers::MPI::Vector theta, theta_old; // owned, T - T0
     dealii::PETScWrappers::MPI::Vector interior_indicator; // 0 at fixed DoFs
+    dealii::PETScWrappers::MPI::Vector transfer_weights;   // int h phi ds, W/K
     double                             t = 0, dt_old = 0;
     unsigned int                       n_steps = 0;
     EnergyBalance                      balance;

@@ -58,25 +58,32 @@ namespace neuristor
   void
   ThermalCharacterization::declare_parameters(ParameterHandler &prm)
   {
-    parameter_tools::in_subsection(prm, "Layout", [&] { Layout::declare_parameters(prm); });
-    parameter_tools::in_subsection(prm, "Materials", [&] { ThermalMaterials::declare_parameters(prm); });
-    parameter_tools::in_subsection(prm, "Heat solver", [&] { HeatSolverSettings::declare_parameters(prm); });
+    ThermalModel::declare_parameters(prm);
     parameter_tools::in_subsection(prm, "Characterization", [&] { CharacterizationSettings::declare_parameters(prm); });
   }
 
-  ThermalCharacterization::ThermalCharacterization(ParameterHandler &prm)
+  namespace
   {
-    parameter_tools::in_subsection(prm, "Layout", [&] { geometry.parse_parameters(prm); });
-    parameter_tools::in_subsection(prm, "Materials", [&] { materials.parse_parameters(prm); });
-    parameter_tools::in_subsection(prm, "Heat solver", [&] { solver_settings.parse_parameters(prm); });
+    double
+    ambient_temperature(ParameterHandler &prm)
+    {
+      double T0 = 0;
+      parameter_tools::in_subsection(prm, "Thermal network",
+                                     [&] { T0 = prm.get_double("Ambient temperature"); });
+      return T0;
+    }
+  } // namespace
+
+  ThermalCharacterization::ThermalCharacterization(ParameterHandler &prm)
+    : model(prm, ambient_temperature(prm))
+  {
     parameter_tools::in_subsection(prm, "Characterization", [&] { settings.parse_parameters(prm); });
-    parameter_tools::in_subsection(prm, "Thermal network", [&] { T0 = prm.get_double("Ambient temperature"); });
   }
 
   std::vector<std::vector<double>>
   ThermalCharacterization::steady_rises(HeatEquation &heat) const
   {
-    const unsigned int               n = geometry.n_devices();
+    const unsigned int               n = model.layout.n_devices();
     std::vector<std::vector<double>> rise(n);
     for (unsigned int j = 0; j < n; ++j)
       {
@@ -85,7 +92,7 @@ namespace neuristor
         heat.reset();
         heat.step(1e6, P); // one implicit step far beyond every time scale
         for (const double T : heat.device_temperatures())
-          rise[j].push_back(T - T0);
+          rise[j].push_back(T - model.T0);
       }
     return rise;
   }
@@ -94,26 +101,12 @@ namespace neuristor
   ThermalCharacterization::run(const MPI_Comm comm, ConditionalOStream &log,
                                const std::string &field_folder) const
   {
-    const unsigned int n = geometry.n_devices();
+    const unsigned int n = model.layout.n_devices();
     Characterization   c;
     parallel::distributed::Triangulation<3> tria(comm);
-    c.mesh = generate_mesh(geometry, tria);
-    const auto region = [this](const Point<3> &p) { return geometry.device_at(p); };
-    HeatEquation heat(tria, materials, {boundary::bottom, boundary::sides}, n, region,
-                      solver_settings, T0);
-    c.dofs = heat.n_dofs();
-    log << "Mesh: " << c.mesh.cells << " cells, " << c.dofs << " DoFs, cell sizes "
-        << c.mesh.min_cell_size * 1e9 << " nm to " << c.mesh.max_cell_size * 1e6
-        << " um, aspect ratios " << std::setprecision(3) << c.mesh.min_aspect_ratio << " to "
-        << c.mesh.max_aspect_ratio << std::endl;
-    for (unsigned int i = 0; i < n; ++i)
-      {
-        const double exact = geometry.channel_volume(i), meshed = heat.device_volumes()[i];
-        if (std::abs(meshed - exact) > 1e-9 * exact)
-          throw std::runtime_error("device " + std::to_string(i) + " is meshed with volume " +
-                                   std::to_string(meshed) + " m^3 instead of " +
-                                   std::to_string(exact));
-      }
+    const auto heat_pointer = model.build(tria, log, &c.mesh);
+    HeatEquation &heat      = *heat_pointer;
+    c.dofs                  = heat.n_dofs();
 
     // Steady state: R_th and eta.
     const auto steady = steady_rises(heat);
@@ -149,7 +142,7 @@ namespace neuristor
             times.push_back(heat.time());
             std::vector<double> r;
             for (const double T : heat.device_temperatures())
-              r.push_back(T - T0);
+              r.push_back(T - model.T0);
             c.rise[j].push_back(r);
             if (j == 0 && !field_folder.empty() && every > 0 && (++k % every == 0))
               snapshots.emplace_back(heat.time(), heat.write_vtu(field_folder, snapshots.size()));
@@ -199,14 +192,11 @@ namespace neuristor
 
     if (settings.truncation_check)
       {
-        Layout larger = geometry;
-        larger.scale_substrate(2);
+        ThermalModel larger = model;
+        larger.layout.scale_substrate(2);
         parallel::distributed::Triangulation<3> tria2(comm);
-        generate_mesh(larger, tria2);
-        const auto region2 = [&larger](const Point<3> &p) { return larger.device_at(p); };
-        HeatEquation heat2(tria2, materials, {boundary::bottom, boundary::sides}, n, region2,
-                           solver_settings, T0);
-        const auto steady2 = steady_rises(heat2);
+        ConditionalOStream                      silent(log.get_stream(), false);
+        const auto steady2 = steady_rises(*larger.build(tria2, silent));
         c.truncation_R_th = c.truncation_eta = 0;
         for (unsigned int j = 0; j < n; ++j)
           {
@@ -239,7 +229,7 @@ namespace neuristor
   void
   ThermalCharacterization::write(const Characterization &c, const std::string &folder) const
   {
-    const unsigned int n = geometry.n_devices();
+    const unsigned int n = model.layout.n_devices();
     std::ofstream      eta(folder + "/eta.csv");
     eta << std::setprecision(10) << "i\\j";
     for (unsigned int j = 0; j < n; ++j)

@@ -1,9 +1,6 @@
 #pragma once
 
-#include "materials/thermal_materials.h"
-#include "mesh/layout.h"
-#include "mesh/mesh_generator.h"
-#include "solver/heat_equation.h"
+#include "solver/thermal_model.h"
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/parameter_handler.h>
@@ -57,7 +54,7 @@ namespace neuristor
   class ThermalCharacterization
   {
   public:
-    /** Declare Layout, Materials, Heat solver and Characterization sections. */
+    /** Declare the thermal model's sections and Characterization. */
     static void
     declare_parameters(dealii::ParameterHandler &prm);
 
@@ -75,7 +72,7 @@ namespace neuristor
     const Layout &
     layout() const
     {
-      return geometry;
+      return model.layout;
     }
 
   private:
@@ -83,11 +80,8 @@ namespace neuristor
     std::vector<std::vector<double>>
     steady_rises(HeatEquation &heat) const;
 
-    Layout                   geometry;
-    ThermalMaterials         materials;
-    HeatSolverSettings       solver_settings;
+    ThermalModel             model;
     CharacterizationSettings settings;
-    double                   T0;
   };
 
   /** `neuristor characterize`: one layout, or a sweep of one entry. */

@@ -94,7 +94,7 @@ TEST(Application, SweepSpreadsPointsAndWritesTable)
 
 struct BadInput
 {
-  std::string arguments;  // after "run"
+  std::string arguments;  // after "run", or a whole "characterize ..." command
   std::string expected;   // must appear in the message
 };
 
@@ -109,8 +109,10 @@ TEST_P(ApplicationBadInput, ClearErrorNonZeroExitNoFolder)
   std::string args = GetParam().arguments;
   for (auto at = args.find("CASE"); at != std::string::npos; at = args.find("CASE"))
     args.replace(at, 4, file.string());
+  if (args.rfind("characterize ", 0) != 0)
+    args = "run -q " + args;
   std::string out;
-  EXPECT_NE(run_binary("run -q " + args + " -o " + dir.string(), out), 0);
+  EXPECT_NE(run_binary(args + " -o " + dir.string(), out), 0);
   EXPECT_NE(out.find("neuristor: error:"), std::string::npos) << out;
   EXPECT_NE(out.find(GetParam().expected), std::string::npos) << out;
   EXPECT_EQ(out.find("Stacktrace"), std::string::npos) << out;
@@ -134,7 +136,17 @@ INSTANTIATE_TEST_SUITE_P(
     BadInput{"--set 'Circuit/Input=dc(11); dc(9); dc(3)'", "3 values"},
     BadInput{"/nonexistent/case.prm", "does not exist"},                        // missing file
     BadInput{"--set 'Nowhere/Entry=1'", "Nowhere/Entry"},
-    BadInput{"--set 'VO2/Filament factor k=0.5'", "Filament factor k"}),
+    BadInput{"--set 'VO2/Filament factor k=0.5'", "Filament factor k"},
+    BadInput{"characterize " NEURISTOR_CASES_DIR "/two_devices_characterize.prm --set 'Materials/User materials=SiO2 1.4 2200'",
+             "Materials/User materials"},
+    BadInput{"characterize " NEURISTOR_CASES_DIR "/two_devices_characterize.prm --set 'Materials/Substrate=Diamond'",
+             "unknown material 'Diamond'"},
+    BadInput{"characterize " NEURISTOR_CASES_DIR "/two_devices_characterize.prm --set 'Materials/Interface conductances=Channel/Glue 1e8'",
+             "unknown role 'Glue'"},
+    BadInput{"characterize " NEURISTOR_CASES_DIR "/two_devices_characterize.prm --set 'Thermal boundary/Top=heat transfer'",
+             "Top heat transfer coefficient"},
+    BadInput{"characterize " NEURISTOR_CASES_DIR "/two_devices_characterize.prm --set 'Thermal boundary/Bottom=adiabatic' "
+             "--set 'Thermal boundary/Sides=adiabatic'", "every face is adiabatic"}),
   [](const ::testing::TestParamInfo<BadInput> &info) {
     return "case" + std::to_string(info.index);
   });

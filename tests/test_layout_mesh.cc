@@ -110,7 +110,7 @@ TEST(Mesh, ConformsToEveryPartAndMeshesDevicesExactly)
               ASSERT_EQ(l.device_at(p), l.device_at(c)) << "cell at " << c;
             }
         }
-      HeatEquation heat(tria, ThermalMaterials(), {boundary::bottom, boundary::sides}, 2,
+      HeatEquation heat(tria, ThermalMaterials(), BoundaryConditions{{boundary::bottom, boundary::sides}, {}}, 2,
                         [&l](const Point<3> &p) { return l.device_at(p); },
                         HeatSolverSettings(), 325);
       for (unsigned i = 0; i < 2; ++i)

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "materials/thermal_materials.h"
+#include "mesh/layout.h"
+#include "mesh/mesh_generator.h"
+#include "solver/heat_equation.h"
+#include "solver/thermal_boundary.h"
+
+#include <deal.II/base/conditional_ostream.h>
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/distributed/tria.h>
+
+#include <memory>
+
+namespace neuristor
+{
+  /**
+   * The finite-element thermal model of a layout, as a case file describes
+   * it: the geometry ("Layout"), what fills it ("Materials"), how heat
+   * leaves ("Thermal boundary") and how the heat equation is solved
+   * ("Heat solver"). Builds the mesh and the HeatEquation on it; shared by
+   * `characterize` and the electro-thermal co-simulation.
+   */
+  class ThermalModel
+  {
+  public:
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+
+    /** Parse the four sections; the ambient T0 [K] comes from the caller. */
+    ThermalModel(dealii::ParameterHandler &prm, const double T0);
+
+    /**
+     * Mesh the layout into tria (empty, distributed) and set up the heat
+     * equation on it; logs the mesh statistics and checks that every device
+     * volume is meshed exactly.
+     */
+    std::unique_ptr<HeatEquation>
+    build(dealii::parallel::distributed::Triangulation<3> &tria,
+          dealii::ConditionalOStream                      &log,
+          MeshStatistics                                  *statistics = nullptr) const;
+
+    Layout                  layout;
+    ThermalMaterials        materials;
+    ThermalBoundarySettings boundary;
+    HeatSolverSettings      solver;
+    double                  T0;
+  };
+} // namespace neuristor
