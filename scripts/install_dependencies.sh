@@ -4,7 +4,8 @@
 #   scripts/install_dependencies.sh --bench    also PyTorch, for the benchmark's reference
 set -euo pipefail
 packages=(build-essential cmake ccache libdeal.ii-dev libgtest-dev openmpi-bin
-          python3 python3-matplotlib python3-numpy)
+          python3 python3-matplotlib python3-numpy
+          paraview python3-paraview xvfb xauth ffmpeg)  # scripts/render_fields.py
 if [ "${1:-}" = "--bench" ]; then
   packages+=(python3-torch)
 fi

@@ -267,16 +267,14 @@ namespace neuristor
     f.compress(VectorOperation::add);
   }
 
-  unsigned int
-  HeatEquation::step(const double               dt,
-                     const std::vector<double> &powers,
-                     const Function<3>         *extra_source)
+  void
+  HeatEquation::prepare_step(const double dt)
   {
     if (!(dt > 0))
-      throw std::invalid_argument("HeatEquation::step: dt must be > 0");
+      throw std::invalid_argument("HeatEquation::prepare_step: dt must be > 0");
     // Variable-step BDF2 (BDF1 for the first step): theta' ~ (a0 theta^{n+1}
     // + a1 theta^n + a2 theta^{n-1}) / dt.
-    double a0 = 1, a1 = -1, a2 = 0;
+    a0 = 1, a1 = -1, a2 = 0;
     if (n_steps > 0)
       {
         const double w = dt / dt_old;
@@ -284,6 +282,7 @@ namespace neuristor
         a1             = -(1 + w);
         a2             = w * w / (1 + w);
       }
+    dt_prepared = dt;
 
     if (dt != system_dt || a0 != system_a0)
       {
@@ -328,44 +327,89 @@ namespace neuristor
             ++n_preconditioner_setups;
           }
       }
+  }
 
-    // f = sum_i P_i b_i (+ extra source), at the new time.
-    PETScWrappers::MPI::Vector f(owned, comm), history(owned, comm), rhs(owned, comm);
+  PETScWrappers::MPI::Vector
+  HeatEquation::source_vector(const std::vector<double> &powers,
+                              const Function<3>         *extra_source) const
+  {
+    PETScWrappers::MPI::Vector f(owned, comm);
     for (unsigned int i = 0; i < device_vectors.size(); ++i)
-      if (powers.at(i) != 0)
+      if (i < powers.size() && powers[i] != 0)
         f.add(powers[i], device_vectors[i]);
     if (extra_source)
       {
         PETScWrappers::MPI::Vector g(owned, comm);
         Function<3>               &src = const_cast<Function<3> &>(*extra_source);
-        src.set_time(t + dt);
+        src.set_time(t + dt_prepared);
         assemble_source(src, g);
         f += g;
       }
-    history.add(a1 / dt, theta, a2 / dt, theta_old);
-    mass.vmult(rhs, history);
-    rhs.sadd(-1.0, 1.0, f);
+    return f;
+  }
+
+  PETScWrappers::MPI::Vector
+  HeatEquation::history_rate() const
+  {
+    PETScWrappers::MPI::Vector history(owned, comm);
+    history.add(a1 / dt_prepared, theta, a2 / dt_prepared, theta_old);
+    return history;
+  }
+
+  PETScWrappers::MPI::Vector
+  HeatEquation::solve_system(PETScWrappers::MPI::Vector       &rhs,
+                             const PETScWrappers::MPI::Vector &initial_guess,
+                             const double                      reference_norm)
+  {
     // Homogeneous Dirichlet rows: zero right-hand side (bulk, not per entry:
     // single-entry access to PETSc vectors is slow).
     rhs.scale(interior_indicator);
-
-    // Start CG from the linear extrapolation of the last two steps: in smooth
-    // phases it is already close, which saves iterations.
-    PETScWrappers::MPI::Vector solution(theta);
-    if (n_steps > 0)
-      solution.add(dt / dt_old, theta, -dt / dt_old, theta_old);
-    SolverControl control(10000, std::max(settings.tolerance * rhs.l2_norm(), 1e-300));
+    PETScWrappers::MPI::Vector solution(initial_guess);
+    SolverControl control(10000, std::max(settings.tolerance * reference_norm, 1e-300));
     PETScWrappers::SolverCG solver(control);
     solver.solve(system, solution, rhs, *preconditioner);
     n_linear_iterations += control.last_step();
+    last_iterations = control.last_step();
+    return solution;
+  }
 
+  PETScWrappers::MPI::Vector
+  HeatEquation::solve_step(const std::vector<double> &powers, const Function<3> *extra_source)
+  {
+    // M (a0 theta + a1 theta^n + a2 theta^{n-1}) / dt + K theta = f.
+    PETScWrappers::MPI::Vector rhs(owned, comm);
+    mass.vmult(rhs, history_rate());
+    rhs.sadd(-1.0, 1.0, source_vector(powers, extra_source));
+    // Start CG from the linear extrapolation of the last two steps: in smooth
+    // phases it is already close, which saves iterations.
+    PETScWrappers::MPI::Vector guess(theta);
+    if (n_steps > 0)
+      guess.add(dt_prepared / dt_old, theta, -dt_prepared / dt_old, theta_old);
+    const double norm = rhs.l2_norm();
+    return solve_system(rhs, guess, norm);
+  }
+
+  PETScWrappers::MPI::Vector
+  HeatEquation::unit_response(const unsigned int device)
+  {
+    PETScWrappers::MPI::Vector rhs(device_vectors.at(device)), zero(owned, comm);
+    const double norm = rhs.l2_norm();
+    return solve_system(rhs, zero, norm);
+  }
+
+  void
+  HeatEquation::commit(const PETScWrappers::MPI::Vector &solution,
+                       const std::vector<double>        &powers,
+                       const Function<3>                *extra_source)
+  {
     // Energy: M theta' + K theta - f vanishes at interior DoFs; what is
     // left at the fixed-temperature DoFs is the heat leaving there. K holds
     // the transfer term, so its column sums are the weights int h phi ds:
     // that heat leaves through the transfer boundaries.
-    PETScWrappers::MPI::Vector rate(owned, comm), residual(owned, comm), tmp(owned, comm);
+    const double               dt = dt_prepared;
+    const auto                 f  = source_vector(powers, extra_source);
+    PETScWrappers::MPI::Vector rate(history_rate()), residual(owned, comm), tmp(owned, comm);
     rate.add(a0 / dt, solution);
-    rate += history;
     mass.vmult(residual, rate);
     const double storage_rate = residual.mean_value() * residual.size();
     stiffness.vmult(tmp, solution);
@@ -383,7 +427,17 @@ namespace neuristor
     last_powers = powers;
     t += dt;
     ++n_steps;
-    return control.last_step();
+  }
+
+  unsigned int
+  HeatEquation::step(const double               dt,
+                     const std::vector<double> &powers,
+                     const Function<3>         *extra_source)
+  {
+    prepare_step(dt);
+    const auto solution = solve_step(powers, extra_source);
+    commit(solution, powers, extra_source);
+    return last_iterations;
   }
 
   void
@@ -401,9 +455,16 @@ namespace neuristor
   std::vector<double>
   HeatEquation::device_temperatures() const
   {
+    return device_temperatures(theta, T0);
+  }
+
+  std::vector<double>
+  HeatEquation::device_temperatures(const PETScWrappers::MPI::Vector &field,
+                                    const double                      offset) const
+  {
     std::vector<double> T(device_vectors.size());
     for (unsigned int i = 0; i < T.size(); ++i)
-      T[i] = T0 + (device_vectors[i] * theta);
+      T[i] = offset + (device_vectors[i] * field);
     return T;
   }
 

@@ -93,6 +93,45 @@ namespace neuristor
          const std::vector<double>          &powers,
          const dealii::Function<3>          *extra_source = nullptr);
 
+    /**
+     * The same step in parts, for the electro-thermal coupling: prepare the
+     * operator of a step dt (BDF coefficients, matrix, preconditioner); solve
+     * it for given powers, or for a unit power in one device with no history
+     * (the step is linear: theta = solve_step(0) + sum_j P_j unit_response(j));
+     * then commit the chosen field as the new state.
+     */
+    void
+    prepare_step(const double dt);
+    dealii::PETScWrappers::MPI::Vector
+    solve_step(const std::vector<double> &powers, const dealii::Function<3> *extra_source = nullptr);
+    dealii::PETScWrappers::MPI::Vector
+    unit_response(const unsigned int device);
+    void
+    commit(const dealii::PETScWrappers::MPI::Vector &solution,
+           const std::vector<double>                &powers,
+           const dealii::Function<3>                *extra_source = nullptr);
+
+    /** BDF coefficients of the prepared step: theta' ~ (a0 y + a1 y^n + a2 y^{n-1}) / dt. */
+    void
+    bdf_coefficients(double &c0, double &c1, double &c2) const
+    {
+      c0 = a0, c1 = a1, c2 = a2;
+    }
+
+    /** T0 [K]: the temperature the rise theta is measured from. */
+    double
+    ambient_temperature() const
+    {
+      return T0;
+    }
+
+    /** Mass weight a0/dt of the prepared step [1/s]: identifies its operator. */
+    double
+    prepared_weight() const
+    {
+      return a0 / dt_prepared;
+    }
+
     /** Back to theta = 0 at t = 0 (keeps the mesh, matrices and preconditioner). */
     void
     reset();
@@ -100,6 +139,10 @@ namespace neuristor
     /** Volume-averaged device temperatures [K] (collective). */
     std::vector<double>
     device_temperatures() const;
+
+    /** Device averages offset + b_i . field of any field (collective). */
+    std::vector<double>
+    device_temperatures(const dealii::PETScWrappers::MPI::Vector &field, const double offset) const;
 
     /** Device region volumes [m^3]. */
     const std::vector<double> &
@@ -163,6 +206,18 @@ namespace neuristor
     write_vtu(const std::string &folder, const unsigned int index) const;
 
   private:
+    /** sum_i P_i b_i (+ the extra source at the new time) [W per test function]. */
+    dealii::PETScWrappers::MPI::Vector
+    source_vector(const std::vector<double> &powers, const dealii::Function<3> *extra_source) const;
+    /** (a1 theta^n + a2 theta^{n-1}) / dt of the prepared step [K/s]. */
+    dealii::PETScWrappers::MPI::Vector
+    history_rate() const;
+    /** CG on the prepared system; rhs gets its Dirichlet rows zeroed. */
+    dealii::PETScWrappers::MPI::Vector
+    solve_system(dealii::PETScWrappers::MPI::Vector       &rhs,
+                 const dealii::PETScWrappers::MPI::Vector &initial_guess,
+                 const double                              reference_norm);
+
     void
     setup_system(const RegionFunction &device_of_point);
     void
@@ -199,6 +254,8 @@ namespace neuristor
     dealii::PETScWrappers::MPI::Vector interior_indicator; // 0 at fixed DoFs
     dealii::PETScWrappers::MPI::Vector transfer_weights;   // int h phi ds, W/K
     double                             t = 0, dt_old = 0;
+    double                             a0 = 1, a1 = -1, a2 = 0, dt_prepared = 0;
+    unsigned int                       last_iterations = 0;
     unsigned int                       n_steps = 0;
     EnergyBalance                      balance;
   };

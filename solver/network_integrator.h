@@ -18,6 +18,7 @@ namespace neuristor
   {
     unsigned long steps = 0, rejected_steps = 0, reversals = 0;
     unsigned long windows = 0, rejected_windows = 0, coupling_passes = 0;
+    unsigned long thermal_solves = 0, newton_iterations = 0; // finite-element mode
   };
 
   /** What the network integrator hands out while it runs. */
@@ -39,6 +40,28 @@ namespace neuristor
     double       V, T;
   };
 
+  /** What every integrator reports after run(): counters and end states. */
+  class IntegratorReport
+  {
+  public:
+    const IntegrationStatistics &
+    statistics() const
+    {
+      return stats;
+    }
+
+    /** End states of all devices (valid on every rank after run()). */
+    const std::vector<DeviceOutcome> &
+    outcomes() const
+    {
+      return final_outcomes;
+    }
+
+  protected:
+    IntegrationStatistics      stats;
+    std::vector<DeviceOutcome> final_outcomes;
+  };
+
   /**
    * Co-simulates all devices of a lumped thermal network by multirate
    * waveform relaxation: time is cut into coupling windows; in each window
@@ -52,7 +75,7 @@ namespace neuristor
    * Devices are split over the ranks of the communicator in contiguous
    * blocks; each window exchanges two numbers per device.
    */
-  class NetworkIntegrator
+  class NetworkIntegrator : public IntegratorReport
   {
   public:
     NetworkIntegrator(const MPI_Comm                       comm,
@@ -66,19 +89,6 @@ namespace neuristor
     /** Run to t_end; returns the spikes of all devices on rank 0. */
     std::vector<Spike>
     run(const double t_end, const RunSink &sink);
-
-    const IntegrationStatistics &
-    statistics() const
-    {
-      return stats;
-    }
-
-    /** End states of all devices (valid on every rank after run()). */
-    const std::vector<DeviceOutcome> &
-    outcomes() const
-    {
-      return final_outcomes;
-    }
 
   private:
     /** Heat input q and dq/dt for device i from global T, dT/dt vectors. */
@@ -102,7 +112,5 @@ namespace neuristor
     unsigned int              first, last; // local device range
     std::vector<int>          counts, offsets;
     std::vector<DeviceState>  states;
-    IntegrationStatistics     stats;
-    std::vector<DeviceOutcome> final_outcomes;
   };
 } // namespace neuristor

@@ -9,7 +9,10 @@
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/timer.h>
 
+#include <deal.II/base/data_out_base.h>
+
 #include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -25,6 +28,10 @@ namespace neuristor
     using namespace dealii::Patterns;
     prm.declare_entry("Case name", "single device, 12.5 V",
                       Anything(), "Name of the case, shown in logs and plots.");
+    prm.declare_entry("Thermal model", "lumped", Selection("lumped|finite element"),
+                      "How heat couples the devices: the lumped network of the "
+                      "'Thermal network' section, or the heat equation over the "
+                      "'Layout' (finite element; one device per layout channel).");
     prm.declare_entry("End time", "20e-6", Double(0),
                       "Simulated time span [s].");
     prm.declare_entry("Trace interval", "10e-9", Double(0),
@@ -49,6 +56,7 @@ namespace neuristor
   RunSettings::parse_parameters(const dealii::ParameterHandler &prm)
   {
     case_name         = prm.get("Case name");
+    finite_element    = prm.get("Thermal model") == "finite element";
     end_time          = prm.get_double("End time");
     trace_interval    = prm.get_double("Trace interval");
     traced_devices    = parameter_tools::trim(prm.get("Traced devices"));
@@ -90,6 +98,8 @@ namespace neuristor
     parameter_tools::in_subsection(prm, "Circuit", [&] { CircuitParameters::declare_parameters(prm); });
     parameter_tools::in_subsection(prm, "VO2", [&] { VO2Parameters::declare_parameters(prm); });
     parameter_tools::in_subsection(prm, "Sweep", [&] { SweepSettings::declare_parameters(prm); });
+    parameter_tools::in_subsection(prm, "Finite-element coupling",
+                                   [&] { FiniteElementCouplingSettings::declare_parameters(prm); });
     ThermalCharacterization::declare_parameters(prm);
   }
 
@@ -98,15 +108,27 @@ namespace neuristor
     parameter_tools::in_subsection(prm, "Run", [&] { settings.parse_parameters(prm); });
     parameter_tools::in_subsection(prm, "Time integration", [&] { integration.parse_parameters(prm); });
     parameter_tools::in_subsection(prm, "Thermal network", [&] { network.parse_parameters(prm); });
-    const unsigned int n = network.n_devices();
+    unsigned int n = network.n_devices();
+    if (settings.finite_element)
+      {
+        thermal_model = std::make_shared<const ThermalModel>(prm, network.node(0).T0);
+        parameter_tools::in_subsection(prm, "Finite-element coupling",
+                                       [&] { fe_coupling.parse_parameters(prm); });
+        n = thermal_model->layout.n_devices();
+      }
     std::vector<CircuitParameters> circuit;
     std::vector<VO2Parameters>     vo2;
     parameter_tools::in_subsection(prm, "Circuit", [&] {
       circuit = CircuitParameters::parse_parameters(prm, n);
     });
     parameter_tools::in_subsection(prm, "VO2", [&] { vo2 = VO2Parameters::parse_parameters(prm, n); });
+    // In finite-element mode the heat equation replaces each device's
+    // thermal node; the node keeps only the ambient temperature.
     for (unsigned int i = 0; i < n; ++i)
-      circuits.emplace_back(vo2[i], circuit[i], network.node(i));
+      circuits.emplace_back(vo2[i], circuit[i],
+                            settings.finite_element ?
+                              ThermalNode{1.0, 0.0, 0.0, network.node(0).T0} :
+                              network.node(i));
     settings.traced(n); // validate now, before any output exists
   }
 
@@ -133,7 +155,7 @@ namespace neuristor
     const auto start = std::chrono::steady_clock::now();
 
     pcout << "Case: " << settings.case_name << "\n"
-          << "Devices: " << n_devices() << " (" << network.description()
+          << "Devices: " << n_devices() << " (" << coupling_description()
           << "), MPI ranks: " << n_ranks << "\n"
           << "End time: " << settings.end_time * 1e6 << " us, tolerances: rel "
           << integration.relative_tolerance << ", "
@@ -181,15 +203,11 @@ namespace neuristor
       pcout << line.str() << std::endl;
     };
 
-    NetworkIntegrator integrator(comm, network, circuits, integration,
-                                 settings.trace_interval,
-                                 settings.traced(n_devices()), timer);
-    RunResult result;
-    result.spikes = integrator.run(settings.end_time, sink);
-    result.statistics = integrator.statistics();
+    RunResult                  result;
+    std::vector<DeviceOutcome> outcomes;
+    integrate(comm, folder, sink, timer, pcout, result, outcomes);
 
     // A device still in a metallic episode fired that spike too.
-    const auto &outcomes = integrator.outcomes();
     if (root)
       {
         for (const auto &o : outcomes)
@@ -216,7 +234,11 @@ namespace neuristor
           << "Steps " << st.steps << " (rejected " << st.rejected_steps
           << "), hysteresis reversals " << st.reversals << ", coupling windows "
           << st.windows << " (rejected " << st.rejected_windows << ", passes "
-          << st.coupling_passes << ")" << std::endl;
+          << st.coupling_passes << ")";
+    if (settings.finite_element)
+      pcout << ", thermal solves " << st.thermal_solves << ", device Newton iterations "
+            << st.newton_iterations;
+    pcout << std::endl;
     if (n_devices() <= 8)
       for (const auto &d : result.devices)
         pcout << "  device " << d.device << ": " << d.state << ", "
@@ -239,6 +261,66 @@ namespace neuristor
         write_summary(folder->file("summary.json"), result, n_ranks);
       }
     return result;
+  }
+
+  std::string
+  Simulation::coupling_description() const
+  {
+    if (!settings.finite_element)
+      return network.description();
+    const auto        &box = thermal_model->layout.substrate();
+    std::ostringstream text;
+    text << "finite element: " << thermal_model->layout.n_devices() << " devices on a "
+         << (box.hi[0] - box.lo[0]) * 1e6 << " x " << (box.hi[1] - box.lo[1]) * 1e6 << " x "
+         << (box.hi[2] - box.lo[2]) * 1e6 << " um substrate";
+    return text.str();
+  }
+
+  void
+  Simulation::integrate(const MPI_Comm comm, RunFolder *folder, const RunSink &sink,
+                        dealii::TimerOutput &timer, dealii::ConditionalOStream &pcout,
+                        RunResult &result, std::vector<DeviceOutcome> &outcomes) const
+  {
+    const auto traced = settings.traced(n_devices());
+    if (!settings.finite_element)
+      {
+        NetworkIntegrator integrator(comm, network, circuits, integration,
+                                     settings.trace_interval, traced, timer);
+        result.spikes     = integrator.run(settings.end_time, sink);
+        result.statistics = integrator.statistics();
+        outcomes          = integrator.outcomes();
+        return;
+      }
+
+    dealii::parallel::distributed::Triangulation<3> tria(comm);
+    const auto heat = thermal_model->build(tria, pcout);
+    ElectroThermalIntegrator integrator(comm, *heat, circuits, integration, fe_coupling,
+                                        settings.trace_interval, traced, timer);
+    // Field snapshots: fields/temperature_NNNNN.pvtu and one .pvd series.
+    std::vector<std::pair<double, std::string>> records;
+    std::string                                 fields;
+    if (folder)
+      {
+        fields = folder->file("fields").string();
+        if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+          std::filesystem::create_directories(fields);
+        MPI_Barrier(comm);
+        integrator.field_output = [&](const double t) {
+          records.emplace_back(t, heat->write_vtu(fields, records.size()));
+        };
+      }
+    result.spikes     = integrator.run(settings.end_time, sink);
+    result.statistics = integrator.statistics();
+    outcomes          = integrator.outcomes();
+    if (!records.empty() && dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+      {
+        std::ofstream pvd(fields + "/temperature.pvd");
+        dealii::DataOutBase::write_pvd_record(pvd, records);
+      }
+    pcout << "Heat: " << heat->n_dofs() << " DoFs, " << heat->steps() << " steps, "
+          << heat->linear_iterations() << " CG iterations, " << heat->preconditioner_setups()
+          << " AMG setups, energy balance error " << heat->energy().relative_error()
+          << ", " << records.size() << " field snapshots" << std::endl;
   }
 
   std::vector<DeviceSummary>
@@ -275,8 +357,9 @@ namespace neuristor
     out << std::setprecision(10);
     out << "{\n  \"run\": {\n"
         << "    \"case\": " << quote(settings.case_name) << ",\n"
-        << "    \"thermal_model\": \"lumped\",\n"
-        << "    \"coupling\": " << quote(network.description()) << ",\n"
+        << "    \"thermal_model\": \""
+        << (settings.finite_element ? "finite element" : "lumped") << "\",\n"
+        << "    \"coupling\": " << quote(coupling_description()) << ",\n"
         << "    \"devices\": " << n_devices() << ",\n"
         << "    \"end_time_s\": " << settings.end_time << ",\n"
         << "    \"mpi_ranks\": " << n_ranks << ",\n"
@@ -286,6 +369,7 @@ namespace neuristor
         << "    \"rejected_steps\": " << st.rejected_steps << ",\n"
         << "    \"hysteresis_reversals\": " << st.reversals << ",\n"
         << "    \"coupling_windows\": " << st.windows << ",\n"
+        << "    \"thermal_solves\": " << st.thermal_solves << ",\n"
         << "    \"total_spikes\": " << result.spikes.size() << "\n"
         << "  },\n  \"devices\": [\n";
     for (std::size_t k = 0; k < result.devices.size(); ++k)

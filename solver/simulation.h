@@ -3,11 +3,14 @@
 #include "circuits/lumped_thermal_network.h"
 #include "circuits/neuristor_circuit.h"
 #include "solver/device_integrator.h"
+#include "solver/electrothermal_integrator.h"
+#include "solver/thermal_model.h"
 #include "solver/network_integrator.h"
 #include "solver/run_folder.h"
 
 #include <deal.II/base/parameter_handler.h>
 
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -18,6 +21,7 @@ namespace neuristor
   struct RunSettings
   {
     std::string case_name;
+    bool        finite_element;    // thermal model: FE heat flow, else lumped
     double      end_time;          // s
     double      trace_interval;    // s
     std::string traced_devices;    // "all", "none" or a list of indices
@@ -56,9 +60,12 @@ namespace neuristor
   };
 
   /**
-   * A lumped-mode run: N thermal neuristors (circuits/, materials/) coupled by
-   * the lumped thermal network, integrated by NetworkIntegrator, with the run
-   * folder outputs traces.csv, spikes.csv, summary.json and traces.png.
+   * A run of N thermal neuristors (circuits/, materials/) coupled either by
+   * the lumped thermal network (NetworkIntegrator) or by the heat flow
+   * through the layout (ElectroThermalIntegrator on the finite-element
+   * ThermalModel), with the run folder outputs traces.csv, spikes.csv,
+   * summary.json, traces.png and, in finite-element mode, fields/ with a VTU
+   * series.
    */
   class Simulation
   {
@@ -84,7 +91,7 @@ namespace neuristor
     unsigned int
     n_devices() const
     {
-      return network.n_devices();
+      return circuits.size();
     }
 
     const RunSettings &
@@ -103,6 +110,16 @@ namespace neuristor
     RunResult
     execute(const MPI_Comm comm, RunFolder *folder, std::ostream &console) const;
 
+    /** Integrate with the chosen thermal model; fills spikes, statistics, outcomes. */
+    void
+    integrate(const MPI_Comm comm, RunFolder *folder, const RunSink &sink,
+              dealii::TimerOutput &timer, dealii::ConditionalOStream &pcout,
+              RunResult &result, std::vector<DeviceOutcome> &outcomes) const;
+
+    /** How the devices are coupled, for the log and the summary. */
+    std::string
+    coupling_description() const;
+
     std::vector<DeviceSummary>
     summarize(const std::vector<Spike>         &spikes,
               const std::vector<DeviceOutcome> &outcomes) const;
@@ -114,6 +131,8 @@ namespace neuristor
     RunSettings                   settings;
     IntegratorSettings            integration;
     LumpedThermalNetwork          network;
+    std::shared_ptr<const ThermalModel> thermal_model; // finite-element mode
+    FiniteElementCouplingSettings       fe_coupling;
     std::vector<NeuristorCircuit> circuits;
   };
 } // namespace neuristor

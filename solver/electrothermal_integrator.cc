@@ -1,0 +1,434 @@
+#include "solver/electrothermal_integrator.h"
+
+#include "solver/input_error.h"
+
+#include <deal.II/lac/vector.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace neuristor
+{
+  using namespace dealii;
+
+  void
+  FiniteElementCouplingSettings::declare_parameters(ParameterHandler &prm)
+  {
+    prm.declare_entry("Minimum time step", "1e-12", Patterns::Double(0),
+                      "Smallest step of the coupled run; a step that must be smaller "
+                      "stops the run with an error [s].");
+    prm.declare_entry("Maximum time step", "50e-9", Patterns::Double(0),
+                      "Largest step of the coupled run [s].");
+    prm.declare_entry("Step levels per octave", "4", Patterns::Integer(1, 64),
+                      "Steps are Minimum time step x 2^(k/levels), so that step "
+                      "operators repeat and are reused [dimensionless].");
+    prm.declare_entry("Cached operators", "48", Patterns::Integer(1),
+                      "Step operators (AMG-ready matrix, unit-power fields and G) "
+                      "kept for reuse; each holds one field per device [count].");
+    prm.declare_entry("Field output interval", "200e-9", Patterns::Double(0),
+                      "Simulated time between VTU snapshots [s]; 0 for none.");
+    prm.declare_entry("Field output interval during spikes", "5e-9", Patterns::Double(0),
+                      "Snapshot interval (and longest step) while a spike's heat "
+                      "pulse spreads, so that it can be watched crossing the gap [s].");
+    prm.declare_entry("Spike output window", "150e-9", Patterns::Double(0),
+                      "How long after the start of a spike the finer snapshot "
+                      "interval applies [s].");
+  }
+
+  void
+  FiniteElementCouplingSettings::parse_parameters(const ParameterHandler &prm)
+  {
+    min_step             = prm.get_double("Minimum time step");
+    max_step             = prm.get_double("Maximum time step");
+    levels_per_octave    = prm.get_integer("Step levels per octave");
+    cached_operators     = prm.get_integer("Cached operators");
+    field_interval       = prm.get_double("Field output interval");
+    spike_field_interval = prm.get_double("Field output interval during spikes");
+    spike_field_window   = prm.get_double("Spike output window");
+    if (!(min_step > 0) || !(max_step >= min_step))
+      throw InputError("Finite-element coupling/Maximum time step",
+                       "needs 0 < Minimum time step <= Maximum time step");
+    if (field_interval > 0 && !(spike_field_interval > 0))
+      throw InputError("Finite-element coupling/Field output interval during spikes",
+                       "must be > 0 when fields are written");
+  }
+
+  ElectroThermalIntegrator::ElectroThermalIntegrator(
+    const MPI_Comm                       comm,
+    HeatEquation                        &heat,
+    const std::vector<NeuristorCircuit> &circuits,
+    const IntegratorSettings            &tolerances,
+    const FiniteElementCouplingSettings &settings,
+    const double                         sample_interval,
+    const std::vector<bool>             &traced,
+    TimerOutput                         &timer)
+    : comm(comm)
+    , heat(heat)
+    , circuits(circuits)
+    , tolerances(tolerances)
+    , settings(settings)
+    , sample_interval(sample_interval)
+    , traced(traced)
+    , timer(timer)
+    , n(circuits.size())
+    , hysteresis(n)
+    , detectors(n)
+  {
+    if (heat.device_volumes().size() != n)
+      throw std::logic_error("ElectroThermalIntegrator: devices of layout and circuits differ");
+  }
+
+  const ElectroThermalIntegrator::Operator &
+  ElectroThermalIntegrator::current_operator()
+  {
+    // Ladder steps reproduce a weight only to rounding: match to 1e-9.
+    const double key = heat.prepared_weight();
+    auto         it  = operators.lower_bound(key * (1 - 1e-9));
+    if (it == operators.end() || it->first > key * (1 + 1e-9))
+      {
+        TimerOutput::Scope scope(timer, "FE: unit responses");
+        if (operators.size() >= settings.cached_operators)
+          operators.erase(std::min_element(operators.begin(), operators.end(),
+                                           [](const auto &a, const auto &b) {
+                                             return a.second.last_use < b.second.last_use;
+                                           }));
+        Operator op;
+        op.G.reinit(n, n);
+        for (unsigned int j = 0; j < n; ++j)
+          {
+            op.x.push_back(heat.unit_response(j));
+            const auto column = heat.device_temperatures(op.x.back(), 0.0);
+            for (unsigned int i = 0; i < n; ++i)
+              op.G(i, j) = column[i];
+            ++stats.thermal_solves;
+          }
+        it = operators.emplace(key, std::move(op)).first;
+      }
+    it->second.last_use = ++operator_clock;
+    return it->second;
+  }
+
+  double
+  ElectroThermalIntegrator::ladder_step(const double dt_wanted) const
+  {
+    // The operator a0/dt M + K depends on the step through the mass weight
+    // a0/dt only, and a0 on the ratio to the previous step. Pick the largest
+    // step <= dt_wanted whose weight lies on the ladder
+    // 2^(k/levels) / Maximum time step: operators then repeat whatever the
+    // step history, and their cached responses are reused.
+    const double rung    = std::log(2.0) / settings.levels_per_octave;
+    const auto   weight  = [&](const double dt) {
+      if (history_length < 2)
+        return 1 / dt; // BDF1
+      const double w = dt / (times[0] - times[1]);
+      return (1 + 2 * w) / ((1 + w) * dt);
+    };
+    const double k      = std::ceil(std::log(weight(dt_wanted) * settings.max_step) / rung - 1e-9);
+    const double lambda = std::exp(k * rung) / settings.max_step;
+    if (history_length < 2)
+      return 1 / lambda;
+    // lambda (1 + dt/d) dt = 1 + 2 dt/d, a quadratic in dt.
+    const double d = times[0] - times[1];
+    const double A = lambda / d, B = lambda - 2 / d;
+    return std::max(settings.min_step, (-B + std::sqrt(B * B + 4 * A)) / (2 * A));
+  }
+
+  double
+  ElectroThermalIntegrator::predict(const std::vector<double> (&history)[3],
+                                    const unsigned int i,
+                                    const double       t) const
+  {
+    // Lagrange extrapolation through the stored points (newest first).
+    const unsigned int m = std::min(history_length, 3u);
+    double             y = 0;
+    for (unsigned int k = 0; k < m; ++k)
+      {
+        double weight = 1;
+        for (unsigned int l = 0; l < m; ++l)
+          if (l != k)
+            weight *= (t - times[l]) / (times[k] - times[l]);
+        y += weight * history[k][i];
+      }
+    return y;
+  }
+
+  bool
+  ElectroThermalIntegrator::solve_devices(const double               t_new,
+                                          const std::vector<double> &a,
+                                          const Operator            &op,
+                                          std::vector<double>       &V,
+                                          std::vector<double>       &T)
+  {
+    TimerOutput::Scope scope(timer, "FE: device Newton");
+    double             a0, a1, a2;
+    heat.bdf_coefficients(a0, a1, a2);
+    const double       dt = t_new - times[0];
+    FullMatrix<double> J(2 * n, 2 * n);
+    Vector<double>     r(2 * n), delta(2 * n);
+    std::vector<double> P(n), dP_dV(n), dP_dT(n);
+    for (unsigned int iteration = 0; iteration < 50; ++iteration)
+      {
+        ++stats.newton_iterations;
+        J = 0;
+        for (unsigned int i = 0; i < n; ++i)
+          {
+            const auto rv = circuits[i].vo2().evaluate(T[i], hysteresis[i]);
+            P[i]          = V[i] * V[i] / rv.R;
+            dP_dV[i]      = 2 * V[i] / rv.R;
+            dP_dT[i]      = -P[i] * rv.dR_dT / rv.R;
+            const auto  &c    = circuits[i].circuit();
+            const double V_in = c.input.value(t_new, true);
+            if (c.direct_drive())
+              {
+                r(i)    = V[i] - V_in;
+                J(i, i) = 1;
+              }
+            else
+              {
+                const double rate = (a0 * V[i] + a1 * V_history[0][i] +
+                                     (history_length > 1 ? a2 * V_history[1][i] : 0.0)) / dt;
+                r(i)        = c.C * rate - (V_in - V[i]) / c.R_load + V[i] / rv.R;
+                J(i, i)     = c.C * a0 / dt + 1 / c.R_load + 1 / rv.R;
+                J(i, n + i) = -V[i] * rv.dR_dT / (rv.R * rv.R);
+              }
+          }
+        for (unsigned int i = 0; i < n; ++i)
+          {
+            double heat_in = 0;
+            for (unsigned int j = 0; j < n; ++j)
+              {
+                heat_in += op.G(i, j) * P[j];
+                J(n + i, j) = -op.G(i, j) * dP_dV[j];
+                J(n + i, n + j) = -op.G(i, j) * dP_dT[j];
+              }
+            r(n + i) = T[i] - a[i] - heat_in;
+            J(n + i, n + i) += 1;
+          }
+        J.gauss_jordan();
+        J.vmult(delta, r);
+        // Damp large temperature updates: across the transition R(T) bends
+        // sharply and a full Newton step can overshoot to the far branch.
+        double largest = 0;
+        for (unsigned int i = 0; i < n; ++i)
+          largest = std::max(largest, std::abs(delta(n + i)));
+        const double damping = std::min(1.0, 2.0 / std::max(largest, 1e-300));
+        double       change  = 0;
+        for (unsigned int i = 0; i < n; ++i)
+          {
+            V[i] -= damping * delta(i);
+            T[i] -= damping * delta(n + i);
+            change = std::max({change,
+                               std::abs(delta(i)) / (1e-3 * tolerances.voltage_tolerance + 1e-12),
+                               std::abs(delta(n + i)) /
+                                 (1e-3 * tolerances.temperature_tolerance + 1e-12)});
+          }
+        if (!std::isfinite(change))
+          return false;
+        if (damping == 1.0 && change < 1)
+          return true;
+      }
+    return false;
+  }
+
+  void
+  ElectroThermalIntegrator::record(const double               t_new,
+                                   const std::vector<double> &V,
+                                   const std::vector<double> &T,
+                                   const RunSink             &sink,
+                                   std::vector<Spike>        &spikes)
+  {
+    const bool root = Utilities::MPI::this_mpi_process(comm) == 0;
+    for (unsigned int i = 0; i < n; ++i)
+      {
+        const auto   rv      = circuits[i].vo2().evaluate(T[i], hysteresis[i]);
+        const double current = V[i] / rv.R;
+        const bool   was_in  = detectors[i].in_spike();
+        detectors[i].add(i, t_new, rv.F, current, V[i] * current, spikes);
+        if (!was_in && detectors[i].in_spike())
+          {
+            last_spike_start = t_new;
+            next_field       = std::min(next_field, t_new);
+          }
+      }
+
+    // Trace samples on the exact cadence, linear between step ends.
+    std::vector<Sample> rows;
+    const double        t_old = times[0];
+    while (sample_interval > 0 && next_sample * sample_interval <= t_new * (1 + 1e-12))
+      {
+        const double ts = next_sample * sample_interval;
+        const double s  = t_new > t_old ? (ts - t_old) / (t_new - t_old) : 1.0;
+        for (unsigned int i = 0; i < n; ++i)
+          if (traced[i])
+            {
+              const double Vs   = V_history[0][i] + s * (V[i] - V_history[0][i]);
+              const double Ts   = T_history[0][i] + s * (T[i] - T_history[0][i]);
+              const auto  &c    = circuits[i].circuit();
+              const double R    = circuits[i].vo2().resistance(Ts, hysteresis[i]);
+              const double V_in = c.input.value(ts);
+              const double i_dev = Vs / R;
+              const double i_load =
+                c.direct_drive() ? i_dev : (V_in - Vs) / c.R_load;
+              rows.push_back({ts, i, V_in, Vs, i_load, i_dev, Ts, R, Vs * i_dev});
+            }
+        ++next_sample;
+      }
+    if (root && sink.samples && !rows.empty())
+      sink.samples(std::move(rows));
+
+    if (field_output && settings.field_interval > 0 && t_new >= next_field * (1 - 1e-12))
+      {
+        TimerOutput::Scope scope(timer, "FE: field output");
+        field_output(t_new);
+        const bool   in_window = last_spike_start >= 0 &&
+                               t_new - last_spike_start < settings.spike_field_window;
+        const double interval  = in_window ? settings.spike_field_interval : settings.field_interval;
+        next_field             = (std::floor(t_new / interval + 1e-9) + 1) * interval;
+      }
+  }
+
+  std::vector<Spike>
+  ElectroThermalIntegrator::run(const double t_end, const RunSink &sink)
+  {
+    std::vector<Spike> spikes;
+    const double       T0 = heat.ambient_temperature();
+    std::vector<double> V(n), T(n, T0);
+    for (unsigned int i = 0; i < n; ++i)
+      circuits[i].initial_state(V[i], T[i]);
+    for (auto &h : V_history)
+      h = V;
+    for (auto &h : T_history)
+      h = T;
+    history_length = 1;
+    next_sample    = 0;
+    next_field     = 0;
+    record(0.0, V, T, sink, spikes);
+
+    double t      = 0;
+    double dt_try = tolerances.initial_step;
+    while (t < t_end * (1 - 1e-12))
+      {
+        // A step from the ladder, shortened to land on input edges and the end.
+        double max_step = settings.max_step;
+        if (last_spike_start >= 0 && t - last_spike_start < settings.spike_field_window &&
+            settings.field_interval > 0)
+          max_step = std::min(max_step, settings.spike_field_interval);
+        const double dt_ladder = ladder_step(std::min(dt_try, max_step));
+        double stop = t_end;
+        for (const auto &c : circuits)
+          stop = std::min(stop, c.circuit().input.next_breakpoint(t));
+        const bool   land    = t + dt_ladder > stop * (1 - 1e-12) ||
+                            stop - (t + dt_ladder) < 1e-3 * dt_ladder;
+        const double dt_step = land ? stop - t : dt_ladder;
+        const double t_new = t + dt_step;
+
+        heat.prepare_step(dt_step);
+        const Operator &op = current_operator();
+        const double    dt = dt_step; // below: the step actually taken
+        dealii::PETScWrappers::MPI::Vector free_field;
+        std::vector<double>                a;
+        {
+          TimerOutput::Scope scope(timer, "FE: field solves");
+          free_field = heat.solve_step(std::vector<double>(n, 0.0));
+          a          = heat.device_temperatures(free_field, T0);
+          ++stats.thermal_solves;
+        }
+
+        std::vector<double> V_new(n), T_new(n), V_pred(n), T_pred(n);
+        for (unsigned int i = 0; i < n; ++i)
+          {
+            V_pred[i] = predict(V_history, i, t_new);
+            T_pred[i] = predict(T_history, i, t_new);
+          }
+        V_new = V_pred, T_new = T_pred;
+        const auto saved_hysteresis = hysteresis;
+        bool       converged        = solve_devices(t_new, a, op, V_new, T_new);
+
+        // A sign change of dT/dt: reverse the branch at the step start and retake.
+        if (converged)
+          {
+            bool reversed = false;
+            for (unsigned int i = 0; i < n; ++i)
+              {
+                const double dT = T_new[i] - T_history[0][i];
+                if (dT * hysteresis[i].delta < 0 &&
+                    std::abs(dT) / dt > tolerances.reversal_rate)
+                  {
+                    hysteresis[i] = circuits[i].vo2().reverse(T_history[0][i], hysteresis[i]);
+                    reversed      = true;
+                    ++stats.reversals;
+                  }
+              }
+            if (reversed)
+              converged = solve_devices(t_new, a, op, V_new, T_new);
+          }
+
+        double error = converged ? 0.0 : std::numeric_limits<double>::infinity();
+        if (converged && history_length > 1)
+          {
+            // y - y_pred ~ dt^3 y''' (quadratic predictor); BDF2's local error
+            // is ~ dt / (t_new - t_{n-2}) of it (2/9 for equal steps).
+            const double factor =
+              history_length > 2 ? dt / (t_new - times[2]) : 0.5;
+            for (unsigned int i = 0; i < n; ++i)
+              {
+                const double scale_V =
+                  tolerances.voltage_tolerance +
+                  tolerances.relative_tolerance * std::max(std::abs(V_new[i]), std::abs(V_history[0][i]));
+                const double scale_T =
+                  tolerances.temperature_tolerance +
+                  tolerances.relative_tolerance *
+                    std::max(std::abs(T_new[i] - T0), std::abs(T_history[0][i] - T0));
+                error = std::max({error, factor * std::abs(V_new[i] - V_pred[i]) / scale_V,
+                                  factor * std::abs(T_new[i] - T_pred[i]) / scale_T});
+              }
+          }
+        if (!(error <= 1))
+          {
+            hysteresis = saved_hysteresis;
+            ++stats.rejected_steps;
+            if (dt <= settings.min_step * (1 + 1e-9))
+              throw std::runtime_error(
+                "the coupled step fell below Finite-element coupling/Minimum time step at t = " +
+                std::to_string(t) + " s (Newton " + (converged ? "converged" : "failed") +
+                "); lower the minimum step or loosen Time integration tolerances");
+            dt_try = dt * (std::isfinite(error) ? std::max(0.2, 0.9 * std::cbrt(1 / error)) : 0.25);
+            continue;
+          }
+
+        // Accept: the field is the free response plus the powered unit fields.
+        std::vector<double> P(n);
+        for (unsigned int i = 0; i < n; ++i)
+          P[i] = V_new[i] * V_new[i] / circuits[i].vo2().resistance(T_new[i], hysteresis[i]);
+        for (unsigned int j = 0; j < n; ++j)
+          free_field.add(P[j], op.x[j]);
+        heat.commit(free_field, P);
+        ++stats.steps;
+
+        record(t_new, V_new, T_new, sink, spikes);
+        for (unsigned int k = 2; k > 0; --k)
+          {
+            times[k]     = times[k - 1];
+            V_history[k] = V_history[k - 1];
+            T_history[k] = T_history[k - 1];
+          }
+        times[0]       = t_new;
+        V_history[0]   = V_new;
+        T_history[0]   = T_new;
+        history_length = std::min(history_length + 1, 3u);
+        t              = t_new;
+        dt_try = dt * (error > 0 ? std::min(2.0, std::max(0.2, 0.9 * std::cbrt(1 / error))) : 2.0);
+        if (sink.progress)
+          sink.progress(t, dt, spikes.size());
+      }
+
+    final_outcomes.clear();
+    for (unsigned int i = 0; i < n; ++i)
+      final_outcomes.push_back({i, detectors[i].in_spike(), detectors[i].episode_start(),
+                                detectors[i].current_spike(i), V_history[0][i],
+                                T_history[0][i]});
+    return spikes;
+  }
+} // namespace neuristor

@@ -1,0 +1,137 @@
+#pragma once
+
+#include "circuits/neuristor_circuit.h"
+#include "solver/device_integrator.h"
+#include "solver/heat_equation.h"
+#include "solver/network_integrator.h"
+#include "solver/spike_detector.h"
+
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/timer.h>
+#include <deal.II/lac/full_matrix.h>
+
+#include <functional>
+#include <map>
+#include <vector>
+
+namespace neuristor
+{
+  /** The "Finite-element coupling" section: steps and field output cadence. */
+  struct FiniteElementCouplingSettings
+  {
+    double       min_step          = 1e-12; // s
+    double       max_step          = 50e-9; // s
+    unsigned int levels_per_octave = 4;     // operator weights a0/dt are 2^(k/levels) / max_step
+    unsigned int cached_operators  = 48;    // step operators kept with their responses
+    double       field_interval       = 200e-9; // s of simulated time; 0 = no fields
+    double       spike_field_interval = 2e-9;   // s, while a heat pulse is fresh
+    double       spike_field_window   = 300e-9; // s after a spike starts
+
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+    void
+    parse_parameters(const dealii::ParameterHandler &prm);
+  };
+
+  /**
+   * Co-simulates every device's circuit and VO2 resistance with the heat
+   * equation of the layout (DESIGN.md section 5). The heat step is linear in
+   * the device powers, so for a step dt the device temperatures are
+   *
+   *   T(n+1) = a + G P(n+1),
+   *
+   * a from one field solve without device power (the history), G_ij = b_i .
+   * x_j with x_j the field of a unit power in device j. The 2N unknowns
+   * (capacitor voltages V_i with BDF2, temperatures T_i) are solved by Newton
+   * to convergence every step, which stays stable through the
+   * insulator-metal transition where dR/dT is huge; the new field is then
+   * a + sum_j P_j x_j with no further solve.
+   *
+   * Step sizes come from a geometric ladder so that the operators (matrix,
+   * AMG, x_j, G) repeat and are cached; the local error of (V, T) is
+   * estimated against a quadratic predictor and controls the step.
+   * Hysteresis reversals are put at the start of the step in which dT/dt
+   * changes sign, and that step is retaken on the new branch.
+   *
+   * Device quantities are replicated on every rank; the field is
+   * distributed. Results agree across rank counts to the CG tolerance.
+   */
+  class ElectroThermalIntegrator : public IntegratorReport
+  {
+  public:
+    ElectroThermalIntegrator(const MPI_Comm                        comm,
+                             HeatEquation                         &heat,
+                             const std::vector<NeuristorCircuit>  &circuits,
+                             const IntegratorSettings             &tolerances,
+                             const FiniteElementCouplingSettings  &settings,
+                             const double                          sample_interval,
+                             const std::vector<bool>              &traced,
+                             dealii::TimerOutput                  &timer);
+
+    /** Called (on every rank) when a field snapshot is due, after a step. */
+    std::function<void(double)> field_output;
+
+    /** Run to t_end; returns the finished spikes of all devices. */
+    std::vector<Spike>
+    run(const double t_end, const RunSink &sink);
+
+  private:
+    /** G and the unit-power fields of one step operator. */
+    struct Operator
+    {
+      dealii::FullMatrix<double>                       G; // K/W
+      std::vector<dealii::PETScWrappers::MPI::Vector> x; // K/W per DoF
+      unsigned long                                    last_use = 0;
+    };
+
+    /** The operator of the prepared step, computed if not cached. */
+    const Operator &
+    current_operator();
+
+    /**
+     * Newton on the device system of the prepared step; V, T hold the
+     * initial guess and return the solution. False if it did not converge.
+     */
+    bool
+    solve_devices(const double               t_new,
+                  const std::vector<double> &a,
+                  const Operator            &op,
+                  std::vector<double>       &V,
+                  std::vector<double>       &T);
+
+    /** The step <= dt_wanted whose operator weight a0/dt is on the ladder. */
+    double
+    ladder_step(const double dt_wanted) const;
+
+    /** Quadratic (or lower) extrapolation of the history to t. */
+    double
+    predict(const std::vector<double> (&history)[3], const unsigned int i, const double t) const;
+
+    void
+    record(const double t_new, const std::vector<double> &V, const std::vector<double> &T,
+           const RunSink &sink, std::vector<Spike> &spikes);
+
+    MPI_Comm                             comm;
+    HeatEquation                        &heat;
+    const std::vector<NeuristorCircuit> &circuits;
+    IntegratorSettings                   tolerances;
+    FiniteElementCouplingSettings        settings;
+    double                               sample_interval;
+    std::vector<bool>                    traced;
+    dealii::TimerOutput                 &timer;
+
+    const unsigned int           n;
+    std::vector<HysteresisState> hysteresis;
+    std::vector<SpikeDetector>   detectors;
+    double                       times[3] = {0, 0, 0}; // t_n, t_{n-1}, t_{n-2}
+    std::vector<double>          V_history[3], T_history[3];
+    unsigned int                 history_length = 0;
+    unsigned long                next_sample    = 0;
+    double                       next_field     = 0;
+    double                       last_spike_start = -1;
+
+    std::map<double, Operator> operators; // by a0/dt
+    unsigned long              operator_clock = 0;
+
+  };
+} // namespace neuristor

@@ -1,0 +1,124 @@
+// Electro-thermal co-simulation: circuits driven by the finite-element heat flow.
+#include "mesh/layout.h"
+#include "solver/parameter_file.h"
+#include "solver/parameter_tools.h"
+#include "test_helpers.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+using namespace neuristor;
+using neuristor::test_support::run_case;
+using neuristor::test_support::spike_times;
+
+namespace
+{
+  // A 4 x 4 x 1 um block whose every part is one very conductive material
+  // (isothermal within 0.5 ns), adiabatic except for a contact conductance
+  // h at the bottom: a first-order thermal node with S = h A_bottom and
+  // C = rho c_p V, set to the paper's S_th and C_th.
+  const double S_th = 0.206e-3, C_th = 49.6e-12;
+  const double side = 4e-6;
+
+  std::vector<std::string>
+  lumped_block(const std::string &end_time)
+  {
+    std::vector<std::string> layout = {"Layout/Substrate size x=4e-6",
+                                       "Layout/Substrate size y=4e-6",
+                                       "Layout/Substrate thickness=1e-6",
+                                       "Layout/Finest cell size=100e-9",
+                                       "Layout/Coarsest cell size=1e-6"};
+    dealii::ParameterHandler prm;
+    parameter_tools::in_subsection(prm, "Layout", [&] { Layout::declare_parameters(prm); });
+    load_parameters(prm, "", layout);
+    Layout geometry;
+    parameter_tools::in_subsection(prm, "Layout", [&] { geometry.parse_parameters(prm); });
+    double volume = 0;
+    for (const auto &b : geometry.blocks())
+      volume += (b.hi[0] - b.lo[0]) * (b.hi[1] - b.lo[1]) * (b.hi[2] - b.lo[2]);
+    const double rho_c = C_th / volume;
+
+    auto o = layout;
+    const std::string block = "Block 1e5 " + std::to_string(rho_c / 1000) + " 1000";
+    for (const std::string &entry : std::vector<std::string>{
+           "Run/Thermal model=finite element", "Run/End time=" + end_time,
+          "Materials/User materials=" + block, "Materials/Substrate=Block",
+          "Materials/Channel=Block", "Materials/Adhesion layer=Block",
+          "Materials/Electrode=Block", "Thermal boundary/Sides=adiabatic",
+          "Thermal boundary/Bottom=heat transfer",
+          "Thermal boundary/Bottom heat transfer coefficient=" +
+            std::to_string(S_th / (side * side)),
+          "Finite-element coupling/Field output interval=0"})
+      o.push_back(entry);
+    return o;
+  }
+} // namespace
+
+TEST(ElectroThermal, FirstOrderBlockMatchesLumpedMode)
+{
+  // The lumped reference has the same S_th, C_th (the defaults) and circuit.
+  const auto lumped = run_case({"Run/End time=10e-6"});
+  const auto fe     = run_case(lumped_block("10e-6"));
+  const auto t_l = spike_times(lumped, 0), t_f = spike_times(fe, 0);
+  ASSERT_GE(t_l.size(), 3u);
+  ASSERT_EQ(t_f.size(), t_l.size());
+  double worst = 0;
+  for (std::size_t k = 0; k < t_l.size(); ++k)
+    {
+      EXPECT_NEAR(t_f[k] / t_l[k], 1.0, 0.01) << "spike " << k;
+      worst = std::max(worst, std::abs(t_f[k] / t_l[k] - 1));
+    }
+  std::printf("%zu spikes, worst relative difference of spike times %.3g\n", t_l.size(), worst);
+  const double period_l = t_l.back() - t_l[t_l.size() - 2];
+  const double period_f = t_f.back() - t_f[t_f.size() - 2];
+  EXPECT_NEAR(period_f / period_l, 1.0, 0.01);
+}
+
+TEST(ElectroThermal, ThreeRegimesOfTheFirstOrderBlock)
+{
+  // Fig. 2: quiescent at 9 V, periodic at 12.5 V, one spike then trapped at 15.8 V.
+  const auto regime = [](const std::string &volts) {
+    auto o = lumped_block("8e-6");
+    o.push_back("Circuit/Input=dc(" + volts + ")");
+    return run_case(o).devices[0];
+  };
+  EXPECT_EQ(regime("9").state, "quiescent");
+  const auto periodic = regime("12.5");
+  EXPECT_EQ(periodic.state, "spiking");
+  EXPECT_GE(periodic.spike_count, 2u);
+  const auto trapped = regime("15.8");
+  EXPECT_EQ(trapped.state, "trapped");
+  EXPECT_EQ(trapped.spike_count, 1u);
+}
+
+TEST(ElectroThermal, SpikeTimesConvergeWithTheTolerance)
+{
+  // The step size follows the tolerance: spike times converge to a
+  // reference at a tight tolerance, and tightening helps.
+  const auto times = [](const std::string &rtol) {
+    auto o = lumped_block("7e-6");
+    o.push_back("Time integration/Relative tolerance=" + rtol);
+    o.push_back("Time integration/Absolute temperature tolerance=" + rtol);
+    o.push_back("Time integration/Absolute voltage tolerance=" + rtol);
+    return spike_times(run_case(o), 0);
+  };
+  const auto reference = times("1e-5");
+  const auto coarse = times("1e-3"), fine = times("1e-4");
+  ASSERT_GE(reference.size(), 2u);
+  ASSERT_EQ(coarse.size(), reference.size());
+  ASSERT_EQ(fine.size(), reference.size());
+  double e_coarse = 0, e_fine = 0;
+  for (std::size_t k = 0; k < reference.size(); ++k)
+    {
+      e_coarse = std::max(e_coarse, std::abs(coarse[k] - reference[k]));
+      e_fine   = std::max(e_fine, std::abs(fine[k] - reference[k]));
+    }
+  std::printf("spike-time error vs rtol 1e-5: %.3g ns (rtol 1e-3), %.3g ns (1e-4)\n",
+              e_coarse * 1e9, e_fine * 1e9);
+  EXPECT_LT(e_fine, 20e-9);
+  EXPECT_LT(e_fine, e_coarse);
+}
