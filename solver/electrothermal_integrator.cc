@@ -324,7 +324,10 @@ namespace neuristor
         const double dt_step = land ? stop - t : dt_ladder;
         const double t_new = t + dt_step;
 
-        heat.prepare_step(dt_step);
+        {
+          TimerOutput::Scope scope(timer, "FE: operator setup (matrix, AMG)");
+          heat.prepare_step(dt_step);
+        }
         const Operator &op = current_operator();
         const double    dt = dt_step; // below: the step actually taken
         dealii::PETScWrappers::MPI::Vector free_field;

@@ -15,6 +15,8 @@
 #include <deal.II/numerics/matrix_tools.h>
 #include <deal.II/numerics/vector_tools.h>
 
+#include <cmath>
+
 namespace neuristor
 {
   using namespace dealii;
@@ -24,7 +26,7 @@ namespace neuristor
   {
     prm.declare_entry("Polynomial degree", "1", Patterns::Integer(1, 2),
                       "Degree of the Lagrange elements (1 or 2) [dimensionless].");
-    prm.declare_entry("Linear solver tolerance", "1e-10", Patterns::Double(0, 1),
+    prm.declare_entry("Linear solver tolerance", "1e-8", Patterns::Double(0, 1),
                       "CG stops when the residual drops by this factor "
                       "[dimensionless].");
     prm.declare_entry("AMG strong threshold", "0.6", Patterns::Double(0, 1),
@@ -105,9 +107,13 @@ namespace neuristor
     // 1 at free DoFs, 0 at fixed-temperature DoFs.
     interior_indicator = 1;
     std::vector<PETScWrappers::MPI::Vector::size_type> fixed;
+    fixed_rows.clear();
     for (const auto &[index, value] : boundary_values)
       if (owned.is_element(index))
-        fixed.push_back(index);
+        {
+          fixed.push_back(index);
+          fixed_rows.push_back(static_cast<PetscInt>(index));
+        }
     interior_indicator.set(fixed, std::vector<PetscScalar>(fixed.size(), 0.0));
     interior_indicator.compress(VectorOperation::insert);
 
@@ -286,22 +292,26 @@ namespace neuristor
 
     if (dt != system_dt || a0 != system_a0)
       {
-        system = 0;
-        system.add(a0 / dt, mass);
-        system.add(1.0, stiffness);
-        PETScWrappers::MPI::Vector dummy_x(owned, comm), dummy_b(owned, comm);
-        MatrixTools::apply_boundary_values(boundary_values, system, dummy_x, dummy_b, false);
+        // K + a0/dt M with identity rows at fixed DoFs, in three PETSc calls
+        // on the shared sparsity pattern (deal.II's add() and
+        // apply_boundary_values() take the general, much slower paths).
+        MatCopy(stiffness.petsc_matrix(), system.petsc_matrix(), SAME_NONZERO_PATTERN);
+        MatAXPY(system.petsc_matrix(), a0 / dt, mass.petsc_matrix(), SAME_NONZERO_PATTERN);
+        MatZeroRows(system.petsc_matrix(), fixed_rows.size(), fixed_rows.data(), 1.0, nullptr,
+                    nullptr);
         system_dt = dt;
         system_a0 = a0;
         // The AMG hierarchy of a nearby a0/dt still preconditions well (CG
-        // checks the result), and its setup costs several solves: rebuild
-        // only when the mass weight a0/dt moved by more than a factor 3.
+        // checks the result), and its setup costs several solves. Keep one
+        // hierarchy per band [3^b, 3^(b+1)) of the mass weight a0/dt, so that
+        // steps that jump between spikes and quiet phases reuse them all.
         const double weight = a0 / dt;
-        if (!preconditioner || weight > 3 * preconditioner_weight ||
-            weight < preconditioner_weight / 3)
+        const int    band   = static_cast<int>(std::floor(std::log(weight) / std::log(3.0)));
+        auto        &slot   = preconditioners[band];
+        if (!slot)
           {
             if (settings.preconditioner == "jacobi")
-              preconditioner = std::make_unique<PETScWrappers::PreconditionJacobi>(system);
+              slot = std::make_unique<PETScWrappers::PreconditionJacobi>(system);
             else
               {
                 PETScWrappers::PreconditionBoomerAMG::AdditionalData data;
@@ -319,13 +329,12 @@ namespace neuristor
                 // from the PETSc options database when the PC is set up.
                 PetscOptionsSetValue(nullptr, "-pc_hypre_boomeramg_coarsen_type",
                                      settings.coarsening.c_str());
-                preconditioner =
-                  std::make_unique<PETScWrappers::PreconditionBoomerAMG>(system, data);
+                slot = std::make_unique<PETScWrappers::PreconditionBoomerAMG>(system, data);
               }
-            PCSetReusePreconditioner(preconditioner->get_pc(), PETSC_TRUE);
-            preconditioner_weight = weight;
+            PCSetReusePreconditioner(slot->get_pc(), PETSC_TRUE);
             ++n_preconditioner_setups;
           }
+        preconditioner = slot.get();
       }
   }
 

@@ -16,6 +16,7 @@
 #include <deal.II/lac/petsc_vector.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -27,7 +28,7 @@ namespace neuristor
   struct HeatSolverSettings
   {
     unsigned int degree           = 1;
-    double       tolerance        = 1e-10; // relative residual of CG
+    double       tolerance        = 1e-8;  // relative residual of CG
     double       strong_threshold = 0.6;   // BoomerAMG, 3-D
     std::string  preconditioner   = "amg";  // or "jacobi"
     unsigned int aggressive_levels = 1;    // BoomerAMG aggressive coarsening
@@ -67,8 +68,8 @@ namespace neuristor
    * its temperature is the volume average over that region. Both use one
    * vector b_i = int phi / V_i, so T_i = T0 + b_i . theta.
    *
-   * The system matrix a0/dt M + K and its BoomerAMG preconditioner are kept
-   * while the step size does not change.
+   * The system matrix a0/dt M + K is rebuilt when the step changes; BoomerAMG
+   * hierarchies are kept per factor-3 band of a0/dt and reused.
    */
   class HeatEquation
   {
@@ -237,11 +238,13 @@ namespace neuristor
     dealii::IndexSet                  owned, relevant;
     dealii::AffineConstraints<double> constraints;
     std::map<dealii::types::global_dof_index, double> boundary_values;
+    std::vector<PetscInt>                             fixed_rows; // owned fixed DoFs
 
     dealii::PETScWrappers::MPI::SparseMatrix mass, stiffness, system;
-    std::unique_ptr<dealii::PETScWrappers::PreconditionBase> preconditioner;
+    // One preconditioner per band of a0/dt; the one of the prepared step.
+    std::map<int, std::unique_ptr<dealii::PETScWrappers::PreconditionBase>> preconditioners;
+    dealii::PETScWrappers::PreconditionBase *preconditioner = nullptr;
     double                                   system_dt = -1, system_a0 = -1;
-    double                                   preconditioner_weight = 0;
     unsigned int                             n_preconditioner_setups = 0;
     unsigned long                            n_linear_iterations = 0;
 
