@@ -6,6 +6,10 @@ Usage:
   /usr/bin/python3 scripts/plot_run.py sweep SWEEP_DIR  -> SWEEP_DIR/sweep.png
   /usr/bin/python3 scripts/plot_run.py characterize DIR -> DIR/step_response.png
   /usr/bin/python3 scripts/plot_run.py characterize-sweep DIR -> DIR/coupling_vs_gap.png
+  /usr/bin/python3 scripts/plot_run.py compare OUT RUN_DIR RUN_DIR...
+      -> OUT/comparison.png (temperatures and spikes of every run on one time
+         axis) and OUT/comparison.csv (per run and device: model, spikes,
+         rate, first spike)
 """
 import csv
 import json
@@ -297,6 +301,54 @@ def cmd_characterize_sweep(folder):
     save_atomic(fig, folder / "coupling_vs_gap.png")
 
 
+def cmd_compare(out, run_dirs):
+    """Overlay runs (e.g. lumped vs finite element): temperatures and spikes."""
+    runs = []
+    for d in run_dirs:
+        if not d.is_dir():
+            raise InputError(f"{d}: not a directory")
+        run, states = load_summary(d / "summary.json")
+        devices = read_json(d / "summary.json").get("devices", [])
+        runs.append((d, run, devices, load_traces(d / "traces.csv"),
+                     load_spikes(d / "spikes.csv")))
+    out.mkdir(parents=True, exist_ok=True)
+    fig, (ax_t, ax_s) = plt.subplots(2, 1, sharex=True, figsize=(11, 7),
+                                     gridspec_kw={"height_ratios": [3, 2]})
+    styles = ["-", "--", ":", "-."]
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    labels = []
+    for k, (d, run, devices, tr, (sp_dev, sp_t, _)) in enumerate(runs):
+        label = f"{d.name} ({run.get('thermal_model', '?')})"
+        labels.append(label)
+        for dev in np.unique(tr["device"]).astype(int)[:MAX_TRACED]:
+            sel = tr["device"] == dev
+            ax_t.plot(tr["time_s"][sel] * 1e6, tr["temperature_K"][sel],
+                      styles[k % len(styles)], color=colours[dev % len(colours)],
+                      lw=1.2, label=f"{label}, device {dev}")
+        y = k + 0.8 * (sp_dev + 0.5) / max(1, len(devices))
+        ax_s.scatter(sp_t * 1e6, y, marker="|", s=120,
+                     c=[colours[i % len(colours)] for i in sp_dev])
+    ax_t.set_ylabel("temperature (K)")
+    ax_t.legend(fontsize=8, loc="upper right")
+    ax_t.grid(alpha=0.3)
+    ax_s.set_yticks(np.arange(len(runs)) + 0.4)
+    ax_s.set_yticklabels(labels, fontsize=8)
+    ax_s.set_xlabel("time (\u00b5s)")
+    ax_s.set_title("spikes (colour and height within a row = device)", fontsize=9)
+    ax_s.grid(alpha=0.3)
+    fig.tight_layout()
+    save_atomic(fig, out / "comparison.png")
+    rows = ["run,thermal_model,device,spike_count,mean_rate_hz,first_spike_s,state"]
+    for d, run, devices, _, _ in runs:
+        for dev in devices:
+            rows.append(f"{d.name},{run.get('thermal_model', '?')},{dev.get('device')},"
+                        f"{dev.get('spike_count')},{dev.get('mean_rate_hz')},"
+                        f"{dev.get('first_spike_s')},{dev.get('state')}")
+    tmp = out / ".comparison.csv.tmp"
+    tmp.write_text("\n".join(rows) + "\n")
+    os.replace(tmp, out / "comparison.csv")
+
+
 COMMANDS = {"run": lambda d: cmd_run(d), "sweep": lambda d: cmd_sweep(d),
             "characterize": lambda d: cmd_characterize(d),
             "characterize-sweep": lambda d: cmd_characterize_sweep(d)}
@@ -304,12 +356,16 @@ COMMANDS = {"run": lambda d: cmd_run(d), "sweep": lambda d: cmd_sweep(d),
 
 def main(argv):
     """Dispatch the sub-commands; return the exit status."""
-    if len(argv) != 3 or argv[1] not in COMMANDS:
-        print("usage: plot_run.py {run|sweep|characterize|characterize-sweep} FOLDER",
-              file=sys.stderr)
+    compare = len(argv) >= 4 and argv[1] == "compare"
+    if not compare and (len(argv) != 3 or argv[1] not in COMMANDS):
+        print("usage: plot_run.py {run|sweep|characterize|characterize-sweep} FOLDER\n"
+              "       plot_run.py compare OUT RUN_DIR [RUN_DIR...]", file=sys.stderr)
         return 2
     folder = Path(argv[2])
     try:
+        if compare:
+            cmd_compare(folder, [Path(a) for a in argv[3:]])
+            return 0
         if not folder.is_dir():
             raise InputError(f"{folder}: not a directory")
         COMMANDS[argv[1]](folder)

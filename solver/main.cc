@@ -1,6 +1,6 @@
 // neuristor: electro-thermal simulator for thermal-neuristor arrays.
 //
-//   neuristor run [CASE.prm] [-o DIR] [--set "Section/Entry=value" ...] [--quiet]
+//   neuristor run [CASE.prm] [-o DIR] [--set "Section/Entry=value" ...] [--quiet|--verbose]
 //   neuristor parameters        print the annotated default parameter file
 //   neuristor --help
 
@@ -26,7 +26,7 @@ namespace
     "neuristor - electro-thermal simulator for thermal-neuristor arrays\n"
     "\n"
     "Usage:\n"
-    "  neuristor run [CASE.prm|CASE.json] [-o DIR] [--set \"Section/Entry=value\"]... [--quiet]\n"
+    "  neuristor run [CASE.prm|CASE.json] [-o DIR] [--set \"Section/Entry=value\"]... [--quiet|--verbose]\n"
     "      Run a case (without CASE: the built-in default, one Fig. 2 device at\n"
     "      12.5 V). Results go to DIR (default: results/<case name>): parameters.prm,\n"
     "      log.txt, traces.csv, spikes.csv, summary.json, traces.png. A case with a\n"
@@ -76,6 +76,7 @@ namespace
     std::string              command, case_file, output_dir;
     std::vector<std::string> overrides;
     bool                     quiet = false;
+    bool                     verbose = false; // a progress line every 0.2 s
   };
 
   Arguments
@@ -99,6 +100,8 @@ namespace
           args.overrides.push_back(need_value());
         else if (a == "--quiet" || a == "-q")
           args.quiet = true;
+        else if (a == "--verbose" || a == "-v")
+          args.verbose = true;
         else if (!a.empty() && a[0] == '-')
           throw neuristor::InputError("command line", "unknown option '" + a + "'");
         else if (args.case_file.empty())
@@ -130,6 +133,8 @@ namespace
     load_parameters(prm, args.case_file, args.overrides);
     if (args.quiet)
       set_entry(prm, "Run/Progress interval", "0", "--quiet");
+    else if (args.verbose)
+      set_entry(prm, "Run/Progress interval", "0.2", "--verbose");
 
     SweepSettings sweep;
     parameter_tools::in_subsection(prm, "Sweep", [&] { sweep.parse_parameters(prm); });

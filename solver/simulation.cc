@@ -196,7 +196,8 @@ namespace neuristor
       std::ostringstream line;
       line << std::fixed << std::setprecision(3) << "  [" << std::setw(3)
            << static_cast<int>(100 * fraction) << "%] t = " << t * 1e6
-           << " us of " << settings.end_time * 1e6 << " us | window "
+           << " us of " << settings.end_time * 1e6 << " us | "
+           << (settings.finite_element ? "step " : "coupling window ")
            << std::setprecision(2) << H * 1e9 << " ns | spikes " << spikes
            << " | wall " << std::setprecision(1) << wall << " s | ETA "
            << (fraction > 0 ? wall * (1 - fraction) / fraction : 0.0) << " s";
