@@ -49,7 +49,8 @@ TEST(Application, RunFolderHasAllOutputs)
   const auto  dir = scratch("run");
   std::string out;
   ASSERT_EQ(run_binary("run -q -o " + dir.string() + " --set 'Run/End time=6e-6'", out), 0) << out;
-  for (const char *f : {"parameters.prm", "log.txt", "traces.csv", "spikes.csv", "summary.json"})
+  for (const char *f :
+       {"parameters.prm", "log.txt", "traces.csv", "spikes.csv", "summary.json", "traces.png"})
     EXPECT_TRUE(fs::exists(dir / f)) << f;
   EXPECT_FALSE(fs::exists(dir.string() + ".partial"));
 
@@ -73,6 +74,44 @@ TEST(Application, RunFolderHasAllOutputs)
     EXPECT_NE(summary.find(key), std::string::npos) << key << "\n" << summary;
   // The parameters as used include the override.
   EXPECT_NE(read(dir / "parameters.prm").find("set End time"), std::string::npos);
+}
+
+TEST(Application, EveryKindOfRunDrawsItsPlot)
+{
+  // A lattice of more than 8 devices: a raster plot in traces.png.
+  std::string out;
+  const auto  lattice = scratch("lattice");
+  ASSERT_EQ(run_binary("run -q -o " + lattice.string() +
+                         " --set 'Run/End time=3e-6' --set 'Thermal network/Coupling=lattice'"
+                         " --set 'Thermal network/Lattice rows=3'"
+                         " --set 'Thermal network/Lattice columns=3'",
+                       out),
+            0)
+    << out;
+  EXPECT_GT(fs::file_size(lattice / "traces.png"), 10000u);
+  // A sweep: the f-V curve in sweep.png.
+  const auto sweep = scratch("fv");
+  ASSERT_EQ(run_binary("run -q -o " + sweep.string() +
+                         " --set 'Run/End time=6e-6' --set 'Sweep/Entry=Circuit/Input'"
+                         " --set 'Sweep/Values=11; 12.5' --set 'Sweep/Value template=dc({})'",
+                       out),
+            0)
+    << out;
+  EXPECT_GT(fs::file_size(sweep / "sweep.png"), 10000u);
+  EXPECT_TRUE(fs::exists(sweep / "point_001" / "traces.png"));
+  // A characterisation sweep over the gap: step responses and eta(gap), delay(gap).
+  const auto gap = scratch("gap");
+  ASSERT_EQ(run_binary("characterize " NEURISTOR_CASES_DIR "/two_devices_characterize.prm -o " +
+                         gap.string() +
+                         " --set 'Layout/Finest cell size=100e-9' --set 'Layout/Substrate size x=8e-6'"
+                         " --set 'Layout/Substrate size y=8e-6' --set 'Layout/Substrate thickness=4e-6'"
+                         " --set 'Characterization/Truncation check=false'"
+                         " --set 'Characterization/End time=1e-6' --set 'Characterization/Field outputs=0'"
+                         " --set 'Sweep/Entry=Layout/Gap' --set 'Sweep/Values=0.5e-6; 1e-6'",
+                       out),
+            0)
+    << out;
+  EXPECT_GT(fs::file_size(gap / "coupling_vs_gap.png"), 10000u);
 }
 
 TEST(Application, SweepSpreadsPointsAndWritesTable)
