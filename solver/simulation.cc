@@ -115,6 +115,10 @@ namespace neuristor
         parameter_tools::in_subsection(prm, "Finite-element coupling",
                                        [&] { fe_coupling.parse_parameters(prm); });
         n = thermal_model->layout.n_devices();
+        if (network.noise_strength() > 0)
+          throw InputError("Thermal network/Noise strength",
+                           "thermal noise exists in lumped mode only; set it to 0 with "
+                           "Run/Thermal model = finite element");
       }
     std::vector<CircuitParameters> circuit;
     std::vector<VO2Parameters>     vo2;

@@ -176,6 +176,10 @@ INSTANTIATE_TEST_SUITE_P(
     BadInput{"/nonexistent/case.prm", "does not exist"},                        // missing file
     BadInput{"--set 'Nowhere/Entry=1'", "Nowhere/Entry"},
     BadInput{"--set 'VO2/Filament factor k=0.5'", "Filament factor k"},
+    BadInput{"--set 'Run/Thermal model=finite element' --set 'Thermal network/Noise strength=1e-3'",
+             "Noise strength"},
+    BadInput{"--set 'Run/Thermal model=finite element' --set 'Finite-element coupling/Maximum time step=1e-13'",
+             "Maximum time step"},
     BadInput{"characterize " NEURISTOR_CASES_DIR "/two_devices_characterize.prm --set 'Materials/User materials=SiO2 1.4 2200'",
              "Materials/User materials"},
     BadInput{"characterize " NEURISTOR_CASES_DIR "/two_devices_characterize.prm --set 'Materials/Substrate=Diamond'",
