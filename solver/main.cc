@@ -9,6 +9,7 @@
 #include "solver/parameter_tools.h"
 #include "solver/plotting.h"
 #include "solver/run_folder.h"
+#include "solver/calibration.h"
 #include "solver/simulation.h"
 #include "solver/sweep.h"
 #include "solver/thermal_characterization.h"
@@ -18,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 namespace
@@ -35,6 +37,10 @@ namespace
     "      Thermal characterisation of the case's Layout with the 3-D heat equation:\n"
     "      steady R_th and eta_ij, step responses (CSV, PNG, VTU/PVD), C_eff, delays,\n"
     "      and a truncation check. With Sweep/Entry (e.g. Layout/Gap) one point per value.\n"
+    "  neuristor calibrate CASE.prm [-o DIR] [--set ...]\n"
+    "      Fit one declared physical unknown of a single device's layout\n"
+    "      (Calibration/Entry, e.g. Layout/Channel width) so that its steady thermal\n"
+    "      conductance is Calibration/Target thermal conductance; writes preset.prm.\n"
     "  neuristor parameters\n"
     "      Print every parameter with its default, units and documentation.\n"
     "  neuristor --help\n"
@@ -200,12 +206,17 @@ main(int argc, char **argv)
         }
       if (args.command == "run")
         return run(args);
-      if (args.command == "characterize")
+      // Tools on one case: the function and its default output folder.
+      using Tool = void (*)(MPI_Comm, const std::string &, const std::vector<std::string> &,
+                            const std::string &, std::ostream &);
+      const std::map<std::string, std::pair<Tool, std::string>> tools = {
+        {"characterize", {neuristor::run_characterize, "results/characterization"}},
+        {"calibrate", {neuristor::run_calibrate, "results/calibration"}}};
+      if (const auto tool = tools.find(args.command); tool != tools.end())
         {
-          neuristor::run_characterize(MPI_COMM_WORLD, args.case_file, args.overrides,
-                                      args.output_dir.empty() ? "results/characterization" :
-                                                                args.output_dir,
-                                      std::cout);
+          tool->second.first(MPI_COMM_WORLD, args.case_file, args.overrides,
+                             args.output_dir.empty() ? tool->second.second : args.output_dir,
+                             std::cout);
           return 0;
         }
       if (root)

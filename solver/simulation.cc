@@ -1,7 +1,9 @@
 #include "solver/simulation.h"
 
+#include "solver/calibration.h"
 #include "solver/input_error.h"
 #include "solver/mpi_tools.h"
+#include "solver/parameter_file.h"
 #include "solver/parameter_tools.h"
 #include "solver/sweep.h"
 #include "solver/thermal_characterization.h"
@@ -101,6 +103,17 @@ namespace neuristor
     parameter_tools::in_subsection(prm, "Finite-element coupling",
                                    [&] { FiniteElementCouplingSettings::declare_parameters(prm); });
     ThermalCharacterization::declare_parameters(prm);
+    parameter_tools::in_subsection(prm, "Calibration",
+                                   [&] { CalibrationSettings::declare_parameters(prm); });
+  }
+
+  void
+  Simulation::load_case(dealii::ParameterHandler       &prm,
+                        const std::string              &case_file,
+                        const std::vector<std::string> &overrides)
+  {
+    declare_parameters(prm);
+    load_parameters(prm, case_file, overrides);
   }
 
   Simulation::Simulation(dealii::ParameterHandler &prm)

@@ -74,6 +74,12 @@ namespace neuristor
     static void
     declare_parameters(dealii::ParameterHandler &prm);
 
+    /** Declare every section and read a case file plus overrides into prm. */
+    static void
+    load_case(dealii::ParameterHandler       &prm,
+              const std::string              &case_file,
+              const std::vector<std::string> &overrides);
+
     /** Parse and validate; InputError on bad input. */
     explicit Simulation(dealii::ParameterHandler &prm);
 

@@ -97,6 +97,17 @@ namespace neuristor
     return rise;
   }
 
+  double
+  ThermalCharacterization::steady_resistance(const MPI_Comm comm, ConditionalOStream &log) const
+  {
+    parallel::distributed::Triangulation<3> tria(comm);
+    const auto          heat = model.build(tria, log);
+    std::vector<double> P(model.layout.n_devices(), 0.0);
+    P[0] = settings.power;
+    heat->step(1e6, P); // one implicit step far beyond every time scale
+    return (heat->device_temperatures()[0] - model.T0) / settings.power;
+  }
+
   Characterization
   ThermalCharacterization::run(const MPI_Comm comm, ConditionalOStream &log,
                                const std::string &field_folder) const
@@ -299,8 +310,7 @@ namespace neuristor
     const bool         root = Utilities::MPI::this_mpi_process(comm) == 0;
     ConditionalOStream log(console, root);
     ParameterHandler   prm;
-    Simulation::declare_parameters(prm);
-    load_parameters(prm, case_file, overrides);
+    Simulation::load_case(prm, case_file, overrides);
     SweepSettings sweep;
     parameter_tools::in_subsection(prm, "Sweep", [&] { sweep.parse_parameters(prm); });
     const ThermalCharacterization single(prm); // validate before any output
@@ -334,8 +344,7 @@ namespace neuristor
             auto point_overrides = overrides;
             point_overrides.push_back(sweep.entry + "=" + sweep.values[p]);
             ParameterHandler point_prm;
-            Simulation::declare_parameters(point_prm);
-            load_parameters(point_prm, case_file, point_overrides);
+            Simulation::load_case(point_prm, case_file, point_overrides);
             const ThermalCharacterization point(point_prm);
             log << "Point " << p + 1 << "/" << sweep.values.size() << ": " << sweep.entry
                 << " = " << sweep.values[p] << std::endl;

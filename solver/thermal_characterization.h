@@ -65,6 +65,10 @@ namespace neuristor
     run(const MPI_Comm comm, dealii::ConditionalOStream &log,
         const std::string &field_folder = "") const;
 
+    /** Steady thermal resistance of device 0 alone [K/W] (one solve). */
+    double
+    steady_resistance(const MPI_Comm comm, dealii::ConditionalOStream &log) const;
+
     /** characterization.json, eta.csv, step_response_device_J.csv. */
     void
     write(const Characterization &c, const std::string &folder) const;

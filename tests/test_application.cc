@@ -114,6 +114,45 @@ TEST(Application, EveryKindOfRunDrawsItsPlot)
   EXPECT_GT(fs::file_size(gap / "coupling_vs_gap.png"), 10000u);
 }
 
+TEST(Application, CalibrateFitsTheConductanceAndWritesAPreset)
+{
+  const auto  dir  = scratch("calibrate");
+  const auto  data = fs::path(NEURISTOR_CASES_DIR).parent_path() / "tests" / "data";
+  std::string out;
+  ASSERT_EQ(run_binary("calibrate " + (data / "calibrate_small.prm").string() + " -o " +
+                         dir.string() + " --set 'Calibration/Report heat capacity=false'",
+                       out),
+            0)
+    << out;
+  const std::string preset = read(dir / "preset.prm");
+  const auto        at     = preset.find("set Channel width = ");
+  ASSERT_NE(at, std::string::npos) << preset;
+  const double width = std::stod(preset.substr(at + 20));
+  EXPECT_GT(width, 100e-9);
+  EXPECT_LT(width, 3e-6);
+  // An independent characterisation at the fitted width has S = 20 uW/K.
+  const auto check = scratch("calibrate_check");
+  ASSERT_EQ(run_binary("characterize " + (data / "calibrate_small.prm").string() + " -o " +
+                         check.string() + " --set 'Layout/Channel width=" +
+                         preset.substr(at + 20, preset.find('\n', at) - at - 20) +
+                         "' --set 'Characterization/Truncation check=false'"
+                         " --set 'Characterization/Field outputs=0'",
+                       out),
+            0)
+    << out;
+  const std::string json = read(check / "characterization.json");
+  const auto        r    = json.find("\"R_th_K_per_W\": [");
+  ASSERT_NE(r, std::string::npos) << json;
+  EXPECT_NEAR(1 / std::stod(json.substr(r + 17)) / 20e-6, 1.0, 2e-3);
+  // A target outside what the bounds give is refused.
+  EXPECT_NE(run_binary("calibrate " + (data / "calibrate_small.prm").string() + " -o " +
+                         dir.string() + "_bad --set 'Calibration/Target thermal conductance=1'",
+                       out),
+            0);
+  EXPECT_NE(out.find("not between the values at the bounds"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir.string() + "_bad"));
+}
+
 TEST(Application, SweepSpreadsPointsAndWritesTable)
 {
   const auto  dir = scratch("sweep");
