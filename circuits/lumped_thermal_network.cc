@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cmath>
+#include <fstream>
 #include <sstream>
 
 namespace neuristor
@@ -45,11 +46,17 @@ namespace neuristor
       prm, "Thermal capacitance", "49.6e-12",
       "Thermal capacitance C_th of each device [J/K].");
     prm.declare_entry("Coupling", "none",
-                      Selection("none|matrix|chain|lattice|distance"),
+                      Selection("none|matrix|chain|lattice|distance|characterization"),
                       "How devices are coupled: none; an explicit eta matrix; "
                       "a nearest-neighbour chain; a nearest-neighbour square "
-                      "lattice (open edges); or eta from the distance between "
-                      "device positions.");
+                      "lattice (open edges); eta from the distance between "
+                      "device positions; or eta_ij, S_th = 1/R_th and C_th = "
+                      "C_eff computed from a layout by `neuristor "
+                      "characterize` (see Characterization folder).");
+    prm.declare_entry("Characterization folder", "", dealii::Patterns::Anything(),
+                      "For 'characterization': the output folder of `neuristor "
+                      "characterize` (eta.csv, characterization.json); its "
+                      "values replace Thermal conductance and capacitance.");
     prm.declare_entry("Eta", "0.1", Double(0, 1),
                       "Coupling strength eta [dimensionless]: between nearest "
                       "neighbours for 'chain' and 'lattice'; the prefactor of "
@@ -161,6 +168,60 @@ namespace neuristor
         text << "explicit " << rows.size() << " x " << rows.size()
              << " eta matrix";
       }
+    else if (kind == "characterization")
+      {
+        const std::string folder = prm.get("Characterization folder");
+        const auto        read   = [&](const std::string &name) {
+          std::ifstream in(folder + "/" + name);
+          if (!in)
+            throw InputError(section + "/Characterization folder",
+                             "cannot read '" + folder + "/" + name + "'");
+          std::stringstream text;
+          text << in.rdbuf();
+          return text.str();
+        };
+        const auto lines = parameter_tools::split(read("eta.csv"), '\n');
+        if (lines.size() < 2)
+          throw InputError(section + "/Characterization folder", folder + "/eta.csv has no rows");
+        const unsigned n = lines.size() - 1;
+        eta.resize(n);
+        for (unsigned i = 0; i < n; ++i)
+          {
+            const auto row = parameter_tools::split(lines[i + 1], ',');
+            if (row.size() != n + 1)
+              throw InputError(section + "/Characterization folder",
+                               folder + "/eta.csv: row " + std::to_string(i) +
+                                 " does not have " + std::to_string(n) + " values");
+            for (unsigned j = 0; j < n; ++j)
+              {
+                const double e = parameter_tools::parse_number(row[j + 1], folder + "/eta.csv");
+                if (i != j && e > 0)
+                  eta[i].push_back({j, e});
+              }
+          }
+        const std::string json = read("characterization.json");
+        for (const auto &[key, values] :
+             {std::pair{"R_th_K_per_W", &characterized_S}, {"C_eff_J_per_K", &characterized_C}})
+          {
+            const auto at = json.find(std::string("\"") + key + "\": [");
+            if (at == std::string::npos)
+              throw InputError(section + "/Characterization folder",
+                               folder + "/characterization.json has no " + key);
+            const auto begin = json.find('[', at) + 1;
+            values->clear();
+            for (const auto &v :
+                 parameter_tools::split(json.substr(begin, json.find(']', begin) - begin), ','))
+              values->push_back(parameter_tools::parse_number(v, folder + "/characterization.json"));
+            if (values->size() != n)
+              throw InputError(section + "/Characterization folder",
+                               folder + "/characterization.json: " + key + " has " +
+                                 std::to_string(values->size()) + " values for " +
+                                 std::to_string(n) + " devices");
+          }
+        for (auto &R : characterized_S)
+          R = 1 / R; // R_th -> S_th
+        text << "eta_ij, S_th, C_th of " << n << " devices from " << folder;
+      }
     else // distance
       {
         const auto points = parameter_tools::split(prm.get("Positions"), ';');
@@ -208,8 +269,11 @@ namespace neuristor
                        "is " + std::to_string(n_given) + " but the coupling '" +
                          kind + "' describes " + std::to_string(n) + " devices");
 
-    const auto S_th = parameter_tools::per_device_doubles(prm, section, "Thermal conductance", n);
-    const auto C_th = parameter_tools::per_device_doubles(prm, section, "Thermal capacitance", n);
+    const bool from_layout = kind == "characterization";
+    const auto S_th = from_layout ? characterized_S :
+                                    parameter_tools::per_device_doubles(prm, section, "Thermal conductance", n);
+    const auto C_th = from_layout ? characterized_C :
+                                    parameter_tools::per_device_doubles(prm, section, "Thermal capacitance", n);
     parameter_tools::require_positive(section + "/Thermal conductance", S_th);
     parameter_tools::require_positive(section + "/Thermal capacitance", C_th);
     set_eta(eta, S_th, C_th, prm.get_double("Ambient temperature"));

@@ -89,5 +89,6 @@ namespace neuristor
     double                         sigma = 0;
     std::uint64_t                  seed  = 1;
     std::string                    summary;
+    std::vector<double>            characterized_S, characterized_C; // from characterize
   };
 } // namespace neuristor

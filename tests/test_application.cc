@@ -215,6 +215,9 @@ INSTANTIATE_TEST_SUITE_P(
     BadInput{"/nonexistent/case.prm", "does not exist"},                        // missing file
     BadInput{"--set 'Nowhere/Entry=1'", "Nowhere/Entry"},
     BadInput{"--set 'VO2/Filament factor k=0.5'", "Filament factor k"},
+    BadInput{"--set 'Thermal network/Coupling=characterization' "
+             "--set 'Thermal network/Characterization folder=/nonexistent'",
+             "cannot read '/nonexistent/eta.csv'"},
     BadInput{"--set 'Run/Thermal model=finite element' --set 'Thermal network/Noise strength=1e-3'",
              "Noise strength"},
     BadInput{"--set 'Run/Thermal model=finite element' --set 'Finite-element coupling/Maximum time step=1e-13'",

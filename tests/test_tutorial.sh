@@ -22,7 +22,7 @@ for block in re.findall(r"<!-- tutorial -->\s*```bash\n(.*?)```", text, re.S):
     print(block.rstrip())
 PY
 echo "tutorial commands:"; cat "$scratch/commands.sh"
-[ "$(grep -c . "$scratch/commands.sh")" -ge 6 ] || { echo "FAIL: tutorial blocks not found"; exit 1; }
+[ "$(grep -c . "$scratch/commands.sh")" -ge 9 ] || { echo "FAIL: tutorial blocks not found"; exit 1; }
 (cd "$scratch" && bash -euo pipefail commands.sh) > "$scratch/output.txt" 2>&1 || {
   cat "$scratch/output.txt"; echo "FAIL: a tutorial command failed"; exit 1; }
 
@@ -44,5 +44,9 @@ assert (runs / "pair" / "view.pvsm").is_file()
 rows = list(csv.DictReader(open(runs / "compare" / "comparison.csv")))
 assert len(rows) == 4 and (runs / "compare" / "comparison.png").is_file(), rows
 assert (runs / "pair" / "traces.png").is_file()
+lumped = devices("pair_lumped")
+assert lumped[1]["spike_count"] >= 1, lumped
+assert lumped[1]["first_spike_s"] < near[1]["first_spike_s"], (lumped[1], near[1])
+assert (runs / "lumped_vs_fe" / "comparison.png").is_file()
 print("tutorial: every command ran and the results are as described")
 PY
