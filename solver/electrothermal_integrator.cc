@@ -350,9 +350,9 @@ namespace neuristor
         bool       converged        = solve_devices(t_new, a, op, V_new, T_new);
 
         // A sign change of dT/dt: reverse the branch at the step start and retake.
+        unsigned int reversals = 0; // counted once the step is accepted
         if (converged)
           {
-            bool reversed = false;
             for (unsigned int i = 0; i < n; ++i)
               {
                 const double dT = T_new[i] - T_history[0][i];
@@ -360,11 +360,10 @@ namespace neuristor
                     std::abs(dT) / dt > tolerances.reversal_rate)
                   {
                     hysteresis[i] = circuits[i].vo2().reverse(T_history[0][i], hysteresis[i]);
-                    reversed      = true;
-                    ++stats.reversals;
+                    ++reversals;
                   }
               }
-            if (reversed)
+            if (reversals > 0)
               converged = solve_devices(t_new, a, op, V_new, T_new);
           }
 
@@ -409,6 +408,7 @@ namespace neuristor
           free_field.add(P[j], op.x[j]);
         heat.commit(free_field, P);
         ++stats.steps;
+        stats.reversals += reversals;
 
         record(t_new, V_new, T_new, sink, spikes);
         for (unsigned int k = 2; k > 0; --k)
