@@ -289,25 +289,60 @@ namespace neuristor
       }
   }
 
+  template <typename Archive, typename Integrator>
+  void
+  ElectroThermalIntegrator::transfer_state(Archive &archive, Integrator &self)
+  {
+    archive(self.t, self.dt_try, self.times, self.history_length);
+    for (unsigned int k = 0; k < 3; ++k)
+      archive(self.V_history[k], self.T_history[k]);
+    archive(self.next_sample, self.next_field, self.next_checkpoint, self.last_spike_start,
+            self.hysteresis, self.detectors, self.spikes, self.stats);
+  }
+
+  void
+  ElectroThermalIntegrator::save(BinaryWriter &out) const
+  {
+    transfer_state(out, *this);
+    heat.save_state(out);
+  }
+
+  void
+  ElectroThermalIntegrator::load(BinaryReader &in)
+  {
+    transfer_state(in, *this);
+    if (hysteresis.size() != n || detectors.size() != n || V_history[0].size() != n)
+      throw std::runtime_error("the checkpoint was written for " +
+                               std::to_string(V_history[0].size()) + " devices, this case has " +
+                               std::to_string(n));
+    heat.load_state(in);
+    resumed = true;
+  }
+
   std::vector<Spike>
   ElectroThermalIntegrator::run(const double t_end, const RunSink &sink)
   {
-    std::vector<Spike> spikes;
-    const double       T0 = heat.ambient_temperature();
-    std::vector<double> V(n), T(n, T0);
-    for (unsigned int i = 0; i < n; ++i)
-      circuits[i].initial_state(V[i], T[i]);
-    for (auto &h : V_history)
-      h = V;
-    for (auto &h : T_history)
-      h = T;
-    history_length = 1;
-    next_sample    = 0;
-    next_field     = 0;
-    record(0.0, V, T, sink, spikes);
+    const double T0 = heat.ambient_temperature();
+    if (!resumed)
+      {
+        std::vector<double> V(n), T(n, T0);
+        for (unsigned int i = 0; i < n; ++i)
+          circuits[i].initial_state(V[i], T[i]);
+        for (auto &h : V_history)
+          h = V;
+        for (auto &h : T_history)
+          h = T;
+        history_length  = 1;
+        next_sample     = 0;
+        next_field      = 0;
+        t               = 0;
+        dt_try          = tolerances.initial_step;
+        next_checkpoint = checkpoint_interval;
+        spikes.clear();
+        record(0.0, V, T, sink, spikes);
+      }
+    resumed = false;
 
-    double t      = 0;
-    double dt_try = tolerances.initial_step;
     while (t < t_end * (1 - 1e-12))
       {
         // A step from the ladder, shortened to land on input edges and the end.
@@ -425,6 +460,18 @@ namespace neuristor
         dt_try = dt * (error > 0 ? std::min(2.0, std::max(0.2, 0.9 * std::cbrt(1 / error))) : 2.0);
         if (sink.progress)
           sink.progress(t, dt, spikes.size());
+        if (checkpoint && checkpoint_interval > 0 && t >= next_checkpoint * (1 - 1e-12) &&
+            t < t_end * (1 - 1e-12))
+          {
+            TimerOutput::Scope scope(timer, "FE: checkpoints");
+            checkpoint(t);
+            next_checkpoint = (std::floor(t / checkpoint_interval + 1e-9) + 1) * checkpoint_interval;
+          }
+      }
+    if (checkpoint && checkpoint_interval > 0)
+      {
+        TimerOutput::Scope scope(timer, "FE: checkpoints");
+        checkpoint(t);
       }
 
     final_outcomes.clear();

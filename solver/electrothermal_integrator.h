@@ -71,9 +71,35 @@ namespace neuristor
     /** Called (on every rank) when a field snapshot is due, after a step. */
     std::function<void(double)> field_output;
 
-    /** Run to t_end; returns the finished spikes of all devices. */
+    /**
+     * Called (on every rank) after the step that reaches each multiple of
+     * checkpoint_interval [s of simulated time] and at the end; it saves the
+     * state with save().
+     */
+    std::function<void(double)> checkpoint;
+    double                      checkpoint_interval = 0;
+
+    /**
+     * Run to t_end (from t = 0, or on from a loaded state); returns the
+     * finished spikes of all devices, including those before a restart.
+     */
     std::vector<Spike>
     run(const double t_end, const RunSink &sink);
+
+    /** Write the whole state (devices, step history, field) (collective). */
+    void
+    save(BinaryWriter &out) const;
+
+    /** Continue from a saved state: the next run() goes on from its time. */
+    void
+    load(BinaryReader &in);
+
+    /** Simulated time reached [s]. */
+    double
+    time() const
+    {
+      return t;
+    }
 
   private:
     /** G and the unit-power fields of one step operator. */
@@ -103,6 +129,11 @@ namespace neuristor
     double
     ladder_step(const double dt_wanted) const;
 
+    /** Write (BinaryWriter) or read (BinaryReader) the device and step state. */
+    template <typename Archive, typename Integrator>
+    static void
+    transfer_state(Archive &archive, Integrator &self);
+
     /** Quadratic (or lower) extrapolation of the history to t. */
     double
     predict(const std::vector<double> (&history)[3], const unsigned int i, const double t) const;
@@ -129,6 +160,11 @@ namespace neuristor
     unsigned long                next_sample    = 0;
     double                       next_field     = 0;
     double                       last_spike_start = -1;
+    double                       t                = 0;
+    double                       dt_try           = 0;
+    double                       next_checkpoint  = 0;
+    bool                         resumed          = false;
+    std::vector<Spike>           spikes; // finished
 
     std::map<double, Operator> operators; // by a0/dt
     unsigned long              operator_clock = 0;

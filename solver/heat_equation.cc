@@ -5,6 +5,7 @@
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/base/utilities.h>
 #include <deal.II/dofs/dof_tools.h>
+#include <deal.II/fe/mapping_q1.h>
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/lac/dynamic_sparsity_pattern.h>
 #include <deal.II/lac/full_matrix.h>
@@ -14,6 +15,10 @@
 #include <deal.II/numerics/data_out.h>
 #include <deal.II/numerics/vector_tools.h>
 
+#include "solver/mpi_tools.h"
+
+#include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace neuristor
@@ -446,6 +451,78 @@ namespace neuristor
     const auto solution = solve_step(powers, extra_source);
     commit(solution, powers, extra_source);
     return last_iterations;
+  }
+
+  namespace
+  {
+    // A DoF's support point with theta and theta_old: fields saved in
+    // position order read back on any partition of the same mesh.
+    using PointValues = std::array<double, 5>;
+
+    bool
+    position_before(const PointValues &a, const PointValues &b)
+    {
+      return std::lexicographical_compare(a.begin(), a.begin() + 3, b.begin(), b.begin() + 3);
+    }
+
+    std::vector<std::pair<types::global_dof_index, Point<3>>>
+    owned_support_points(const DoFHandler<3> &dof_handler, const IndexSet &owned)
+    {
+      std::map<types::global_dof_index, Point<3>> points;
+      DoFTools::map_dofs_to_support_points(MappingQ1<3>(), dof_handler, points);
+      std::vector<std::pair<types::global_dof_index, Point<3>>> result;
+      for (const auto &entry : points)
+        if (owned.is_element(entry.first))
+          result.push_back(entry);
+      return result;
+    }
+  } // namespace
+
+  void
+  HeatEquation::save_state(BinaryWriter &out) const
+  {
+    std::vector<PointValues> local;
+    const PetscScalar       *now, *before;
+    VecGetArrayRead(theta, &now);
+    VecGetArrayRead(theta_old, &before);
+    const auto first = *owned.begin();
+    for (const auto &[dof, p] : owned_support_points(dof_handler, owned))
+      local.push_back({{p[0], p[1], p[2], now[dof - first], before[dof - first]}});
+    VecRestoreArrayRead(theta, &now);
+    VecRestoreArrayRead(theta_old, &before);
+    auto all = mpi_tools::gather(comm, local, false);
+    std::sort(all.begin(), all.end(), position_before);
+    out.put(all);
+    out(t, dt_old, n_steps, balance, last_powers, n_linear_iterations, n_preconditioner_setups);
+  }
+
+  void
+  HeatEquation::load_state(BinaryReader &in)
+  {
+    std::vector<PointValues> saved;
+    in.get(saved);
+    if (saved.size() != dof_handler.n_dofs())
+      throw std::runtime_error("the checkpoint holds a field of " + std::to_string(saved.size()) +
+                               " DoFs, the mesh of this case has " +
+                               std::to_string(dof_handler.n_dofs()));
+    PetscScalar *now, *before;
+    VecGetArray(theta, &now);
+    VecGetArray(theta_old, &before);
+    const auto first = *owned.begin();
+    bool       found = true;
+    for (const auto &[dof, p] : owned_support_points(dof_handler, owned))
+      {
+        const PointValues key{{p[0], p[1], p[2], 0, 0}};
+        const auto        it = std::lower_bound(saved.begin(), saved.end(), key, position_before);
+        found = found && it != saved.end() && !position_before(key, *it);
+        if (found)
+          now[dof - first] = (*it)[3], before[dof - first] = (*it)[4];
+      }
+    VecRestoreArray(theta, &now);
+    VecRestoreArray(theta_old, &before);
+    if (Utilities::MPI::min(found ? 1 : 0, comm) == 0)
+      throw std::runtime_error("the checkpoint's field does not fit this case's mesh");
+    in(t, dt_old, n_steps, balance, last_powers, n_linear_iterations, n_preconditioner_setups);
   }
 
   void

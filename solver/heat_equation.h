@@ -1,6 +1,7 @@
 #pragma once
 
 #include "materials/thermal_materials.h"
+#include "solver/checkpoint.h"
 #include "solver/thermal_boundary.h"
 
 #include <deal.II/base/conditional_ostream.h>
@@ -132,6 +133,17 @@ namespace neuristor
     {
       return a0 / dt_prepared;
     }
+
+    /** Write the state (fields, time, step history, energy) for a restart (collective; rank 0 writes). */
+    void
+    save_state(BinaryWriter &out) const;
+
+    /**
+     * Restore a saved state on any number of ranks: fields are matched by
+     * DoF support point, so the mesh must be the one that was saved.
+     */
+    void
+    load_state(BinaryReader &in);
 
     /** Back to theta = 0 at t = 0 (keeps the mesh, matrices and preconditioner). */
     void

@@ -28,11 +28,14 @@ namespace
     "neuristor - electro-thermal simulator for thermal-neuristor arrays\n"
     "\n"
     "Usage:\n"
-    "  neuristor run [CASE.prm|CASE.json] [-o DIR] [--set \"Section/Entry=value\"]... [--quiet|--verbose]\n"
+    "  neuristor run [CASE.prm|CASE.json] [-o DIR] [--set \"Section/Entry=value\"]... [--quiet|--verbose] [--resume]\n"
     "      Run a case (without CASE: the built-in default, one Fig. 2 device at\n"
     "      12.5 V). Results go to DIR (default: results/<case name>): parameters.prm,\n"
     "      log.txt, traces.csv, spikes.csv, summary.json, traces.png. A case with a\n"
     "      Sweep/Entry runs one point per value, spread over the MPI ranks.\n"
+    "      --resume goes on from the checkpoint a finite-element run with\n"
+    "      Run/Checkpoint interval > 0 left in DIR.partial (interrupted) or DIR\n"
+    "      (finished; give a later Run/End time), on any number of ranks.\n"
     "  neuristor characterize CASE.prm [-o DIR] [--set ...]\n"
     "      Thermal characterisation of the case's Layout with the 3-D heat equation:\n"
     "      steady R_th and eta_ij, step responses (CSV, PNG, VTU/PVD), C_eff, delays,\n"
@@ -83,6 +86,7 @@ namespace
     std::vector<std::string> overrides;
     bool                     quiet = false;
     bool                     verbose = false; // a progress line every 0.2 s
+    bool                     resume  = false; // go on from DIR's checkpoint
   };
 
   Arguments
@@ -108,6 +112,8 @@ namespace
           args.quiet = true;
         else if (a == "--verbose" || a == "-v")
           args.verbose = true;
+        else if (a == "--resume")
+          args.resume = true;
         else if (!a.empty() && a[0] == '-')
           throw neuristor::InputError("command line", "unknown option '" + a + "'");
         else if (args.case_file.empty())
@@ -149,6 +155,8 @@ namespace
                               folder_name(simulation.run_settings().case_name) :
                               args.output_dir;
 
+    if (!sweep.entry.empty() && args.resume)
+      throw InputError("--resume", "sweeps cannot be resumed; rerun the sweep");
     if (!sweep.entry.empty())
       {
         // Check the swept entry exists before starting.
@@ -160,17 +168,21 @@ namespace
         return 0;
       }
 
-    RunFolder     folder(dir, comm);
+    if (args.resume && !simulation.run_settings().finite_element)
+      throw InputError("--resume", "only finite-element runs write checkpoints");
+    if (args.resume)
+      simulation.check_checkpoint(RunFolder::checkpoint_to_resume(dir).string());
+    RunFolder     folder(dir, comm, args.resume);
     std::ofstream log_file;
     if (root)
       {
-        log_file.open(folder.file("log.txt"));
+        log_file.open(folder.file("log.txt"), args.resume ? std::ios::app : std::ios::out);
         prm.print_parameters(folder.file("parameters.prm").string(),
                              dealii::ParameterHandler::PRM);
       }
     TeeBuffer    tee(std::cout.rdbuf(), root ? log_file.rdbuf() : nullptr);
     std::ostream console(&tee);
-    simulation.run(comm, folder, console);
+    simulation.run(comm, folder, console, args.resume);
     if (root && simulation.run_settings().plot)
       plot_folder("run", folder.file("").string(), console);
     console.flush();

@@ -10,7 +10,7 @@ namespace neuristor
 {
   namespace fs = std::filesystem;
 
-  RunFolder::RunFolder(const fs::path &path, const MPI_Comm comm)
+  RunFolder::RunFolder(const fs::path &path, const MPI_Comm comm, const bool resume)
     : target(fs::absolute(path).lexically_normal())
     , partial(target.string() + ".partial")
     , comm(comm)
@@ -22,6 +22,18 @@ namespace neuristor
       if (fs::exists(target) && !fs::is_directory(target))
         throw InputError("output folder", "'" + target.string() +
                                             "' exists and is not a folder");
+      if (resume)
+        {
+          if (checkpoint_to_resume(target).parent_path() == partial)
+            return;
+          fs::remove_all(partial, ec);
+          fs::rename(target, partial, ec);
+          if (ec)
+            throw InputError("--resume", "cannot reopen '" + target.string() +
+                                           "': " + ec.message());
+          reopened = true;
+          return;
+        }
       fs::remove_all(partial, ec);
       fs::create_directories(partial, ec);
       const fs::path probe = partial / ".write-test";
@@ -35,13 +47,28 @@ namespace neuristor
     });
   }
 
+  fs::path
+  RunFolder::checkpoint_to_resume(const fs::path &path)
+  {
+    const fs::path target = fs::absolute(path).lexically_normal();
+    const fs::path partial(target.string() + ".partial");
+    if (fs::exists(partial / "checkpoint.bin"))
+      return partial / "checkpoint.bin";
+    if (fs::exists(target / "checkpoint.bin"))
+      return target / "checkpoint.bin";
+    throw InputError("--resume", "neither '" + partial.string() + "' nor '" + target.string() +
+                                   "' holds a checkpoint.bin (was Run/Checkpoint interval > 0?)");
+  }
+
   RunFolder::~RunFolder()
   {
-    if (!finished && dealii::Utilities::MPI::this_mpi_process(comm) == 0)
-      {
-        std::error_code ec;
-        fs::remove_all(partial, ec);
-      }
+    if (finished || dealii::Utilities::MPI::this_mpi_process(comm) != 0)
+      return;
+    std::error_code ec;
+    if (reopened)
+      fs::rename(partial, target, ec);
+    else if (!fs::exists(partial / "checkpoint.bin"))
+      fs::remove_all(partial, ec);
   }
 
   void

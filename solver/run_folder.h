@@ -10,15 +10,28 @@ namespace neuristor
   /**
    * The output folder of one run. Everything is written into "DIR.partial"
    * and only renamed to DIR when the run has finished, so a failed or
-   * interrupted run never leaves a half-written DIR behind (the partial
-   * folder is removed on failure). Only rank 0 touches the file system.
+   * interrupted run never leaves a half-written DIR behind. On failure the
+   * partial folder is removed, unless it holds a checkpoint to resume from
+   * (a finished DIR reopened for resuming is moved back).
+   * Only rank 0 touches the file system.
    */
   class RunFolder
   {
   public:
-    /** Creates DIR.partial; InputError if that is impossible. */
-    RunFolder(const std::filesystem::path &path, const MPI_Comm comm);
+    /**
+     * Creates DIR.partial; InputError if that is impossible. With `resume`,
+     * reuses the DIR.partial of an interrupted run, or moves a finished DIR
+     * back to DIR.partial, whichever holds checkpoint.bin.
+     */
+    RunFolder(const std::filesystem::path &path, const MPI_Comm comm, const bool resume = false);
     ~RunFolder();
+
+    /**
+     * The checkpoint a resumed run in DIR goes on from: DIR.partial's
+     * (interrupted run) or else DIR's (finished run); InputError if none.
+     */
+    static std::filesystem::path
+    checkpoint_to_resume(const std::filesystem::path &path);
 
     /** Where to write files while the run is going. */
     std::filesystem::path
@@ -41,5 +54,6 @@ namespace neuristor
     std::filesystem::path target, partial;
     MPI_Comm              comm;
     bool                  finished = false;
+    bool                  reopened = false; // a finished DIR moved back to DIR.partial
   };
 } // namespace neuristor

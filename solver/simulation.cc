@@ -1,6 +1,7 @@
 #include "solver/simulation.h"
 
 #include "solver/calibration.h"
+#include "solver/checkpoint.h"
 #include "solver/input_error.h"
 #include "solver/mpi_tools.h"
 #include "solver/parameter_file.h"
@@ -24,6 +25,12 @@
 
 namespace neuristor
 {
+  namespace
+  {
+    // First record of a checkpoint; change it when the layout of the file changes.
+    const char *checkpoint_format = "neuristor checkpoint 1";
+  } // namespace
+
   void
   RunSettings::declare_parameters(dealii::ParameterHandler &prm)
   {
@@ -49,6 +56,12 @@ namespace neuristor
     prm.declare_entry("Progress interval", "2", Double(0),
                       "Wall-clock time between progress lines [s]; 0 for a "
                       "quiet run.");
+    prm.declare_entry("Checkpoint interval", "0", Double(0),
+                      "Simulated time between checkpoints of a finite-element run "
+                      "[s]; 0 for none. The run folder keeps the last one "
+                      "(checkpoint.bin), also when the run is interrupted; "
+                      "'neuristor run CASE -o DIR --resume' goes on from it, on any "
+                      "number of MPI ranks and with a later End time if wanted.");
     prm.declare_entry("Plot", "true", Bool(),
                       "Draw traces.png with scripts/plot_run.py (needs "
                       "python3-matplotlib).");
@@ -64,6 +77,7 @@ namespace neuristor
     traced_devices    = parameter_tools::trim(prm.get("Traced devices"));
     trapped_time      = prm.get_double("Trapped time");
     progress_interval = prm.get_double("Progress interval");
+    checkpoint_interval = prm.get_double("Checkpoint interval");
     plot              = prm.get_bool("Plot");
     if (!(end_time > 0))
       throw InputError("Run/End time", "must be > 0");
@@ -118,7 +132,19 @@ namespace neuristor
 
   Simulation::Simulation(dealii::ParameterHandler &prm)
   {
-    parameter_tools::in_subsection(prm, "Run", [&] { settings.parse_parameters(prm); });
+    parameter_tools::in_subsection(prm, "Run", [&] {
+      settings.parse_parameters(prm);
+      const std::map<std::string, std::string> neutral = {
+        {"End time", "1"}, {"Progress interval", "0"}, {"Checkpoint interval", "0"}, {"Plot", "false"}};
+      std::map<std::string, std::string> actual;
+      for (const auto &[entry, value] : neutral)
+        actual[entry] = prm.get(entry), prm.set(entry, value);
+      std::ostringstream text;
+      prm.print_parameters(text, dealii::ParameterHandler::ShortText);
+      identity = text.str();
+      for (const auto &[entry, value] : actual)
+        prm.set(entry, value);
+    });
     parameter_tools::in_subsection(prm, "Time integration", [&] { integration.parse_parameters(prm); });
     parameter_tools::in_subsection(prm, "Thermal network", [&] { network.parse_parameters(prm); });
     unsigned int n = network.n_devices();
@@ -147,23 +173,31 @@ namespace neuristor
                               ThermalNode{1.0, 0.0, 0.0, network.node(0).T0} :
                               network.node(i));
     settings.traced(n); // validate now, before any output exists
+    if (!settings.finite_element && settings.checkpoint_interval > 0)
+      throw InputError("Run/Checkpoint interval",
+                       "checkpoints are written by finite-element runs only (lumped "
+                       "runs are fast to repeat); set it to 0 or use Run/Thermal model = "
+                       "finite element");
   }
 
   RunResult
-  Simulation::run(const MPI_Comm comm, RunFolder &folder, std::ostream &console) const
+  Simulation::run(const MPI_Comm comm, RunFolder &folder, std::ostream &console,
+                  const bool resume) const
   {
-    return execute(comm, &folder, console);
+    return execute(comm, &folder, console, resume);
   }
 
   RunResult
   Simulation::run(const MPI_Comm comm, std::ostream &console) const
   {
-    return execute(comm, nullptr, console);
+    return execute(comm, nullptr, console, false);
   }
 
   RunResult
-  Simulation::execute(const MPI_Comm comm, RunFolder *folder, std::ostream &console) const
+  Simulation::execute(const MPI_Comm comm, RunFolder *folder, std::ostream &console,
+                      const bool resume) const
   {
+
     const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
     const unsigned int n_ranks = dealii::Utilities::MPI::n_mpi_processes(comm);
     dealii::ConditionalOStream pcout(console, root);
@@ -181,7 +215,7 @@ namespace neuristor
           << integration.coupling_tolerance << " K" << std::endl;
 
     std::ofstream traces;
-    if (folder && root)
+    if (folder && root && !resume)
       {
         traces.open(folder->file("traces.csv"));
         traces << "time_s,device,v_in_V,v_device_V,i_load_A,i_device_A,"
@@ -223,7 +257,7 @@ namespace neuristor
 
     RunResult                  result;
     std::vector<DeviceOutcome> outcomes;
-    integrate(comm, folder, sink, timer, pcout, result, outcomes);
+    integrate(comm, folder, sink, timer, pcout, traces, resume, result, outcomes);
 
     // A device still in a metallic episode fired that spike too.
     if (root)
@@ -297,7 +331,8 @@ namespace neuristor
   void
   Simulation::integrate(const MPI_Comm comm, RunFolder *folder, const RunSink &sink,
                         dealii::TimerOutput &timer, dealii::ConditionalOStream &pcout,
-                        RunResult &result, std::vector<DeviceOutcome> &outcomes) const
+                        std::ofstream &traces, const bool resume, RunResult &result,
+                        std::vector<DeviceOutcome> &outcomes) const
   {
     const auto traced = settings.traced(n_devices());
     if (!settings.finite_element)
@@ -310,6 +345,7 @@ namespace neuristor
         return;
       }
 
+    const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
     dealii::parallel::distributed::Triangulation<3> tria(comm);
     const auto heat = thermal_model->build(tria, pcout);
     ElectroThermalIntegrator integrator(comm, *heat, circuits, integration, fe_coupling,
@@ -326,6 +362,40 @@ namespace neuristor
         integrator.field_output = [&](const double t) {
           records.emplace_back(t, heat->write_vtu(fields, records.size()));
         };
+        const std::string file = folder->file("checkpoint.bin").string();
+        integrator.checkpoint_interval = settings.checkpoint_interval;
+        integrator.checkpoint = [&, file](const double) {
+          std::ostringstream buffer;
+          BinaryWriter       out(root ? &buffer : nullptr);
+          out(std::string(checkpoint_format), identity, integrator.time());
+          std::uint64_t trace_bytes = 0;
+          if (root)
+            trace_bytes = static_cast<std::uint64_t>(traces.flush().tellp());
+          out.put(trace_bytes);
+          out.put(static_cast<std::uint64_t>(records.size()));
+          for (const auto &[time, name] : records)
+            out.put(time), out.put(name);
+          integrator.save(out);
+          collectively(comm, [&]() {
+            if (!root)
+              return;
+            // Written beside and renamed: a run killed mid-write keeps the last one.
+            std::ofstream(file + ".tmp", std::ios::binary) << buffer.str();
+            std::filesystem::rename(file + ".tmp", file);
+          });
+        };
+        if (resume)
+          {
+            std::uint64_t trace_bytes = 0;
+            read_checkpoint(file, integrator, trace_bytes, records);
+            if (root)
+              {
+                std::filesystem::resize_file(folder->file("traces.csv"), trace_bytes);
+                traces.open(folder->file("traces.csv"), std::ios::app);
+              }
+            pcout << "Resumed from " << file << " at t = " << integrator.time() * 1e6
+                  << " us" << std::endl;
+          }
       }
     result.spikes     = integrator.run(settings.end_time, sink);
     result.statistics = integrator.statistics();
@@ -339,6 +409,72 @@ namespace neuristor
           << heat->linear_iterations() << " CG iterations, " << heat->preconditioner_setups()
           << " AMG setups, energy balance error " << heat->energy().relative_error()
           << ", " << records.size() << " field snapshots" << std::endl;
+  }
+
+  namespace
+  {
+    // Reads the header of a checkpoint: format, parameters and time.
+    void
+    read_checkpoint_header(BinaryReader &reader, const std::string &file, std::string &identity,
+                           double &time)
+    {
+      std::string format;
+      reader.get(format);
+      if (format != checkpoint_format)
+        throw InputError(file, "is not a checkpoint of this version of neuristor");
+      reader.get(identity);
+      reader.get(time);
+    }
+  } // namespace
+
+  void
+  Simulation::check_checkpoint(const std::string &file) const
+  {
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+      throw InputError("--resume", "cannot read the checkpoint '" + file + "'");
+    BinaryReader reader(in, file);
+    std::string  saved_identity;
+    double       time = 0;
+    read_checkpoint_header(reader, file, saved_identity, time);
+    if (saved_identity != identity)
+      {
+        // Name the first entry that differs.
+        std::istringstream saved(saved_identity), now(identity);
+        std::string        a, b;
+        while (std::getline(saved, a) && std::getline(now, b) && a == b)
+          ;
+        throw InputError(file, "was written with other parameters ('" +
+                                 parameter_tools::trim(a) + "', now '" +
+                                 parameter_tools::trim(b) +
+                                 "'); a resumed run may change only Run/End time, "
+                                 "Progress interval, Checkpoint interval and Plot");
+      }
+    if (!(time < settings.end_time * (1 - 1e-12)))
+      throw InputError("Run/End time", "the checkpoint in '" + file + "' is at t = " +
+                                         std::to_string(time) +
+                                         " s already; give a later End time to go on");
+  }
+
+  void
+  Simulation::read_checkpoint(const std::string                            &file,
+                              ElectroThermalIntegrator                     &integrator,
+                              std::uint64_t                                &trace_bytes,
+                              std::vector<std::pair<double, std::string>> &records) const
+  {
+    check_checkpoint(file);
+    std::ifstream in(file, std::ios::binary);
+    BinaryReader  reader(in, file);
+    std::string   saved_identity;
+    double        time = 0;
+    read_checkpoint_header(reader, file, saved_identity, time);
+    std::uint64_t n_records = 0;
+    reader.get(trace_bytes);
+    reader.get(n_records);
+    records.resize(n_records);
+    for (auto &[t, name] : records)
+      reader.get(t), reader.get(name);
+    integrator.load(reader);
   }
 
   std::vector<DeviceSummary>

@@ -10,6 +10,7 @@
 
 #include <deal.II/base/parameter_handler.h>
 
+#include <fstream>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -27,6 +28,7 @@ namespace neuristor
     std::string traced_devices;    // "all", "none" or a list of indices
     double      trapped_time;      // s
     double      progress_interval; // s of wall time, 0 = quiet
+    double      checkpoint_interval; // s of simulated time, 0 = none
     bool        plot;
 
     static void
@@ -85,14 +87,25 @@ namespace neuristor
 
     /**
      * Run and write the outputs into the folder; `console` gets the log
-     * (rank 0). Returns the results on every rank (spikes on rank 0 only).
+     * (rank 0). With `resume`, go on from the folder's checkpoint.bin
+     * (finite-element mode). Returns the results on every rank (spikes on
+     * rank 0 only).
      */
     RunResult
-    run(const MPI_Comm comm, RunFolder &folder, std::ostream &console) const;
+    run(const MPI_Comm comm, RunFolder &folder, std::ostream &console,
+        const bool resume = false) const;
 
     /** Run without writing anything (tests, benchmarks). */
     RunResult
     run(const MPI_Comm comm, std::ostream &console) const;
+
+    /**
+     * Check that a checkpoint belongs to this case (same parameters apart
+     * from Run/End time, Progress interval, Checkpoint interval and Plot)
+     * and ends before Run/End time; InputError naming the difference if not.
+     */
+    void
+    check_checkpoint(const std::string &file) const;
 
     unsigned int
     n_devices() const
@@ -114,13 +127,29 @@ namespace neuristor
 
   private:
     RunResult
-    execute(const MPI_Comm comm, RunFolder *folder, std::ostream &console) const;
+    execute(const MPI_Comm comm, RunFolder *folder, std::ostream &console,
+            const bool resume) const;
 
-    /** Integrate with the chosen thermal model; fills spikes, statistics, outcomes. */
+    /**
+     * Integrate with the chosen thermal model; fills spikes, statistics,
+     * outcomes. `traces` is open unless resuming: then it is cut back to the
+     * checkpoint and opened here.
+     */
     void
     integrate(const MPI_Comm comm, RunFolder *folder, const RunSink &sink,
               dealii::TimerOutput &timer, dealii::ConditionalOStream &pcout,
-              RunResult &result, std::vector<DeviceOutcome> &outcomes) const;
+              std::ofstream &traces, const bool resume, RunResult &result,
+              std::vector<DeviceOutcome> &outcomes) const;
+
+    /**
+     * Load a checkpoint into the integrator after checking it belongs to
+     * this case; InputError if missing or written for other parameters.
+     */
+    void
+    read_checkpoint(const std::string                            &file,
+                    ElectroThermalIntegrator                     &integrator,
+                    std::uint64_t                                &trace_bytes,
+                    std::vector<std::pair<double, std::string>> &records) const;
 
     /** How the devices are coupled, for the log and the summary. */
     std::string
@@ -140,5 +169,8 @@ namespace neuristor
     std::shared_ptr<const ThermalModel> thermal_model; // finite-element mode
     FiniteElementCouplingSettings       fe_coupling;
     std::vector<NeuristorCircuit> circuits;
+    // The parameters a checkpoint must match: all but those a resumed run
+    // may change (end time, progress, checkpoint cadence, plotting).
+    std::string identity;
   };
 } // namespace neuristor
