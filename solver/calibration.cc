@@ -8,7 +8,9 @@
 #include "solver/thermal_characterization.h"
 
 #include <deal.II/base/conditional_ostream.h>
+#include <deal.II/lac/full_matrix.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
@@ -28,33 +30,50 @@ namespace neuristor
                       "Smallest value tried for the entry [the entry's units].");
     prm.declare_entry("Upper bound", "20e-6", Patterns::Double(),
                       "Largest value tried for the entry [the entry's units].");
+    prm.declare_entry("Second entry", "", Patterns::Anything(),
+                      "Optional second unknown (Section/Entry). With it, both entries "
+                      "are fitted so that the device has the target conductance AND the "
+                      "target heat capacity; without it, only the conductance is fitted.");
+    prm.declare_entry("Second lower bound", "1e-6", Patterns::Double(),
+                      "Smallest value tried for the second entry [its units].");
+    prm.declare_entry("Second upper bound", "100e-6", Patterns::Double(),
+                      "Largest value tried for the second entry [its units].");
     prm.declare_entry("Target thermal conductance", "0.206e-3", Patterns::Double(0),
-                      "Steady thermal conductance of device 0 to reach [W/K]; the "
-                      "seed's S_th is 0.206 mW/K.");
+                      "Steady thermal conductance S = 1/R_th of device 0 to reach [W/K]; "
+                      "the seed's S_th is 0.206 mW/K.");
+    prm.declare_entry("Target heat capacity", "49.6e-12", Patterns::Double(0),
+                      "Effective heat capacity C_eff = tau/R_th of device 0 to reach when "
+                      "a Second entry is fitted [J/K]; the seed's C_th is 49.6 pJ/K.");
     prm.declare_entry("Relative tolerance", "1e-3", Patterns::Double(0, 1),
-                      "Stop when the conductance is this close to the target "
-                      "[dimensionless].");
+                      "Stop when conductance (and heat capacity) are this close to the "
+                      "targets [dimensionless].");
     prm.declare_entry("Maximum evaluations", "30", Patterns::Integer(2),
-                      "Steady solves allowed [count].");
-    prm.declare_entry("Report heat capacity", "true", Patterns::Bool(),
-                      "After the fit, run the step response and report the "
-                      "effective heat capacity C_eff (the seed's C_th is 49.6 pJ/K).");
+                      "Evaluations allowed, each two steady solves [count].");
   }
 
   void
   CalibrationSettings::parse_parameters(const ParameterHandler &prm)
   {
-    entry           = parameter_tools::trim(prm.get("Entry"));
-    lower           = prm.get_double("Lower bound");
-    upper           = prm.get_double("Upper bound");
-    target          = prm.get_double("Target thermal conductance");
-    tolerance       = prm.get_double("Relative tolerance");
-    max_evaluations = prm.get_integer("Maximum evaluations");
-    heat_capacity   = prm.get_bool("Report heat capacity");
-    if (!(lower > 0) || !(upper > lower))
-      throw InputError("Calibration/Upper bound", "needs 0 < Lower bound < Upper bound");
-    if (!(target > 0))
-      throw InputError("Calibration/Target thermal conductance", "must be > 0");
+    entries         = {parameter_tools::trim(prm.get("Entry"))};
+    lower           = {prm.get_double("Lower bound")};
+    upper           = {prm.get_double("Upper bound")};
+    const auto second = parameter_tools::trim(prm.get("Second entry"));
+    if (!second.empty())
+      {
+        entries.push_back(second);
+        lower.push_back(prm.get_double("Second lower bound"));
+        upper.push_back(prm.get_double("Second upper bound"));
+      }
+    target_conductance   = prm.get_double("Target thermal conductance");
+    target_heat_capacity = prm.get_double("Target heat capacity");
+    tolerance            = prm.get_double("Relative tolerance");
+    max_evaluations      = prm.get_integer("Maximum evaluations");
+    for (unsigned int k = 0; k < entries.size(); ++k)
+      if (!(lower[k] > 0) || !(upper[k] > lower[k]))
+        throw InputError(k == 0 ? "Calibration/Upper bound" : "Calibration/Second upper bound",
+                         "needs 0 < lower bound < upper bound");
+    if (entries.size() == 2 && entries[0] == entries[1])
+      throw InputError("Calibration/Second entry", "must differ from Entry");
   }
 
   namespace
@@ -67,19 +86,42 @@ namespace neuristor
       return s.str();
     }
 
-    /** The case with the calibrated entry set to x. */
+    /** The case with the calibrated entries set to x. */
     void
     load_with(ParameterHandler               &prm,
               const std::string              &case_file,
               const std::vector<std::string> &overrides,
-              const std::string              &entry,
-              const double                    x,
-              const std::vector<std::string> &extra = {})
+              const std::vector<std::string> &entries,
+              const std::vector<double>      &x)
     {
       auto all = overrides;
-      all.push_back(entry + "=" + number(x));
-      all.insert(all.end(), extra.begin(), extra.end());
+      for (unsigned int k = 0; k < entries.size(); ++k)
+        all.push_back(entries[k] + "=" + number(x[k]));
       Simulation::load_case(prm, case_file, all);
+    }
+
+    /** preset.prm: the fitted entries in their sections, with the fit documented. */
+    void
+    write_preset(const std::string              &file,
+                 const std::string              &header,
+                 const std::vector<std::string> &entries,
+                 const std::vector<double>      &values)
+    {
+      std::ofstream preset(file);
+      preset << header << "# Copy these lines into a case; cases never re-fit.\n";
+      for (unsigned int k = 0; k < entries.size(); ++k)
+        {
+          const auto  parts = parameter_tools::split(entries[k], '/');
+          std::string indent;
+          for (std::size_t d = 0; d + 1 < parts.size(); ++d, indent += "  ")
+            preset << indent << "subsection " << parts[d] << "\n";
+          preset << indent << "set " << parts.back() << " = " << number(values[k]) << "\n";
+          for (std::size_t d = parts.size() - 1; d > 0; --d)
+            {
+              indent.resize(indent.size() - 2);
+              preset << indent << "end\n";
+            }
+        }
     }
   } // namespace
 
@@ -96,10 +138,12 @@ namespace neuristor
     Simulation::load_case(prm, case_file, overrides);
     CalibrationSettings settings;
     parameter_tools::in_subsection(prm, "Calibration", [&] { settings.parse_parameters(prm); });
+    const auto        &entries = settings.entries;
+    const unsigned int m       = entries.size();
     {
-      // The entry must exist and take numbers; the layout one device.
+      // The entries must exist and take numbers; the layout one device.
       ParameterHandler probe;
-      load_with(probe, case_file, overrides, settings.entry, settings.lower);
+      load_with(probe, case_file, overrides, entries, settings.lower);
       const ThermalCharacterization check(probe);
       if (check.layout().n_devices() != 1)
         throw InputError("Layout", "calibrate fits a single isolated device; the layout has " +
@@ -112,109 +156,160 @@ namespace neuristor
       {
         prm.print_parameters(folder.file("parameters.prm").string(), ParameterHandler::PRM);
         table.open(folder.file("calibration.csv"));
-        table << "evaluation,value,conductance_W_per_K\n" << std::setprecision(10);
+        table << "evaluation";
+        for (const auto &e : entries)
+          table << "," << parameter_tools::json_quote(e);
+        table << ",conductance_W_per_K,heat_capacity_J_per_K,tau_s\n" << std::setprecision(10);
       }
     ConditionalOStream quiet(console, false);
     unsigned int       evaluations = 0;
-    const auto         conductance = [&](const double x) {
+    ThermalCharacterization::SteadyResponse response{};
+    // Misfits log(S/S*) (and log(C/C*)) at u = log(values).
+    const auto misfit = [&](const std::vector<double> &u) {
+      std::vector<double> x(m);
+      for (unsigned int k = 0; k < m; ++k)
+        x[k] = std::exp(u[k]);
       ParameterHandler point;
-      load_with(point, case_file, overrides, settings.entry, x);
-      const ThermalCharacterization model(point);
-      const double S = 1 / model.steady_resistance(comm, quiet);
+      load_with(point, case_file, overrides, entries, x);
+      response = ThermalCharacterization(point).steady_response(comm, quiet);
       ++evaluations;
-      log << "  " << settings.entry << " = " << x << ": S = " << S * 1e3 << " mW/K"
-          << std::endl;
+      log << " ";
+      for (unsigned int k = 0; k < m; ++k)
+        log << " " << entries[k] << " = " << x[k];
+      log << ": S = " << 1e3 / response.R_th << " mW/K, C_eff = " << response.C_eff() * 1e12
+          << " pJ/K" << std::endl;
       if (root)
-        table << evaluations << "," << x << "," << S << "\n";
-      return S;
+        {
+          table << evaluations;
+          for (const double v : x)
+            table << "," << v;
+          table << "," << 1 / response.R_th << "," << response.C_eff() << "," << response.tau
+                << "\n";
+        }
+      std::vector<double> f{std::log(1 / (response.R_th * settings.target_conductance))};
+      if (m == 2)
+        f.push_back(std::log(response.C_eff() / settings.target_heat_capacity));
+      return f;
+    };
+    const auto size = [](const std::vector<double> &f) {
+      return std::abs(*std::max_element(f.begin(), f.end(), [](double a, double b) {
+        return std::abs(a) < std::abs(b);
+      }));
     };
 
-    // Illinois regula falsi on f(u) = log(S / target), u = log(value).
-    log << "Calibrating " << settings.entry << " for S = " << settings.target * 1e3
-        << " mW/K" << std::endl;
-    double u_lo = std::log(settings.lower), u_hi = std::log(settings.upper);
-    double f_lo = std::log(conductance(settings.lower) / settings.target);
-    double f_hi = std::log(conductance(settings.upper) / settings.target);
-    if (f_lo * f_hi > 0)
-      throw InputError("Calibration/Lower bound",
-                       "the target conductance is not between the values at the bounds "
-                       "(see the log); widen the bounds or choose another entry");
-    double u = u_lo, f = f_lo;
-    int    side = 0;
-    while (std::abs(f) > std::log1p(settings.tolerance) && evaluations < settings.max_evaluations)
-      {
-        u = u_hi - f_hi * (u_hi - u_lo) / (f_hi - f_lo);
-        f = std::log(conductance(std::exp(u)) / settings.target);
-        if (f * f_hi > 0)
-          {
-            u_hi = u, f_hi = f;
-            if (side == +1)
-              f_lo /= 2;
-            side = +1;
-          }
-        else
-          {
-            u_lo = u, f_lo = f;
-            if (side == -1)
-              f_hi /= 2;
-            side = -1;
-          }
-      }
-    const bool   converged = std::abs(f) <= std::log1p(settings.tolerance);
-    const double value     = std::exp(u);
-    const double S         = settings.target * std::exp(f);
-    if (!converged)
-      throw std::runtime_error("calibration did not reach the tolerance in " +
-                               std::to_string(evaluations) + " evaluations (S = " +
-                               number(S) + " W/K at " + number(value) + ")");
-
-    double tau = -1, C_eff = -1;
-    if (settings.heat_capacity)
-      {
-        ParameterHandler point;
-        load_with(point, case_file, overrides, settings.entry, value,
-                  {"Characterization/Truncation check=false", "Characterization/Field outputs=0"});
-        const auto c = ThermalCharacterization(point).run(comm, quiet);
-        tau = c.tau[0], C_eff = c.C_eff[0];
-      }
-    log << "Fitted " << settings.entry << " = " << value << " (S = " << S * 1e3 << " mW/K, "
-        << evaluations << " steady solves)";
-    if (settings.heat_capacity)
-      log << "; at the fit C_eff = " << C_eff * 1e12 << " pJ/K, tau = " << tau * 1e9 << " ns";
+    log << "Calibrating " << entries[0] << (m == 2 ? " and " + entries[1] : std::string())
+        << " for S = " << settings.target_conductance * 1e3 << " mW/K";
+    if (m == 2)
+      log << " and C_eff = " << settings.target_heat_capacity * 1e12 << " pJ/K";
     log << std::endl;
+    std::vector<double> lo(m), hi(m);
+    for (unsigned int k = 0; k < m; ++k)
+      lo[k] = std::log(settings.lower[k]), hi[k] = std::log(settings.upper[k]);
+    const double        goal = std::log1p(settings.tolerance);
+    std::vector<double> u, f;
+    if (m == 1)
+      {
+        // Illinois regula falsi on f(u) = log(S / target).
+        double u_lo = lo[0], u_hi = hi[0];
+        double f_lo = misfit({u_lo})[0], f_hi = misfit({u_hi})[0];
+        if (f_lo * f_hi > 0)
+          throw InputError("Calibration/Lower bound",
+                           "the target conductance is not between the values at the bounds "
+                           "(see the log); widen the bounds or choose another entry");
+        u = {u_lo}, f = {f_lo};
+        int side = 0;
+        while (std::abs(f[0]) > goal && evaluations < settings.max_evaluations)
+          {
+            u = {u_hi - f_hi * (u_hi - u_lo) / (f_hi - f_lo)};
+            f = misfit(u);
+            if (f[0] * f_hi > 0)
+              {
+                u_hi = u[0], f_hi = f[0];
+                if (side == +1)
+                  f_lo /= 2;
+                side = +1;
+              }
+            else
+              {
+                u_lo = u[0], f_lo = f[0];
+                if (side == -1)
+                  f_hi /= 2;
+                side = -1;
+              }
+          }
+      }
+    else
+      {
+        // Newton in log-log variables with a forward-difference Jacobian (10 %
+        // steps: the mesh follows the geometry in jumps, which makes the
+        // responses slightly rough on finer scales);
+        // steps limited to a factor e and kept inside the bounds.
+        u = {0.5 * (lo[0] + hi[0]), 0.5 * (lo[1] + hi[1])};
+        f = misfit(u);
+        while (size(f) > goal && evaluations + 3 <= settings.max_evaluations)
+          {
+            FullMatrix<double> J(2, 2);
+            for (unsigned int k = 0; k < 2; ++k)
+              {
+                auto         v = u;
+                const double h = v[k] + 0.1 > hi[k] ? -0.1 : 0.1; // wide enough to average over mesh jumps
+                v[k] += h;
+                const auto g = misfit(v);
+                for (unsigned int i = 0; i < 2; ++i)
+                  J(i, k) = (g[i] - f[i]) / h;
+              }
+            const double det = J(0, 0) * J(1, 1) - J(0, 1) * J(1, 0);
+            if (!(std::abs(det) > 1e-12))
+              throw std::runtime_error("calibration: conductance and heat capacity do not depend "
+                                       "independently on " + entries[0] + " and " + entries[1] +
+                                       "; choose other entries");
+            std::vector<double> step{-(J(1, 1) * f[0] - J(0, 1) * f[1]) / det,
+                                     -(-J(1, 0) * f[0] + J(0, 0) * f[1]) / det};
+            const double longest = std::max(std::abs(step[0]), std::abs(step[1]));
+            for (unsigned int k = 0; k < 2; ++k)
+              u[k] = std::clamp(u[k] + step[k] * std::min(1.0, 1.0 / longest), lo[k], hi[k]);
+            f = misfit(u);
+          }
+      }
+    std::vector<double> value(m);
+    for (unsigned int k = 0; k < m; ++k)
+      value[k] = std::exp(u[k]);
+    const double S = 1 / response.R_th, C_eff = response.C_eff(), tau = response.tau;
+    if (size(f) > goal)
+      throw std::runtime_error("calibration did not reach the tolerance in " +
+                               std::to_string(evaluations) + " evaluations (S = " + number(S) +
+                               " W/K, C_eff = " + number(C_eff) +
+                               " J/K at the last point; see calibration.csv)");
+
+    log << "Fitted";
+    for (unsigned int k = 0; k < m; ++k)
+      log << " " << entries[k] << " = " << value[k];
+    log << " (S = " << S * 1e3 << " mW/K, C_eff = " << C_eff * 1e12 << " pJ/K, tau = "
+        << tau * 1e9 << " ns; " << evaluations << " evaluations)" << std::endl;
 
     if (root)
       {
-        const auto slash   = settings.entry.rfind('/');
-        const auto section = settings.entry.substr(0, slash);
-        const auto name    = settings.entry.substr(slash + 1);
-        std::ofstream preset(folder.file("preset.prm"));
-        preset << "# Device preset written by `neuristor calibrate " << case_file << "`.\n"
-               << "# Fitted " << settings.entry << " so that device 0's steady thermal\n"
-               << "# conductance is " << number(settings.target) << " W/K (reached "
-               << number(S) << " W/K in " << evaluations << " steady solves).\n";
-        if (settings.heat_capacity)
-          preset << "# At the fit: effective heat capacity C_eff = " << number(C_eff)
-                 << " J/K, tau = " << number(tau) << " s (a prediction, not fitted).\n";
-        preset << "# Copy these lines into a case; cases never re-fit.\n";
-        std::string indent;
-        for (const auto &part : parameter_tools::split(section, '/'))
-          {
-            preset << indent << "subsection " << part << "\n";
-            indent += "  ";
-          }
-        preset << indent << "set " << name << " = " << number(value) << "\n";
-        for (std::size_t k = parameter_tools::split(section, '/').size(); k > 0; --k)
-          {
-            indent.resize(indent.size() - 2);
-            preset << indent << "end\n";
-          }
-        std::ofstream(folder.file("calibration.json"))
-          << std::setprecision(10) << "{\n  \"entry\": " << parameter_tools::json_quote(settings.entry)
-          << ",\n  \"value\": " << value << ",\n  \"target_conductance_W_per_K\": "
-          << settings.target << ",\n  \"conductance_W_per_K\": " << S
-          << ",\n  \"evaluations\": " << evaluations << ",\n  \"C_eff_J_per_K\": " << C_eff
-          << ",\n  \"tau_s\": " << tau << "\n}\n";
+        std::ostringstream header;
+        header << "# Device preset written by `neuristor calibrate " << case_file << "`.\n"
+               << "# Fitted " << entries[0] << (m == 2 ? " and " + entries[1] : std::string())
+               << " so that device 0 has the steady thermal\n# conductance "
+               << number(settings.target_conductance) << " W/K";
+        if (m == 2)
+          header << " and the heat capacity " << number(settings.target_heat_capacity) << " J/K";
+        header << ".\n# Reached: S = " << number(S) << " W/K, C_eff = " << number(C_eff)
+               << " J/K, tau = " << number(tau) << " s (" << evaluations
+               << " evaluations, two steady solves each)"
+               << (m == 1 ? ";\n# C_eff is a prediction, not fitted.\n" : ".\n");
+        write_preset(folder.file("preset.prm").string(), header.str(), entries, value);
+        std::ofstream json(folder.file("calibration.json"));
+        json << std::setprecision(10) << "{\n  \"entries\": {";
+        for (unsigned int k = 0; k < m; ++k)
+          json << (k ? ", " : "") << parameter_tools::json_quote(entries[k]) << ": " << value[k];
+        json << "},\n  \"target_conductance_W_per_K\": " << settings.target_conductance
+             << ",\n  \"conductance_W_per_K\": " << S << ",\n  \"target_heat_capacity_J_per_K\": "
+             << (m == 2 ? number(settings.target_heat_capacity) : "null")
+             << ",\n  \"C_eff_J_per_K\": " << C_eff << ",\n  \"tau_s\": " << tau
+             << ",\n  \"evaluations\": " << evaluations << "\n}\n";
         table.close();
       }
     folder.finalize();

@@ -10,20 +10,20 @@
 namespace neuristor
 {
   /**
-   * The "Calibration" section: which declared physical unknown of a single
-   * device's layout is fitted, and to what. The seed's lumped model gives
-   * the device an effective thermal conductance S_th = 0.206 mW/K; the fit
-   * finds the value of Entry for which the layout's computed steady
-   * conductance (device 0) equals the target.
+   * The "Calibration" section: which declared physical unknowns of a single
+   * device's layout are fitted, and to what. The seed's lumped model gives
+   * the device an effective thermal conductance S_th = 0.206 mW/K and heat
+   * capacity C_th = 49.6 pJ/K; one entry is fitted to the conductance, two
+   * entries to both.
    */
   struct CalibrationSettings
   {
-    std::string entry;           // e.g. "Layout/Channel width"
-    double      lower, upper;    // bracket of the entry [its units]
-    double      target;          // W/K
-    double      tolerance;       // relative, on the conductance
-    unsigned    max_evaluations;
-    bool        heat_capacity;   // also report C_eff from a step response
+    std::vector<std::string> entries;      // one or two, e.g. "Layout/Channel width"
+    std::vector<double>      lower, upper; // bracket of each entry [its units]
+    double                   target_conductance;   // W/K
+    double                   target_heat_capacity; // J/K, with two entries
+    double                   tolerance;            // relative
+    unsigned                 max_evaluations;
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);
@@ -32,11 +32,13 @@ namespace neuristor
   };
 
   /**
-   * `neuristor calibrate CASE.prm`: fits CalibrationSettings::entry by
-   * regula falsi (Illinois) on log(S) against log(value), each evaluation a
-   * steady solve of the case's layout; writes DIR/preset.prm (the fitted
-   * entry with a header that documents the fit), DIR/calibration.csv (every
-   * evaluation) and DIR/calibration.json.
+   * `neuristor calibrate CASE.prm`: fits one entry by regula falsi
+   * (Illinois) on log(S) against log(value), or two entries by Newton on
+   * (log S, log C_eff) against their logs; each evaluation is two steady
+   * solves of the case's layout (ThermalCharacterization::steady_response).
+   * Writes DIR/preset.prm (the fitted entries with a header that documents
+   * the fit), DIR/calibration.csv (every evaluation) and
+   * DIR/calibration.json.
    */
   void
   run_calibrate(const MPI_Comm                  comm,

@@ -97,15 +97,26 @@ namespace neuristor
     return rise;
   }
 
-  double
-  ThermalCharacterization::steady_resistance(const MPI_Comm comm, ConditionalOStream &log) const
+  ThermalCharacterization::SteadyResponse
+  ThermalCharacterization::steady_response(const MPI_Comm comm, ConditionalOStream &log) const
   {
     parallel::distributed::Triangulation<3> tria(comm);
     const auto          heat = model.build(tria, log);
     std::vector<double> P(model.layout.n_devices(), 0.0);
-    P[0] = settings.power;
-    heat->step(1e6, P); // one implicit step far beyond every time scale
-    return (heat->device_temperatures()[0] - model.T0) / settings.power;
+    // One implicit step far beyond every time scale is the steady state.
+    const double dt = 1e6;
+    P[0]            = settings.power;
+    heat->step(dt, P);
+    const double rise = heat->device_temperatures()[0] - model.T0;
+    // A second such step without power solves (a0 M/dt + K) theta =
+    // -a1 M theta_inf / dt, i.e. theta = -a1 K^{-1} M theta_inf / dt up to
+    // O(tau/dt).
+    double a0, a1, a2;
+    heat->prepare_step(dt);
+    heat->bdf_coefficients(a0, a1, a2);
+    const auto   field = heat->solve_step(std::vector<double>(P.size(), 0.0));
+    const double area  = heat->device_temperatures(field, 0.0)[0] * dt / -a1;
+    return {rise / settings.power, area / rise};
   }
 
   Characterization

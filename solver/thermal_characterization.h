@@ -65,9 +65,21 @@ namespace neuristor
     run(const MPI_Comm comm, dealii::ConditionalOStream &log,
         const std::string &field_folder = "") const;
 
-    /** Steady thermal resistance of device 0 alone [K/W] (one solve). */
-    double
-    steady_resistance(const MPI_Comm comm, dealii::ConditionalOStream &log) const;
+    /** Device 0 alone as a thermal node: steady resistance and time constant. */
+    struct SteadyResponse
+    {
+      double R_th; // K/W
+      double tau;  // s, area time constant: int (1 - rise/final) dt of the step response
+      double C_eff() const { return tau / R_th; } // J/K
+    };
+
+    /**
+     * R_th and the exact area time constant of device 0 from two steady
+     * solves (no transient): with K theta_inf = b P, the step response's
+     * missing area is int (theta_inf - theta) dt = K^{-1} M theta_inf.
+     */
+    SteadyResponse
+    steady_response(const MPI_Comm comm, dealii::ConditionalOStream &log) const;
 
     /** characterization.json, eta.csv, step_response_device_J.csv. */
     void

@@ -31,6 +31,23 @@ namespace
     s << in.rdbuf();
     return s.str();
   }
+
+  // characterization.json of tests/data/calibrate_small.prm with extra --set options.
+  std::string
+  characterize_small(const std::string &name, const std::string &sets)
+  {
+    const auto  data  = fs::path(NEURISTOR_CASES_DIR).parent_path() / "tests" / "data";
+    const auto  check = scratch(name);
+    std::string out;
+    EXPECT_EQ(run_binary("characterize " + (data / "calibrate_small.prm").string() + " -o " +
+                           check.string() + " " + sets +
+                           " --set 'Characterization/Truncation check=false'"
+                           " --set 'Characterization/Field outputs=0'",
+                         out),
+              0)
+      << out;
+    return read(check / "characterization.json");
+  }
 } // namespace
 
 TEST(Application, HelpAndParameterListing)
@@ -120,7 +137,7 @@ TEST(Application, CalibrateFitsTheConductanceAndWritesAPreset)
   const auto  data = fs::path(NEURISTOR_CASES_DIR).parent_path() / "tests" / "data";
   std::string out;
   ASSERT_EQ(run_binary("calibrate " + (data / "calibrate_small.prm").string() + " -o " +
-                         dir.string() + " --set 'Calibration/Report heat capacity=false'",
+                         dir.string(),
                        out),
             0)
     << out;
@@ -131,17 +148,10 @@ TEST(Application, CalibrateFitsTheConductanceAndWritesAPreset)
   EXPECT_GT(width, 100e-9);
   EXPECT_LT(width, 3e-6);
   // An independent characterisation at the fitted width has S = 20 uW/K.
-  const auto check = scratch("calibrate_check");
-  ASSERT_EQ(run_binary("characterize " + (data / "calibrate_small.prm").string() + " -o " +
-                         check.string() + " --set 'Layout/Channel width=" +
-                         preset.substr(at + 20, preset.find('\n', at) - at - 20) +
-                         "' --set 'Characterization/Truncation check=false'"
-                         " --set 'Characterization/Field outputs=0'",
-                       out),
-            0)
-    << out;
-  const std::string json = read(check / "characterization.json");
-  const auto        r    = json.find("\"R_th_K_per_W\": [");
+  const std::string json = characterize_small(
+    "calibrate_check",
+    "--set 'Layout/Channel width=" + preset.substr(at + 20, preset.find('\n', at) - at - 20) + "'");
+  const auto r = json.find("\"R_th_K_per_W\": [");
   ASSERT_NE(r, std::string::npos) << json;
   EXPECT_NEAR(1 / std::stod(json.substr(r + 17)) / 20e-6, 1.0, 2e-3);
   // A target outside what the bounds give is refused.
@@ -151,6 +161,46 @@ TEST(Application, CalibrateFitsTheConductanceAndWritesAPreset)
             0);
   EXPECT_NE(out.find("not between the values at the bounds"), std::string::npos) << out;
   EXPECT_FALSE(fs::exists(dir.string() + "_bad"));
+}
+
+// Two unknowns (footprint and substrate depth) fitted to a conductance and a
+// heat capacity; an independent characterisation (transient step response)
+// confirms both.
+TEST(Application, CalibrateFitsConductanceAndHeatCapacity)
+{
+  const auto  dir  = scratch("calibrate_two");
+  const auto  data = fs::path(NEURISTOR_CASES_DIR).parent_path() / "tests" / "data";
+  std::string out;
+  ASSERT_EQ(run_binary("calibrate " + (data / "calibrate_small.prm").string() + " -o " +
+                         dir.string() +
+                         " --set 'Calibration/Second entry=Layout/Substrate thickness'"
+                         " --set 'Calibration/Second lower bound=1e-6'"
+                         " --set 'Calibration/Second upper bound=6e-6'"
+                         " --set 'Calibration/Target heat capacity=0.35e-12'"
+                         " --set 'Calibration/Relative tolerance=1e-2'",
+                       out),
+            0)
+    << out;
+  const std::string preset = read(dir / "preset.prm");
+  const auto        value  = [&](const std::string &name) {
+    const auto at = preset.find("set " + name + " = ");
+    EXPECT_NE(at, std::string::npos) << preset;
+    return preset.substr(at + name.size() + 7, preset.find('\n', at) - at - name.size() - 7);
+  };
+  const std::string width = value("Channel width"), depth = value("Substrate thickness");
+  EXPECT_GT(std::stod(depth), 1e-6);
+  EXPECT_LT(std::stod(depth), 6e-6);
+  const std::string json =
+    characterize_small("calibrate_two_check", "--set 'Layout/Channel width=" + width +
+                                                "' --set 'Layout/Substrate thickness=" + depth + "'");
+  const auto        r    = json.find("\"R_th_K_per_W\": [");
+  const auto        c    = json.find("\"C_eff_J_per_K\": [");
+  ASSERT_NE(r, std::string::npos) << json;
+  ASSERT_NE(c, std::string::npos) << json;
+  EXPECT_NEAR(1 / std::stod(json.substr(r + 17)) / 20e-6, 1.0, 1.1e-2);
+  // The fit uses the exact area time constant K^-1 M theta; the step
+  // response integrates a discrete transient, a few per cent apart.
+  EXPECT_NEAR(std::stod(json.substr(c + 18)) / 0.35e-12, 1.0, 0.05);
 }
 
 TEST(Application, SweepSpreadsPointsAndWritesTable)
