@@ -1,5 +1,7 @@
 #include "solver/spike_detector.h"
 
+#include <algorithm>
+
 namespace neuristor
 {
   void
@@ -10,13 +12,16 @@ namespace neuristor
                      const double        power,
                      std::vector<Spike> &finished)
   {
-    if (!active && F < enter_fraction)
+    // Outside a spike, f_extreme is the highest F since the last one;
+    // inside, the lowest F of this one.
+    if (!active && F < enter_fraction && F < f_extreme - swing)
       {
-        active = true;
-        start  = t;
-        energy = 0;
-        t_peak = t;
-        i_peak = current;
+        active    = true;
+        start     = t;
+        energy    = 0;
+        t_peak    = t;
+        i_peak    = current;
+        f_extreme = F;
       }
     else if (active)
       {
@@ -45,17 +50,28 @@ namespace neuristor
             t_peak = t;
             i_peak = current;
           }
-        if (F > leave_fraction)
+        f_extreme = std::min(f_extreme, F);
+        // Over when the device is insulating again, or when it turns back
+        // towards the metal after recovering by a full swing without getting
+        // there (the partial recoveries of a device whose fast local heat
+        // path keeps it warm between current spikes).
+        const bool turned =
+          F < f_prev && f_prev > f_extreme + 1.2 * swing && f_extreme < metal_fraction;
+        if (F > leave_fraction || turned)
           {
             finished.push_back({device, t_peak, i_peak, energy});
-            active = false;
+            active    = false;
+            f_extreme = std::max(F, f_prev);
           }
       }
+    else
+      f_extreme = std::max(f_extreme, F);
     t_before = t_prev;
     i_before = i_prev;
     t_prev   = t;
     i_prev   = current;
     p_prev   = power;
+    f_prev   = F;
     has_prev = true;
   }
 

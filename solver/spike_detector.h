@@ -16,15 +16,24 @@ namespace neuristor
   /**
    * Finds spikes as metallic episodes: a spike starts when the insulating
    * fraction F of the VO2 drops below 1/2 and ends when it climbs back above
-   * 0.6 (the gap stops noise from splitting one spike in two). Within an
-   * episode the peak of the device current is located by a parabola through
-   * the three samples around the largest one.
+   * 0.6 (the gap stops noise from splitting one spike in two). A device that
+   * does not recover fully between spikes (F oscillating between ~0 and
+   * 0.15-0.45: lumped devices near the upper edge of the spiking window,
+   * finite-element devices with a fast local heat path) is
+   * handled by the swing: an episode that got metallic (F below 0.05) also
+   * ends where F turns down again after rising by 1.2 swing from its lowest
+   * value, and the next one starts once F has fallen by a swing below its
+   * highest value since.
+   * Within an episode the peak of the device current is located by a
+   * parabola through the three samples around the largest one.
    */
   class SpikeDetector
   {
   public:
     static constexpr double enter_fraction = 0.5;
     static constexpr double leave_fraction = 0.6;
+    static constexpr double swing          = 0.08; // of F, for partial recoveries
+    static constexpr double metal_fraction = 0.05; // F an episode must reach to end early
 
     /** Feed the end of an accepted step (t, F, I_device, P). */
     void
@@ -60,5 +69,6 @@ namespace neuristor
     double t_before = 0, i_before = 0; // sample before the previous one
     double t_peak = 0, i_peak = 0;
     bool   has_prev = false;
+    double f_prev = 1, f_extreme = 1; // F at the previous sample; see add()
   };
 } // namespace neuristor

@@ -69,13 +69,13 @@ TEST(SingleDevice, LowerEdgeOfSpikingWindow)
 
 TEST(SingleDevice, UpperEdgeOfSpikingWindow)
 {
-  // The paper quotes 15.7 V. With the DESIGN.md model (atanh form of S3)
-  // and the seed's fitted values, both this solver and an independent
-  // explicit-Euler reference (benchmarks/pytorch_reference.py, dt = 0.2 ns)
-  // trap from 13.4 V on; see the issue note. This pins our model's edge.
+  // The paper quotes 15.7 V. Near the edge the device no longer recovers
+  // fully between spikes (F swings between 0 and ~0.15 at 15.5 V, the current
+  // between 0.5 and 2.5 mA): these are spikes, and counting them puts the
+  // edge at 15.5 V (an insulating-fraction threshold of 0.6 put it at 13.4 V).
   const double highest = edge(12.5, 15.8);
-  EXPECT_GT(highest, 13.2);
-  EXPECT_LT(highest, 13.5);
+  EXPECT_GT(highest, 15.2);
+  EXPECT_LT(highest, 16.0);
 }
 
 TEST(SingleDevice, FrequencyRisesWithVoltage)
