@@ -35,9 +35,14 @@ namespace neuristor
     length("Au thickness", "40e-9", "Au electrode thickness");
     prm.declare_entry("Arrangement", "row", Selection("list|row|column|lattice|cascade"),
                       "How devices are placed: an explicit list; a row of "
-                      "parallel channels side by side; a column of channels "
-                      "end to end; a square lattice (rows of parallel "
-                      "channels); a cascade of layers (rows) at the layer pitch.");
+                      "parallel channels side by side (Gap apart); a column of "
+                      "channels end to end (lead ends Gap apart); a lattice of "
+                      "Rows x Columns, in which the devices of a row are end to "
+                      "end (a column's pitch) and the rows lie side by side (a "
+                      "row's pitch), so a device's nearest neighbours are the "
+                      "parallel ones above and below; a cascade of Layers side "
+                      "by side at the Layer pitch, each of Devices per layer "
+                      "end to end.");
     prm.declare_entry("Devices", "0 0 0", Anything(),
                       "For 'list': 'x y orientation' per device [m, m, degrees "
                       "0 or 90], separated by ';'.");
@@ -130,7 +135,7 @@ namespace neuristor
           for (unsigned c = 0; c < cols; ++c)
             place(centred(c, cols, along), centred(r, rows, across));
       }
-    else // cascade: layer l is a row of parallel channels at v = l * pitch
+    else // cascade: layer l lies at v = l * pitch, its devices end to end
       {
         const unsigned layers = prm.get_integer("Layers");
         const unsigned per    = prm.get_integer("Devices per layer");
