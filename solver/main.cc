@@ -150,6 +150,10 @@ namespace
 
     SweepSettings sweep;
     parameter_tools::in_subsection(prm, "Sweep", [&] { sweep.parse_parameters(prm); });
+    // A swept entry replaces the file's value in every run: validate the
+    // case with the first swept value (this also checks the entry exists).
+    if (!sweep.entry.empty())
+      set_entry(prm, sweep.entry, sweep.values.front(), "Sweep/Entry");
     const Simulation simulation(prm); // validates everything before any output
     const std::string dir = args.output_dir.empty() ?
                               folder_name(simulation.run_settings().case_name) :
@@ -159,10 +163,6 @@ namespace
       throw InputError("--resume", "sweeps cannot be resumed; rerun the sweep");
     if (!sweep.entry.empty())
       {
-        // Check the swept entry exists before starting.
-        dealii::ParameterHandler probe;
-        Simulation::declare_parameters(probe);
-        set_entry(probe, sweep.entry, sweep.values.front(), "Sweep/Entry");
         run_sweep(comm, args.case_file, args.overrides, sweep,
                   simulation.run_settings().case_name, dir, std::cout);
         return 0;
