@@ -45,9 +45,13 @@ namespace neuristor
     prm.declare_entry("AMG smoother", "SORJacobi",
                       Patterns::Selection("SORJacobi|l1scaledJacobi|Chebyshev|l1GaussSeidel"),
                       "BoomerAMG relaxation on the way up and down.");
-    prm.declare_entry("Preconditioner", "amg", Patterns::Selection("amg|jacobi"),
-                      "Preconditioner of CG: BoomerAMG, or point Jacobi (cheap, "
-                      "good while the mass matrix dominates, i.e. tiny steps).");
+    prm.declare_entry("Preconditioner", "auto",
+                      Patterns::Selection("auto|amg|jacobi|block jacobi"),
+                      "Preconditioner of CG: BoomerAMG; point Jacobi; block Jacobi "
+                      "with ILU(0) on each rank's block; or auto: block Jacobi for "
+                      "steps under 1 us (a0/dt > 1e6 1/s), where the mass matrix "
+                      "keeps ILU effective and it is 2-3x faster than AMG per solve "
+                      "(co-simulation steps), AMG for longer and steady steps.");
   }
 
   void
@@ -314,8 +318,14 @@ namespace neuristor
         auto        &slot   = preconditioners[band];
         if (!slot)
           {
-            if (settings.preconditioner == "jacobi")
+            const std::string kind =
+              settings.preconditioner != "auto" ? settings.preconditioner :
+              weight > 1e6                      ? "block jacobi" :
+                                                  "amg";
+            if (kind == "jacobi")
               slot = std::make_unique<PETScWrappers::PreconditionJacobi>(system);
+            else if (kind == "block jacobi")
+              slot = std::make_unique<PETScWrappers::PreconditionBlockJacobi>(system);
             else
               {
                 PETScWrappers::PreconditionBoomerAMG::AdditionalData data;

@@ -31,7 +31,7 @@ namespace neuristor
     unsigned int degree           = 1;
     double       tolerance        = 1e-8;  // relative residual of CG
     double       strong_threshold = 0.6;   // BoomerAMG, 3-D
-    std::string  preconditioner   = "amg";  // or "jacobi"
+    std::string  preconditioner   = "auto"; // amg, jacobi, block jacobi or auto
     unsigned int aggressive_levels = 1;    // BoomerAMG aggressive coarsening
     std::string  coarsening        = "Falgout"; // BoomerAMG coarsening
     std::string  smoother          = "SORJacobi"; // BoomerAMG relaxation
