@@ -411,22 +411,6 @@ namespace neuristor
           << ", " << records.size() << " field snapshots" << std::endl;
   }
 
-  namespace
-  {
-    // Reads the header of a checkpoint: format, parameters and time.
-    void
-    read_checkpoint_header(BinaryReader &reader, const std::string &file, std::string &identity,
-                           double &time)
-    {
-      std::string format;
-      reader.get(format);
-      if (format != checkpoint_format)
-        throw InputError(file, "is not a checkpoint of this version of neuristor");
-      reader.get(identity);
-      reader.get(time);
-    }
-  } // namespace
-
   void
   Simulation::check_checkpoint(const std::string &file) const
   {
@@ -434,9 +418,18 @@ namespace neuristor
     if (!in)
       throw InputError("--resume", "cannot read the checkpoint '" + file + "'");
     BinaryReader reader(in, file);
-    std::string  saved_identity;
-    double       time = 0;
-    read_checkpoint_header(reader, file, saved_identity, time);
+    check_checkpoint_header(reader, file);
+  }
+
+  void
+  Simulation::check_checkpoint_header(BinaryReader &reader, const std::string &file) const
+  {
+    std::string format, saved_identity;
+    double      time = 0;
+    reader(format);
+    if (format != checkpoint_format)
+      throw InputError(file, "is not a checkpoint of this version of neuristor");
+    reader(saved_identity, time);
     if (saved_identity != identity)
       {
         // Name the first entry that differs.
@@ -462,18 +455,16 @@ namespace neuristor
                               std::uint64_t                                &trace_bytes,
                               std::vector<std::pair<double, std::string>> &records) const
   {
-    check_checkpoint(file);
     std::ifstream in(file, std::ios::binary);
-    BinaryReader  reader(in, file);
-    std::string   saved_identity;
-    double        time = 0;
-    read_checkpoint_header(reader, file, saved_identity, time);
+    if (!in)
+      throw InputError("--resume", "cannot read the checkpoint '" + file + "'");
+    BinaryReader reader(in, file);
+    check_checkpoint_header(reader, file);
     std::uint64_t n_records = 0;
-    reader.get(trace_bytes);
-    reader.get(n_records);
+    reader(trace_bytes, n_records);
     records.resize(n_records);
     for (auto &[t, name] : records)
-      reader.get(t), reader.get(name);
+      reader(t, name);
     integrator.load(reader);
   }
 

@@ -2,6 +2,7 @@
 
 #include "circuits/lumped_thermal_network.h"
 #include "circuits/neuristor_circuit.h"
+#include "solver/checkpoint.h"
 #include "solver/device_integrator.h"
 #include "solver/electrothermal_integrator.h"
 #include "solver/thermal_model.h"
@@ -150,6 +151,10 @@ namespace neuristor
                     ElectroThermalIntegrator                     &integrator,
                     std::uint64_t                                &trace_bytes,
                     std::vector<std::pair<double, std::string>> &records) const;
+
+    /** Read and check the header of a checkpoint (format, parameters, time). */
+    void
+    check_checkpoint_header(BinaryReader &reader, const std::string &file) const;
 
     /** How the devices are coupled, for the log and the summary. */
     std::string
