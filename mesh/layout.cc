@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
 
 namespace neuristor
 {
@@ -211,12 +212,18 @@ namespace neuristor
   }
 
   int
-  Layout::device_at(const dealii::Point<3> &p) const
+  device_in(const std::vector<Block> &boxes, const dealii::Point<3> &p)
   {
-    for (const auto &b : parts)
+    for (const auto &b : boxes)
       if (b.device >= 0 && b.contains(p))
         return b.device;
     return -1;
+  }
+
+  int
+  Layout::device_at(const dealii::Point<3> &p) const
+  {
+    return device_in(parts, p);
   }
 
   int
@@ -229,13 +236,40 @@ namespace neuristor
     return -1;
   }
 
-  double
-  Layout::channel_volume(const unsigned int i) const
+  const Block &
+  Layout::channel_box(const unsigned int i) const
   {
     for (const auto &b : parts)
       if (b.device == static_cast<int>(i))
-        return (b.hi[0] - b.lo[0]) * (b.hi[1] - b.lo[1]) * (b.hi[2] - b.lo[2]);
+        return b;
     throw std::out_of_range("no device " + std::to_string(i));
+  }
+
+  Block
+  Layout::filament_box(const unsigned int i, const double fraction) const
+  {
+    if (!(fraction > 0 && fraction <= 1))
+      throw std::invalid_argument("filament fraction of device " + std::to_string(i) +
+                                  " must lie in (0, 1] but is " + std::to_string(fraction));
+    Block          b      = channel_box(i);
+    const unsigned across = orientations[i] == 0 ? 1 : 0;
+    const double   centre = 0.5 * (b.lo[across] + b.hi[across]);
+    const double   half   = 0.5 * fraction * (b.hi[across] - b.lo[across]);
+    b.lo[across] = centre - half, b.hi[across] = centre + half;
+    b.what       = "device " + std::to_string(i) + " filament";
+    return b;
+  }
+
+  std::vector<Block>
+  Layout::filament_boxes(const std::vector<double> &fractions) const
+  {
+    if (fractions.size() != n_devices())
+      throw std::invalid_argument(std::to_string(fractions.size()) + " filament fractions for " +
+                                  std::to_string(n_devices()) + " devices");
+    std::vector<Block> boxes;
+    for (unsigned int i = 0; i < fractions.size(); ++i)
+      boxes.push_back(filament_box(i, fractions[i]));
+    return boxes;
   }
 
   void

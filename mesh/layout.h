@@ -28,7 +28,17 @@ namespace neuristor
           return false;
       return true;
     }
+
+    double
+    volume() const
+    {
+      return (hi[0] - lo[0]) * (hi[1] - lo[1]) * (hi[2] - lo[2]);
+    }
   };
+
+  /** Device of the first box with device >= 0 that contains p, or -1. */
+  int
+  device_in(const std::vector<Block> &boxes, const dealii::Point<3> &p);
 
   /**
    * The geometry of a neuristor array ("Layout" section): a sapphire
@@ -77,9 +87,28 @@ namespace neuristor
       return parts.front();
     }
 
+    /** Channel box of device i (throws std::out_of_range for no such device). */
+    const Block &
+    channel_box(const unsigned int i) const;
+
     /** Channel volume of device i [m^3]. */
     double
-    channel_volume(const unsigned int i) const;
+    channel_volume(const unsigned int i) const
+    {
+      return channel_box(i).volume();
+    }
+
+    /**
+     * Device i's current filament: its channel box narrowed across the
+     * current (y for orientation 0, x for 90) to `fraction` in (0, 1] of
+     * the channel width, centred; full length and thickness.
+     */
+    Block
+    filament_box(const unsigned int i, const double fraction) const;
+
+    /** filament_box(i, fractions[i]) of every device (one fraction per device). */
+    std::vector<Block>
+    filament_boxes(const std::vector<double> &fractions) const;
 
     /** Centre (x, y) of each device [m]. */
     const std::vector<std::array<double, 2>> &

@@ -118,6 +118,38 @@ TEST(Mesh, ConformsToEveryPartAndMeshesDevicesExactly)
     }
 }
 
+TEST(Layout, FilamentBoxIsTheChannelNarrowedAcrossTheCurrent)
+{
+  const double k = 4.9;
+  for (const int orientation : {0, 90})
+    {
+      const Layout   l      = layout({"Layout/Orientation=" + std::to_string(orientation)});
+      const unsigned across = orientation == 0 ? 1 : 0;
+      for (unsigned int i = 0; i < l.n_devices(); ++i)
+        {
+          const Block &channel  = l.channel_box(i);
+          const Block  filament = l.filament_box(i, 1 / k);
+          EXPECT_NEAR(channel.hi[across] - channel.lo[across], 100e-9, 1e-20); // the width
+          for (unsigned d = 0; d < 3; ++d)
+            {
+              EXPECT_GE(filament.lo[d], channel.lo[d]) << orientation << " " << d;
+              EXPECT_LE(filament.hi[d], channel.hi[d]) << orientation << " " << d;
+              const double width = filament.hi[d] - filament.lo[d];
+              const double full  = channel.hi[d] - channel.lo[d];
+              EXPECT_NEAR(width, d == across ? full / k : full, 1e-12 * full);
+              EXPECT_NEAR(filament.lo[d] + filament.hi[d], channel.lo[d] + channel.hi[d],
+                          1e-12 * full); // centred
+            }
+          EXPECT_EQ(filament.material, channel.material);
+          EXPECT_EQ(filament.device, static_cast<int>(i));
+          EXPECT_NEAR(filament.volume(), l.channel_volume(i) / k, 1e-12 * filament.volume());
+        }
+      for (const double bad : {0.0, -0.2, 1.5})
+        EXPECT_THROW(l.filament_box(0, bad), std::invalid_argument) << bad;
+      EXPECT_THROW(l.filament_boxes({0.2}), std::invalid_argument); // one per device
+    }
+}
+
 TEST(Characterization, TwoDevicesCouplingDelayAndOutputs)
 {
   std::ostringstream log;
