@@ -66,13 +66,23 @@ namespace neuristor
   }
 
   MeshStatistics
-  generate_mesh(const Layout &layout, parallel::distributed::Triangulation<3> &tria)
+  generate_mesh(const Layout                            &layout,
+                parallel::distributed::Triangulation<3> &tria,
+                const std::vector<double>               &filament_fractions)
   {
     const auto &sub = layout.substrate();
     std::array<std::vector<double>, 3>                 lines;
     std::array<std::vector<std::array<double, 2>>, 3> fine;
     double top = 0;
-    for (const auto &b : layout.blocks())
+    // Filament faces become grid lines; each filament lies inside its
+    // channel, so its fine interval adds nothing.
+    auto boxes = layout.blocks();
+    if (!filament_fractions.empty())
+      {
+        const auto filaments = layout.filament_boxes(filament_fractions);
+        boxes.insert(boxes.end(), filaments.begin(), filaments.end());
+      }
+    for (const auto &b : boxes)
       {
         for (unsigned d = 0; d < 3; ++d)
           {

@@ -41,7 +41,12 @@ namespace neuristor
    * tensor-product grid through all part faces, without the cells above the
    * substrate that lie in no part. Material ids from the parts; boundary
    * ids as above. The coarse mesh is the final mesh (no hanging nodes).
+   * With filament fractions (one per device), the faces of the filament
+   * boxes are grid lines too, so each filament is a union of cells (at
+   * least one across, however narrow).
    */
   MeshStatistics
-  generate_mesh(const Layout &layout, dealii::parallel::distributed::Triangulation<3> &tria);
+  generate_mesh(const Layout                                    &layout,
+                dealii::parallel::distributed::Triangulation<3> &tria,
+                const std::vector<double>                       &filament_fractions = {});
 } // namespace neuristor
