@@ -72,7 +72,8 @@ namespace neuristor
                              const unsigned int                       n_devices,
                              const RegionFunction                    &device_of_point,
                              const HeatSolverSettings                &settings,
-                             const double                             T0)
+                             const double                             T0,
+                             const RegionFunction                    &filament_of_point)
     : comm(triangulation.get_communicator())
     , triangulation(triangulation)
     , materials(materials)
@@ -81,15 +82,17 @@ namespace neuristor
     , T0(T0)
     , fe(settings.degree)
     , dof_handler(triangulation)
-    , device_vectors(n_devices)
-    , volumes(n_devices, 0.0)
   {
-    setup_system(device_of_point);
+    channels.vectors.resize(n_devices);
+    if (filament_of_point)
+      filaments.vectors.resize(n_devices);
+    setup_system(device_of_point, filament_of_point);
     assemble_matrices();
   }
 
   void
-  HeatEquation::setup_system(const RegionFunction &device_of_point)
+  HeatEquation::setup_system(const RegionFunction &device_of_point,
+                             const RegionFunction &filament_of_point)
   {
     dof_handler.distribute_dofs(fe);
     owned    = dof_handler.locally_owned_dofs();
@@ -125,40 +128,60 @@ namespace neuristor
     interior_indicator.set(fixed, std::vector<PetscScalar>(fixed.size(), 0.0));
     interior_indicator.compress(VectorOperation::insert);
 
+    setup_regions(device_of_point, "", channels);
+    if (!has_filaments())
+      return;
+    setup_regions(filament_of_point, "'s filament", filaments);
+    for (const auto &cell : triangulation.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          const int device = filaments.cell_device[cell->active_cell_index()];
+          if (device >= 0 && channels.cell_device[cell->active_cell_index()] != device)
+            throw std::logic_error("the filament of device " + std::to_string(device) +
+                                   " leaves its channel");
+        }
+  }
+
+  void
+  HeatEquation::setup_regions(const RegionFunction &device_of_point,
+                              const std::string    &what,
+                              Regions              &region)
+  {
     // b_i = int_{region i} phi / V_i: spreads P_i and averages T_i.
     const QGauss<3>     quadrature(settings.degree + 1);
     FEValues<3>         fe_values(fe, quadrature, update_values | update_JxW_values);
     Vector<double>      cell_b(fe.n_dofs_per_cell());
     std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
-    for (auto &b : device_vectors)
+    for (auto &b : region.vectors)
       b.reinit(owned, comm);
-    cell_device.assign(triangulation.n_active_cells(), -1);
+    region.volumes.assign(region.vectors.size(), 0.0);
+    region.cell_device.assign(triangulation.n_active_cells(), -1);
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
           const int device = device_of_point(cell->center());
-          cell_device[cell->active_cell_index()] = device;
+          region.cell_device[cell->active_cell_index()] = device;
           if (device < 0)
             continue;
-          if (device >= static_cast<int>(device_vectors.size()))
+          if (device >= static_cast<int>(region.vectors.size()))
             throw std::logic_error("region function returned an unknown device");
           fe_values.reinit(cell);
           cell_b = 0;
           for (unsigned int q = 0; q < quadrature.size(); ++q)
             for (unsigned int i = 0; i < fe.n_dofs_per_cell(); ++i)
               cell_b(i) += fe_values.shape_value(i, q) * fe_values.JxW(q);
-          volumes[device] += cell->measure();
+          region.volumes[device] += cell->measure();
           cell->get_dof_indices(dofs);
-          constraints.distribute_local_to_global(cell_b, dofs, device_vectors[device]);
+          constraints.distribute_local_to_global(cell_b, dofs, region.vectors[device]);
         }
-    for (unsigned int i = 0; i < device_vectors.size(); ++i)
+    for (unsigned int i = 0; i < region.vectors.size(); ++i)
       {
-        device_vectors[i].compress(VectorOperation::add);
-        volumes[i] = Utilities::MPI::sum(volumes[i], comm);
-        if (volumes[i] <= 0)
-          throw InputError("Layout", "device " + std::to_string(i) +
+        region.vectors[i].compress(VectorOperation::add);
+        region.volumes[i] = Utilities::MPI::sum(region.volumes[i], comm);
+        if (region.volumes[i] <= 0)
+          throw InputError("Layout", "device " + std::to_string(i) + what +
                                        " covers no mesh cell (refine the mesh)");
-        device_vectors[i] /= volumes[i];
+        region.vectors[i] /= region.volumes[i];
       }
   }
 
@@ -352,14 +375,64 @@ namespace neuristor
       }
   }
 
+  const HeatEquation::Regions &
+  HeatEquation::regions(const DeviceRegion region) const
+  {
+    if (region == DeviceRegion::channel)
+      return channels;
+    if (!has_filaments())
+      throw std::logic_error("HeatEquation: a filament is asked for, but there are none");
+    return filaments;
+  }
+
+  bool
+  HeatEquation::splits(const std::vector<double> &filament_share) const
+  {
+    if (filament_share.empty())
+      return false;
+    if (filament_share.size() != channels.vectors.size())
+      throw std::invalid_argument("HeatEquation: " + std::to_string(filament_share.size()) +
+                                  " filament shares for " +
+                                  std::to_string(channels.vectors.size()) + " devices");
+    bool any = false;
+    for (const double s : filament_share)
+      {
+        if (!(s >= 0 && s <= 1))
+          throw std::invalid_argument("HeatEquation: filament share " + std::to_string(s) +
+                                      " outside [0, 1]");
+        any |= s > 0;
+      }
+    if (any && !has_filaments())
+      throw std::logic_error("HeatEquation: power in a filament, but there are none");
+    return any;
+  }
+
+  std::vector<double>
+  HeatEquation::region_powers(const std::vector<double> &powers,
+                              const std::vector<double> &filament_share) const
+  {
+    const std::size_t   n = channels.vectors.size();
+    std::vector<double> p(powers.begin(), powers.begin() + std::min(powers.size(), n));
+    if (!splits(filament_share))
+      return p;
+    p.resize(2 * n, 0.0);
+    for (std::size_t i = 0; i < n; ++i)
+      {
+        p[n + i] = filament_share[i] * p[i];
+        p[i] -= p[n + i]; // the parts add up to P_i
+      }
+    return p;
+  }
+
   PETScWrappers::MPI::Vector
-  HeatEquation::source_vector(const std::vector<double> &powers,
+  HeatEquation::source_vector(const std::vector<double> &region_power,
                               const Function<3>         *extra_source) const
   {
     PETScWrappers::MPI::Vector f(owned, comm);
-    for (unsigned int i = 0; i < device_vectors.size(); ++i)
-      if (i < powers.size() && powers[i] != 0)
-        f.add(powers[i], device_vectors[i]);
+    const std::size_t          n = channels.vectors.size();
+    for (std::size_t k = 0; k < region_power.size(); ++k)
+      if (region_power[k] != 0)
+        f.add(region_power[k], (k < n ? channels : filaments).vectors[k % n]);
     if (extra_source)
       {
         PETScWrappers::MPI::Vector g(owned, comm);
@@ -397,12 +470,14 @@ namespace neuristor
   }
 
   PETScWrappers::MPI::Vector
-  HeatEquation::solve_step(const std::vector<double> &powers, const Function<3> *extra_source)
+  HeatEquation::solve_step(const std::vector<double> &powers,
+                           const Function<3>         *extra_source,
+                           const std::vector<double> &filament_share)
   {
     // M (a0 theta + a1 theta^n + a2 theta^{n-1}) / dt + K theta = f.
     PETScWrappers::MPI::Vector rhs(owned, comm);
     mass.vmult(rhs, history_rate());
-    rhs.sadd(-1.0, 1.0, source_vector(powers, extra_source));
+    rhs.sadd(-1.0, 1.0, source_vector(region_powers(powers, filament_share), extra_source));
     // Start CG from the linear extrapolation of the last two steps: in smooth
     // phases it is already close, which saves iterations.
     PETScWrappers::MPI::Vector guess(theta);
@@ -413,9 +488,9 @@ namespace neuristor
   }
 
   PETScWrappers::MPI::Vector
-  HeatEquation::unit_response(const unsigned int device)
+  HeatEquation::unit_response(const unsigned int device, const DeviceRegion region)
   {
-    PETScWrappers::MPI::Vector rhs(device_vectors.at(device)), zero(owned, comm);
+    PETScWrappers::MPI::Vector rhs(regions(region).vectors.at(device)), zero(owned, comm);
     const double norm = rhs.l2_norm();
     return solve_system(rhs, zero, norm);
   }
@@ -423,14 +498,16 @@ namespace neuristor
   void
   HeatEquation::commit(const PETScWrappers::MPI::Vector &solution,
                        const std::vector<double>        &powers,
-                       const Function<3>                *extra_source)
+                       const Function<3>                *extra_source,
+                       const std::vector<double>        &filament_share)
   {
     // Energy: M theta' + K theta - f vanishes at interior DoFs; what is
     // left at the fixed-temperature DoFs is the heat leaving there. K holds
     // the transfer term, so its column sums are the weights int h phi ds:
     // that heat leaves through the transfer boundaries.
-    const double               dt = dt_prepared;
-    const auto                 f  = source_vector(powers, extra_source);
+    const double               dt           = dt_prepared;
+    const auto                 region_power = region_powers(powers, filament_share);
+    const auto                 f            = source_vector(region_power, extra_source);
     PETScWrappers::MPI::Vector rate(history_rate()), residual(owned, comm), tmp(owned, comm);
     rate.add(a0 / dt, solution);
     mass.vmult(residual, rate);
@@ -444,10 +521,10 @@ namespace neuristor
     balance.stored += dt * storage_rate;
     balance.out += dt * ((transfer_weights * solution) - boundary_sum);
 
-    theta_old   = theta;
-    theta       = solution;
-    dt_old      = dt;
-    last_powers = powers;
+    theta_old          = theta;
+    theta              = solution;
+    dt_old             = dt;
+    last_region_powers = region_power;
     t += dt;
     ++n_steps;
   }
@@ -455,11 +532,12 @@ namespace neuristor
   unsigned int
   HeatEquation::step(const double               dt,
                      const std::vector<double> &powers,
-                     const Function<3>         *extra_source)
+                     const Function<3>         *extra_source,
+                     const std::vector<double> &filament_share)
   {
     prepare_step(dt);
-    const auto solution = solve_step(powers, extra_source);
-    commit(solution, powers, extra_source);
+    const auto solution = solve_step(powers, extra_source, filament_share);
+    commit(solution, powers, extra_source, filament_share);
     return last_iterations;
   }
 
@@ -503,7 +581,10 @@ namespace neuristor
     auto all = mpi_tools::gather(comm, local, false);
     std::sort(all.begin(), all.end(), position_before);
     out.put(all);
-    out(t, dt_old, n_steps, balance, last_powers, n_linear_iterations, n_preconditioner_setups);
+    // Without filament shares the region powers are the device powers:
+    // the layout of checkpoints from before filaments.
+    out(t, dt_old, n_steps, balance, last_region_powers, n_linear_iterations,
+        n_preconditioner_setups);
   }
 
   void
@@ -532,7 +613,14 @@ namespace neuristor
     VecRestoreArray(theta_old, &before);
     if (Utilities::MPI::min(found ? 1 : 0, comm) == 0)
       throw std::runtime_error("the checkpoint's field does not fit this case's mesh");
-    in(t, dt_old, n_steps, balance, last_powers, n_linear_iterations, n_preconditioner_setups);
+    in(t, dt_old, n_steps, balance, last_region_powers, n_linear_iterations,
+       n_preconditioner_setups);
+    const std::size_t n = channels.vectors.size();
+    if (last_region_powers.size() > n &&
+        (!has_filaments() || last_region_powers.size() != 2 * n))
+      throw std::runtime_error("the checkpoint holds " + std::to_string(last_region_powers.size()) +
+                               " region powers; this case has " + std::to_string(n) +
+                               " devices" + (has_filaments() ? " with filaments" : ""));
   }
 
   void
@@ -544,7 +632,7 @@ namespace neuristor
     dt_old    = 0;
     n_steps   = 0;
     balance   = EnergyBalance();
-    last_powers.clear();
+    last_region_powers.clear();
   }
 
   std::vector<double>
@@ -555,11 +643,28 @@ namespace neuristor
 
   std::vector<double>
   HeatEquation::device_temperatures(const PETScWrappers::MPI::Vector &field,
-                                    const double                      offset) const
+                                    const double                      offset,
+                                    const std::vector<double>        &filament_share) const
   {
-    std::vector<double> T(device_vectors.size());
+    auto T = device_temperatures(field, offset, DeviceRegion::channel);
+    if (splits(filament_share))
+      {
+        const auto T_filament = device_temperatures(field, offset, DeviceRegion::filament);
+        for (unsigned int i = 0; i < T.size(); ++i)
+          T[i] += filament_share[i] * (T_filament[i] - T[i]);
+      }
+    return T;
+  }
+
+  std::vector<double>
+  HeatEquation::device_temperatures(const PETScWrappers::MPI::Vector &field,
+                                    const double                      offset,
+                                    const DeviceRegion                region) const
+  {
+    const auto         &vectors = regions(region).vectors;
+    std::vector<double> T(vectors.size());
     for (unsigned int i = 0; i < T.size(); ++i)
-      T[i] = offset + (device_vectors[i] * field);
+      T[i] = offset + (vectors[i] * field);
     return T;
   }
 
@@ -590,16 +695,25 @@ namespace neuristor
     rise        = theta;
     temperature = T_owned;
     const unsigned int n_cells = triangulation.n_active_cells();
-    Vector<float> material(n_cells), rank(n_cells), device(n_cells), source(n_cells);
+    const std::size_t  n       = channels.vectors.size();
+    Vector<float> material(n_cells), rank(n_cells), device(n_cells), filament(n_cells),
+      source(n_cells);
     for (const auto &cell : triangulation.active_cell_iterators())
       if (cell->is_locally_owned())
         {
           const unsigned int c = cell->active_cell_index();
           material(c)          = cell->material_id();
           rank(c)              = triangulation.locally_owned_subdomain();
-          device(c)            = cell_device[c];
-          if (cell_device[c] >= 0 && static_cast<unsigned>(cell_device[c]) < last_powers.size())
-            source(c) = last_powers[cell_device[c]] / volumes[cell_device[c]];
+          const int d          = channels.cell_device[c];
+          const int f          = has_filaments() ? filaments.cell_device[c] : -1;
+          device(c)            = d;
+          filament(c)          = f;
+          // Region powers: the channels', then the filaments' (if any).
+          const auto &p = last_region_powers;
+          if (d >= 0 && static_cast<std::size_t>(d) < p.size())
+            source(c) += p[d] / channels.volumes[d];
+          if (f >= 0 && n + f < p.size())
+            source(c) += p[n + f] / filaments.volumes[f];
         }
     DataOut<3> data_out;
     data_out.attach_dof_handler(dof_handler);
@@ -608,6 +722,8 @@ namespace neuristor
     data_out.add_data_vector(source, "heat_source_W_per_m3");
     data_out.add_data_vector(material, "material_id");
     data_out.add_data_vector(device, "device_id");
+    if (has_filaments())
+      data_out.add_data_vector(filament, "filament_device_id");
     data_out.add_data_vector(rank, "mpi_rank");
     data_out.build_patches();
     // Fast compression (the default, best, dominated the run time), and the

@@ -69,6 +69,13 @@ namespace neuristor
    * its temperature is the volume average over that region. Both use one
    * vector b_i = int phi / V_i, so T_i = T0 + b_i . theta.
    *
+   * Optionally each device also has a filament, a part of its channel given
+   * by a second region function, with f_i = int phi / V^f_i. A step may then
+   * deposit a share s_i of P_i in the filament and the rest in the whole
+   * channel (filament included); the matching device temperature is
+   * T0 + ((1 - s_i) b_i + s_i f_i) . theta. Without shares (or filaments)
+   * everything is as above.
+   *
    * The system matrix a0/dt M + K is rebuilt when the step changes; BoomerAMG
    * hierarchies are kept per factor-3 band of a0/dt and reused.
    */
@@ -77,41 +84,61 @@ namespace neuristor
   public:
     using RegionFunction = std::function<int(const dealii::Point<3> &)>;
 
+    /** Where a device deposits power or is averaged (channel first: {} means it). */
+    enum class DeviceRegion
+    {
+      channel,
+      filament
+    };
+
+    /**
+     * filament_of_point maps a point to the device whose filament holds it
+     * (or -1); an empty function means no filaments. Every filament cell
+     * must lie in its device's channel.
+     */
     HeatEquation(dealii::parallel::distributed::Triangulation<3> &triangulation,
                  const ThermalMaterials                          &materials,
                  const BoundaryConditions                        &boundary_conditions,
                  const unsigned int                               n_devices,
                  const RegionFunction                            &device_of_point,
                  const HeatSolverSettings                        &settings,
-                 const double                                     T0);
+                 const double                                     T0,
+                 const RegionFunction                            &filament_of_point = {});
 
     /**
      * Advance by dt with device powers P_i [W] at the new time and an
      * optional extra volumetric source q(x, t) [W/m^3] (for verification).
-     * Returns the CG iteration count.
+     * filament_share: empty (all power in the channels) or, per device, the
+     * share s_i in [0, 1] of P_i deposited in its filament. Returns the CG
+     * iteration count.
      */
     unsigned int
     step(const double                        dt,
          const std::vector<double>          &powers,
-         const dealii::Function<3>          *extra_source = nullptr);
+         const dealii::Function<3>          *extra_source   = nullptr,
+         const std::vector<double>          &filament_share = {});
 
     /**
      * The same step in parts, for the electro-thermal coupling: prepare the
      * operator of a step dt (BDF coefficients, matrix, preconditioner); solve
-     * it for given powers, or for a unit power in one device with no history
-     * (the step is linear: theta = solve_step(0) + sum_j P_j unit_response(j));
+     * it for given powers, or for a unit power in one device's channel or
+     * filament with no history (the step is linear: theta = solve_step(0) +
+     * sum_j P_j [(1 - s_j) unit_response(j) + s_j unit_response(j, filament)]);
      * then commit the chosen field as the new state.
      */
     void
     prepare_step(const double dt);
     dealii::PETScWrappers::MPI::Vector
-    solve_step(const std::vector<double> &powers, const dealii::Function<3> *extra_source = nullptr);
+    solve_step(const std::vector<double> &powers,
+               const dealii::Function<3> *extra_source   = nullptr,
+               const std::vector<double> &filament_share = {});
     dealii::PETScWrappers::MPI::Vector
-    unit_response(const unsigned int device);
+    unit_response(const unsigned int device, const DeviceRegion region = DeviceRegion::channel);
     void
     commit(const dealii::PETScWrappers::MPI::Vector &solution,
            const std::vector<double>                &powers,
-           const dealii::Function<3>                *extra_source = nullptr);
+           const dealii::Function<3>                *extra_source   = nullptr,
+           const std::vector<double>                &filament_share = {});
 
     /** BDF coefficients of the prepared step: theta' ~ (a0 y + a1 y^n + a2 y^{n-1}) / dt. */
     void
@@ -153,15 +180,39 @@ namespace neuristor
     std::vector<double>
     device_temperatures() const;
 
-    /** Device averages offset + b_i . field of any field (collective). */
+    /**
+     * Device temperatures offset + ((1 - s_i) b_i + s_i f_i) . field of any
+     * field (collective): channel averages without filament shares.
+     */
     std::vector<double>
-    device_temperatures(const dealii::PETScWrappers::MPI::Vector &field, const double offset) const;
+    device_temperatures(const dealii::PETScWrappers::MPI::Vector &field,
+                        const double                              offset,
+                        const std::vector<double>                &filament_share = {}) const;
+
+    /** Plain averages offset + b_i . field or offset + f_i . field (collective). */
+    std::vector<double>
+    device_temperatures(const dealii::PETScWrappers::MPI::Vector &field,
+                        const double                              offset,
+                        const DeviceRegion                        region) const;
 
     /** Device region volumes [m^3]. */
     const std::vector<double> &
     device_volumes() const
     {
-      return volumes;
+      return channels.volumes;
+    }
+
+    bool
+    has_filaments() const
+    {
+      return !filaments.vectors.empty();
+    }
+
+    /** Filament volumes [m^3] (empty without filaments). */
+    const std::vector<double> &
+    filament_volumes() const
+    {
+      return filaments.volumes;
     }
 
     /** Set the rise theta = T - T0 from a function (e.g. an exact solution). */
@@ -219,9 +270,31 @@ namespace neuristor
     write_vtu(const std::string &folder, const unsigned int index) const;
 
   private:
-    /** sum_i P_i b_i (+ the extra source at the new time) [W per test function]. */
+    /** Where power goes and what is averaged: the channels or the filaments. */
+    struct Regions
+    {
+      std::vector<dealii::PETScWrappers::MPI::Vector> vectors; // int phi / V_i
+      std::vector<double>                             volumes; // m^3
+      std::vector<int>                                cell_device; // by active cell index
+    };
+
+    const Regions &
+    regions(const DeviceRegion region) const;
+
+    /** Whether filament_share puts any power in a filament; throws if it is invalid. */
+    bool
+    splits(const std::vector<double> &filament_share) const;
+
+    /**
+     * Power per region [W]: the channel parts (1 - s_i) P_i of the devices,
+     * then, if any s_i > 0, the N filament parts s_i P_i.
+     */
+    std::vector<double>
+    region_powers(const std::vector<double> &powers, const std::vector<double> &filament_share) const;
+
+    /** sum over regions of their power times their vector (+ the extra source at the new time) [W per test function]. */
     dealii::PETScWrappers::MPI::Vector
-    source_vector(const std::vector<double> &powers, const dealii::Function<3> *extra_source) const;
+    source_vector(const std::vector<double> &region_power, const dealii::Function<3> *extra_source) const;
     /** (a1 theta^n + a2 theta^{n-1}) / dt of the prepared step [K/s]. */
     dealii::PETScWrappers::MPI::Vector
     history_rate() const;
@@ -232,7 +305,10 @@ namespace neuristor
                  const double                              reference_norm);
 
     void
-    setup_system(const RegionFunction &device_of_point);
+    setup_system(const RegionFunction &device_of_point, const RegionFunction &filament_of_point);
+    /** int phi / V_i over the cells the region function maps to device i. */
+    void
+    setup_regions(const RegionFunction &device_of_point, const std::string &what, Regions &region);
     void
     assemble_matrices();
     void
@@ -260,10 +336,8 @@ namespace neuristor
     unsigned int                             n_preconditioner_setups = 0;
     unsigned long                            n_linear_iterations = 0;
 
-    std::vector<dealii::PETScWrappers::MPI::Vector> device_vectors;
-    std::vector<double>                             volumes;
-    std::vector<int>                                cell_device; // by active cell index
-    std::vector<double>                             last_powers; // W, of the last step
+    Regions             channels, filaments; // filaments empty if there are none
+    std::vector<double> last_region_powers;  // W, of the last step
 
     dealii::PETScWrappers::MPI::Vector theta, theta_old; // owned, T - T0
     dealii::PETScWrappers::MPI::Vector interior_indicator; // 0 at fixed DoFs

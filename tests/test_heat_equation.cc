@@ -1,6 +1,7 @@
 // The 3-D heat equation: manufactured solutions (space and time orders),
 // a layered steady case with a closed-form answer, the energy balance, and
-// agreement between a distributed and a serial solve.
+// agreement between a distributed and a serial solve; power split into
+// filaments.
 #include "solver/heat_equation.h"
 #include "solver/parameter_file.h"
 
@@ -9,6 +10,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
+#include <sstream>
 
 using namespace neuristor;
 using namespace dealii;
@@ -168,9 +171,10 @@ namespace
   const double d1 = 0.6, d2 = 0.4;
 
   void
-  layered_box(parallel::distributed::Triangulation<3> &tria, const unsigned int n_z = 20)
+  layered_box(parallel::distributed::Triangulation<3> &tria, const unsigned int n_z = 20,
+              const unsigned int n_x = 2)
   {
-    std::vector<std::vector<double>> steps = {std::vector<double>(2, 0.5),
+    std::vector<std::vector<double>> steps = {std::vector<double>(n_x, 1.0 / n_x),
                                               std::vector<double>(2, 0.5),
                                               std::vector<double>(n_z, 1.0 / n_z)};
     GridGenerator::subdivided_hyper_rectangle(tria, steps, Point<3>(), Point<3>(1, 1, 1), true);
@@ -282,4 +286,141 @@ TEST(HeatEquation, HeatTransferBoundaryMatchesClosedFormAndBalances)
   const auto &e = heat.energy();
   EXPECT_GT(e.out, 0.05 * e.input);
   EXPECT_LT(e.relative_error(), 1e-6) << e.input << " " << e.stored << " " << e.out;
+}
+
+namespace
+{
+  // Two devices side by side in the top layer (y < 1/2 and y > 1/2), each
+  // with a filament: the middle fifth of it in x (0.4 < x < 0.6).
+  int
+  top_half(const Point<3> &p)
+  {
+    return p[2] > d1 ? (p[1] > 0.5 ? 1 : 0) : -1;
+  }
+
+  int
+  top_strip(const Point<3> &p)
+  {
+    return std::abs(p[0] - 0.5) < 0.1 ? top_half(p) : -1;
+  }
+
+  using Region = HeatEquation::DeviceRegion;
+
+  struct FilamentPair
+  {
+    explicit FilamentPair(const bool with_filaments = true, const double tolerance = 1e-8)
+    {
+      layered_box(tria, 20, 5);
+      HeatSolverSettings settings;
+      settings.tolerance = tolerance;
+      heat               = std::make_unique<HeatEquation>(
+        tria, materials, BoundaryConditions{{4}, {}}, 2, top_half, settings, 0.0,
+        with_filaments ? HeatEquation::RegionFunction(top_strip) : HeatEquation::RegionFunction());
+    }
+
+    parallel::distributed::Triangulation<3> tria{MPI_COMM_SELF};
+    ThermalMaterials                        materials = two_materials();
+    std::unique_ptr<HeatEquation>           heat;
+  };
+} // namespace
+
+TEST(HeatEquation, FilamentPowerHeatsTheFilamentMost)
+{
+  FilamentPair  pair;
+  HeatEquation &heat = *pair.heat;
+  ASSERT_TRUE(heat.has_filaments());
+  for (unsigned int i = 0; i < 2; ++i)
+    EXPECT_NEAR(heat.filament_volumes()[i], 0.2 * 0.5 * d2, 1e-12);
+  // One step far beyond every time scale: steady responses to P_0 = 1 W.
+  heat.prepare_step(1e6);
+  const auto   in_filament = heat.solve_step({1.0, 0.0}, nullptr, {1.0, 0.0});
+  const auto   in_channel  = heat.solve_step({1.0, 0.0});
+  const double filament    = heat.device_temperatures(in_filament, 0.0, Region::filament)[0];
+  const double channel     = heat.device_temperatures(in_filament, 0.0, Region::channel)[0];
+  const double spread      = heat.device_temperatures(in_channel, 0.0, Region::channel)[0];
+  EXPECT_GT(filament, 1.05 * channel) << filament << " " << channel;
+  EXPECT_GT(filament, 1.05 * spread) << filament << " " << spread;
+  // The device temperature weights the two averages by the share.
+  const double weighted = heat.device_temperatures(in_filament, 0.0, {0.7, 0.0})[0];
+  EXPECT_NEAR(weighted, 0.3 * channel + 0.7 * filament, 1e-12 * filament);
+  EXPECT_EQ(heat.device_temperatures(in_filament, 0.0)[0], channel);
+
+  // Shares are checked; without filaments none may be positive.
+  EXPECT_THROW(heat.solve_step({1.0, 0.0}, nullptr, {1.5, 0.0}), std::invalid_argument);
+  EXPECT_THROW(heat.solve_step({1.0, 0.0}, nullptr, {0.5}), std::invalid_argument);
+  FilamentPair plain(false);
+  EXPECT_FALSE(plain.heat->has_filaments());
+  EXPECT_TRUE(plain.heat->filament_volumes().empty());
+  plain.heat->prepare_step(1.0);
+  EXPECT_THROW(plain.heat->unit_response(0, Region::filament), std::logic_error);
+  EXPECT_THROW(plain.heat->solve_step({1.0, 0.0}, nullptr, {0.5, 0.0}), std::logic_error);
+  EXPECT_NO_THROW(plain.heat->solve_step({1.0, 0.0}, nullptr, {0.0, 0.0}));
+}
+
+TEST(HeatEquation, EnergyBalanceWithPowerSplitIntoFilaments)
+{
+  FilamentPair  pair;
+  HeatEquation &heat  = *pair.heat;
+  double        dt    = 0.01;
+  double        input = 0; // J
+  for (int i = 0; i < 30; ++i, dt *= 1.1)
+    {
+      const std::vector<double> P = {1.0 + 0.5 * std::sin(i), 0.5 + 0.3 * std::cos(i)};
+      heat.step(dt, P, nullptr, {0.7, 0.7});
+      input += dt * (P[0] + P[1]);
+    }
+  const auto &e = heat.energy();
+  EXPECT_NEAR(e.input / input, 1.0, 1e-12); // the split loses no power
+  EXPECT_GT(e.out, 0.05 * e.input);
+  EXPECT_GT(e.stored, 0.05 * e.input);
+  EXPECT_LT(e.relative_error(), 1e-6) << e.input << " " << e.stored << " " << e.out;
+}
+
+TEST(HeatEquation, SplitStepIsTheFreeSolvePlusUnitResponses)
+{
+  FilamentPair  pair(true, 1e-12);
+  HeatEquation &heat = *pair.heat;
+  for (int i = 0; i < 2; ++i) // a history, so that the free solve is not zero
+    heat.step(0.05, {1.0, 0.5}, nullptr, {0.7, 0.2});
+  heat.prepare_step(0.08);
+  const std::vector<double> P = {1.3, 0.6}, s = {0.7, 0.2};
+  auto                      expected = heat.solve_step({0.0, 0.0});
+  for (unsigned int j = 0; j < 2; ++j)
+    expected.add(P[j] * (1 - s[j]), heat.unit_response(j), P[j] * s[j],
+                 heat.unit_response(j, Region::filament));
+  auto difference = heat.solve_step(P, nullptr, s);
+  difference -= expected;
+  EXPECT_LT(difference.l2_norm(), 1e-8 * expected.l2_norm())
+    << difference.l2_norm() / expected.l2_norm();
+}
+
+TEST(HeatEquation, CheckpointKeepsFilamentPowersAndReadsOldOnes)
+{
+  const std::vector<double> P = {1.0, 0.5}, s = {0.7, 0.7};
+  FilamentPair              saved, restored, plain(false);
+  saved.heat->step(0.05, P, nullptr, s);
+  std::stringstream with_split;
+  BinaryWriter      writer(&with_split);
+  saved.heat->save_state(writer);
+
+  // The restored state takes the same next step.
+  BinaryReader reader(with_split, "with split");
+  restored.heat->load_state(reader);
+  saved.heat->step(0.05, P, nullptr, s);
+  restored.heat->step(0.05, P, nullptr, s);
+  for (unsigned int i = 0; i < 2; ++i)
+    EXPECT_NEAR(restored.heat->device_temperatures()[i], saved.heat->device_temperatures()[i],
+                1e-12 * saved.heat->device_temperatures()[i]);
+
+  // Filament powers do not fit a case without filaments ...
+  std::stringstream again(with_split.str());
+  BinaryReader      split_reader(again, "with split");
+  EXPECT_THROW(plain.heat->load_state(split_reader), std::runtime_error);
+  // ... but a checkpoint without them (the layout from before) fits one with.
+  plain.heat->step(0.05, P);
+  std::stringstream channel_only;
+  BinaryWriter      plain_writer(&channel_only);
+  plain.heat->save_state(plain_writer);
+  BinaryReader plain_reader(channel_only, "channel only");
+  EXPECT_NO_THROW(restored.heat->load_state(plain_reader));
 }
