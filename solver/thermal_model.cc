@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <iomanip>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -34,26 +35,49 @@ namespace neuristor
   std::unique_ptr<HeatEquation>
   ThermalModel::build(parallel::distributed::Triangulation<3> &tria,
                       ConditionalOStream                      &log,
-                      MeshStatistics                          *statistics) const
+                      MeshStatistics                          *statistics,
+                      const std::vector<double>               &filament_fractions) const
   {
-    const MeshStatistics mesh = generate_mesh(layout, tria);
+    const MeshStatistics mesh = generate_mesh(layout, tria, filament_fractions);
     if (statistics)
       *statistics = mesh;
     const Layout &geometry = layout;
+    HeatEquation::RegionFunction filament_of_point;
+    if (!filament_fractions.empty())
+      filament_of_point = [filaments = layout.filament_boxes(filament_fractions)](
+                            const Point<3> &p) { return device_in(filaments, p); };
     auto heat = std::make_unique<HeatEquation>(
       tria, materials, boundary.conditions(), layout.n_devices(),
-      [&geometry](const Point<3> &p) { return geometry.device_at(p); }, solver, T0);
+      [&geometry](const Point<3> &p) { return geometry.device_at(p); }, solver, T0,
+      filament_of_point);
     log << "Mesh: " << mesh.cells << " cells, " << heat->n_dofs() << " DoFs, cell sizes "
         << mesh.min_cell_size * 1e9 << " nm to " << mesh.max_cell_size * 1e6
         << " um, aspect ratios " << std::setprecision(3) << mesh.min_aspect_ratio << " to "
         << mesh.max_aspect_ratio << std::setprecision(6) << std::endl;
+    if (heat->has_filaments())
+      {
+        log << "Filament volumes [m^3]:";
+        for (const double v : heat->filament_volumes())
+          log << ' ' << v;
+        log << std::endl;
+      }
+    const auto check = [](const std::string &what, const double meshed, const double exact) {
+      if (std::abs(meshed - exact) > 1e-9 * exact)
+        {
+          // Not std::to_string: its fixed notation prints 1e-21 m^3 as 0.000000.
+          std::ostringstream message;
+          message << what << " is meshed with volume " << meshed << " m^3 instead of " << exact
+                  << " (the mesh does not conform to it)";
+          throw std::runtime_error(message.str());
+        }
+    };
     for (unsigned int i = 0; i < layout.n_devices(); ++i)
       {
-        const double exact = layout.channel_volume(i), meshed = heat->device_volumes()[i];
-        if (std::abs(meshed - exact) > 1e-9 * exact)
-          throw std::runtime_error("device " + std::to_string(i) + " is meshed with volume " +
-                                   std::to_string(meshed) + " m^3 instead of " +
-                                   std::to_string(exact));
+        const std::string device = "device " + std::to_string(i);
+        check(device, heat->device_volumes()[i], layout.channel_volume(i));
+        if (heat->has_filaments())
+          check(device + "'s filament", heat->filament_volumes()[i],
+                layout.channel_volume(i) * filament_fractions[i]);
       }
     return heat;
   }

@@ -33,12 +33,15 @@ namespace neuristor
     /**
      * Mesh the layout into tria (empty, distributed) and set up the heat
      * equation on it; logs the mesh statistics and checks that every device
-     * volume is meshed exactly.
+     * volume is meshed exactly. With filament fractions (one per device, in
+     * (0, 1]), each device also gets a filament (Layout::filament_box),
+     * meshed exactly as well.
      */
     std::unique_ptr<HeatEquation>
     build(dealii::parallel::distributed::Triangulation<3> &tria,
           dealii::ConditionalOStream                      &log,
-          MeshStatistics                                  *statistics = nullptr) const;
+          MeshStatistics                                  *statistics         = nullptr,
+          const std::vector<double>                       &filament_fractions = {}) const;
 
     Layout                  layout;
     ThermalMaterials        materials;

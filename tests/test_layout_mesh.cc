@@ -7,6 +7,7 @@
 #include "solver/parameter_file.h"
 #include "solver/simulation.h"
 #include "solver/thermal_characterization.h"
+#include "solver/thermal_model.h"
 #include "test_helpers.h"
 
 #include <deal.II/base/conditional_ostream.h>
@@ -15,6 +16,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 using namespace neuristor;
 using namespace dealii;
@@ -147,6 +149,40 @@ TEST(Layout, FilamentBoxIsTheChannelNarrowedAcrossTheCurrent)
       for (const double bad : {0.0, -0.2, 1.5})
         EXPECT_THROW(l.filament_box(0, bad), std::invalid_argument) << bad;
       EXPECT_THROW(l.filament_boxes({0.2}), std::invalid_argument); // one per device
+    }
+}
+
+TEST(Mesh, FilamentNarrowerThanTheFinestCellIsMeshedExactly)
+{
+  // 100 nm cells, filaments of 100 nm / 4.9 = 20.4 nm and 100 nm / 3.7.
+  const std::vector<double> fractions = {1 / 4.9, 1 / 3.7};
+  for (const std::string orientation : {"0", "90"})
+    {
+      const ThermalModel model(parameters({"Layout/Orientation=" + orientation,
+                                           "Layout/Finest cell size=100e-9"}),
+                               300);
+      std::ostringstream log;
+      ConditionalOStream out(log, true);
+      parallel::distributed::Triangulation<3> plain_tria(MPI_COMM_SELF), tria(MPI_COMM_SELF);
+      const auto     plain = generate_mesh(model.layout, plain_tria);
+      MeshStatistics stats;
+      const auto     heat = model.build(tria, out, &stats, fractions);
+      ASSERT_TRUE(heat->has_filaments());
+      for (unsigned int i = 0; i < 2; ++i)
+        EXPECT_NEAR(heat->filament_volumes()[i], model.layout.channel_volume(i) * fractions[i],
+                    1e-12 * heat->filament_volumes()[i]);
+      EXPECT_NE(log.str().find("Filament volumes"), std::string::npos) << log.str();
+      // The filament faces cut slabs through the whole tensor grid: cells
+      // there thin from the 100 nm channel width to at least 20.4 nm, and
+      // aspect ratios grow by at most that factor 4.9. The 15 nm Ti layer
+      // stays the smallest size.
+      EXPECT_GT(stats.cells, plain.cells);
+      EXPECT_EQ(stats.min_cell_size, plain.min_cell_size);
+      EXPECT_LE(stats.max_aspect_ratio, 4.9 * plain.max_aspect_ratio);
+      std::cout << "orientation " << orientation << ": " << plain.cells << " -> " << stats.cells
+                << " cells, sizes " << plain.min_cell_size << " -> " << stats.min_cell_size
+                << " m, aspect ratios " << plain.max_aspect_ratio << " -> "
+                << stats.max_aspect_ratio << std::endl;
     }
 }
 
