@@ -141,7 +141,8 @@ namespace neuristor
     const double insulator = p.R0 * std::exp(p.Ea / T);
     return {insulator * F + p.k * p.Rm,
             insulator * (dF_dT - p.Ea / (T * T) * F),
-            F};
+            F,
+            dF_dT};
   }
 
   HysteresisState

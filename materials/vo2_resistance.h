@@ -47,12 +47,13 @@ namespace neuristor
     double T_pr     = 0.0;   // K, proximity temperature of that reversal
   };
 
-  /** R, dR/dT along the current branch, and the insulating fraction F. */
+  /** R, dR/dT along the current branch, the insulating fraction F and dF/dT. */
   struct ResistanceValue
   {
-    double R;
-    double dR_dT;
+    double R;     // Ohm
+    double dR_dT; // Ohm/K
     double F;
+    double dF_dT; // 1/K
   };
 
   /**

@@ -35,6 +35,12 @@ namespace neuristor
     prm.declare_entry("Spike output window", "150e-9", Patterns::Double(0),
                       "How long after the start of a spike the finer snapshot "
                       "interval applies [s].");
+    prm.declare_entry("Filament heating", "false", Patterns::Bool(),
+                      "Deposit the metallic share 1 - F of each device's Joule power "
+                      "in a strip of 1/k of its channel width (k = VO2/Filament "
+                      "factor k; the strip runs along the current, centred) and read the "
+                      "device temperature with the same weights from the strip and "
+                      "the channel; false: uniform over the channel [boolean].");
   }
 
   void
@@ -47,6 +53,7 @@ namespace neuristor
     field_interval       = prm.get_double("Field output interval");
     spike_field_interval = prm.get_double("Field output interval during spikes");
     spike_field_window   = prm.get_double("Spike output window");
+    filament_heating     = prm.get_bool("Filament heating");
     if (!(min_step > 0) || !(max_step >= min_step))
       throw InputError("Finite-element coupling/Maximum time step",
                        "needs 0 < Minimum time step <= Maximum time step");
@@ -73,11 +80,48 @@ namespace neuristor
     , traced(traced)
     , timer(timer)
     , n(circuits.size())
+    , n_regions(settings.filament_heating ? 2 : 1)
     , hysteresis(n)
     , detectors(n)
   {
     if (heat.device_volumes().size() != n)
       throw std::logic_error("ElectroThermalIntegrator: devices of layout and circuits differ");
+    if (settings.filament_heating && !heat.has_filaments())
+      throw std::logic_error("ElectroThermalIntegrator: filament heating needs a mesh with filaments");
+  }
+
+  namespace
+  {
+    HeatEquation::DeviceRegion
+    region(const unsigned int r)
+    {
+      return r == 0 ? HeatEquation::DeviceRegion::channel : HeatEquation::DeviceRegion::filament;
+    }
+  } // namespace
+
+  ElectroThermalIntegrator::RegionWeights
+  ElectroThermalIntegrator::region_weights(const ResistanceValue &rv) const
+  {
+    RegionWeights weights;
+    if (n_regions == 2)
+      {
+        // The metallic fraction carries the current, in the filament.
+        weights.w[0]     = rv.F;
+        weights.w[1]     = 1 - rv.F;
+        weights.dw_dT[0] = rv.dF_dT;
+        weights.dw_dT[1] = -rv.dF_dT;
+      }
+    return weights;
+  }
+
+  std::vector<double>
+  ElectroThermalIntegrator::filament_shares(const std::vector<double> &T) const
+  {
+    std::vector<double> shares;
+    if (n_regions == 2)
+      for (unsigned int i = 0; i < n; ++i)
+        shares.push_back(region_weights(circuits[i].vo2().evaluate(T[i], hysteresis[i])).w[1]);
+    return shares;
   }
 
   const ElectroThermalIntegrator::Operator &
@@ -95,15 +139,20 @@ namespace neuristor
                                              return a.second.last_use < b.second.last_use;
                                            }));
         Operator op;
-        op.G.reinit(n, n);
-        for (unsigned int j = 0; j < n; ++j)
-          {
-            op.x.push_back(heat.unit_response(j));
-            const auto column = heat.device_temperatures(op.x.back(), 0.0);
-            for (unsigned int i = 0; i < n; ++i)
-              op.G(i, j) = column[i];
-            ++stats.thermal_solves;
-          }
+        op.G.assign(n_regions, std::vector<FullMatrix<double>>(n_regions, FullMatrix<double>(n, n)));
+        op.x.resize(n_regions);
+        for (unsigned int s = 0; s < n_regions; ++s)
+          for (unsigned int j = 0; j < n; ++j)
+            {
+              op.x[s].push_back(heat.unit_response(j, region(s)));
+              for (unsigned int r = 0; r < n_regions; ++r)
+                {
+                  const auto column = heat.device_temperatures(op.x[s].back(), 0.0, region(r));
+                  for (unsigned int i = 0; i < n; ++i)
+                    op.G[r][s](i, j) = column[i];
+                }
+              ++stats.thermal_solves;
+            }
         it = operators.emplace(key, std::move(op)).first;
       }
     it->second.last_use = ++operator_clock;
@@ -156,7 +205,7 @@ namespace neuristor
 
   bool
   ElectroThermalIntegrator::solve_devices(const double               t_new,
-                                          const std::vector<double> &a,
+                                          const std::vector<double> (&a)[2],
                                           const Operator            &op,
                                           std::vector<double>       &V,
                                           std::vector<double>       &T)
@@ -168,6 +217,8 @@ namespace neuristor
     FullMatrix<double> J(2 * n, 2 * n);
     Vector<double>     r(2 * n), delta(2 * n);
     std::vector<double> P(n), dP_dV(n), dP_dT(n);
+    std::vector<RegionWeights> weights(n);
+    const double               T0 = heat.ambient_temperature();
     for (unsigned int iteration = 0; iteration < 50; ++iteration)
       {
         ++stats.newton_iterations;
@@ -175,6 +226,7 @@ namespace neuristor
         for (unsigned int i = 0; i < n; ++i)
           {
             const auto rv = circuits[i].vo2().evaluate(T[i], hysteresis[i]);
+            weights[i]    = region_weights(rv);
             P[i]          = V[i] * V[i] / rv.R;
             dP_dV[i]      = 2 * V[i] / rv.R;
             dP_dT[i]      = -P[i] * rv.dR_dT / rv.R;
@@ -194,16 +246,33 @@ namespace neuristor
                 J(i, n + i) = -V[i] * rv.dR_dT / (rv.R * rv.R);
               }
           }
+        // T_i - T0 = sum_r w_r(i) theta_r(i), theta_r(i) = a_r(i) + sum_js G_rs(i,j) w_s(j) P_j.
         for (unsigned int i = 0; i < n; ++i)
           {
-            double heat_in = 0;
+            double rise = 0;
+            for (unsigned int r = 0; r < n_regions; ++r)
+              {
+                double theta = a[r][i];
+                for (unsigned int j = 0; j < n; ++j)
+                  for (unsigned int s = 0; s < n_regions; ++s)
+                    theta += op.G[r][s](i, j) * weights[j].w[s] * P[j];
+                rise += weights[i].w[r] * theta;
+                J(n + i, n + i) -= weights[i].dw_dT[r] * theta;
+              }
             for (unsigned int j = 0; j < n; ++j)
               {
-                heat_in += op.G(i, j) * P[j];
-                J(n + i, j) = -op.G(i, j) * dP_dV[j];
-                J(n + i, n + j) = -op.G(i, j) * dP_dT[j];
+                double per_watt = 0, per_kelvin = 0; // d rise / dP_j; via j's weights
+                for (unsigned int r = 0; r < n_regions; ++r)
+                  for (unsigned int s = 0; s < n_regions; ++s)
+                    {
+                      const double g = weights[i].w[r] * op.G[r][s](i, j);
+                      per_watt += g * weights[j].w[s];
+                      per_kelvin += g * weights[j].dw_dT[s] * P[j];
+                    }
+                J(n + i, j) = -per_watt * dP_dV[j];
+                J(n + i, n + j) -= per_watt * dP_dT[j] + per_kelvin;
               }
-            r(n + i) = T[i] - a[i] - heat_in;
+            r(n + i) = T[i] - T0 - rise;
             J(n + i, n + i) += 1;
           }
         J.gauss_jordan();
@@ -366,11 +435,12 @@ namespace neuristor
         const Operator &op = current_operator();
         const double    dt = dt_step; // below: the step actually taken
         dealii::PETScWrappers::MPI::Vector free_field;
-        std::vector<double>                a;
+        std::vector<double>                a[2]; // rise without device power, per region
         {
           TimerOutput::Scope scope(timer, "FE: field solves");
           free_field = heat.solve_step(std::vector<double>(n, 0.0));
-          a          = heat.device_temperatures(free_field, T0);
+          for (unsigned int r = 0; r < n_regions; ++r)
+            a[r] = heat.device_temperatures(free_field, 0.0, region(r));
           ++stats.thermal_solves;
         }
 
@@ -439,9 +509,14 @@ namespace neuristor
         std::vector<double> P(n);
         for (unsigned int i = 0; i < n; ++i)
           P[i] = V_new[i] * V_new[i] / circuits[i].vo2().resistance(T_new[i], hysteresis[i]);
+        const std::vector<double> shares = filament_shares(T_new);
         for (unsigned int j = 0; j < n; ++j)
-          free_field.add(P[j], op.x[j]);
-        heat.commit(free_field, P);
+          {
+            free_field.add(P[j] * (shares.empty() ? 1.0 : 1 - shares[j]), op.x[0][j]);
+            if (!shares.empty())
+              free_field.add(P[j] * shares[j], op.x[1][j]);
+          }
+        heat.commit(free_field, P, nullptr, shares);
         ++stats.steps;
         stats.reversals += reversals;
 

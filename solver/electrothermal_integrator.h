@@ -26,6 +26,7 @@ namespace neuristor
     double       field_interval       = 200e-9; // s of simulated time; 0 = no fields
     double       spike_field_interval = 2e-9;   // s, while a heat pulse is fresh
     double       spike_field_window   = 300e-9; // s after a spike starts
+    bool         filament_heating     = false;  // metallic share of P into a 1/k strip
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);
@@ -102,13 +103,36 @@ namespace neuristor
     }
 
   private:
-    /** G and the unit-power fields of one step operator. */
+    /**
+     * G and the unit-power fields of one step operator, per heated region
+     * (the channel, and the filament strip with filament heating):
+     * G[r][s](i, j) is the mean rise over region r of device i per watt
+     * into region s of device j, x[s][j] the field of that watt.
+     */
     struct Operator
     {
-      dealii::FullMatrix<double>                       G; // K/W
-      std::vector<dealii::PETScWrappers::MPI::Vector> x; // K/W per DoF
-      unsigned long                                    last_use = 0;
+      std::vector<std::vector<dealii::FullMatrix<double>>>          G; // K/W
+      std::vector<std::vector<dealii::PETScWrappers::MPI::Vector>> x; // K/W per DoF
+      unsigned long                                                  last_use = 0;
     };
+
+    /**
+     * Where device i's power goes and where its temperature is read: the
+     * weights of the channel and filament regions (1 - s, s) with the
+     * filament share s = 1 - F while filament heating is on, and their
+     * temperature derivatives.
+     */
+    struct RegionWeights
+    {
+      double w[2]     = {1, 0};
+      double dw_dT[2] = {0, 0};
+    };
+    RegionWeights
+    region_weights(const ResistanceValue &rv) const;
+
+    /** Filament share s_i of every device at its state (empty without filaments). */
+    std::vector<double>
+    filament_shares(const std::vector<double> &T) const;
 
     /** The operator of the prepared step, computed if not cached. */
     const Operator &
@@ -120,7 +144,7 @@ namespace neuristor
      */
     bool
     solve_devices(const double               t_new,
-                  const std::vector<double> &a,
+                  const std::vector<double> (&a)[2],
                   const Operator            &op,
                   std::vector<double>       &V,
                   std::vector<double>       &T);
@@ -152,6 +176,7 @@ namespace neuristor
     dealii::TimerOutput                 &timer;
 
     const unsigned int           n;
+    const unsigned int           n_regions; // 1, or 2 with filament heating
     std::vector<HysteresisState> hysteresis;
     std::vector<SpikeDetector>   detectors;
     double                       times[3] = {0, 0, 0}; // t_n, t_{n-1}, t_{n-2}

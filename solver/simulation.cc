@@ -347,7 +347,11 @@ namespace neuristor
 
     const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
     dealii::parallel::distributed::Triangulation<3> tria(comm);
-    const auto heat = thermal_model->build(tria, pcout);
+    std::vector<double> filament_fractions; // 1/k per device, with filament heating
+    if (fe_coupling.filament_heating)
+      for (const auto &c : circuits)
+        filament_fractions.push_back(1 / c.vo2().parameters().k);
+    const auto heat = thermal_model->build(tria, pcout, nullptr, filament_fractions);
     ElectroThermalIntegrator integrator(comm, *heat, circuits, integration, fe_coupling,
                                         settings.trace_interval, traced, timer);
     // Field snapshots: fields/temperature_NNNNN.pvtu and one .pvd series.

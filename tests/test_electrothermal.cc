@@ -9,6 +9,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -169,4 +173,72 @@ TEST(ElectroThermal, NearerDeviceFiresFirst)
   if (!c.empty())
     EXPECT_LT(spikes_of_a_before(b.front()), spikes_of_a_before(c.front()));
   EXPECT_LE(spikes_of_a_before(b.front()), 3);
+}
+
+TEST(ElectroThermal, FilamentHeating)
+{
+  // One physical device (tutorial layout) at 8 V. With k = 1 the filament
+  // strip is the whole channel, so filament heating must change nothing.
+  const auto device = [](const std::string &k, const bool filament) {
+    return run_case({"Layout/Count=1", "Circuit/Input=dc(8)", "Run/End time=1.5e-6",
+                     "VO2/Filament factor k=" + k,
+                     std::string("Finite-element coupling/Filament heating=") +
+                       (filament ? "true" : "false"),
+                     "Finite-element coupling/Field output interval=0"},
+                    NEURISTOR_CASES_DIR "/tutorial_pair.prm");
+  };
+  const auto plain = spike_times(device("1", false), 0);
+  const auto strip = spike_times(device("1", true), 0);
+  ASSERT_GE(plain.size(), 2u);
+  ASSERT_EQ(strip.size(), plain.size());
+  for (std::size_t k = 0; k < plain.size(); ++k)
+    EXPECT_NEAR(strip[k] / plain[k], 1.0, 1e-6) << "spike " << k;
+
+  // With the seed's k = 4.9 the metallic share of the power goes into a
+  // 20 nm strip: the device, read where its current flows, runs hotter
+  // while metallic. The strip is thinner than the heat's spread across the
+  // 100 nm channel in a nanosecond, so the rhythm barely changes.
+  const auto hottest = [](const bool filament, std::vector<double> &spikes) {
+    const std::string folder = testing::TempDir() + "neuristor_filament_" +
+                               (filament ? "on" : "off") + std::to_string(getpid());
+    std::string out;
+    EXPECT_EQ(test_support::run_binary(
+                "run " NEURISTOR_CASES_DIR "/tutorial_pair.prm -q -o " + folder +
+                  " --set Layout/Count=1 --set 'Circuit/Input=dc(8)'"
+                  " --set 'Run/End time=1.5e-6' --set 'Run/Trace interval=1e-9'"
+                  " --set Run/Plot=false"
+                  " --set 'Finite-element coupling/Field output interval=0'"
+                  " --set 'Finite-element coupling/Filament heating=" +
+                  (filament ? "true'" : "false'"),
+                out),
+              0)
+      << out;
+    std::ifstream in(folder + "/traces.csv");
+    std::string   line;
+    double        T_max = 0;
+    std::getline(in, line); // time_s,device,v_in_V,v_device_V,i_load_A,i_device_A,temperature_K,...
+    while (std::getline(in, line))
+      {
+        std::istringstream row(line);
+        std::string        cell;
+        for (int column = 0; column <= 6 && std::getline(row, cell, ','); ++column)
+          if (column == 6)
+            T_max = std::max(T_max, std::stod(cell));
+      }
+    std::ifstream table(folder + "/spikes.csv");
+    std::getline(table, line);
+    while (std::getline(table, line))
+      spikes.push_back(std::stod(line.substr(line.find(',') + 1)));
+    std::filesystem::remove_all(folder);
+    return T_max;
+  };
+  std::vector<double> t_uniform, t_filament;
+  const double        T_uniform = hottest(false, t_uniform), T_filament = hottest(true, t_filament);
+  std::printf("k = 4.9: hottest %.1f K uniform, %.1f K with the filament; periods %.1f / %.1f ns\n",
+              T_uniform, T_filament, (t_uniform.back() - t_uniform[t_uniform.size() - 2]) * 1e9,
+              (t_filament.back() - t_filament[t_filament.size() - 2]) * 1e9);
+  EXPECT_GT(T_filament, T_uniform + 5);
+  ASSERT_GE(t_uniform.size(), 3u);
+  ASSERT_EQ(t_filament.size(), t_uniform.size());
+  EXPECT_NEAR(t_filament.back() / t_uniform.back(), 1.0, 0.05);
 }

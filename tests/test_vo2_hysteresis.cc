@@ -96,5 +96,8 @@ TEST(VO2Hysteresis, DerivativeMatchesFiniteDifference)
         const double h  = 1e-5;
         const double fd = (vo2.resistance(T + h, state) - vo2.resistance(T - h, state)) / (2 * h);
         EXPECT_NEAR(vo2.evaluate(T, state).dR_dT / fd, 1.0, 1e-6) << T;
+        const double fd_F = (vo2.insulating_fraction(T + h, state) -
+                             vo2.insulating_fraction(T - h, state)) / (2 * h);
+        EXPECT_NEAR(vo2.evaluate(T, state).dF_dT / fd_F, 1.0, 1e-6) << T;
       }
 }
