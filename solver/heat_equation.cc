@@ -1,6 +1,7 @@
 #include "solver/heat_equation.h"
 
 #include "solver/input_error.h"
+#include "solver/vtu_writer.h"
 
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/base/utilities.h>
@@ -689,45 +690,62 @@ namespace neuristor
   std::string
   HeatEquation::write_vtu(const std::string &folder, const unsigned int index) const
   {
-    PETScWrappers::MPI::Vector rise(owned, relevant, comm), temperature(owned, relevant, comm);
-    PETScWrappers::MPI::Vector T_owned(theta);
-    T_owned.add(T0);
-    rise        = theta;
-    temperature = T_owned;
+    PETScWrappers::MPI::Vector rise(owned, relevant, comm);
+    rise = theta;
     const unsigned int n_cells = triangulation.n_active_cells();
     const std::size_t  n       = channels.vectors.size();
-    Vector<float> material(n_cells), rank(n_cells), device(n_cells), filament(n_cells),
+    std::vector<float> material(n_cells), rank(n_cells), device(n_cells), filament(n_cells),
       source(n_cells);
     for (const auto &cell : triangulation.active_cell_iterators())
       if (cell->is_locally_owned())
         {
           const unsigned int c = cell->active_cell_index();
-          material(c)          = cell->material_id();
-          rank(c)              = triangulation.locally_owned_subdomain();
+          material[c]          = cell->material_id();
+          rank[c]              = triangulation.locally_owned_subdomain();
           const int d          = channels.cell_device[c];
           const int f          = has_filaments() ? filaments.cell_device[c] : -1;
-          device(c)            = d;
-          filament(c)          = f;
+          device[c]            = d;
+          filament[c]          = f;
           // Region powers: the channels', then the filaments' (if any).
           const auto &p = last_region_powers;
           if (d >= 0 && static_cast<std::size_t>(d) < p.size())
-            source(c) += p[d] / channels.volumes[d];
+            source[c] += p[d] / channels.volumes[d];
           if (f >= 0 && n + f < p.size())
-            source(c) += p[n + f] / filaments.volumes[f];
+            source[c] += p[n + f] / filaments.volumes[f];
         }
+    std::vector<VtuSeriesWriter::Field> constant = {{"material_id", material}, {"device_id", device}};
+    if (has_filaments())
+      constant.emplace_back("filament_device_id", filament);
+    constant.emplace_back("mpi_rank", rank);
+
+    if (fe.degree == 1)
+      {
+        // The mesh never changes: its geometry is encoded once.
+        if (!vtu_writer)
+          vtu_writer = std::make_unique<VtuSeriesWriter>(dof_handler, constant);
+        return vtu_writer->write(folder, "temperature", index, t,
+                                 {{"temperature_K", vtu_writer->point_values(rise, T0)},
+                                  {"temperature_rise_K", vtu_writer->point_values(rise, 0.0)}},
+                                 {{"heat_source_W_per_m3", source}});
+      }
+
+    // Higher degrees: deal.II's patches, which subdivide each cell.
+    PETScWrappers::MPI::Vector temperature(owned, relevant, comm), T_owned(theta);
+    T_owned.add(T0);
+    temperature = T_owned;
     DataOut<3> data_out;
     data_out.attach_dof_handler(dof_handler);
     data_out.add_data_vector(temperature, "temperature_K");
     data_out.add_data_vector(rise, "temperature_rise_K");
-    data_out.add_data_vector(source, "heat_source_W_per_m3");
-    data_out.add_data_vector(material, "material_id");
-    data_out.add_data_vector(device, "device_id");
-    if (has_filaments())
-      data_out.add_data_vector(filament, "filament_device_id");
-    data_out.add_data_vector(rank, "mpi_rank");
-    data_out.build_patches();
-    // Fast compression (the default, best, dominated the run time), and the
-    // simulated time inside each file as well as in the .pvd record.
+    std::vector<Vector<float>> cell_fields;
+    cell_fields.reserve(constant.size() + 1);
+    constant.emplace(constant.begin(), "heat_source_W_per_m3", source);
+    for (const auto &[name, values] : constant)
+      {
+        cell_fields.emplace_back(values.begin(), values.end());
+        data_out.add_data_vector(cell_fields.back(), name);
+      }
+    data_out.build_patches(fe.degree);
     DataOutBase::VtkFlags flags(t, 0, false, DataOutBase::VtkFlags::best_speed);
     data_out.set_flags(flags);
     return data_out.write_vtu_with_pvtu_record(folder + "/", "temperature", index, comm, 5);

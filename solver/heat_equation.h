@@ -3,6 +3,7 @@
 #include "materials/thermal_materials.h"
 #include "solver/checkpoint.h"
 #include "solver/thermal_boundary.h"
+#include "solver/vtu_writer.h"
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/function.h>
@@ -338,6 +339,7 @@ namespace neuristor
 
     Regions             channels, filaments; // filaments empty if there are none
     std::vector<double> last_region_powers;  // W, of the last step
+    mutable std::unique_ptr<VtuSeriesWriter> vtu_writer; // Q1 output, built at the first snapshot
 
     dealii::PETScWrappers::MPI::Vector theta, theta_old; // owned, T - T0
     dealii::PETScWrappers::MPI::Vector interior_indicator; // 0 at fixed DoFs
