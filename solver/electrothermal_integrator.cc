@@ -159,6 +159,25 @@ namespace neuristor
     return it->second;
   }
 
+  std::vector<double>
+  ElectroThermalIntegrator::add_power_fields(const Operator                     &op,
+                                             const std::vector<double>          &V,
+                                             const std::vector<double>          &T,
+                                             const double                        factor,
+                                             dealii::PETScWrappers::MPI::Vector &field) const
+  {
+    std::vector<double> P(n);
+    const std::vector<double> shares = filament_shares(T);
+    for (unsigned int j = 0; j < n; ++j)
+      {
+        P[j] = V[j] * V[j] / circuits[j].vo2().resistance(T[j], hysteresis[j]);
+        field.add(factor * P[j] * (shares.empty() ? 1.0 : 1 - shares[j]), op.x[0][j]);
+        if (!shares.empty())
+          field.add(factor * P[j] * shares[j], op.x[1][j]);
+      }
+    return P;
+  }
+
   double
   ElectroThermalIntegrator::ladder_step(const double dt_wanted) const
   {
@@ -434,22 +453,26 @@ namespace neuristor
         }
         const Operator &op = current_operator();
         const double    dt = dt_step; // below: the step actually taken
-        dealii::PETScWrappers::MPI::Vector free_field;
-        std::vector<double>                a[2]; // rise without device power, per region
-        {
-          TimerOutput::Scope scope(timer, "FE: field solves");
-          free_field = heat.solve_step(std::vector<double>(n, 0.0));
-          for (unsigned int r = 0; r < n_regions; ++r)
-            a[r] = heat.device_temperatures(free_field, 0.0, region(r));
-          ++stats.thermal_solves;
-        }
-
         std::vector<double> V_new(n), T_new(n), V_pred(n), T_pred(n);
         for (unsigned int i = 0; i < n; ++i)
           {
             V_pred[i] = predict(V_history, i, t_new);
             T_pred[i] = predict(T_history, i, t_new);
           }
+
+        dealii::PETScWrappers::MPI::Vector free_field;
+        std::vector<double>                a[2]; // rise without device power, per region
+        {
+          TimerOutput::Scope scope(timer, "FE: field solves");
+          // CG starts from the extrapolated field minus the predicted powers'
+          // part: the power-free field, close even while a spike's power changes fast.
+          auto guess = heat.extrapolated_state();
+          add_power_fields(op, V_pred, T_pred, -1.0, guess);
+          free_field = heat.solve_step(std::vector<double>(n, 0.0), nullptr, {}, &guess);
+          for (unsigned int r = 0; r < n_regions; ++r)
+            a[r] = heat.device_temperatures(free_field, 0.0, region(r));
+          ++stats.thermal_solves;
+        }
         V_new = V_pred, T_new = T_pred;
         const auto saved_hysteresis = hysteresis;
         bool       converged        = solve_devices(t_new, a, op, V_new, T_new);
@@ -506,17 +529,8 @@ namespace neuristor
           }
 
         // Accept: the field is the free response plus the powered unit fields.
-        std::vector<double> P(n);
-        for (unsigned int i = 0; i < n; ++i)
-          P[i] = V_new[i] * V_new[i] / circuits[i].vo2().resistance(T_new[i], hysteresis[i]);
-        const std::vector<double> shares = filament_shares(T_new);
-        for (unsigned int j = 0; j < n; ++j)
-          {
-            free_field.add(P[j] * (shares.empty() ? 1.0 : 1 - shares[j]), op.x[0][j]);
-            if (!shares.empty())
-              free_field.add(P[j] * shares[j], op.x[1][j]);
-          }
-        heat.commit(free_field, P, nullptr, shares);
+        const std::vector<double> P = add_power_fields(op, V_new, T_new, 1.0, free_field);
+        heat.commit(free_field, P, nullptr, filament_shares(T_new));
         ++stats.steps;
         stats.reversals += reversals;
 

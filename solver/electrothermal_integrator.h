@@ -130,6 +130,17 @@ namespace neuristor
     RegionWeights
     region_weights(const ResistanceValue &rv) const;
 
+    /**
+     * Add factor x (the field of the device powers at V, T) to field, using
+     * the operator's unit responses; returns the powers [W].
+     */
+    std::vector<double>
+    add_power_fields(const Operator                     &op,
+                     const std::vector<double>          &V,
+                     const std::vector<double>          &T,
+                     const double                        factor,
+                     dealii::PETScWrappers::MPI::Vector &field) const;
+
     /** Filament share s_i of every device at its state (empty without filaments). */
     std::vector<double>
     filament_shares(const std::vector<double> &T) const;

@@ -471,21 +471,28 @@ namespace neuristor
   }
 
   PETScWrappers::MPI::Vector
-  HeatEquation::solve_step(const std::vector<double> &powers,
-                           const Function<3>         *extra_source,
-                           const std::vector<double> &filament_share)
+  HeatEquation::extrapolated_state() const
+  {
+    PETScWrappers::MPI::Vector guess(theta);
+    if (n_steps > 0)
+      guess.add(dt_prepared / dt_old, theta, -dt_prepared / dt_old, theta_old);
+    return guess;
+  }
+
+  PETScWrappers::MPI::Vector
+  HeatEquation::solve_step(const std::vector<double>        &powers,
+                           const Function<3>                *extra_source,
+                           const std::vector<double>        &filament_share,
+                           const PETScWrappers::MPI::Vector *initial_guess)
   {
     // M (a0 theta + a1 theta^n + a2 theta^{n-1}) / dt + K theta = f.
     PETScWrappers::MPI::Vector rhs(owned, comm);
     mass.vmult(rhs, history_rate());
     rhs.sadd(-1.0, 1.0, source_vector(region_powers(powers, filament_share), extra_source));
-    // Start CG from the linear extrapolation of the last two steps: in smooth
-    // phases it is already close, which saves iterations.
-    PETScWrappers::MPI::Vector guess(theta);
-    if (n_steps > 0)
-      guess.add(dt_prepared / dt_old, theta, -dt_prepared / dt_old, theta_old);
+    // Start CG from the caller's guess or the linear extrapolation of the
+    // last two steps: in smooth phases it is already close.
     const double norm = rhs.l2_norm();
-    return solve_system(rhs, guess, norm);
+    return solve_system(rhs, initial_guess ? *initial_guess : extrapolated_state(), norm);
   }
 
   PETScWrappers::MPI::Vector

@@ -130,9 +130,13 @@ namespace neuristor
     void
     prepare_step(const double dt);
     dealii::PETScWrappers::MPI::Vector
-    solve_step(const std::vector<double> &powers,
-               const dealii::Function<3> *extra_source   = nullptr,
-               const std::vector<double> &filament_share = {});
+    solve_step(const std::vector<double>                &powers,
+               const dealii::Function<3>                *extra_source   = nullptr,
+               const std::vector<double>                &filament_share = {},
+               const dealii::PETScWrappers::MPI::Vector *initial_guess  = nullptr);
+    /** The field at the prepared step's end extrapolated linearly from the last two (CG's default start). */
+    dealii::PETScWrappers::MPI::Vector
+    extrapolated_state() const;
     dealii::PETScWrappers::MPI::Vector
     unit_response(const unsigned int device, const DeviceRegion region = DeviceRegion::channel);
     void
