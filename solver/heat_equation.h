@@ -269,7 +269,9 @@ namespace neuristor
 
     /**
      * Write VTU/PVTU of T, T - T0, the heat source of the last step, material
-     * id, device id and MPI rank; returns the pvtu file name.
+     * id, device id (and filament device id) and MPI rank; returns the pvtu
+     * file name. Q1 goes through VtuSeriesWriter (shared vertices, geometry
+     * encoded once), higher degrees through deal.II's DataOut.
      */
     std::string
     write_vtu(const std::string &folder, const unsigned int index) const;
