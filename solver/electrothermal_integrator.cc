@@ -171,6 +171,8 @@ namespace neuristor
     for (unsigned int j = 0; j < n; ++j)
       {
         P[j] = V[j] * V[j] / circuits[j].vo2().resistance(T[j], hysteresis[j]);
+        if (!std::isfinite(P[j])) // a wild predictor state; only CG's start would see it
+          continue;
         field.add(factor * P[j] * (shares.empty() ? 1.0 : 1 - shares[j]), op.x[0][j]);
         if (!shares.empty())
           field.add(factor * P[j] * shares[j], op.x[1][j]);
