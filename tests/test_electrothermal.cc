@@ -44,7 +44,7 @@ namespace
     parameter_tools::in_subsection(prm, "Layout", [&] { geometry.parse_parameters(prm); });
     double volume = 0;
     for (const auto &b : geometry.blocks())
-      volume += (b.hi[0] - b.lo[0]) * (b.hi[1] - b.lo[1]) * (b.hi[2] - b.lo[2]);
+      volume += b.volume();
     const double rho_c = C_th / volume;
 
     auto o = layout;
