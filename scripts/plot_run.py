@@ -38,6 +38,13 @@ class InputError(Exception):
     """Missing or malformed input; the message names the file and reason."""
 
 
+class WriteError(Exception):
+    """An output file could not be written (full disk, permissions): exit code 3."""
+
+
+WRITE_FAILED = 3
+
+
 def check_header(path, expected):
     """Fail unless the first line of the CSV at *path* equals *expected*."""
     if not path.is_file():
@@ -123,6 +130,8 @@ def save_atomic(fig, out):
     try:
         fig.savefig(tmp, dpi=DPI, format="png")
         os.replace(tmp, out)
+    except OSError as e:
+        raise WriteError(f"cannot write '{out}': {e.strerror or e}") from None
     finally:
         plt.close(fig)
         if tmp.exists():
@@ -345,8 +354,12 @@ def cmd_compare(out, run_dirs):
                         f"{dev.get('spike_count')},{dev.get('mean_rate_hz')},"
                         f"{dev.get('first_spike_s')},{dev.get('state')}")
     tmp = out / ".comparison.csv.tmp"
-    tmp.write_text("\n".join(rows) + "\n")
-    os.replace(tmp, out / "comparison.csv")
+    try:
+        tmp.write_text("\n".join(rows) + "\n")
+        os.replace(tmp, out / "comparison.csv")
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise WriteError(f"cannot write '{out / 'comparison.csv'}': {e.strerror or e}") from None
 
 
 COMMANDS = {"run": lambda d: cmd_run(d), "sweep": lambda d: cmd_sweep(d),
@@ -372,6 +385,9 @@ def main(argv):
     except InputError as e:
         print(f"plot_run.py: error: {e}", file=sys.stderr)
         return 1
+    except WriteError as e:
+        print(f"plot_run.py: error: {e}", file=sys.stderr)
+        return WRITE_FAILED
     except (OSError, ValueError, KeyError, TypeError) as e:
         print(f"plot_run.py: error: {folder}: {type(e).__name__}: "
               f"{' '.join(str(e).split())}", file=sys.stderr)

@@ -3,6 +3,8 @@
 #include "solver/input_error.h"
 #include "solver/parameter_file.h"
 #include "solver/parameter_tools.h"
+#include "solver/mpi_tools.h"
+#include "solver/output_file.h"
 #include "solver/run_folder.h"
 #include "solver/simulation.h"
 #include "solver/thermal_characterization.h"
@@ -107,7 +109,7 @@ namespace neuristor
                  const std::vector<std::string> &entries,
                  const std::vector<double>      &values)
     {
-      std::ofstream preset(file);
+      OutputFile preset(file);
       preset << header << "# Copy these lines into a case; cases never re-fit.\n";
       for (unsigned int k = 0; k < entries.size(); ++k)
         {
@@ -122,6 +124,7 @@ namespace neuristor
               preset << indent << "end\n";
             }
         }
+      preset.close();
     }
   } // namespace
 
@@ -150,17 +153,18 @@ namespace neuristor
                                      std::to_string(check.layout().n_devices()));
     }
 
-    RunFolder folder(output_dir, comm);
-    std::ofstream table;
-    if (root)
-      {
-        prm.print_parameters(folder.file("parameters.prm").string(), ParameterHandler::PRM);
-        table.open(folder.file("calibration.csv"));
-        table << "evaluation";
-        for (const auto &e : entries)
-          table << "," << parameter_tools::json_quote(e);
-        table << ",conductance_W_per_K,heat_capacity_J_per_K,tau_s\n" << std::setprecision(10);
-      }
+    RunFolder  folder(output_dir, comm, false, case_file);
+    OutputFile table;
+    collectively(comm, [&]() {
+      if (!root)
+        return;
+      write_parameters(prm, folder.file("parameters.prm"));
+      table.open(folder.file("calibration.csv"));
+      table << "evaluation";
+      for (const auto &e : entries)
+        table << "," << parameter_tools::json_quote(e);
+      table << ",conductance_W_per_K,heat_capacity_J_per_K,tau_s\n" << std::setprecision(10);
+    });
     ConditionalOStream quiet(console, false);
     unsigned int       evaluations = 0;
     ThermalCharacterization::SteadyResponse response{};
@@ -287,8 +291,9 @@ namespace neuristor
     log << " (S = " << S * 1e3 << " mW/K, C_eff = " << C_eff * 1e12 << " pJ/K, tau = "
         << tau * 1e9 << " ns; " << evaluations << " evaluations)" << std::endl;
 
-    if (root)
-      {
+    collectively(comm, [&]() {
+        if (!root)
+          return;
         std::ostringstream header;
         header << "# Device preset written by `neuristor calibrate " << case_file << "`.\n"
                << "# Fitted " << entries[0] << (m == 2 ? " and " + entries[1] : std::string())
@@ -301,7 +306,7 @@ namespace neuristor
                << " evaluations, two steady solves each)"
                << (m == 1 ? ";\n# C_eff is a prediction, not fitted.\n" : ".\n");
         write_preset(folder.file("preset.prm").string(), header.str(), entries, value);
-        std::ofstream json(folder.file("calibration.json"));
+        OutputFile json(folder.file("calibration.json"));
         json << std::setprecision(10) << "{\n  \"entries\": {";
         for (unsigned int k = 0; k < m; ++k)
           json << (k ? ", " : "") << parameter_tools::json_quote(entries[k]) << ": " << value[k];
@@ -310,8 +315,9 @@ namespace neuristor
              << (m == 2 ? number(settings.target_heat_capacity) : "null")
              << ",\n  \"C_eff_J_per_K\": " << C_eff << ",\n  \"tau_s\": " << tau
              << ",\n  \"evaluations\": " << evaluations << "\n}\n";
+        json.close();
         table.close();
-      }
+    });
     folder.finalize();
     log << "Results in " << folder.final_path().string() << std::endl;
   }

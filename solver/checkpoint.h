@@ -67,7 +67,16 @@ namespace neuristor
     BinaryReader(std::istream &in, const std::string &file_name)
       : in(in)
       , file_name(file_name)
-    {}
+    {
+      // Sizes read from the file are checked against what is left of it
+      // before anything is allocated.
+      const auto here = in.tellg();
+      in.seekg(0, std::ios::end);
+      remaining = static_cast<std::uint64_t>(in.tellg() - here);
+      in.seekg(here);
+      if (!in)
+        fail();
+    }
 
     template <typename T>
     void
@@ -84,7 +93,7 @@ namespace neuristor
       static_assert(std::is_trivially_copyable_v<T>);
       std::uint64_t size = 0;
       get(size);
-      if (size > (1ull << 40) / sizeof(T))
+      if (size > remaining / sizeof(T))
         fail();
       values.resize(size);
       read(values.data(), size * sizeof(T));
@@ -110,18 +119,46 @@ namespace neuristor
     void
     read(void *target, const std::size_t bytes)
     {
+      if (bytes > remaining)
+        fail();
       in.read(static_cast<char *>(target), bytes);
       if (!in)
         fail();
+      remaining -= bytes;
     }
 
     [[noreturn]] void
     fail() const
     {
-      throw std::runtime_error("checkpoint '" + file_name + "' is truncated or corrupt");
+      throw std::runtime_error("corrupt checkpoint '" + file_name +
+                               "': a record runs past the end of its data");
     }
 
     std::istream     &in;
     const std::string file_name;
+    std::uint64_t     remaining = 0;
   };
+
+  /**
+   * The checkpoint file around the BinaryWriter records: a fixed header
+   * (magic, format version, payload length, CRC-32 of the payload) before
+   * the payload, so a truncated, corrupted or foreign file is recognised
+   * before any of it is used.
+   */
+  namespace checkpoint_file
+  {
+    /** Change when the layout of the payload changes. */
+    constexpr std::uint32_t format_version = 2;
+
+    /** The file content: header and payload. */
+    std::string
+    seal(const std::string &payload);
+
+    /**
+     * The verified payload of `file`; std::runtime_error starting with
+     * "corrupt checkpoint" (or naming the wrong format) otherwise.
+     */
+    std::string
+    open(const std::filesystem::path &file);
+  } // namespace checkpoint_file
 } // namespace neuristor

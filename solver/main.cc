@@ -5,6 +5,8 @@
 //   neuristor --help
 
 #include "solver/input_error.h"
+#include "solver/mpi_tools.h"
+#include "solver/output_file.h"
 #include "solver/parameter_file.h"
 #include "solver/parameter_tools.h"
 #include "solver/plotting.h"
@@ -61,19 +63,22 @@ namespace
     {}
 
   protected:
+    // A failing log file (checked when it is closed) must not silence the console.
     int
     overflow(int ch) override
     {
       if (ch == EOF)
         return !EOF;
-      const int r1 = a ? a->sputc(ch) : ch;
-      const int r2 = b ? b->sputc(ch) : ch;
-      return (r1 == EOF || r2 == EOF) ? EOF : ch;
+      if (b && b->sputc(ch) == EOF)
+        b = nullptr;
+      return a ? a->sputc(ch) : ch;
     }
     int
     sync() override
     {
-      return ((a && a->pubsync() != 0) || (b && b->pubsync() != 0)) ? -1 : 0;
+      if (b && b->pubsync() != 0)
+        b = nullptr;
+      return (a && a->pubsync() != 0) ? -1 : 0;
     }
 
   private:
@@ -83,6 +88,7 @@ namespace
   struct Arguments
   {
     std::string              command, case_file, output_dir;
+    bool                     output_given = false; // -o given (an empty name is refused)
     std::vector<std::string> overrides;
     bool                     quiet = false;
     bool                     verbose = false; // a progress line every 0.2 s
@@ -105,7 +111,12 @@ namespace
           return std::string(argv[++i]);
         };
         if (a == "-o" || a == "--output")
-          args.output_dir = need_value();
+          {
+            args.output_dir   = need_value();
+            args.output_given = true;
+            if (args.output_dir.empty())
+              throw neuristor::InputError("-o", "the output folder name is empty");
+          }
         else if (a == "--set" || a == "-s")
           args.overrides.push_back(need_value());
         else if (a == "--quiet" || a == "-q")
@@ -172,21 +183,25 @@ namespace
       throw InputError("--resume", "only finite-element runs write checkpoints");
     if (args.resume)
       simulation.check_checkpoint(RunFolder::checkpoint_to_resume(dir).string());
-    RunFolder     folder(dir, comm, args.resume);
-    std::ofstream log_file;
-    if (root)
-      {
-        log_file.open(folder.file("log.txt"), args.resume ? std::ios::app : std::ios::out);
-        prm.print_parameters(folder.file("parameters.prm").string(),
-                             dealii::ParameterHandler::PRM);
-      }
+    RunFolder  folder(dir, comm, args.resume, args.case_file);
+    OutputFile log_file;
+    collectively(comm, [&]() {
+      if (!root)
+        return;
+      log_file.open(folder.file("log.txt"), args.resume ? std::ios::app : std::ios::out);
+      write_parameters(prm, folder.file("parameters.prm"));
+    });
     TeeBuffer    tee(std::cout.rdbuf(), root ? log_file.rdbuf() : nullptr);
     std::ostream console(&tee);
     simulation.run(comm, folder, console, args.resume);
-    if (root && simulation.run_settings().plot)
-      plot_folder("run", folder.file("").string(), console);
-    console.flush();
-    log_file.close();
+    collectively(comm, [&]() {
+      if (!root)
+        return;
+      if (simulation.run_settings().plot)
+        plot_folder("run", folder.file("").string(), console);
+      console.flush();
+      log_file.close();
+    });
     folder.finalize();
     if (root)
       std::cout << "Results in " << folder.final_path().string() << std::endl;
@@ -226,6 +241,9 @@ main(int argc, char **argv)
         {"calibrate", {neuristor::run_calibrate, "results/calibration"}}};
       if (const auto tool = tools.find(args.command); tool != tools.end())
         {
+          if (args.resume)
+            throw neuristor::InputError("--resume", "only 'neuristor run' resumes; '" +
+                                                      args.command + "' starts afresh");
           tool->second.first(MPI_COMM_WORLD, args.case_file, args.overrides,
                              args.output_dir.empty() ? tool->second.second : args.output_dir,
                              std::cout);
@@ -241,7 +259,12 @@ main(int argc, char **argv)
   catch (const std::exception &e)
     {
       if (root)
-        std::cerr << "neuristor: error: " << e.what() << std::endl;
+        {
+          std::cerr << "neuristor: error: " << e.what() << std::endl;
+          for (const auto &partial : neuristor::RunFolder::kept_partial_folders())
+            std::cerr << "neuristor: the results so far are in '" << partial.string() << "'"
+                      << std::endl;
+        }
       return 1;
     }
 }

@@ -1,6 +1,7 @@
 #include "solver/parameter_file.h"
 
 #include "solver/input_error.h"
+#include "solver/output_file.h"
 #include "solver/parameter_tools.h"
 
 #include <filesystem>
@@ -26,6 +27,20 @@ namespace neuristor
         if (!(ch == ' ' && !compact.empty() && compact.back() == ' '))
           compact += ch;
       return compact;
+    }
+
+    // False for a file of blanks and '#' comments only.
+    bool
+    sets_anything(std::istream &in)
+    {
+      std::string line;
+      while (std::getline(in, line))
+        {
+          const std::string text = parameter_tools::trim(line);
+          if (!text.empty() && text[0] != '#')
+            return true;
+        }
+      return false;
     }
   } // namespace
 
@@ -70,8 +85,12 @@ namespace neuristor
       {
         if (!std::filesystem::is_regular_file(file))
           throw InputError(file, "the case file does not exist or is not a file");
-        if (!std::ifstream(file))
+        std::ifstream in(file);
+        if (!in)
           throw InputError(file, "the case file cannot be read");
+        if (!sets_anything(in))
+          throw InputError(file, "the case file is empty (no entries, only blanks or "
+                                 "comments); give a case, or none for the built-in default");
         try
           {
             prm.parse_input(file, "", false, true);
@@ -89,5 +108,13 @@ namespace neuristor
         set_entry(prm, parameter_tools::trim(item.substr(0, eq)),
                   parameter_tools::trim(item.substr(eq + 1)), "--set");
       }
+  }
+
+  void
+  write_parameters(const dealii::ParameterHandler &prm, const std::filesystem::path &file)
+  {
+    OutputFile out(file);
+    prm.print_parameters(out, dealii::ParameterHandler::PRM);
+    out.close();
   }
 } // namespace neuristor

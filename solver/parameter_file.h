@@ -2,6 +2,7 @@
 
 #include <deal.II/base/parameter_handler.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -24,4 +25,8 @@ namespace neuristor
             const std::string        &path,
             const std::string        &value,
             const std::string        &source);
+
+  /** Every parameter as used, in .prm form (parameters.prm); IoError if the write fails. */
+  void
+  write_parameters(const dealii::ParameterHandler &prm, const std::filesystem::path &file);
 } // namespace neuristor

@@ -1,5 +1,7 @@
 #include "solver/parameter_tools.h"
 
+#include <cstdio>
+
 #include "solver/input_error.h"
 
 #include <cmath>
@@ -50,6 +52,8 @@ namespace neuristor
                  const std::string &entry,
                  const std::string &context)
     {
+      if (trim(text).empty())
+        throw InputError(entry, context + "a number is missing (the value is empty)");
       std::size_t used = 0;
       double      v    = 0;
       try
@@ -103,8 +107,12 @@ namespace neuristor
     {
       const std::string path = section + "/" + entry;
       std::vector<double> values;
-      for (const auto &piece : split(prm.get(entry), ','))
-        values.push_back(parse_number(piece, path));
+      std::stringstream   list(prm.get(entry));
+      // Every piece must be a number: "12e3," is refused, not read as "12e3".
+      for (std::string piece; std::getline(list, piece, ',');)
+        values.push_back(parse_number(trim(piece), path));
+      if (!prm.get(entry).empty() && prm.get(entry).back() == ',')
+        values.push_back(parse_number("", path));
       if (values.empty())
         throw InputError(path, "is empty");
       return expand(values, path, n_devices);
@@ -137,6 +145,14 @@ namespace neuristor
                              (values.size() > 1 ?
                                 " for device " + std::to_string(i) :
                                 std::string()));
+    }
+
+    std::string
+    format_number(const double value)
+    {
+      char text[32];
+      std::snprintf(text, sizeof(text), "%g", value);
+      return text;
     }
   } // namespace parameter_tools
 } // namespace neuristor

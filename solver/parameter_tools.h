@@ -82,5 +82,9 @@ namespace neuristor
     /** A JSON string literal. */
     std::string
     json_quote(const std::string &text);
+
+    /** A number for a message, as printf's %g (4e-07, not 0.000000). */
+    std::string
+    format_number(const double value);
   } // namespace parameter_tools
 } // namespace neuristor

@@ -8,6 +8,7 @@
 #include "solver/parameter_tools.h"
 #include "solver/sweep.h"
 #include "solver/thermal_characterization.h"
+#include "solver/vtu_writer.h"
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/timer.h>
@@ -25,12 +26,6 @@
 
 namespace neuristor
 {
-  namespace
-  {
-    // First record of a checkpoint; change it when the layout of the file changes.
-    const char *checkpoint_format = "neuristor checkpoint 1";
-  } // namespace
-
   void
   RunSettings::declare_parameters(dealii::ParameterHandler &prm)
   {
@@ -214,13 +209,14 @@ namespace neuristor
           << integration.temperature_tolerance << " K, coupling "
           << integration.coupling_tolerance << " K" << std::endl;
 
-    std::ofstream traces;
-    if (folder && root && !resume)
-      {
-        traces.open(folder->file("traces.csv"));
-        traces << "time_s,device,v_in_V,v_device_V,i_load_A,i_device_A,"
-                  "temperature_K,resistance_ohm,power_W\n";
-      }
+    OutputFile traces;
+    collectively(comm, [&]() {
+      if (!folder || !root || resume)
+        return;
+      traces.open(folder->file("traces.csv"));
+      traces << "time_s,device,v_in_V,v_device_V,i_load_A,i_device_A,"
+                "temperature_K,resistance_ohm,power_W\n";
+    });
     RunSink sink;
     if (folder)
       sink.samples = [&traces](std::vector<Sample> &&rows) {
@@ -298,20 +294,22 @@ namespace neuristor
               << d.mean_rate_hz * 1e-3 << " kHz" << std::endl;
     timer.print_wall_time_statistics(comm);
 
-    if (folder && root)
-      {
-        traces.close();
-        std::ofstream spikes(folder->file("spikes.csv"));
-        spikes << "device,t_peak_s,i_peak_A,energy_J\n";
-        char line[160];
-        for (const auto &s : result.spikes)
-          {
-            std::snprintf(line, sizeof(line), "%u,%.10g,%.8g,%.8g\n", s.device,
-                          s.t_peak, s.i_peak, s.energy);
-            spikes << line;
-          }
-        write_summary(folder->file("summary.json"), result, n_ranks);
-      }
+    collectively(comm, [&]() {
+      if (!folder || !root)
+        return;
+      traces.close();
+      OutputFile spikes(folder->file("spikes.csv"));
+      spikes << "device,t_peak_s,i_peak_A,energy_J\n";
+      char line[160];
+      for (const auto &s : result.spikes)
+        {
+          std::snprintf(line, sizeof(line), "%u,%.10g,%.8g,%.8g\n", s.device, s.t_peak,
+                        s.i_peak, s.energy);
+          spikes << line;
+        }
+      spikes.close();
+      write_summary(folder->file("summary.json"), result, n_ranks);
+    });
     return result;
   }
 
@@ -331,7 +329,7 @@ namespace neuristor
   void
   Simulation::integrate(const MPI_Comm comm, RunFolder *folder, const RunSink &sink,
                         dealii::TimerOutput &timer, dealii::ConditionalOStream &pcout,
-                        std::ofstream &traces, const bool resume, RunResult &result,
+                        OutputFile &traces, const bool resume, RunResult &result,
                         std::vector<DeviceOutcome> &outcomes) const
   {
     const auto traced = settings.traced(n_devices());
@@ -371,10 +369,14 @@ namespace neuristor
         integrator.checkpoint = [&, file](const double) {
           std::ostringstream buffer;
           BinaryWriter       out(root ? &buffer : nullptr);
-          out(std::string(checkpoint_format), identity, integrator.time());
+          out(identity, integrator.time());
           std::uint64_t trace_bytes = 0;
-          if (root)
-            trace_bytes = static_cast<std::uint64_t>(traces.flush().tellp());
+          collectively(comm, [&]() {
+            if (!root)
+              return;
+            traces.check(); // a checkpoint never points past what reached the disk
+            trace_bytes = static_cast<std::uint64_t>(traces.tellp());
+          });
           out.put(trace_bytes);
           out.put(static_cast<std::uint64_t>(records.size()));
           for (const auto &[time, name] : records)
@@ -383,20 +385,20 @@ namespace neuristor
           collectively(comm, [&]() {
             if (!root)
               return;
-            // Written beside and renamed: a run killed mid-write keeps the last one.
-            std::ofstream(file + ".tmp", std::ios::binary) << buffer.str();
-            std::filesystem::rename(file + ".tmp", file);
+            // The last checkpoint stays until this one is complete and verified.
+            write_file_atomically(file, checkpoint_file::seal(buffer.str()));
           });
         };
         if (resume)
           {
             std::uint64_t trace_bytes = 0;
             read_checkpoint(file, integrator, trace_bytes, records);
-            if (root)
-              {
-                std::filesystem::resize_file(folder->file("traces.csv"), trace_bytes);
-                traces.open(folder->file("traces.csv"), std::ios::app);
-              }
+            collectively(comm, [&]() {
+              if (!root)
+                return;
+              std::filesystem::resize_file(folder->file("traces.csv"), trace_bytes);
+              traces.open(folder->file("traces.csv"), std::ios::app);
+            });
             pcout << "Resumed from " << file << " at t = " << integrator.time() * 1e6
                   << " us" << std::endl;
           }
@@ -404,11 +406,7 @@ namespace neuristor
     result.spikes     = integrator.run(settings.end_time, sink);
     result.statistics = integrator.statistics();
     outcomes          = integrator.outcomes();
-    if (!records.empty() && dealii::Utilities::MPI::this_mpi_process(comm) == 0)
-      {
-        std::ofstream pvd(fields + "/temperature.pvd");
-        dealii::DataOutBase::write_pvd_record(pvd, records);
-      }
+    write_pvd_series(comm, fields + "/temperature.pvd", records);
     pcout << "Heat: " << heat->n_dofs() << " DoFs, " << heat->steps() << " steps, "
           << heat->linear_iterations() << " CG iterations, " << heat->preconditioner_setups()
           << " AMG setups, energy balance error " << heat->energy().relative_error()
@@ -418,21 +416,25 @@ namespace neuristor
   void
   Simulation::check_checkpoint(const std::string &file) const
   {
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-      throw InputError("--resume", "cannot read the checkpoint '" + file + "'");
-    BinaryReader reader(in, file);
+    std::istringstream in(checkpoint_file::open(file));
+    BinaryReader       reader(in, file);
     check_checkpoint_header(reader, file);
+    std::uint64_t         trace_bytes = 0;
+    reader(trace_bytes);
+    const std::filesystem::path traces = std::filesystem::path(file).parent_path() / "traces.csv";
+    std::error_code             ec;
+    const auto                  size = std::filesystem::file_size(traces, ec);
+    if (ec || trace_bytes > size)
+      throw std::runtime_error("corrupt checkpoint '" + file + "': it records " +
+                               std::to_string(trace_bytes) + " bytes of '" + traces.string() +
+                               "', which holds " + (ec ? std::string("none") : std::to_string(size)));
   }
 
   void
   Simulation::check_checkpoint_header(BinaryReader &reader, const std::string &file) const
   {
-    std::string format, saved_identity;
+    std::string saved_identity;
     double      time = 0;
-    reader(format);
-    if (format != checkpoint_format)
-      throw InputError(file, "is not a checkpoint of this version of neuristor");
     reader(saved_identity, time);
     if (saved_identity != identity)
       {
@@ -449,7 +451,7 @@ namespace neuristor
       }
     if (!(time < settings.end_time * (1 - 1e-12)))
       throw InputError("Run/End time", "the checkpoint in '" + file + "' is at t = " +
-                                         std::to_string(time) +
+                                         parameter_tools::format_number(time) +
                                          " s already; give a later End time to go on");
   }
 
@@ -459,10 +461,8 @@ namespace neuristor
                               std::uint64_t                                &trace_bytes,
                               std::vector<std::pair<double, std::string>> &records) const
   {
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-      throw InputError("--resume", "cannot read the checkpoint '" + file + "'");
-    BinaryReader reader(in, file);
+    std::istringstream in(checkpoint_file::open(file));
+    BinaryReader       reader(in, file);
     check_checkpoint_header(reader, file);
     std::uint64_t n_records = 0;
     reader(trace_bytes, n_records);
@@ -502,7 +502,7 @@ namespace neuristor
   {
     const auto  quote = parameter_tools::json_quote;
     const auto &st = result.statistics;
-    std::ofstream out(file);
+    OutputFile out(file);
     out << std::setprecision(10);
     out << "{\n  \"run\": {\n"
         << "    \"case\": " << quote(settings.case_name) << ",\n"
@@ -530,5 +530,6 @@ namespace neuristor
             << (k + 1 < result.devices.size() ? ",\n" : "\n");
       }
     out << "  ]\n}\n";
+    out.close();
   }
 } // namespace neuristor

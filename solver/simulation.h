@@ -7,6 +7,7 @@
 #include "solver/electrothermal_integrator.h"
 #include "solver/thermal_model.h"
 #include "solver/network_integrator.h"
+#include "solver/output_file.h"
 #include "solver/run_folder.h"
 
 #include <deal.II/base/parameter_handler.h>
@@ -104,6 +105,8 @@ namespace neuristor
      * Check that a checkpoint belongs to this case (same parameters apart
      * from Run/End time, Progress interval, Checkpoint interval and Plot)
      * and ends before Run/End time; InputError naming the difference if not.
+     * The whole file is verified first (length, checksum, the traces.csv
+     * beside it): a corrupt checkpoint is refused before anything is touched.
      */
     void
     check_checkpoint(const std::string &file) const;
@@ -139,7 +142,7 @@ namespace neuristor
     void
     integrate(const MPI_Comm comm, RunFolder *folder, const RunSink &sink,
               dealii::TimerOutput &timer, dealii::ConditionalOStream &pcout,
-              std::ofstream &traces, const bool resume, RunResult &result,
+              OutputFile &traces, const bool resume, RunResult &result,
               std::vector<DeviceOutcome> &outcomes) const;
 
     /**
@@ -152,7 +155,7 @@ namespace neuristor
                     std::uint64_t                                &trace_bytes,
                     std::vector<std::pair<double, std::string>> &records) const;
 
-    /** Read and check the header of a checkpoint (format, parameters, time). */
+    /** Read and check the start of a checkpoint's payload (parameters, time). */
     void
     check_checkpoint_header(BinaryReader &reader, const std::string &file) const;
 

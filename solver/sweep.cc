@@ -2,6 +2,7 @@
 
 #include "solver/input_error.h"
 #include "solver/mpi_tools.h"
+#include "solver/output_file.h"
 #include "solver/parameter_file.h"
 #include "solver/parameter_tools.h"
 #include "solver/plotting.h"
@@ -113,7 +114,7 @@ namespace neuristor
     const unsigned int rank    = dealii::Utilities::MPI::this_mpi_process(comm);
     const unsigned int n_ranks = dealii::Utilities::MPI::n_mpi_processes(comm);
     const unsigned int n       = sweep.values.size();
-    RunFolder          folder(output_dir, comm);
+    RunFolder          folder(output_dir, comm, false, case_file);
     if (rank == 0)
       console << "Sweep of " << sweep.entry << " over " << n << " points on "
               << n_ranks << " rank(s)" << std::endl;
@@ -132,13 +133,13 @@ namespace neuristor
           const Simulation  simulation(prm);
           std::ostringstream point_name;
           point_name << "point_" << std::setw(3) << std::setfill('0') << i;
-          RunFolder     point(folder.file(point_name.str()), MPI_COMM_SELF);
-          std::ofstream log(point.file("log.txt"));
-          prm.print_parameters(point.file("parameters.prm").string(),
-                               dealii::ParameterHandler::PRM);
+          RunFolder  point(folder.file(point_name.str()), MPI_COMM_SELF);
+          OutputFile log(point.file("log.txt"));
+          write_parameters(prm, point.file("parameters.prm"));
           const auto result = simulation.run(MPI_COMM_SELF, point, log);
           if (simulation.run_settings().plot)
             plot_folder("run", point.file("").string(), log);
+          log.close();
           point.finalize();
           std::ostringstream line;
           line << "  point " << i + 1 << "/" << n << ": " << sweep.values[i];
@@ -156,12 +157,13 @@ namespace neuristor
     });
 
     auto all = mpi_tools::gather(comm, rows, false);
-    if (rank == 0)
-      {
+    collectively(comm, [&]() {
+      if (rank != 0)
+        return;
         std::sort(all.begin(), all.end(), [](const PointRow &a, const PointRow &b) {
           return a.point < b.point || (a.point == b.point && a.device < b.device);
         });
-        std::ofstream csv(folder.file("sweep.csv"));
+        OutputFile csv(folder.file("sweep.csv"));
         csv << "point,value,x,device,spike_count,mean_rate_hz,state\n"
             << std::setprecision(10);
         for (const auto &r : all)
@@ -169,14 +171,14 @@ namespace neuristor
               << sweep.x[r.point] << "," << r.device << "," << r.spike_count << ","
               << r.mean_rate_hz << "," << r.state << "\n";
         csv.close();
-        std::ofstream json(folder.file("sweep.json"));
+        OutputFile json(folder.file("sweep.json"));
         const auto quote = parameter_tools::json_quote;
         json << "{\"case\": " << quote(case_name) << ", \"entry\": " << quote(sweep.entry)
              << ", \"x_label\": " << quote(sweep.axis_label) << ", \"points\": " << n
              << ", \"mpi_ranks\": " << n_ranks << "}\n";
         json.close();
         plot_folder("sweep", folder.file("").string(), console);
-      }
+    });
     folder.finalize();
     if (rank == 0)
       console << "Sweep results in " << folder.final_path().string() << std::endl;

@@ -1,6 +1,9 @@
 #include "solver/thermal_characterization.h"
 
 #include "solver/input_error.h"
+#include "solver/mpi_tools.h"
+#include "solver/output_file.h"
+#include "solver/vtu_writer.h"
 #include "solver/parameter_file.h"
 #include "solver/parameter_tools.h"
 #include "solver/plotting.h"
@@ -175,11 +178,7 @@ namespace neuristor
             << heat.preconditioner_setups() << " AMG setups so far" << std::endl;
         c.energy_balance_error = std::max(c.energy_balance_error, heat.energy().relative_error());
       }
-    if (!snapshots.empty() && Utilities::MPI::this_mpi_process(comm) == 0)
-      {
-        std::ofstream pvd(field_folder + "/step_response_device_0.pvd");
-        DataOutBase::write_pvd_record(pvd, snapshots);
-      }
+    write_pvd_series(comm, field_folder + "/step_response_device_0.pvd", snapshots);
 
     // tau (area method), C_eff and the half-rise delays.
     c.tau.assign(n, 0);
@@ -252,7 +251,7 @@ namespace neuristor
   ThermalCharacterization::write(const Characterization &c, const std::string &folder) const
   {
     const unsigned int n = model.layout.n_devices();
-    std::ofstream      eta(folder + "/eta.csv");
+    OutputFile         eta(folder + "/eta.csv");
     eta << std::setprecision(10) << "i\\j";
     for (unsigned int j = 0; j < n; ++j)
       eta << "," << j;
@@ -264,9 +263,10 @@ namespace neuristor
           eta << "," << c.eta[i][j];
         eta << "\n";
       }
+    eta.close();
     for (unsigned int j = 0; j < n; ++j)
       {
-        std::ofstream csv(folder + "/step_response_device_" + std::to_string(j) + ".csv");
+        OutputFile csv(folder + "/step_response_device_" + std::to_string(j) + ".csv");
         csv << std::setprecision(10) << "time_s";
         for (unsigned int i = 0; i < n; ++i)
           csv << ",rise_device_" << i << "_K";
@@ -278,6 +278,7 @@ namespace neuristor
               csv << "," << c.rise[j][k][i];
             csv << "\n";
           }
+        csv.close();
       }
     const auto list = [](const std::vector<double> &v) {
       std::ostringstream s;
@@ -292,7 +293,7 @@ namespace neuristor
         s += (k ? ", " : "") + list(m[k]);
       return s + "]";
     };
-    std::ofstream json(folder + "/characterization.json");
+    OutputFile json(folder + "/characterization.json");
     json << std::setprecision(10) << "{\n"
          << "  \"devices\": " << n << ",\n"
          << "  \"test_power_W\": " << settings.power << ",\n"
@@ -309,6 +310,7 @@ namespace neuristor
          << "  \"energy_balance_relative_error\": " << c.energy_balance_error << ",\n"
          << "  \"truncation_relative_change_R_th\": " << c.truncation_R_th << ",\n"
          << "  \"truncation_change_eta\": " << c.truncation_eta << "\n}\n";
+    json.close();
   }
 
   void
@@ -326,30 +328,31 @@ namespace neuristor
     parameter_tools::in_subsection(prm, "Sweep", [&] { sweep.parse_parameters(prm); });
     const ThermalCharacterization single(prm); // validate before any output
 
-    RunFolder folder(output_dir, comm);
-    if (root)
-      prm.print_parameters(folder.file("parameters.prm").string(), ParameterHandler::PRM);
+    RunFolder folder(output_dir, comm, false, case_file);
+    const auto on_root = [&](const std::function<void()> &write) {
+      collectively(comm, [&]() {
+        if (root)
+          write();
+      });
+    };
+    on_root([&]() { write_parameters(prm, folder.file("parameters.prm")); });
     if (sweep.entry.empty())
       {
         const std::string fields = folder.file("fields").string();
-        if (root)
-          std::filesystem::create_directories(fields);
-        MPI_Barrier(comm);
+        on_root([&]() { std::filesystem::create_directories(fields); });
         const auto c = single.run(comm, log, fields);
-        if (root)
-          {
-            single.write(c, folder.file("").string());
-            plot_folder("characterize", folder.file("").string(), console);
-          }
+        on_root([&]() {
+          single.write(c, folder.file("").string());
+          plot_folder("characterize", folder.file("").string(), console);
+        });
       }
     else
       {
-        std::ofstream table;
-        if (root)
-          {
-            table.open(folder.file("sweep.csv"));
-            table << "point,value,x,R_th_0_K_per_W,eta_10,half_rise_delay_10_s\n";
-          }
+        OutputFile table;
+        on_root([&]() {
+          table.open(folder.file("sweep.csv"));
+          table << "point,value,x,R_th_0_K_per_W,eta_10,half_rise_delay_10_s\n";
+        });
         for (unsigned int p = 0; p < sweep.values.size(); ++p)
           {
             auto point_overrides = overrides;
@@ -361,24 +364,23 @@ namespace neuristor
                 << " = " << sweep.values[p] << std::endl;
             const auto        c    = point.run(comm, log);
             const std::string name = folder.file("point_" + std::to_string(p)).string();
-            if (root)
-              {
-                std::filesystem::create_directories(name);
-                point.write(c, name);
-                const bool pair = c.R_th.size() > 1;
-                table << std::setprecision(10) << p << "," << sweep.values[p] << ","
-                      << sweep.x[p] << "," << c.R_th[0] << "," << (pair ? c.eta[1][0] : 0)
-                      << "," << (pair ? c.t50[1][0] : 0) << "\n";
-              }
+            on_root([&]() {
+              std::filesystem::create_directories(name);
+              point.write(c, name);
+              const bool pair = c.R_th.size() > 1;
+              table << std::setprecision(10) << p << "," << sweep.values[p] << "," << sweep.x[p]
+                    << "," << c.R_th[0] << "," << (pair ? c.eta[1][0] : 0) << ","
+                    << (pair ? c.t50[1][0] : 0) << "\n";
+            });
           }
-        if (root)
-          {
-            table.close();
-            std::ofstream(folder.file("sweep.json"))
-              << "{\"entry\": " << parameter_tools::json_quote(sweep.entry)
-              << ", \"x_label\": " << parameter_tools::json_quote(sweep.axis_label) << "}\n";
-            plot_folder("characterize-sweep", folder.file("").string(), console);
-          }
+        on_root([&]() {
+          table.close();
+          OutputFile json(folder.file("sweep.json"));
+          json << "{\"entry\": " << parameter_tools::json_quote(sweep.entry)
+               << ", \"x_label\": " << parameter_tools::json_quote(sweep.axis_label) << "}\n";
+          json.close();
+          plot_folder("characterize-sweep", folder.file("").string(), console);
+        });
       }
     folder.finalize();
     log << "Results in " << folder.final_path().string() << std::endl;

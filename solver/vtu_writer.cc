@@ -1,5 +1,9 @@
 #include "solver/vtu_writer.h"
 
+#include "solver/mpi_tools.h"
+#include "solver/output_file.h"
+
+#include <deal.II/base/data_out_base.h>
 #include <deal.II/base/utilities.h>
 
 #include <zlib.h>
@@ -163,19 +167,17 @@ namespace neuristor
     array("UInt8", "types", 1, &geometry[3]);
     xml << "      </Cells>\n    </Piece>\n  </UnstructuredGrid>\n"
         << "  <AppendedData encoding=\"raw\">\n_";
-    {
-      std::ofstream out(folder + "/" + piece(rank), std::ios::binary);
+    collectively(comm, [&]() {
+      OutputFile out(folder + "/" + piece(rank), std::ios::binary);
       out << xml.str();
       for (const auto *block : blocks)
         out.write(block->data(), block->size());
       out << "\n  </AppendedData>\n</VTKFile>\n";
-      if (!out)
-        throw std::runtime_error("cannot write " + folder + "/" + piece(rank));
-    }
-
-    if (rank == 0)
+      out.close();
+      if (rank != 0)
+        return;
       {
-        std::ofstream record(folder + "/" + stem + ".pvtu");
+        OutputFile record(folder + "/" + stem + ".pvtu");
         record << "<?xml version=\"1.0\"?>\n"
                << "<VTKFile type=\"PUnstructuredGrid\" version=\"1.0\" byte_order=\"LittleEndian\" "
                   "header_type=\"UInt32\">\n"
@@ -193,9 +195,23 @@ namespace neuristor
         for (unsigned int r = 0; r < Utilities::MPI::n_mpi_processes(comm); ++r)
           record << "    <Piece Source=\"" << piece(r) << "\"/>\n";
         record << "  </PUnstructuredGrid>\n</VTKFile>\n";
-        if (!record)
-          throw std::runtime_error("cannot write " + folder + "/" + stem + ".pvtu");
+        record.close();
       }
+    });
     return stem + ".pvtu";
+  }
+
+  void
+  write_pvd_series(const MPI_Comm                                     comm,
+                   const std::string                                 &file,
+                   const std::vector<std::pair<double, std::string>> &records)
+  {
+    collectively(comm, [&]() {
+      if (records.empty() || Utilities::MPI::this_mpi_process(comm) != 0)
+        return;
+      OutputFile pvd(file);
+      DataOutBase::write_pvd_record(pvd, records);
+      pvd.close();
+    });
   }
 } // namespace neuristor

@@ -69,4 +69,13 @@ namespace neuristor
     std::vector<std::pair<std::string, std::string>> constant_cells; // name, compressed block
     std::size_t                                  n_points = 0;
   };
+
+  /**
+   * The .pvd file of a time series: (time [s], file name) records, written
+   * by rank 0 if there are any; IoError on every rank if the write fails.
+   */
+  void
+  write_pvd_series(const MPI_Comm                                     comm,
+                   const std::string                                 &file,
+                   const std::vector<std::pair<double, std::string>> &records);
 } // namespace neuristor

@@ -260,6 +260,9 @@ INSTANTIATE_TEST_SUITE_P(
     BadInput{"--set 'Thermal network/Number of devices=0'", "Number of devices"}, // no devices
     BadInput{"--set 'Thermal network/Coupling=matrix'", "Eta matrix"},          // no devices
     BadInput{"--set 'Circuit/Input=dc(12'", "Circuit/Input"},                   // malformed
+    BadInput{"--set 'Circuit/Input=dc()'", "a number is missing"},              // empty numbers
+    BadInput{"--set 'Circuit/Input=pulse(amplitude=, width=1e-6)'", "a number is missing"},
+    BadInput{"--set 'Circuit/Load resistance=12e3,'", "Circuit/Load resistance"},
     BadInput{"--set 'Circuit/Input=train(amplitude=1, period=1e-6)'", "duty"},
     BadInput{"--set 'Circuit/Input=dc(11); dc(9); dc(3)'", "3 values"},
     BadInput{"/nonexistent/case.prm", "does not exist"},                        // missing file

@@ -79,3 +79,34 @@ fi
 grep -q "holds a checkpoint" none.log || { cat none.log; exit 1; }
 [ -d cut ] && [ ! -d cut.partial ] || { echo "a refused resume moved the finished run"; exit 1; }
 echo "refusals: other parameters and a missing checkpoint"
+
+# Corrupt checkpoints: flipped bits anywhere (header, sizes, field data) and
+# truncations are refused as corrupt, and the run folder stays byte for byte.
+snapshot() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
+size=$(stat -c %s full/checkpoint.bin)
+n_checked=0
+for spec in flip:0 flip:9 flip:14 flip:22 flip:40 flip:$((size / 2)) flip:$((size - 1)) \
+            cut:$((size - 1)) cut:$((size / 3)) cut:10 cut:0; do
+  rm -rf bad bad.partial
+  cp -r full bad
+  /usr/bin/python3 - bad/checkpoint.bin "$spec" <<'PY'
+import sys
+path, (kind, at) = sys.argv[1], sys.argv[2].split(":")
+data = bytearray(open(path, "rb").read())
+at = int(at)
+if kind == "flip":
+    data[at] ^= 0x10
+else:
+    data = data[:at]
+open(path, "wb").write(bytes(data))
+PY
+  before=$(snapshot bad)
+  if "$binary" run "$case_file" -o bad "${common[@]}" --set "Run/End time=1.2e-6" --resume > corrupt.log 2>&1; then
+    echo "a corrupt checkpoint ($spec) was resumed"; exit 1
+  fi
+  grep -q "corrupt checkpoint\|has format" corrupt.log || { echo "$spec:"; cat corrupt.log; exit 1; }
+  [ "$(snapshot bad)" = "$before" ] && [ ! -e bad.partial ] \
+    || { echo "a refused corrupt checkpoint ($spec) changed the run folder"; exit 1; }
+  n_checked=$((n_checked + 1))
+done
+echo "corrupt checkpoints: $n_checked flipped bits and truncations refused, folder unchanged"
