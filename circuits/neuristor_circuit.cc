@@ -85,35 +85,63 @@ namespace neuristor
                                 const bool             end_of_step) const
   {
     DeviceDerivatives d;
-    d.r            = resistance.evaluate(T, hysteresis);
-    const double R = d.r.R, dR = d.r.dR_dT;
-    const double C = circuit_parameters.C, C_th = thermal.C_th;
-    const auto  &input = circuit_parameters.input;
-
+    d.r = resistance.evaluate(T, hysteresis);
     if (circuit_parameters.direct_drive())
       {
         // V tracks the source exactly (the stages integrate V_in' exactly
         // for the piecewise-linear waveforms we have).
-        d.f[0]     = input.derivative(t, end_of_step);
+        d.f[0]     = circuit_parameters.input.derivative(t, end_of_step);
         d.J[0][0]  = 0;
         d.J[0][1]  = 0;
         d.df_dt[0] = 0;
       }
     else
       {
-        const double Rl = circuit_parameters.R_load;
-        d.f[0]     = (input.value(t, end_of_step) - V) / (Rl * C) - V / (R * C);
-        d.J[0][0]  = -1 / (Rl * C) - 1 / (R * C);
-        d.J[0][1]  = V * dR / (R * R * C);
-        d.df_dt[0] = input.derivative(t) / (Rl * C);
+        const VoltageRate rate = voltage_rate(t, V, d.r, end_of_step);
+        d.f[0]     = rate.dV_dt;
+        d.J[0][0]  = rate.d_dV;
+        d.J[0][1]  = rate.d_dT;
+        d.df_dt[0] = rate.d_dt;
       }
 
-    d.f[1] = (V * V / R - thermal.S_env * (T - thermal.T0) -
-              thermal.S_coupled * T + q) /
-             C_th;
-    d.J[1][0]  = 2 * V / (R * C_th);
-    d.J[1][1]  = (-V * V * dR / (R * R) - thermal.S_env - thermal.S_coupled) / C_th;
+    const JoulePower heat = joule_power(V, d.r);
+    const double     C_th = thermal.C_th;
+    d.f[1]     = (heat.P - thermal.S_env * (T - thermal.T0) - thermal.S_coupled * T + q) / C_th;
+    d.J[1][0]  = heat.dP_dV / C_th;
+    d.J[1][1]  = (heat.dP_dT - thermal.S_env - thermal.S_coupled) / C_th;
     d.df_dt[1] = dq_dt / C_th;
     return d;
   }
+
+  VoltageRate
+  NeuristorCircuit::voltage_rate(const double t, const double V, const ResistanceValue &r,
+                                 const bool end_of_step) const
+  {
+    const double C = circuit_parameters.C, Rl = circuit_parameters.R_load;
+    const auto  &input = circuit_parameters.input;
+    return {(input.value(t, end_of_step) - V) / (Rl * C) - V / (r.R * C),
+            -1 / (Rl * C) - 1 / (r.R * C), V * r.dR_dT / (r.R * r.R * C),
+            input.derivative(t) / (Rl * C)};
+  }
+
+  JoulePower
+  NeuristorCircuit::joule_power(const double V, const ResistanceValue &r)
+  {
+    const double P = V * V / r.R;
+    return {P, 2 * V / r.R, -P * r.dR_dT / r.R};
+  }
+
+  Sample
+  NeuristorCircuit::sample(const unsigned int device, const double t, const double V,
+                           const double T, const HysteresisState &hysteresis) const
+  {
+    const auto  &c     = circuit_parameters;
+    const double R     = resistance.resistance(T, hysteresis);
+    const double v_in  = c.input.value(t);
+    const double i_dev = V / R;
+    const double i_load =
+      c.direct_drive() ? i_dev + c.C * c.input.derivative(t) : (v_in - V) / c.R_load;
+    return {t, device, v_in, V, i_load, i_dev, T, R, V * i_dev};
+  }
+
 } // namespace neuristor

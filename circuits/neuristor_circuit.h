@@ -39,6 +39,29 @@ namespace neuristor
     double T0;      // K
   };
 
+  /**
+   * The capacitor voltage rate dV/dt of a device's RC circuit (driven
+   * through R_load) and its partial derivatives [V/s, 1/s, V/(s K), V/s^2].
+   */
+  struct VoltageRate
+  {
+    double dV_dt, d_dV, d_dT, d_dt;
+  };
+
+  /** Joule power V^2/R of a device and its partial derivatives [W, W/V, W/K]. */
+  struct JoulePower
+  {
+    double P, dP_dV, dP_dT;
+  };
+
+  /** One row of traces.csv. */
+  struct Sample
+  {
+    double       t;
+    unsigned int device;
+    double       v_in, v_device, i_load, i_device, temperature, resistance, power;
+  };
+
   /** Right-hand side f, Jacobian J and df/dt of one device's ODE. */
   struct DeviceDerivatives
   {
@@ -73,6 +96,28 @@ namespace neuristor
                 const double           q,
                 const double           dq_dt,
                 const bool             end_of_step = false) const;
+
+    /**
+     * C dV/dt = (V_in(t) - V)/R_load - V/R(T) at the device's resistance
+     * value r; the device physics of the circuit, shared by every coupling
+     * scheme. Not for direct drive (there V = V_in(t)).
+     */
+    VoltageRate
+    voltage_rate(const double t, const double V, const ResistanceValue &r,
+                 const bool end_of_step = false) const;
+
+    /** V^2/R at the device's resistance value r. */
+    static JoulePower
+    joule_power(const double V, const ResistanceValue &r);
+
+    /**
+     * The trace row of device `device` at (t, V, T); with R_load = 0 the
+     * source current includes the capacitor's C dV_in/dt (C is ideal and V
+     * follows V_in).
+     */
+    Sample
+    sample(const unsigned int device, const double t, const double V, const double T,
+           const HysteresisState &hysteresis) const;
 
     /** Only dT/dt: what decides the hysteresis branch. */
     double

@@ -125,24 +125,6 @@ namespace neuristor
     return s;
   }
 
-  Sample
-  DeviceIntegrator::sample(const unsigned int     device,
-                           const double           t,
-                           const double           V,
-                           const double           T,
-                           const HysteresisState &hysteresis) const
-  {
-    const auto  &c    = model.circuit();
-    const double R    = model.vo2().resistance(T, hysteresis);
-    const double v_in = c.input.value(t);
-    const double i_dev = V / R;
-    // With R_load = 0 the source current is the device current (C is ideal
-    // and V follows V_in, so the capacitive current C dV_in/dt is added).
-    const double i_load =
-      c.direct_drive() ? i_dev + c.C * c.input.derivative(t) : (v_in - V) / c.R_load;
-    return {t, device, v_in, V, i_load, i_dev, T, R, V * i_dev};
-  }
-
   DeviceIntegrator::Step
   DeviceIntegrator::rosenbrock_step(const DeviceState &s, const double h,
                                     const HeatInput &heat) const
@@ -258,7 +240,7 @@ namespace neuristor
     const auto sample_time = [&]() { return s.sample_index * sample_interval; };
     if (traced && s.sample_index == 0)
       {
-        samples.push_back(sample(device, 0, s.V, s.T, s.hysteresis));
+        samples.push_back(model.sample(device, 0, s.V, s.T, s.hysteresis));
         s.sample_index = 1;
       }
 
@@ -328,7 +310,7 @@ namespace neuristor
             {
               double V, T;
               dense_output(s, step, h, (sample_time() - s.t) / h, V, T);
-              samples.push_back(sample(device, sample_time(), V, T, s.hysteresis));
+              samples.push_back(model.sample(device, sample_time(), V, T, s.hysteresis));
               ++s.sample_index;
             }
 

@@ -43,14 +43,6 @@ namespace neuristor
     evaluate(const double t, double &q, double &dq_dt) const;
   };
 
-  /** One row of traces.csv. */
-  struct Sample
-  {
-    double       t;
-    unsigned int device;
-    double       v_in, v_device, i_load, i_device, temperature, resistance, power;
-  };
-
   /** Everything that evolves for one device; copied to repeat a window. */
   struct DeviceState
   {
@@ -99,14 +91,6 @@ namespace neuristor
             const bool          traced,
             std::vector<Sample> &samples,
             std::vector<Spike>  &spikes) const;
-
-    /** A trace sample of the state (V, T) at time t. */
-    Sample
-    sample(const unsigned int     device,
-           const double           t,
-           const double           V,
-           const double           T,
-           const HysteresisState &hysteresis) const;
 
     const NeuristorCircuit &
     circuit() const

@@ -246,25 +246,27 @@ namespace neuristor
         J = 0;
         for (unsigned int i = 0; i < n; ++i)
           {
-            const auto rv = circuits[i].vo2().evaluate(T[i], hysteresis[i]);
-            weights[i]    = region_weights(rv);
-            P[i]          = V[i] * V[i] / rv.R;
-            dP_dV[i]      = 2 * V[i] / rv.R;
-            dP_dT[i]      = -P[i] * rv.dR_dT / rv.R;
-            const auto  &c    = circuits[i].circuit();
-            const double V_in = c.input.value(t_new, true);
+            const auto rv   = circuits[i].vo2().evaluate(T[i], hysteresis[i]);
+            weights[i]      = region_weights(rv);
+            const auto heat = NeuristorCircuit::joule_power(V[i], rv);
+            P[i]            = heat.P;
+            dP_dV[i]        = heat.dP_dV;
+            dP_dT[i]        = heat.dP_dT;
+            const auto &c   = circuits[i].circuit();
             if (c.direct_drive())
               {
-                r(i)    = V[i] - V_in;
+                r(i)    = V[i] - c.input.value(t_new, true);
                 J(i, i) = 1;
               }
             else
               {
-                const double rate = (a0 * V[i] + a1 * V_history[0][i] +
-                                     (history_length > 1 ? a2 * V_history[1][i] : 0.0)) / dt;
-                r(i)        = c.C * rate - (V_in - V[i]) / c.R_load + V[i] / rv.R;
-                J(i, i)     = c.C * a0 / dt + 1 / c.R_load + 1 / rv.R;
-                J(i, n + i) = -V[i] * rv.dR_dT / (rv.R * rv.R);
+                // BDF2 of the circuit's dV/dt: (a0 V + a1 V_n + a2 V_n-1)/dt = dV/dt(V, T).
+                const auto   rate = circuits[i].voltage_rate(t_new, V[i], rv, true);
+                const double bdf  = (a0 * V[i] + a1 * V_history[0][i] +
+                                    (history_length > 1 ? a2 * V_history[1][i] : 0.0)) / dt;
+                r(i)        = c.C * (bdf - rate.dV_dt);
+                J(i, i)     = c.C * (a0 / dt - rate.d_dV);
+                J(i, n + i) = -c.C * rate.d_dT;
               }
           }
         // T_i - T0 = sum_r w_r(i) theta_r(i), theta_r(i) = a_r(i) + sum_js G_rs(i,j) w_s(j) P_j.
@@ -353,15 +355,9 @@ namespace neuristor
         for (unsigned int i = 0; i < n; ++i)
           if (traced[i])
             {
-              const double Vs   = V_history[0][i] + s * (V[i] - V_history[0][i]);
-              const double Ts   = T_history[0][i] + s * (T[i] - T_history[0][i]);
-              const auto  &c    = circuits[i].circuit();
-              const double R    = circuits[i].vo2().resistance(Ts, hysteresis[i]);
-              const double V_in = c.input.value(ts);
-              const double i_dev = Vs / R;
-              const double i_load =
-                c.direct_drive() ? i_dev : (V_in - Vs) / c.R_load;
-              rows.push_back({ts, i, V_in, Vs, i_load, i_dev, Ts, R, Vs * i_dev});
+              const double Vs = V_history[0][i] + s * (V[i] - V_history[0][i]);
+              const double Ts = T_history[0][i] + s * (T[i] - T_history[0][i]);
+              rows.push_back(circuits[i].sample(i, ts, Vs, Ts, hysteresis[i]));
             }
         ++next_sample;
       }

@@ -242,3 +242,52 @@ TEST(ElectroThermal, FilamentHeating)
   ASSERT_EQ(t_filament.size(), t_uniform.size());
   EXPECT_NEAR(t_filament.back() / t_uniform.back(), 1.0, 0.05);
 }
+
+TEST(ElectroThermal, DirectDriveSourceCurrentIncludesTheCapacitorInBothModels)
+{
+  // R_load = 0 on a 2 V/us ramp: V follows V_in, and the source current is
+  // the device current plus C dV_in/dt (0.29 mA with C = 145 pF), the same
+  // trace sample in lumped and finite-element mode.
+  const double C = 145e-12, slope = 2e6;
+  const std::vector<std::string> drive = {"Circuit/Load resistance=0",
+                                          "Circuit/Input=pwl(0 0, 2e-6 4)",
+                                          "Run/Plot=false", "Run/Trace interval=50e-9"};
+  const auto lumped_options = [&]() {
+    auto o = drive;
+    o.push_back("Run/End time=1.5e-6");
+    return o;
+  };
+  auto fe_options = lumped_block("1.5e-6");
+  fe_options.insert(fe_options.end(), drive.begin(), drive.end());
+  for (const auto &options : {lumped_options(), fe_options})
+    {
+      const auto dir = std::filesystem::temp_directory_path() /
+                       ("neuristor_direct_drive_" + std::to_string(getpid()));
+      std::filesystem::remove_all(dir);
+      std::string arguments = "run -q -o " + dir.string();
+      for (const auto &o : options)
+        arguments += " --set '" + o + "'";
+      std::string out;
+      ASSERT_EQ(test_support::run_binary(arguments, out), 0) << out;
+      std::ifstream traces(dir / "traces.csv");
+      std::string   line;
+      std::getline(traces, line);
+      unsigned int rows = 0;
+      while (std::getline(traces, line))
+        {
+          double t, v_in, v_dev, i_load, i_dev;
+          unsigned int device;
+          ASSERT_EQ(std::sscanf(line.c_str(), "%lf,%u,%lf,%lf,%lf,%lf", &t, &device, &v_in, &v_dev,
+                                &i_load, &i_dev),
+                    6)
+            << line;
+          if (t <= 0)
+            continue;
+          EXPECT_NEAR(v_dev, v_in, 1e-9) << line;
+          EXPECT_NEAR(i_load - i_dev, C * slope, 1e-6 * C * slope) << line;
+          ++rows;
+        }
+      EXPECT_GE(rows, 29u);
+      std::filesystem::remove_all(dir);
+    }
+}
