@@ -30,15 +30,37 @@ namespace neuristor
     }
   } // namespace
 
+  std::filesystem::path
+  installed_script(const std::string &name)
+  {
+    std::error_code       ec;
+    const std::filesystem::path binary = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec)
+      return {};
+    const auto folder = binary.parent_path();
+    for (const auto &candidate : {folder.parent_path() / "share" / "neuristor" / "scripts" / name,
+                                  folder / "share" / "neuristor" / "scripts" / name})
+      if (std::filesystem::is_regular_file(candidate))
+        return candidate;
+    return {};
+  }
+
   bool
   plot_folder(const std::string &kind, const std::string &folder, std::ostream &log)
   {
     // Debian's own Python has python3-matplotlib; a pyenv shim may not.
     const std::string python = std::filesystem::exists("/usr/bin/python3") ?
                                  "/usr/bin/python3" : "python3";
-    const std::string script = NEURISTOR_SOURCE_DIR "/scripts/plot_run.py";
-    std::string       output;
-    const int code = run_command(python + " '" + script + "' " + kind + " '" + folder + "'", output);
+    const auto        script = installed_script("plot_run.py");
+    if (script.empty())
+      {
+        log << "Warning: no plot drawn: plot_run.py is not in share/neuristor/scripts "
+               "beside the binary (install with cmake --install)"
+            << std::endl;
+        return false;
+      }
+    std::string output;
+    const int code = run_command(python + " '" + script.string() + "' " + kind + " '" + folder + "'", output);
     if (code == 0)
       return true;
     const auto        lines     = parameter_tools::split(parameter_tools::trim(output), '\n');

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <ostream>
 #include <string>
 
@@ -12,4 +13,12 @@ namespace neuristor
    */
   bool
   plot_folder(const std::string &kind, const std::string &folder, std::ostream &log);
+
+  /**
+   * A script installed with the binary: share/neuristor/scripts/NAME beside
+   * bin/ (after cmake --install) or beside the binary (build tree); empty
+   * if there is none.
+   */
+  std::filesystem::path
+  installed_script(const std::string &name);
 } // namespace neuristor
