@@ -5,6 +5,7 @@
 #include "mesh/mesh_generator.h"
 #include "solver/heat_equation.h"
 #include "solver/parameter_file.h"
+#include "solver/case/case_schema.h"
 #include "solver/simulation.h"
 
 #include <deal.II/base/mpi.h>
@@ -46,7 +47,7 @@ main(int argc, char **argv)
   const std::string finest   = argc > 2 ? argv[2] : "40e-9";
 
   ParameterHandler prm;
-  Simulation::declare_parameters(prm);
+  case_schema::declare_parameters(prm);
   std::vector<std::string> overrides = {"Layout/Arrangement=row", "Layout/Count=2",
                                         "Layout/Finest cell size=" + finest};
   for (int a = 3; a < argc; ++a)

@@ -6,7 +6,7 @@
 #include "solver/mpi_tools.h"
 #include "solver/output_file.h"
 #include "solver/run_folder.h"
-#include "solver/simulation.h"
+#include "solver/case/case_schema.h"
 #include "solver/thermal_characterization.h"
 
 #include <deal.II/base/conditional_ostream.h>
@@ -99,7 +99,7 @@ namespace neuristor
       auto all = overrides;
       for (unsigned int k = 0; k < entries.size(); ++k)
         all.push_back(entries[k] + "=" + number(x[k]));
-      Simulation::load_case(prm, case_file, all);
+      case_schema::load_case(prm, case_file, all);
     }
 
     /** preset.prm: the fitted entries in their sections, with the fit documented. */
@@ -138,7 +138,7 @@ namespace neuristor
     const bool         root = Utilities::MPI::this_mpi_process(comm) == 0;
     ConditionalOStream log(console, root);
     ParameterHandler   prm;
-    Simulation::load_case(prm, case_file, overrides);
+    case_schema::load_case(prm, case_file, overrides);
     CalibrationSettings settings;
     parameter_tools::in_subsection(prm, "Calibration", [&] { settings.parse_parameters(prm); });
     const auto        &entries = settings.entries;

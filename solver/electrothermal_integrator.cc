@@ -568,4 +568,18 @@ namespace neuristor
                                 T_history[0][i]});
     return spikes;
   }
+
+  std::string
+  ElectroThermalIntegrator::write_field(const std::string &folder, const unsigned int index) const
+  {
+    return heat.write_vtu(folder, index);
+  }
+
+  void
+  ElectroThermalIntegrator::report(std::ostream &log) const
+  {
+    log << "Heat: " << heat.n_dofs() << " DoFs, " << heat.steps() << " steps, "
+        << heat.linear_iterations() << " CG iterations, " << heat.preconditioner_setups()
+        << " AMG setups, energy balance error " << heat.energy().relative_error();
+  }
 } // namespace neuristor

@@ -57,7 +57,7 @@ namespace neuristor
    * Device quantities are replicated on every rank; the field is
    * distributed. Results agree across rank counts to the CG tolerance.
    */
-  class ElectroThermalIntegrator : public IntegratorReport
+  class ElectroThermalIntegrator : public CouplingScheme
   {
   public:
     ElectroThermalIntegrator(const MPI_Comm                        comm,
@@ -69,35 +69,32 @@ namespace neuristor
                              const std::vector<bool>              &traced,
                              dealii::TimerOutput                  &timer);
 
-    /** Called (on every rank) when a field snapshot is due, after a step. */
-    std::function<void(double)> field_output;
-
-    /**
-     * Called (on every rank) after the step that reaches each multiple of
-     * checkpoint_interval [s of simulated time] and at the end; it saves the
-     * state with save().
-     */
-    std::function<void(double)> checkpoint;
-    double                      checkpoint_interval = 0;
-
     /**
      * Run to t_end (from t = 0, or on from a loaded state); returns the
      * finished spikes of all devices, including those before a restart.
      */
     std::vector<Spike>
-    run(const double t_end, const RunSink &sink);
+    run(const double t_end, const RunSink &sink) override;
 
     /** Write the whole state (devices, step history, field) (collective). */
     void
-    save(BinaryWriter &out) const;
+    save(BinaryWriter &out) const override;
 
     /** Continue from a saved state: the next run() goes on from its time. */
     void
-    load(BinaryReader &in);
+    load(BinaryReader &in) override;
+
+    /** The temperature field (VTU piece per rank and .pvtu) as snapshot `index`. */
+    std::string
+    write_field(const std::string &folder, const unsigned int index) const override;
+
+    /** Heat: DoFs, steps, CG iterations, AMG setups, energy balance. */
+    void
+    report(std::ostream &log) const override;
 
     /** Simulated time reached [s]. */
     double
-    time() const
+    time() const override
     {
       return t;
     }

@@ -4,6 +4,7 @@
 //   neuristor parameters        print the annotated default parameter file
 //   neuristor --help
 
+#include "solver/case/case_schema.h"
 #include "solver/input_error.h"
 #include "solver/mpi_tools.h"
 #include "solver/output_file.h"
@@ -152,7 +153,7 @@ namespace
     const bool     root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
 
     dealii::ParameterHandler prm;
-    Simulation::declare_parameters(prm);
+    case_schema::declare_parameters(prm);
     load_parameters(prm, args.case_file, args.overrides);
     if (args.quiet)
       set_entry(prm, "Run/Progress interval", "0", "--quiet");
@@ -179,8 +180,9 @@ namespace
         return 0;
       }
 
-    if (args.resume && !simulation.run_settings().finite_element)
-      throw InputError("--resume", "only finite-element runs write checkpoints");
+    if (args.resume && !simulation.thermal_model().has_checkpoints())
+      throw InputError("--resume", "the " + simulation.run_settings().thermal_model +
+                                     " thermal model writes no checkpoints");
     if (args.resume)
       simulation.check_checkpoint(RunFolder::checkpoint_to_resume(dir).string());
     RunFolder  folder(dir, comm, args.resume, args.case_file);
@@ -226,7 +228,7 @@ main(int argc, char **argv)
       if (args.command == "parameters")
         {
           dealii::ParameterHandler prm;
-          neuristor::Simulation::declare_parameters(prm);
+          neuristor::case_schema::declare_parameters(prm);
           if (root)
             prm.print_parameters(std::cout, dealii::ParameterHandler::PRM);
           return 0;

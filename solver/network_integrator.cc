@@ -216,6 +216,7 @@ namespace neuristor
     stats.rejected_steps = dealii::Utilities::MPI::sum(stats.rejected_steps, comm);
     stats.reversals      = dealii::Utilities::MPI::sum(stats.reversals, comm);
     final_outcomes = mpi_tools::gather(comm, local, true);
+    t_reached      = t_end;
 
     auto all_spikes = mpi_tools::gather(comm, spikes, false);
     std::sort(all_spikes.begin(), all_spikes.end(), [](const Spike &a, const Spike &b) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "circuits/lumped_thermal_network.h"
+#include "solver/coupling/coupling_scheme.h"
 #include "solver/device_integrator.h"
 #include "solver/mpi_tools.h"
 
@@ -13,55 +14,6 @@
 
 namespace neuristor
 {
-  /** Counters reported in the summary and by the benchmark. */
-  struct IntegrationStatistics
-  {
-    unsigned long steps = 0, rejected_steps = 0, reversals = 0;
-    unsigned long windows = 0, rejected_windows = 0, coupling_passes = 0;
-    unsigned long thermal_solves = 0, newton_iterations = 0; // finite-element mode
-  };
-
-  /** What the network integrator hands out while it runs. */
-  struct RunSink
-  {
-    /** Trace samples of one accepted window from all ranks (root only). */
-    std::function<void(std::vector<Sample> &&)> samples;
-    /** Progress after each window: time, window length, spikes so far. */
-    std::function<void(double, double, unsigned long)> progress;
-  };
-
-  /** Per-device result at the end of a run (gathered on every rank). */
-  struct DeviceOutcome
-  {
-    unsigned int device;
-    bool         in_spike;      // still in a metallic episode at the end
-    double       episode_start; // s
-    Spike        running;       // that episode as a spike
-    double       V, T;
-  };
-
-  /** What every integrator reports after run(): counters and end states. */
-  class IntegratorReport
-  {
-  public:
-    const IntegrationStatistics &
-    statistics() const
-    {
-      return stats;
-    }
-
-    /** End states of all devices (valid on every rank after run()). */
-    const std::vector<DeviceOutcome> &
-    outcomes() const
-    {
-      return final_outcomes;
-    }
-
-  protected:
-    IntegrationStatistics      stats;
-    std::vector<DeviceOutcome> final_outcomes;
-  };
-
   /**
    * Co-simulates all devices of a lumped thermal network by multirate
    * waveform relaxation: time is cut into coupling windows; in each window
@@ -75,7 +27,7 @@ namespace neuristor
    * Devices are split over the ranks of the communicator in contiguous
    * blocks; each window exchanges two numbers per device.
    */
-  class NetworkIntegrator : public IntegratorReport
+  class NetworkIntegrator : public CouplingScheme
   {
   public:
     NetworkIntegrator(const MPI_Comm                       comm,
@@ -88,7 +40,13 @@ namespace neuristor
 
     /** Run to t_end; returns the spikes of all devices on rank 0. */
     std::vector<Spike>
-    run(const double t_end, const RunSink &sink);
+    run(const double t_end, const RunSink &sink) override;
+
+    double
+    time() const override
+    {
+      return t_reached;
+    }
 
   private:
     /** Heat input q and dq/dt for device i from global T, dT/dt vectors. */
@@ -112,5 +70,6 @@ namespace neuristor
     unsigned int              first, last; // local device range
     std::vector<int>          counts, offsets;
     std::vector<DeviceState>  states;
+    double                    t_reached = 0;
   };
 } // namespace neuristor

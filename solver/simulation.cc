@@ -1,13 +1,11 @@
 #include "solver/simulation.h"
 
-#include "solver/calibration.h"
 #include "solver/checkpoint.h"
 #include "solver/input_error.h"
 #include "solver/mpi_tools.h"
 #include "solver/parameter_file.h"
 #include "solver/parameter_tools.h"
-#include "solver/sweep.h"
-#include "solver/thermal_characterization.h"
+#include "solver/thermal_models/registry.h"
 #include "solver/vtu_writer.h"
 
 #include <deal.II/base/conditional_ostream.h>
@@ -26,105 +24,6 @@
 
 namespace neuristor
 {
-  void
-  RunSettings::declare_parameters(dealii::ParameterHandler &prm)
-  {
-    using namespace dealii::Patterns;
-    prm.declare_entry("Case name", "single device, 12.5 V",
-                      Anything(), "Name of the case, shown in logs and plots.");
-    prm.declare_entry("Thermal model", "lumped", Selection("lumped|finite element"),
-                      "How heat couples the devices: the lumped network of the "
-                      "'Thermal network' section, or the heat equation over the "
-                      "'Layout' (finite element; one device per layout channel).");
-    prm.declare_entry("End time", "20e-6", Double(0),
-                      "Simulated time span [s].");
-    prm.declare_entry("Trace interval", "10e-9", Double(0),
-                      "Time between rows of traces.csv [s] (samples come "
-                      "from each device's dense output, exactly at multiples "
-                      "of this interval).");
-    prm.declare_entry("Traced devices", "all", Anything(),
-                      "Devices whose traces are written: 'all', 'none', or a "
-                      "comma-separated list of device indices (from 0).");
-    prm.declare_entry("Trapped time", "2e-6", Double(0),
-                      "A device still metallic at the end, for longer than "
-                      "this, is reported as 'trapped' [s].");
-    prm.declare_entry("Progress interval", "2", Double(0),
-                      "Wall-clock time between progress lines [s]; 0 for a "
-                      "quiet run.");
-    prm.declare_entry("Checkpoint interval", "0", Double(0),
-                      "Simulated time between checkpoints of a finite-element run "
-                      "[s]; 0 for none. The run folder keeps the last one "
-                      "(checkpoint.bin), also when the run is interrupted; "
-                      "'neuristor run CASE -o DIR --resume' goes on from it, on any "
-                      "number of MPI ranks and with a later End time if wanted.");
-    prm.declare_entry("Plot", "true", Bool(),
-                      "Draw traces.png with scripts/plot_run.py (needs "
-                      "python3-matplotlib).");
-  }
-
-  void
-  RunSettings::parse_parameters(const dealii::ParameterHandler &prm)
-  {
-    case_name         = prm.get("Case name");
-    finite_element    = prm.get("Thermal model") == "finite element";
-    end_time          = prm.get_double("End time");
-    trace_interval    = prm.get_double("Trace interval");
-    traced_devices    = parameter_tools::trim(prm.get("Traced devices"));
-    trapped_time      = prm.get_double("Trapped time");
-    progress_interval = prm.get_double("Progress interval");
-    checkpoint_interval = prm.get_double("Checkpoint interval");
-    plot              = prm.get_bool("Plot");
-    if (!(end_time > 0))
-      throw InputError("Run/End time", "must be > 0");
-    if (!(trace_interval > 0))
-      throw InputError("Run/Trace interval", "must be > 0");
-  }
-
-  std::vector<bool>
-  RunSettings::traced(const unsigned int n_devices) const
-  {
-    if (traced_devices == "all")
-      return std::vector<bool>(n_devices, true);
-    std::vector<bool> flags(n_devices, false);
-    if (traced_devices == "none")
-      return flags;
-    for (const auto &item : parameter_tools::split(traced_devices, ','))
-      {
-        const double i = parameter_tools::parse_number(item, "Run/Traced devices");
-        if (i != std::floor(i) || i < 0 || i >= n_devices)
-          throw InputError("Run/Traced devices",
-                           "'" + item + "' is not a device index from 0 to " +
-                             std::to_string(n_devices - 1));
-        flags[static_cast<unsigned int>(i)] = true;
-      }
-    return flags;
-  }
-
-  void
-  Simulation::declare_parameters(dealii::ParameterHandler &prm)
-  {
-    parameter_tools::in_subsection(prm, "Run", [&] { RunSettings::declare_parameters(prm); });
-    parameter_tools::in_subsection(prm, "Time integration", [&] { IntegratorSettings::declare_parameters(prm); });
-    parameter_tools::in_subsection(prm, "Thermal network", [&] { LumpedThermalNetwork::declare_parameters(prm); });
-    parameter_tools::in_subsection(prm, "Circuit", [&] { CircuitParameters::declare_parameters(prm); });
-    parameter_tools::in_subsection(prm, "VO2", [&] { VO2Parameters::declare_parameters(prm); });
-    parameter_tools::in_subsection(prm, "Sweep", [&] { SweepSettings::declare_parameters(prm); });
-    parameter_tools::in_subsection(prm, "Finite-element coupling",
-                                   [&] { FiniteElementCouplingSettings::declare_parameters(prm); });
-    ThermalCharacterization::declare_parameters(prm);
-    parameter_tools::in_subsection(prm, "Calibration",
-                                   [&] { CalibrationSettings::declare_parameters(prm); });
-  }
-
-  void
-  Simulation::load_case(dealii::ParameterHandler       &prm,
-                        const std::string              &case_file,
-                        const std::vector<std::string> &overrides)
-  {
-    declare_parameters(prm);
-    load_parameters(prm, case_file, overrides);
-  }
-
   Simulation::Simulation(dealii::ParameterHandler &prm)
   {
     parameter_tools::in_subsection(prm, "Run", [&] {
@@ -141,38 +40,22 @@ namespace neuristor
         prm.set(entry, value);
     });
     parameter_tools::in_subsection(prm, "Time integration", [&] { integration.parse_parameters(prm); });
-    parameter_tools::in_subsection(prm, "Thermal network", [&] { network.parse_parameters(prm); });
-    unsigned int n = network.n_devices();
-    if (settings.finite_element)
-      {
-        thermal_model = std::make_shared<const ThermalModel>(prm, network.node(0).T0);
-        parameter_tools::in_subsection(prm, "Finite-element coupling",
-                                       [&] { fe_coupling.parse_parameters(prm); });
-        n = thermal_model->layout.n_devices();
-        if (network.noise_strength() > 0)
-          throw InputError("Thermal network/Noise strength",
-                           "thermal noise exists in lumped mode only; set it to 0 with "
-                           "Run/Thermal model = finite element");
-      }
+    thermal = thermal_models::create(settings.thermal_model, prm);
+    const unsigned int             n = thermal->n_devices();
     std::vector<CircuitParameters> circuit;
     std::vector<VO2Parameters>     vo2;
     parameter_tools::in_subsection(prm, "Circuit", [&] {
       circuit = CircuitParameters::parse_parameters(prm, n);
     });
     parameter_tools::in_subsection(prm, "VO2", [&] { vo2 = VO2Parameters::parse_parameters(prm, n); });
-    // In finite-element mode the heat equation replaces each device's
-    // thermal node; the node keeps only the ambient temperature.
     for (unsigned int i = 0; i < n; ++i)
-      circuits.emplace_back(vo2[i], circuit[i],
-                            settings.finite_element ?
-                              ThermalNode{1.0, 0.0, 0.0, network.node(0).T0} :
-                              network.node(i));
+      circuits.emplace_back(vo2[i], circuit[i], thermal->device_node(i));
     settings.traced(n); // validate now, before any output exists
-    if (!settings.finite_element && settings.checkpoint_interval > 0)
+    if (!thermal->has_checkpoints() && settings.checkpoint_interval > 0)
       throw InputError("Run/Checkpoint interval",
-                       "checkpoints are written by finite-element runs only (lumped "
-                       "runs are fast to repeat); set it to 0 or use Run/Thermal model = "
-                       "finite element");
+                       "the " + settings.thermal_model +
+                         " thermal model writes no checkpoints (lumped runs are fast to "
+                         "repeat); set it to 0 or use Run/Thermal model = finite element");
   }
 
   RunResult
@@ -201,7 +84,7 @@ namespace neuristor
     const auto start = std::chrono::steady_clock::now();
 
     pcout << "Case: " << settings.case_name << "\n"
-          << "Devices: " << n_devices() << " (" << coupling_description()
+          << "Devices: " << n_devices() << " (" << thermal->description()
           << "), MPI ranks: " << n_ranks << "\n"
           << "End time: " << settings.end_time * 1e6 << " us, tolerances: rel "
           << integration.relative_tolerance << ", "
@@ -244,7 +127,7 @@ namespace neuristor
       line << std::fixed << std::setprecision(3) << "  [" << std::setw(3)
            << static_cast<int>(100 * fraction) << "%] t = " << t * 1e6
            << " us of " << settings.end_time * 1e6 << " us | "
-           << (settings.finite_element ? "step " : "coupling window ")
+           << thermal->step_name() << " "
            << std::setprecision(2) << H * 1e9 << " ns | spikes " << spikes
            << " | wall " << std::setprecision(1) << wall << " s | ETA "
            << (fraction > 0 ? wall * (1 - fraction) / fraction : 0.0) << " s";
@@ -283,7 +166,7 @@ namespace neuristor
           << "), hysteresis reversals " << st.reversals << ", coupling windows "
           << st.windows << " (rejected " << st.rejected_windows << ", passes "
           << st.coupling_passes << ")";
-    if (settings.finite_element)
+    if (st.thermal_solves > 0)
       pcout << ", thermal solves " << st.thermal_solves << ", device Newton iterations "
             << st.newton_iterations;
     pcout << std::endl;
@@ -313,63 +196,38 @@ namespace neuristor
     return result;
   }
 
-  std::string
-  Simulation::coupling_description() const
-  {
-    if (!settings.finite_element)
-      return network.description();
-    const auto        &box = thermal_model->layout.substrate();
-    std::ostringstream text;
-    text << "finite element: " << thermal_model->layout.n_devices() << " devices on a "
-         << (box.hi[0] - box.lo[0]) * 1e6 << " x " << (box.hi[1] - box.lo[1]) * 1e6 << " x "
-         << (box.hi[2] - box.lo[2]) * 1e6 << " um substrate";
-    return text.str();
-  }
-
   void
   Simulation::integrate(const MPI_Comm comm, RunFolder *folder, const RunSink &sink,
                         dealii::TimerOutput &timer, dealii::ConditionalOStream &pcout,
                         OutputFile &traces, const bool resume, RunResult &result,
                         std::vector<DeviceOutcome> &outcomes) const
   {
-    const auto traced = settings.traced(n_devices());
-    if (!settings.finite_element)
-      {
-        NetworkIntegrator integrator(comm, network, circuits, integration,
-                                     settings.trace_interval, traced, timer);
-        result.spikes     = integrator.run(settings.end_time, sink);
-        result.statistics = integrator.statistics();
-        outcomes          = integrator.outcomes();
-        return;
-      }
-
-    const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
-    dealii::parallel::distributed::Triangulation<3> tria(comm);
-    std::vector<double> filament_fractions; // 1/k per device, with filament heating
-    if (fe_coupling.filament_heating)
-      for (const auto &c : circuits)
-        filament_fractions.push_back(1 / c.vo2().parameters().k);
-    const auto heat = thermal_model->build(tria, pcout, nullptr, filament_fractions);
-    ElectroThermalIntegrator integrator(comm, *heat, circuits, integration, fe_coupling,
-                                        settings.trace_interval, traced, timer);
+    const bool root   = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
+    auto       scheme = thermal->couple(CouplingContext{comm, circuits, integration,
+                                                        settings.trace_interval,
+                                                        settings.traced(n_devices()), timer,
+                                                        pcout});
     // Field snapshots: fields/temperature_NNNNN.pvtu and one .pvd series.
     std::vector<std::pair<double, std::string>> records;
-    std::string                                 fields;
-    if (folder)
+    const std::string fields = folder ? folder->file("fields").string() : std::string();
+    if (folder && thermal->has_field())
       {
-        fields = folder->file("fields").string();
-        if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
-          std::filesystem::create_directories(fields);
-        MPI_Barrier(comm);
-        integrator.field_output = [&](const double t) {
-          records.emplace_back(t, heat->write_vtu(fields, records.size()));
+        collectively(comm, [&]() {
+          if (root)
+            std::filesystem::create_directories(fields);
+        });
+        scheme->field_output = [&](const double t) {
+          records.emplace_back(t, scheme->write_field(fields, records.size()));
         };
+      }
+    if (folder && thermal->has_checkpoints())
+      {
         const std::string file = folder->file("checkpoint.bin").string();
-        integrator.checkpoint_interval = settings.checkpoint_interval;
-        integrator.checkpoint = [&, file](const double) {
+        scheme->checkpoint_interval = settings.checkpoint_interval;
+        scheme->checkpoint = [&, file](const double) {
           std::ostringstream buffer;
           BinaryWriter       out(root ? &buffer : nullptr);
-          out(identity, integrator.time());
+          out(identity, scheme->time());
           std::uint64_t trace_bytes = 0;
           collectively(comm, [&]() {
             if (!root)
@@ -381,7 +239,7 @@ namespace neuristor
           out.put(static_cast<std::uint64_t>(records.size()));
           for (const auto &[time, name] : records)
             out.put(time), out.put(name);
-          integrator.save(out);
+          scheme->save(out);
           collectively(comm, [&]() {
             if (!root)
               return;
@@ -392,25 +250,29 @@ namespace neuristor
         if (resume)
           {
             std::uint64_t trace_bytes = 0;
-            read_checkpoint(file, integrator, trace_bytes, records);
+            read_checkpoint(file, *scheme, trace_bytes, records);
             collectively(comm, [&]() {
               if (!root)
                 return;
               std::filesystem::resize_file(folder->file("traces.csv"), trace_bytes);
               traces.open(folder->file("traces.csv"), std::ios::app);
             });
-            pcout << "Resumed from " << file << " at t = " << integrator.time() * 1e6
-                  << " us" << std::endl;
+            pcout << "Resumed from " << file << " at t = " << scheme->time() * 1e6 << " us"
+                  << std::endl;
           }
       }
-    result.spikes     = integrator.run(settings.end_time, sink);
-    result.statistics = integrator.statistics();
-    outcomes          = integrator.outcomes();
-    write_pvd_series(comm, fields + "/temperature.pvd", records);
-    pcout << "Heat: " << heat->n_dofs() << " DoFs, " << heat->steps() << " steps, "
-          << heat->linear_iterations() << " CG iterations, " << heat->preconditioner_setups()
-          << " AMG setups, energy balance error " << heat->energy().relative_error()
-          << ", " << records.size() << " field snapshots" << std::endl;
+    result.spikes     = scheme->run(settings.end_time, sink);
+    result.statistics = scheme->statistics();
+    outcomes          = scheme->outcomes();
+    if (thermal->has_field())
+      write_pvd_series(comm, fields + "/temperature.pvd", records);
+    std::ostringstream report;
+    scheme->report(report);
+    if (!report.str().empty())
+      pcout << report.str()
+            << (thermal->has_field() ? ", " + std::to_string(records.size()) + " field snapshots" :
+                                       std::string())
+            << std::endl;
   }
 
   void
@@ -457,7 +319,7 @@ namespace neuristor
 
   void
   Simulation::read_checkpoint(const std::string                            &file,
-                              ElectroThermalIntegrator                     &integrator,
+                              CouplingScheme                               &integrator,
                               std::uint64_t                                &trace_bytes,
                               std::vector<std::pair<double, std::string>> &records) const
   {
@@ -506,9 +368,8 @@ namespace neuristor
     out << std::setprecision(10);
     out << "{\n  \"run\": {\n"
         << "    \"case\": " << quote(settings.case_name) << ",\n"
-        << "    \"thermal_model\": \""
-        << (settings.finite_element ? "finite element" : "lumped") << "\",\n"
-        << "    \"coupling\": " << quote(coupling_description()) << ",\n"
+        << "    \"thermal_model\": " << quote(settings.thermal_model) << ",\n"
+        << "    \"coupling\": " << quote(thermal->description()) << ",\n"
         << "    \"devices\": " << n_devices() << ",\n"
         << "    \"end_time_s\": " << settings.end_time << ",\n"
         << "    \"mpi_ranks\": " << n_ranks << ",\n"

@@ -1,14 +1,13 @@
 #pragma once
 
-#include "circuits/lumped_thermal_network.h"
 #include "circuits/neuristor_circuit.h"
 #include "solver/checkpoint.h"
 #include "solver/device_integrator.h"
-#include "solver/electrothermal_integrator.h"
-#include "solver/thermal_model.h"
-#include "solver/network_integrator.h"
+#include "solver/coupling/coupling_scheme.h"
 #include "solver/output_file.h"
 #include "solver/run_folder.h"
+#include "solver/run_settings.h"
+#include "solver/thermal_models/interface.h"
 
 #include <deal.II/base/parameter_handler.h>
 
@@ -20,29 +19,6 @@
 
 namespace neuristor
 {
-  /** The "Run" section: what to simulate for how long and what to record. */
-  struct RunSettings
-  {
-    std::string case_name;
-    bool        finite_element;    // thermal model: FE heat flow, else lumped
-    double      end_time;          // s
-    double      trace_interval;    // s
-    std::string traced_devices;    // "all", "none" or a list of indices
-    double      trapped_time;      // s
-    double      progress_interval; // s of wall time, 0 = quiet
-    double      checkpoint_interval; // s of simulated time, 0 = none
-    bool        plot;
-
-    static void
-    declare_parameters(dealii::ParameterHandler &prm);
-    void
-    parse_parameters(const dealii::ParameterHandler &prm);
-
-    /** Which devices write traces; InputError for a bad index. */
-    std::vector<bool>
-    traced(const unsigned int n_devices) const;
-  };
-
   /** Per-device result as written to summary.json. */
   struct DeviceSummary
   {
@@ -74,17 +50,7 @@ namespace neuristor
   class Simulation
   {
   public:
-    /** Declare every section a case file may use. */
-    static void
-    declare_parameters(dealii::ParameterHandler &prm);
-
-    /** Declare every section and read a case file plus overrides into prm. */
-    static void
-    load_case(dealii::ParameterHandler       &prm,
-              const std::string              &case_file,
-              const std::vector<std::string> &overrides);
-
-    /** Parse and validate; InputError on bad input. */
+    /** Parse and validate (prm declared by case_schema); InputError on bad input. */
     explicit Simulation(dealii::ParameterHandler &prm);
 
     /**
@@ -123,10 +89,10 @@ namespace neuristor
       return settings;
     }
 
-    const LumpedThermalNetwork &
-    thermal_network() const
+    const ThermalModelInterface &
+    thermal_model() const
     {
-      return network;
+      return *thermal;
     }
 
   private:
@@ -151,17 +117,13 @@ namespace neuristor
      */
     void
     read_checkpoint(const std::string                            &file,
-                    ElectroThermalIntegrator                     &integrator,
+                    CouplingScheme                               &integrator,
                     std::uint64_t                                &trace_bytes,
                     std::vector<std::pair<double, std::string>> &records) const;
 
     /** Read and check the start of a checkpoint's payload (parameters, time). */
     void
     check_checkpoint_header(BinaryReader &reader, const std::string &file) const;
-
-    /** How the devices are coupled, for the log and the summary. */
-    std::string
-    coupling_description() const;
 
     std::vector<DeviceSummary>
     summarize(const std::vector<Spike>         &spikes,
@@ -171,12 +133,10 @@ namespace neuristor
     write_summary(const std::string &file, const RunResult &result,
                   const unsigned int n_ranks) const;
 
-    RunSettings                   settings;
-    IntegratorSettings            integration;
-    LumpedThermalNetwork          network;
-    std::shared_ptr<const ThermalModel> thermal_model; // finite-element mode
-    FiniteElementCouplingSettings       fe_coupling;
-    std::vector<NeuristorCircuit> circuits;
+    RunSettings                                  settings;
+    IntegratorSettings                           integration;
+    std::shared_ptr<const ThermalModelInterface> thermal;
+    std::vector<NeuristorCircuit>                circuits;
     // The parameters a checkpoint must match: all but those a resumed run
     // may change (end time, progress, checkpoint cadence, plotting).
     std::string identity;

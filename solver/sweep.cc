@@ -1,5 +1,6 @@
 #include "solver/sweep.h"
 
+#include "solver/case/case_schema.h"
 #include "solver/input_error.h"
 #include "solver/mpi_tools.h"
 #include "solver/output_file.h"
@@ -124,7 +125,7 @@ namespace neuristor
       for (unsigned int i = rank; i < n; i += n_ranks)
         {
           dealii::ParameterHandler prm;
-          Simulation::declare_parameters(prm);
+          case_schema::declare_parameters(prm);
           auto point_overrides = overrides;
           point_overrides.push_back(sweep.entry + "=" + sweep.values[i]);
           point_overrides.push_back("Sweep/Entry=");

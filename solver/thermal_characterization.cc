@@ -8,7 +8,7 @@
 #include "solver/parameter_tools.h"
 #include "solver/plotting.h"
 #include "solver/run_folder.h"
-#include "solver/simulation.h"
+#include "solver/case/case_schema.h"
 #include "solver/sweep.h"
 
 #include <deal.II/base/data_out_base.h>
@@ -58,27 +58,9 @@ namespace neuristor
         throw InputError(std::string("Characterization/") + name, "must be > 0");
   }
 
-  void
-  ThermalCharacterization::declare_parameters(ParameterHandler &prm)
-  {
-    ThermalModel::declare_parameters(prm);
-    parameter_tools::in_subsection(prm, "Characterization", [&] { CharacterizationSettings::declare_parameters(prm); });
-  }
-
-  namespace
-  {
-    double
-    ambient_temperature(ParameterHandler &prm)
-    {
-      double T0 = 0;
-      parameter_tools::in_subsection(prm, "Thermal network",
-                                     [&] { T0 = prm.get_double("Ambient temperature"); });
-      return T0;
-    }
-  } // namespace
 
   ThermalCharacterization::ThermalCharacterization(ParameterHandler &prm)
-    : model(prm, ambient_temperature(prm))
+    : model(prm, ThermalModel::ambient_temperature(prm))
   {
     parameter_tools::in_subsection(prm, "Characterization", [&] { settings.parse_parameters(prm); });
   }
@@ -323,7 +305,7 @@ namespace neuristor
     const bool         root = Utilities::MPI::this_mpi_process(comm) == 0;
     ConditionalOStream log(console, root);
     ParameterHandler   prm;
-    Simulation::load_case(prm, case_file, overrides);
+    case_schema::load_case(prm, case_file, overrides);
     SweepSettings sweep;
     parameter_tools::in_subsection(prm, "Sweep", [&] { sweep.parse_parameters(prm); });
     const ThermalCharacterization single(prm); // validate before any output
@@ -358,7 +340,7 @@ namespace neuristor
             auto point_overrides = overrides;
             point_overrides.push_back(sweep.entry + "=" + sweep.values[p]);
             ParameterHandler point_prm;
-            Simulation::load_case(point_prm, case_file, point_overrides);
+            case_schema::load_case(point_prm, case_file, point_overrides);
             const ThermalCharacterization point(point_prm);
             log << "Point " << p + 1 << "/" << sweep.values.size() << ": " << sweep.entry
                 << " = " << sweep.values[p] << std::endl;

@@ -54,10 +54,6 @@ namespace neuristor
   class ThermalCharacterization
   {
   public:
-    /** Declare the thermal model's sections and Characterization. */
-    static void
-    declare_parameters(dealii::ParameterHandler &prm);
-
     explicit ThermalCharacterization(dealii::ParameterHandler &prm);
 
     /** Run; field snapshots (VTU + PVD) go to field_folder if not empty. */

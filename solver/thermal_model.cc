@@ -32,6 +32,15 @@ namespace neuristor
     in_subsection(prm, "Heat solver", [&] { solver.parse_parameters(prm); });
   }
 
+  double
+  ThermalModel::ambient_temperature(ParameterHandler &prm)
+  {
+    double T0 = 0;
+    parameter_tools::in_subsection(prm, "Thermal network",
+                                   [&] { T0 = prm.get_double("Ambient temperature"); });
+    return T0;
+  }
+
   std::unique_ptr<HeatEquation>
   ThermalModel::build(parallel::distributed::Triangulation<3> &tria,
                       ConditionalOStream                      &log,

@@ -30,6 +30,10 @@ namespace neuristor
     /** Parse the four sections; the ambient T0 [K] comes from the caller. */
     ThermalModel(dealii::ParameterHandler &prm, const double T0);
 
+    /** The ambient temperature of the case [K] ('Thermal network/Ambient temperature'). */
+    static double
+    ambient_temperature(dealii::ParameterHandler &prm);
+
     /**
      * Mesh the layout into tria (empty, distributed) and set up the heat
      * equation on it; logs the mesh statistics and checks that every device

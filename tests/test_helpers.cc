@@ -1,3 +1,4 @@
+#include "solver/case/case_schema.h"
 #include "test_helpers.h"
 
 #include "solver/parameter_file.h"
@@ -13,7 +14,7 @@ namespace neuristor::test_support
   run_case(const std::vector<std::string> &overrides, const std::string &case_file)
   {
     dealii::ParameterHandler prm;
-    Simulation::declare_parameters(prm);
+    case_schema::declare_parameters(prm);
     auto all = overrides;
     all.push_back("Run/Progress interval=0");
     load_parameters(prm, case_file, all);

@@ -5,6 +5,7 @@
 #include "solver/heat_equation.h"
 #include "solver/input_error.h"
 #include "solver/parameter_file.h"
+#include "solver/case/case_schema.h"
 #include "solver/simulation.h"
 #include "solver/thermal_characterization.h"
 #include "solver/thermal_model.h"
@@ -36,7 +37,7 @@ namespace
   {
     static ParameterHandler prm;
     prm.clear();
-    Simulation::declare_parameters(prm);
+    case_schema::declare_parameters(prm);
     auto all = small;
     all.insert(all.end(), extra.begin(), extra.end());
     load_parameters(prm, "", all);

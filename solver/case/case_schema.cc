@@ -1,0 +1,39 @@
+#include "solver/case/case_schema.h"
+
+#include "circuits/neuristor_circuit.h"
+#include "materials/vo2_resistance.h"
+#include "solver/calibration.h"
+#include "solver/device_integrator.h"
+#include "solver/parameter_file.h"
+#include "solver/parameter_tools.h"
+#include "solver/simulation.h"
+#include "solver/sweep.h"
+#include "solver/thermal_characterization.h"
+#include "solver/thermal_models/registry.h"
+
+namespace neuristor::case_schema
+{
+  void
+  declare_parameters(dealii::ParameterHandler &prm)
+  {
+    using parameter_tools::in_subsection;
+    in_subsection(prm, "Run", [&] { RunSettings::declare_parameters(prm); });
+    in_subsection(prm, "Time integration", [&] { IntegratorSettings::declare_parameters(prm); });
+    in_subsection(prm, "Circuit", [&] { CircuitParameters::declare_parameters(prm); });
+    in_subsection(prm, "VO2", [&] { VO2Parameters::declare_parameters(prm); });
+    thermal_models::declare_parameters(prm);
+    in_subsection(prm, "Sweep", [&] { SweepSettings::declare_parameters(prm); });
+    in_subsection(prm, "Characterization",
+                  [&] { CharacterizationSettings::declare_parameters(prm); });
+    in_subsection(prm, "Calibration", [&] { CalibrationSettings::declare_parameters(prm); });
+  }
+
+  void
+  load_case(dealii::ParameterHandler       &prm,
+            const std::string              &case_file,
+            const std::vector<std::string> &overrides)
+  {
+    declare_parameters(prm);
+    load_parameters(prm, case_file, overrides);
+  }
+} // namespace neuristor::case_schema

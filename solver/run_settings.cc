@@ -1,0 +1,83 @@
+#include "solver/run_settings.h"
+
+#include "solver/input_error.h"
+#include "solver/parameter_tools.h"
+#include "solver/thermal_models/registry.h"
+
+#include <cmath>
+
+namespace neuristor
+{
+  void
+  RunSettings::declare_parameters(dealii::ParameterHandler &prm)
+  {
+    using namespace dealii::Patterns;
+    prm.declare_entry("Case name", "single device, 12.5 V",
+                      Anything(), "Name of the case, shown in logs and plots.");
+    prm.declare_entry("Thermal model", "lumped", Selection(thermal_models::selection_pattern()),
+                      "How heat couples the devices (solver/thermal_models/): " +
+                        thermal_models::documentation() + ".");
+    prm.declare_entry("End time", "20e-6", Double(0),
+                      "Simulated time span [s].");
+    prm.declare_entry("Trace interval", "10e-9", Double(0),
+                      "Time between rows of traces.csv [s] (samples come "
+                      "from each device's dense output, exactly at multiples "
+                      "of this interval).");
+    prm.declare_entry("Traced devices", "all", Anything(),
+                      "Devices whose traces are written: 'all', 'none', or a "
+                      "comma-separated list of device indices (from 0).");
+    prm.declare_entry("Trapped time", "2e-6", Double(0),
+                      "A device still metallic at the end, for longer than "
+                      "this, is reported as 'trapped' [s].");
+    prm.declare_entry("Progress interval", "2", Double(0),
+                      "Wall-clock time between progress lines [s]; 0 for a "
+                      "quiet run.");
+    prm.declare_entry("Checkpoint interval", "0", Double(0),
+                      "Simulated time between checkpoints of a finite-element run "
+                      "[s]; 0 for none. The run folder keeps the last one "
+                      "(checkpoint.bin), also when the run is interrupted; "
+                      "'neuristor run CASE -o DIR --resume' goes on from it, on any "
+                      "number of MPI ranks and with a later End time if wanted.");
+    prm.declare_entry("Plot", "true", Bool(),
+                      "Draw traces.png with scripts/plot_run.py (needs "
+                      "python3-matplotlib).");
+  }
+
+  void
+  RunSettings::parse_parameters(const dealii::ParameterHandler &prm)
+  {
+    case_name         = prm.get("Case name");
+    thermal_model     = prm.get("Thermal model");
+    end_time          = prm.get_double("End time");
+    trace_interval    = prm.get_double("Trace interval");
+    traced_devices    = parameter_tools::trim(prm.get("Traced devices"));
+    trapped_time      = prm.get_double("Trapped time");
+    progress_interval = prm.get_double("Progress interval");
+    checkpoint_interval = prm.get_double("Checkpoint interval");
+    plot              = prm.get_bool("Plot");
+    if (!(end_time > 0))
+      throw InputError("Run/End time", "must be > 0");
+    if (!(trace_interval > 0))
+      throw InputError("Run/Trace interval", "must be > 0");
+  }
+
+  std::vector<bool>
+  RunSettings::traced(const unsigned int n_devices) const
+  {
+    if (traced_devices == "all")
+      return std::vector<bool>(n_devices, true);
+    std::vector<bool> flags(n_devices, false);
+    if (traced_devices == "none")
+      return flags;
+    for (const auto &item : parameter_tools::split(traced_devices, ','))
+      {
+        const double i = parameter_tools::parse_number(item, "Run/Traced devices");
+        if (i != std::floor(i) || i < 0 || i >= n_devices)
+          throw InputError("Run/Traced devices",
+                           "'" + item + "' is not a device index from 0 to " +
+                             std::to_string(n_devices - 1));
+        flags[static_cast<unsigned int>(i)] = true;
+      }
+    return flags;
+  }
+} // namespace neuristor

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <string>
+#include <vector>
+
+namespace neuristor
+{
+  /** The "Run" section: what to simulate for how long and what to record. */
+  struct RunSettings
+  {
+    std::string case_name;
+    std::string thermal_model;     // a name from the thermal-model registry
+    double      end_time;          // s
+    double      trace_interval;    // s
+    std::string traced_devices;    // "all", "none" or a list of indices
+    double      trapped_time;      // s
+    double      progress_interval; // s of wall time, 0 = quiet
+    double      checkpoint_interval; // s of simulated time, 0 = none
+    bool        plot;
+
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+    void
+    parse_parameters(const dealii::ParameterHandler &prm);
+
+    /** Which devices write traces; InputError for a bad index. */
+    std::vector<bool>
+    traced(const unsigned int n_devices) const;
+  };
+} // namespace neuristor

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "solver/electrothermal_integrator.h"
+#include "solver/thermal_model.h"
+#include "solver/thermal_models/interface.h"
+
+namespace neuristor
+{
+  /**
+   * `Run/Thermal model = finite element`: the heat equation over the layout
+   * (sections 'Layout', 'Materials', 'Thermal boundary', 'Heat solver'),
+   * co-simulated with every device by a monolithic Newton per step
+   * (ElectroThermalIntegrator, section 'Finite-element coupling'). Writes
+   * the temperature field and checkpoints.
+   */
+  class FiniteElementModel : public ThermalModelInterface
+  {
+  public:
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+
+    explicit FiniteElementModel(dealii::ParameterHandler &prm);
+
+    unsigned int
+    n_devices() const override
+    {
+      return geometry.layout.n_devices();
+    }
+
+    /** The heat equation computes T: a device keeps only the ambient temperature. */
+    ThermalNode
+    device_node(const unsigned int) const override
+    {
+      return ThermalNode{1.0, 0.0, 0.0, geometry.T0};
+    }
+
+    std::string
+    description() const override;
+
+    std::string
+    step_name() const override
+    {
+      return "step";
+    }
+
+    bool
+    has_checkpoints() const override
+    {
+      return true;
+    }
+
+    bool
+    has_field() const override
+    {
+      return true;
+    }
+
+    /** Meshes the layout and builds the heat equation (collective). */
+    std::unique_ptr<CouplingScheme>
+    couple(const CouplingContext &context) const override;
+
+  private:
+    ThermalModel                  geometry;
+    FiniteElementCouplingSettings coupling;
+  };
+} // namespace neuristor

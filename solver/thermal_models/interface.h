@@ -1,0 +1,82 @@
+#pragma once
+
+#include "circuits/neuristor_circuit.h"
+#include "solver/coupling/coupling_scheme.h"
+#include "solver/device_integrator.h"
+
+#include <deal.II/base/conditional_ostream.h>
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/timer.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace neuristor
+{
+  /** What a thermal model needs to couple itself to the devices. */
+  struct CouplingContext
+  {
+    MPI_Comm                             comm;
+    const std::vector<NeuristorCircuit> &circuits;
+    const IntegratorSettings            &integration;
+    double                               sample_interval; // s between trace rows
+    std::vector<bool>                    traced;
+    dealii::TimerOutput                 &timer;
+    dealii::ConditionalOStream          &log;
+  };
+
+  /**
+   * How heat couples the devices: the seam between the device circuits and
+   * whatever computes their temperatures from their powers (the lumped
+   * network, the heat equation of the layout, a reduced model of it).
+   * Implementations live in solver/thermal_models/NAME/ and are listed once
+   * in solver/thermal_models/registry.cc, where `Run/Thermal model` picks
+   * them by name. A model parses its own sections, tells each device what
+   * its own thermal node is, and creates the coupling scheme that advances
+   * devices and heat together.
+   */
+  class ThermalModelInterface
+  {
+  public:
+    virtual ~ThermalModelInterface() = default;
+
+    /** Number of devices the model couples. */
+    virtual unsigned int
+    n_devices() const = 0;
+
+    /**
+     * The thermal node in device i's own equations: the lumped network's
+     * node, or only the ambient temperature where the model computes T.
+     */
+    virtual ThermalNode
+    device_node(const unsigned int i) const = 0;
+
+    /** How the devices are coupled, for the log and the summary. */
+    virtual std::string
+    description() const = 0;
+
+    /** What the scheme's progress lines call a step ("step", "coupling window"). */
+    virtual std::string
+    step_name() const = 0;
+
+    /** Whether its runs can write checkpoints and be resumed. */
+    virtual bool
+    has_checkpoints() const
+    {
+      return false;
+    }
+
+    /** Whether it has a temperature field to write as a VTU series. */
+    virtual bool
+    has_field() const
+    {
+      return false;
+    }
+
+    /** The scheme that advances the devices and this model together. */
+    virtual std::unique_ptr<CouplingScheme>
+    couple(const CouplingContext &context) const = 0;
+  };
+} // namespace neuristor

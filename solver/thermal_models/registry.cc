@@ -1,0 +1,66 @@
+#include "solver/thermal_models/registry.h"
+
+#include "solver/input_error.h"
+#include "solver/thermal_models/finite_element/finite_element_model.h"
+#include "solver/thermal_models/lumped/lumped_model.h"
+
+namespace neuristor::thermal_models
+{
+  namespace
+  {
+    template <typename Model>
+    std::unique_ptr<ThermalModelInterface>
+    make(dealii::ParameterHandler &prm)
+    {
+      return std::make_unique<Model>(prm);
+    }
+  } // namespace
+
+  const std::vector<Registration> &
+  registrations()
+  {
+    // The registration list: a new thermal model is one folder and one line here.
+    static const std::vector<Registration> list = {
+      {"lumped", "the paper's lumped network of the 'Thermal network' section",
+       &LumpedModel::declare_parameters, &make<LumpedModel>},
+      {"finite element",
+       "the heat equation over the 'Layout' (one device per channel), co-simulated",
+       &FiniteElementModel::declare_parameters, &make<FiniteElementModel>}};
+    return list;
+  }
+
+  std::string
+  selection_pattern()
+  {
+    std::string pattern;
+    for (const auto &r : registrations())
+      pattern += (pattern.empty() ? "" : "|") + r.name;
+    return pattern;
+  }
+
+  std::string
+  documentation()
+  {
+    std::string text;
+    for (const auto &r : registrations())
+      text += (text.empty() ? "" : "; ") + r.name + ": " + r.description;
+    return text;
+  }
+
+  void
+  declare_parameters(dealii::ParameterHandler &prm)
+  {
+    for (const auto &r : registrations())
+      r.declare_parameters(prm);
+  }
+
+  std::unique_ptr<ThermalModelInterface>
+  create(const std::string &name, dealii::ParameterHandler &prm)
+  {
+    for (const auto &r : registrations())
+      if (r.name == name)
+        return r.create(prm);
+    throw InputError("Run/Thermal model", "unknown thermal model '" + name +
+                                            "' (known: " + selection_pattern() + ")");
+  }
+} // namespace neuristor::thermal_models

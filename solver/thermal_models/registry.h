@@ -1,0 +1,43 @@
+#pragma once
+
+#include "solver/thermal_models/interface.h"
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace neuristor::thermal_models
+{
+  /** One thermal model as `Run/Thermal model` offers it. */
+  struct Registration
+  {
+    std::string name;        // the value of Run/Thermal model
+    std::string description; // one line for the parameter documentation
+    /** Declares the sections the model reads (at the top level of prm). */
+    void (*declare_parameters)(dealii::ParameterHandler &prm);
+    /** Parses and validates them (InputError on bad input). */
+    std::unique_ptr<ThermalModelInterface> (*create)(dealii::ParameterHandler &prm);
+  };
+
+  /** Every thermal model, in the order of the registration list. */
+  const std::vector<Registration> &
+  registrations();
+
+  /** "name1|name2|..." for a Patterns::Selection. */
+  std::string
+  selection_pattern();
+
+  /** One line per model ("name: description"), for the documentation. */
+  std::string
+  documentation();
+
+  /** Declares every model's sections. */
+  void
+  declare_parameters(dealii::ParameterHandler &prm);
+
+  /** The model called `name`, parsed from prm; InputError if there is none. */
+  std::unique_ptr<ThermalModelInterface>
+  create(const std::string &name, dealii::ParameterHandler &prm);
+} // namespace neuristor::thermal_models
