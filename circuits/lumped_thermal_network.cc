@@ -3,6 +3,9 @@
 #include "solver/input_error.h"
 #include "solver/parameter_tools.h"
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <fstream>
@@ -199,24 +202,37 @@ namespace neuristor
                   eta[i].push_back({j, e});
               }
           }
-        const std::string json = read("characterization.json");
+        const std::string file = folder + "/characterization.json";
+        const auto        refuse = [&](const std::string &reason) {
+          return InputError(section + "/Characterization folder", "'" + file + "'" + reason);
+        };
+        nlohmann::json characterization;
+        try
+          {
+            characterization = nlohmann::json::parse(read("characterization.json"));
+          }
+        catch (const nlohmann::json::parse_error &e)
+          {
+            // what() starts with "[json.exception.parse_error.N] ".
+            const std::string message = e.what();
+            const auto        start   = message.find("] ");
+            throw refuse(" is not valid JSON: " +
+                         (start == std::string::npos ? message : message.substr(start + 2)));
+          }
+        if (!characterization.is_object())
+          throw refuse(" is not a JSON object");
         for (const auto &[key, values] :
              {std::pair{"R_th_K_per_W", &characterized_S}, {"C_eff_J_per_K", &characterized_C}})
           {
-            const auto at = json.find(std::string("\"") + key + "\": [");
-            if (at == std::string::npos)
-              throw InputError(section + "/Characterization folder",
-                               folder + "/characterization.json has no " + key);
-            const auto begin = json.find('[', at) + 1;
-            values->clear();
-            for (const auto &v :
-                 parameter_tools::split(json.substr(begin, json.find(']', begin) - begin), ','))
-              values->push_back(parameter_tools::parse_number(v, folder + "/characterization.json"));
-            if (values->size() != n)
-              throw InputError(section + "/Characterization folder",
-                               folder + "/characterization.json: " + key + " has " +
-                                 std::to_string(values->size()) + " values for " +
-                                 std::to_string(n) + " devices");
+            const auto list = characterization.find(key);
+            if (list == characterization.end())
+              throw refuse(std::string(": key '") + key + "' is missing");
+            if (!list->is_array() || list->size() != n ||
+                !std::all_of(list->begin(), list->end(),
+                             [](const nlohmann::json &v) { return v.is_number(); }))
+              throw refuse(std::string(": key '") + key + "' is not a list of " +
+                           std::to_string(n) + " numbers (one per device of eta.csv)");
+            *values = list->get<std::vector<double>>();
           }
         for (auto &R : characterized_S)
           R = 1 / R; // R_th -> S_th

@@ -3,7 +3,7 @@
 #   scripts/install_dependencies.sh            build + run + tests
 #   scripts/install_dependencies.sh --bench    also PyTorch, for the benchmark's reference
 set -euo pipefail
-packages=(build-essential cmake ccache libdeal.ii-dev libgtest-dev openmpi-bin
+packages=(build-essential cmake ccache libdeal.ii-dev libgtest-dev nlohmann-json3-dev openmpi-bin
           python3 python3-matplotlib python3-numpy
           paraview python3-paraview xvfb xauth ffmpeg)  # scripts/render_fields.py
 if [ "${1:-}" = "--bench" ]; then

@@ -9,7 +9,7 @@ Usage:
   /usr/bin/python3 scripts/plot_run.py compare OUT RUN_DIR RUN_DIR...
       -> OUT/comparison.png (temperatures and spikes of every run on one time
          axis) and OUT/comparison.csv (per run and device: model, spikes,
-         rate, first spike)
+         rate, first spike; empty without spikes)
 """
 import csv
 import json
@@ -347,12 +347,13 @@ def cmd_compare(out, run_dirs):
     ax_s.grid(alpha=0.3)
     fig.tight_layout()
     save_atomic(fig, out / "comparison.png")
-    rows = ["run,thermal_model,device,spike_count,mean_rate_hz,first_spike_s,state"]
+    keys = ["device", "spike_count", "mean_rate_hz", "first_spike_s", "state"]
+    rows = ["run,thermal_model," + ",".join(keys)]
     for d, run, devices, _, _ in runs:
         for dev in devices:
-            rows.append(f"{d.name},{run.get('thermal_model', '?')},{dev.get('device')},"
-                        f"{dev.get('spike_count')},{dev.get('mean_rate_hz')},"
-                        f"{dev.get('first_spike_s')},{dev.get('state')}")
+            # null (e.g. first_spike_s of a device without spikes) -> empty field
+            values = ["" if dev.get(k) is None else str(dev[k]) for k in keys]
+            rows.append(f"{d.name},{run.get('thermal_model', '?')}," + ",".join(values))
     tmp = out / ".comparison.csv.tmp"
     try:
         tmp.write_text("\n".join(rows) + "\n")

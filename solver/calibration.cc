@@ -1,6 +1,7 @@
 #include "solver/calibration.h"
 
 #include "solver/input_error.h"
+#include "solver/json_file.h"
 #include "solver/parameter_file.h"
 #include "solver/parameter_tools.h"
 #include "solver/mpi_tools.h"
@@ -162,7 +163,7 @@ namespace neuristor
       table.open(folder.file("calibration.csv"));
       table << "evaluation";
       for (const auto &e : entries)
-        table << "," << parameter_tools::json_quote(e);
+        table << "," << parameter_tools::csv_quote(e);
       table << ",conductance_W_per_K,heat_capacity_J_per_K,tau_s\n" << std::setprecision(10);
     });
     ConditionalOStream quiet(console, false);
@@ -306,16 +307,18 @@ namespace neuristor
                << " evaluations, two steady solves each)"
                << (m == 1 ? ";\n# C_eff is a prediction, not fitted.\n" : ".\n");
         write_preset(folder.file("preset.prm").string(), header.str(), entries, value);
-        OutputFile json(folder.file("calibration.json"));
-        json << std::setprecision(10) << "{\n  \"entries\": {";
+        Json fitted = Json::object();
         for (unsigned int k = 0; k < m; ++k)
-          json << (k ? ", " : "") << parameter_tools::json_quote(entries[k]) << ": " << value[k];
-        json << "},\n  \"target_conductance_W_per_K\": " << settings.target_conductance
-             << ",\n  \"conductance_W_per_K\": " << S << ",\n  \"target_heat_capacity_J_per_K\": "
-             << (m == 2 ? number(settings.target_heat_capacity) : "null")
-             << ",\n  \"C_eff_J_per_K\": " << C_eff << ",\n  \"tau_s\": " << tau
-             << ",\n  \"evaluations\": " << evaluations << "\n}\n";
-        json.close();
+          fitted[entries[k]] = value[k];
+        write_json(folder.file("calibration.json"),
+                   Json{{"entries", fitted},
+                        {"target_conductance_W_per_K", settings.target_conductance},
+                        {"conductance_W_per_K", S},
+                        {"target_heat_capacity_J_per_K",
+                         m == 2 ? Json(settings.target_heat_capacity) : Json()},
+                        {"C_eff_J_per_K", C_eff},
+                        {"tau_s", tau},
+                        {"evaluations", evaluations}});
         table.close();
     });
     folder.finalize();

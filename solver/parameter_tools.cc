@@ -70,15 +70,13 @@ namespace neuristor
     }
 
     std::string
-    json_quote(const std::string &text)
+    csv_quote(const std::string &text)
     {
+      if (text.find_first_of(",\"\n") == std::string::npos)
+        return text;
       std::string out = "\"";
       for (const char ch : text)
-        {
-          if (ch == '"' || ch == '\\')
-            out += '\\';
-          out += ch;
-        }
+        out += (ch == '"') ? std::string("\"\"") : std::string(1, ch);
       return out + "\"";
     }
 

@@ -79,9 +79,9 @@ namespace neuristor
       prm.leave_subsection();
     }
 
-    /** A JSON string literal. */
+    /** A CSV field: quoted (with "" for ") only if it holds a comma, quote or newline. */
     std::string
-    json_quote(const std::string &text);
+    csv_quote(const std::string &text);
 
     /** A number for a message, as printf's %g (4e-07, not 0.000000). */
     std::string

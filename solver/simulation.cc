@@ -2,6 +2,7 @@
 
 #include "solver/checkpoint.h"
 #include "solver/input_error.h"
+#include "solver/json_file.h"
 #include "solver/mpi_tools.h"
 #include "solver/parameter_file.h"
 #include "solver/parameter_tools.h"
@@ -362,35 +363,28 @@ namespace neuristor
   Simulation::write_summary(const std::string &file, const RunResult &result,
                             const unsigned int n_ranks) const
   {
-    const auto  quote = parameter_tools::json_quote;
     const auto &st = result.statistics;
-    OutputFile out(file);
-    out << std::setprecision(10);
-    out << "{\n  \"run\": {\n"
-        << "    \"case\": " << quote(settings.case_name) << ",\n"
-        << "    \"thermal_model\": " << quote(settings.thermal_model) << ",\n"
-        << "    \"coupling\": " << quote(thermal->description()) << ",\n"
-        << "    \"devices\": " << n_devices() << ",\n"
-        << "    \"end_time_s\": " << settings.end_time << ",\n"
-        << "    \"mpi_ranks\": " << n_ranks << ",\n"
-        << "    \"wall_time_s\": " << result.wall_seconds << ",\n"
-        << "    \"relative_tolerance\": " << integration.relative_tolerance << ",\n"
-        << "    \"steps\": " << st.steps << ",\n"
-        << "    \"rejected_steps\": " << st.rejected_steps << ",\n"
-        << "    \"hysteresis_reversals\": " << st.reversals << ",\n"
-        << "    \"coupling_windows\": " << st.windows << ",\n"
-        << "    \"thermal_solves\": " << st.thermal_solves << ",\n"
-        << "    \"total_spikes\": " << result.spikes.size() << "\n"
-        << "  },\n  \"devices\": [\n";
-    for (std::size_t k = 0; k < result.devices.size(); ++k)
-      {
-        const auto &d = result.devices[k];
-        out << "    {\"device\": " << d.device << ", \"spike_count\": " << d.spike_count
-            << ", \"mean_rate_hz\": " << d.mean_rate_hz << ", \"state\": \""
-            << d.state << "\", \"first_spike_s\": " << d.first_spike_s << "}"
-            << (k + 1 < result.devices.size() ? ",\n" : "\n");
-      }
-    out << "  ]\n}\n";
-    out.close();
+    Json        devices = Json::array();
+    for (const auto &d : result.devices)
+      devices.push_back(Json{{"device", d.device},
+                             {"spike_count", d.spike_count},
+                             {"mean_rate_hz", d.mean_rate_hz},
+                             {"state", d.state},
+                             {"first_spike_s", missing_as_null(d.first_spike_s)}});
+    const Json run{{"case", settings.case_name},
+                   {"thermal_model", settings.thermal_model},
+                   {"coupling", thermal->description()},
+                   {"devices", n_devices()},
+                   {"end_time_s", settings.end_time},
+                   {"mpi_ranks", n_ranks},
+                   {"wall_time_s", result.wall_seconds},
+                   {"relative_tolerance", integration.relative_tolerance},
+                   {"steps", st.steps},
+                   {"rejected_steps", st.rejected_steps},
+                   {"hysteresis_reversals", st.reversals},
+                   {"coupling_windows", st.windows},
+                   {"thermal_solves", st.thermal_solves},
+                   {"total_spikes", result.spikes.size()}};
+    write_json(file, Json{{"run", run}, {"devices", devices}});
   }
 } // namespace neuristor

@@ -26,7 +26,7 @@ namespace neuristor
     unsigned int spike_count;
     double       mean_rate_hz;
     std::string  state; // quiescent, spiking or trapped
-    double       first_spike_s; // -1 if none
+    double       first_spike_s; // -1 if none (null in summary.json)
   };
 
   /** Everything a run produces, for tests and sweeps. */

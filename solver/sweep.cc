@@ -2,6 +2,7 @@
 
 #include "solver/case/case_schema.h"
 #include "solver/input_error.h"
+#include "solver/json_file.h"
 #include "solver/mpi_tools.h"
 #include "solver/output_file.h"
 #include "solver/parameter_file.h"
@@ -84,17 +85,6 @@ namespace neuristor
 
   namespace
   {
-    std::string
-    csv_quote(const std::string &text)
-    {
-      if (text.find_first_of(",\"") == std::string::npos)
-        return text;
-      std::string out = "\"";
-      for (const char ch : text)
-        out += (ch == '"') ? std::string("\"\"") : std::string(1, ch);
-      return out + "\"";
-    }
-
     struct PointRow
     {
       unsigned int point, device, spike_count;
@@ -168,16 +158,15 @@ namespace neuristor
         csv << "point,value,x,device,spike_count,mean_rate_hz,state\n"
             << std::setprecision(10);
         for (const auto &r : all)
-          csv << r.point << "," << csv_quote(sweep.values[r.point]) << ","
+          csv << r.point << "," << parameter_tools::csv_quote(sweep.values[r.point]) << ","
               << sweep.x[r.point] << "," << r.device << "," << r.spike_count << ","
               << r.mean_rate_hz << "," << r.state << "\n";
         csv.close();
-        OutputFile json(folder.file("sweep.json"));
-        const auto quote = parameter_tools::json_quote;
-        json << "{\"case\": " << quote(case_name) << ", \"entry\": " << quote(sweep.entry)
-             << ", \"x_label\": " << quote(sweep.axis_label) << ", \"points\": " << n
-             << ", \"mpi_ranks\": " << n_ranks << "}\n";
-        json.close();
+        write_json(folder.file("sweep.json"), Json{{"case", case_name},
+                                                   {"entry", sweep.entry},
+                                                   {"x_label", sweep.axis_label},
+                                                   {"points", n},
+                                                   {"mpi_ranks", n_ranks}});
         plot_folder("sweep", folder.file("").string(), console);
     });
     folder.finalize();

@@ -1,6 +1,7 @@
 #include "solver/thermal_characterization.h"
 
 #include "solver/input_error.h"
+#include "solver/json_file.h"
 #include "solver/mpi_tools.h"
 #include "solver/output_file.h"
 #include "solver/vtu_writer.h"
@@ -262,37 +263,32 @@ namespace neuristor
           }
         csv.close();
       }
-    const auto list = [](const std::vector<double> &v) {
-      std::ostringstream s;
-      s << std::setprecision(10) << "[";
-      for (std::size_t k = 0; k < v.size(); ++k)
-        s << (k ? ", " : "") << v[k];
-      return s.str() + "]";
-    };
-    const auto matrix = [&](const std::vector<std::vector<double>> &m) {
-      std::string s = "[";
-      for (std::size_t k = 0; k < m.size(); ++k)
-        s += (k ? ", " : "") + list(m[k]);
-      return s + "]";
-    };
-    OutputFile json(folder + "/characterization.json");
-    json << std::setprecision(10) << "{\n"
-         << "  \"devices\": " << n << ",\n"
-         << "  \"test_power_W\": " << settings.power << ",\n"
-         << "  \"mesh\": {\"cells\": " << c.mesh.cells << ", \"dofs\": " << c.dofs
-         << ", \"min_cell_size_m\": " << c.mesh.min_cell_size
-         << ", \"max_cell_size_m\": " << c.mesh.max_cell_size
-         << ", \"aspect_ratio\": [" << c.mesh.min_aspect_ratio << ", "
-         << c.mesh.max_aspect_ratio << "]},\n"
-         << "  \"R_th_K_per_W\": " << list(c.R_th) << ",\n"
-         << "  \"tau_s\": " << list(c.tau) << ",\n"
-         << "  \"C_eff_J_per_K\": " << list(c.C_eff) << ",\n"
-         << "  \"eta\": " << matrix(c.eta) << ",\n"
-         << "  \"half_rise_delay_s\": " << matrix(c.t50) << ",\n"
-         << "  \"energy_balance_relative_error\": " << c.energy_balance_error << ",\n"
-         << "  \"truncation_relative_change_R_th\": " << c.truncation_R_th << ",\n"
-         << "  \"truncation_change_eta\": " << c.truncation_eta << "\n}\n";
-    json.close();
+    // -1 marks a half rise not reached within End time.
+    Json delays = Json::array();
+    for (const auto &row : c.t50)
+      {
+        Json &json_row = delays.emplace_back(Json::array());
+        for (const double t : row)
+          json_row.push_back(missing_as_null(t));
+      }
+    const Json mesh{{"cells", c.mesh.cells},
+                    {"dofs", c.dofs},
+                    {"min_cell_size_m", c.mesh.min_cell_size},
+                    {"max_cell_size_m", c.mesh.max_cell_size},
+                    {"aspect_ratio", {c.mesh.min_aspect_ratio, c.mesh.max_aspect_ratio}}};
+    // The truncation values are -1 without the truncation check.
+    write_json(folder + "/characterization.json",
+               Json{{"devices", n},
+                    {"test_power_W", settings.power},
+                    {"mesh", mesh},
+                    {"R_th_K_per_W", c.R_th},
+                    {"tau_s", c.tau},
+                    {"C_eff_J_per_K", c.C_eff},
+                    {"eta", c.eta},
+                    {"half_rise_delay_s", delays},
+                    {"energy_balance_relative_error", c.energy_balance_error},
+                    {"truncation_relative_change_R_th", missing_as_null(c.truncation_R_th)},
+                    {"truncation_change_eta", missing_as_null(c.truncation_eta)}});
   }
 
   void
@@ -357,10 +353,8 @@ namespace neuristor
           }
         on_root([&]() {
           table.close();
-          OutputFile json(folder.file("sweep.json"));
-          json << "{\"entry\": " << parameter_tools::json_quote(sweep.entry)
-               << ", \"x_label\": " << parameter_tools::json_quote(sweep.axis_label) << "}\n";
-          json.close();
+          write_json(folder.file("sweep.json"),
+                     Json{{"entry", sweep.entry}, {"x_label", sweep.axis_label}});
           plot_folder("characterize-sweep", folder.file("").string(), console);
         });
       }

@@ -33,7 +33,7 @@ namespace neuristor
     std::vector<double>              tau;    // s, area under 1 - rise/steady rise
     std::vector<double>              C_eff;  // J/K, tau / R_th
     std::vector<std::vector<double>> eta;    // steady rise of i / rise of j, j heated
-    std::vector<std::vector<double>> t50;    // s, time for i to reach half its rise, j heated
+    std::vector<std::vector<double>> t50;    // s, time for i to reach half its rise, j heated; -1 if never
     std::vector<double>              times;  // s, of the step responses
     std::vector<std::vector<std::vector<double>>> rise; // [j][k][i] K, j heated, time k
     MeshStatistics                   mesh;

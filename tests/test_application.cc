@@ -6,49 +6,14 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
+using neuristor::test_support::characterize_small;
+using neuristor::test_support::check_json_files;
+using neuristor::test_support::read;
+using neuristor::test_support::read_json;
 using neuristor::test_support::run_binary;
-
-namespace
-{
-  fs::path
-  scratch(const std::string &name)
-  {
-    const fs::path p = fs::temp_directory_path() /
-                       ("neuristor_test_" + std::to_string(getpid())) / name;
-    fs::remove_all(p);
-    fs::create_directories(p.parent_path());
-    return p;
-  }
-
-  std::string
-  read(const fs::path &file)
-  {
-    std::ifstream      in(file);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-
-  // characterization.json of tests/data/calibrate_small.prm with extra --set options.
-  std::string
-  characterize_small(const std::string &name, const std::string &sets)
-  {
-    const auto  data  = fs::path(NEURISTOR_CASES_DIR).parent_path() / "tests" / "data";
-    const auto  check = scratch(name);
-    std::string out;
-    EXPECT_EQ(run_binary("characterize " + (data / "calibrate_small.prm").string() + " -o " +
-                           check.string() + " " + sets +
-                           " --set 'Characterization/Truncation check=false'"
-                           " --set 'Characterization/Field outputs=0'",
-                         out),
-              0)
-      << out;
-    return read(check / "characterization.json");
-  }
-} // namespace
+using neuristor::test_support::scratch;
 
 TEST(Application, HelpAndParameterListing)
 {
@@ -85,10 +50,14 @@ TEST(Application, RunFolderHasAllOutputs)
   EXPECT_NEAR(times.back(), 6e-6, 1e-15);
 
   EXPECT_EQ(read(dir / "spikes.csv").substr(0, 34), "device,t_peak_s,i_peak_A,energy_J\n");
-  const std::string summary = read(dir / "summary.json");
-  for (const char *key : {"\"spike_count\": 2", "\"mean_rate_hz\"", "\"state\": \"spiking\"",
-                          "\"mpi_ranks\": 1"})
-    EXPECT_NE(summary.find(key), std::string::npos) << key << "\n" << summary;
+  const auto summary = read_json(dir / "summary.json");
+  EXPECT_EQ(summary.at("run").at("mpi_ranks"), 1) << summary;
+  ASSERT_EQ(summary.at("devices").size(), 1u) << summary;
+  const auto &device = summary.at("devices").at(0);
+  EXPECT_EQ(device.at("spike_count"), 2) << summary;
+  EXPECT_EQ(device.at("state"), "spiking") << summary;
+  EXPECT_GT(device.at("mean_rate_hz").get<double>(), 0) << summary;
+  EXPECT_GT(device.at("first_spike_s").get<double>(), 0) << summary;
   // The parameters as used include the override.
   EXPECT_NE(read(dir / "parameters.prm").find("set End time"), std::string::npos);
 }
@@ -106,6 +75,7 @@ TEST(Application, EveryKindOfRunDrawsItsPlot)
             0)
     << out;
   EXPECT_GT(fs::file_size(lattice / "traces.png"), 10000u);
+  EXPECT_EQ(check_json_files(lattice), 1u);
   // A sweep: the f-V curve in sweep.png.
   const auto sweep = scratch("fv");
   ASSERT_EQ(run_binary("run -q -o " + sweep.string() +
@@ -116,6 +86,7 @@ TEST(Application, EveryKindOfRunDrawsItsPlot)
     << out;
   EXPECT_GT(fs::file_size(sweep / "sweep.png"), 10000u);
   EXPECT_TRUE(fs::exists(sweep / "point_001" / "traces.png"));
+  EXPECT_EQ(check_json_files(sweep), 3u); // sweep.json, two summary.json
   // A characterisation sweep over the gap: step responses and eta(gap), delay(gap).
   const auto gap = scratch("gap");
   ASSERT_EQ(run_binary("characterize " NEURISTOR_CASES_DIR "/two_devices_characterize.prm -o " +
@@ -129,6 +100,7 @@ TEST(Application, EveryKindOfRunDrawsItsPlot)
             0)
     << out;
   EXPECT_GT(fs::file_size(gap / "coupling_vs_gap.png"), 10000u);
+  EXPECT_EQ(check_json_files(gap), 3u); // sweep.json, two characterization.json
 }
 
 TEST(Application, CalibrateFitsTheConductanceAndWritesAPreset)
@@ -148,12 +120,16 @@ TEST(Application, CalibrateFitsTheConductanceAndWritesAPreset)
   EXPECT_GT(width, 100e-9);
   EXPECT_LT(width, 3e-6);
   // An independent characterisation at the fitted width has S = 20 uW/K.
-  const std::string json = characterize_small(
-    "calibrate_check",
-    "--set 'Layout/Channel width=" + preset.substr(at + 20, preset.find('\n', at) - at - 20) + "'");
-  const auto r = json.find("\"R_th_K_per_W\": [");
-  ASSERT_NE(r, std::string::npos) << json;
-  EXPECT_NEAR(1 / std::stod(json.substr(r + 17)) / 20e-6, 1.0, 2e-3);
+  const auto json = read_json(
+    characterize_small("calibrate_check",
+                       "--set 'Layout/Channel width=" +
+                         preset.substr(at + 20, preset.find('\n', at) - at - 20) + "'") /
+    "characterization.json");
+  EXPECT_NEAR(1 / json.at("R_th_K_per_W").at(0).get<double>() / 20e-6, 1.0, 2e-3);
+  const auto calibration = read_json(dir / "calibration.json");
+  EXPECT_NEAR(calibration.at("entries").at("Layout/Channel width").get<double>() / width, 1.0,
+              1e-9);
+  EXPECT_TRUE(calibration.at("target_heat_capacity_J_per_K").is_null());
   // A target outside what the bounds give is refused.
   EXPECT_NE(run_binary("calibrate " + (data / "calibrate_small.prm").string() + " -o " +
                          dir.string() + "_bad --set 'Calibration/Target thermal conductance=1'",
@@ -190,17 +166,17 @@ TEST(Application, CalibrateFitsConductanceAndHeatCapacity)
   const std::string width = value("Channel width"), depth = value("Substrate thickness");
   EXPECT_GT(std::stod(depth), 1e-6);
   EXPECT_LT(std::stod(depth), 6e-6);
-  const std::string json =
+  const auto json = read_json(
     characterize_small("calibrate_two_check", "--set 'Layout/Channel width=" + width +
-                                                "' --set 'Layout/Substrate thickness=" + depth + "'");
-  const auto        r    = json.find("\"R_th_K_per_W\": [");
-  const auto        c    = json.find("\"C_eff_J_per_K\": [");
-  ASSERT_NE(r, std::string::npos) << json;
-  ASSERT_NE(c, std::string::npos) << json;
-  EXPECT_NEAR(1 / std::stod(json.substr(r + 17)) / 20e-6, 1.0, 1.1e-2);
+                                                "' --set 'Layout/Substrate thickness=" + depth +
+                                                "'") /
+    "characterization.json");
+  EXPECT_NEAR(1 / json.at("R_th_K_per_W").at(0).get<double>() / 20e-6, 1.0, 1.1e-2);
   // The fit uses the exact area time constant K^-1 M theta; the step
   // response integrates a discrete transient, a few per cent apart.
-  EXPECT_NEAR(std::stod(json.substr(c + 18)) / 0.35e-12, 1.0, 0.05);
+  EXPECT_NEAR(json.at("C_eff_J_per_K").at(0).get<double>() / 0.35e-12, 1.0, 0.05);
+  EXPECT_EQ(read_json(dir / "calibration.json").at("target_heat_capacity_J_per_K").get<double>(),
+            0.35e-12);
 }
 
 TEST(Application, SweepSpreadsPointsAndWritesTable)
@@ -218,6 +194,7 @@ TEST(Application, SweepSpreadsPointsAndWritesTable)
   EXPECT_NE(table.find("0,dc(9),9,0,0,0,quiescent"), std::string::npos) << table;
   EXPECT_NE(table.find("2,dc(13),13,0,"), std::string::npos) << table;
   EXPECT_TRUE(fs::exists(dir / "point_001" / "summary.json"));
+  EXPECT_EQ(check_json_files(dir), 4u); // sweep.json, three summary.json
 }
 
 struct BadInput

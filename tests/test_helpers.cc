@@ -3,10 +3,15 @@
 
 #include "solver/parameter_file.h"
 
+#include <gtest/gtest.h>
+
 #include <array>
 #include <cstdio>
+#include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace neuristor::test_support
 {
@@ -44,5 +49,66 @@ namespace neuristor::test_support
       output += buffer.data();
     const int status = pipe ? pclose(pipe) : -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  std::filesystem::path
+  scratch(const std::string &name)
+  {
+    const auto p = std::filesystem::temp_directory_path() /
+                   ("neuristor_test_" + std::to_string(getpid())) / name;
+    std::filesystem::remove_all(p);
+    std::filesystem::create_directories(p.parent_path());
+    return p;
+  }
+
+  std::string
+  read(const std::filesystem::path &file)
+  {
+    std::ifstream      in(file);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+  nlohmann::json
+  read_json(const std::filesystem::path &file)
+  {
+    try
+      {
+        return nlohmann::json::parse(read(file));
+      }
+    catch (const nlohmann::json::exception &e)
+      {
+        throw std::runtime_error(file.string() + ": " + e.what());
+      }
+  }
+
+  unsigned int
+  check_json_files(const std::filesystem::path &folder)
+  {
+    unsigned int n = 0;
+    for (const auto &entry : std::filesystem::recursive_directory_iterator(folder))
+      if (entry.path().extension() == ".json")
+        {
+          EXPECT_NO_THROW(read_json(entry.path())) << entry.path();
+          ++n;
+        }
+    return n;
+  }
+
+  std::filesystem::path
+  characterize_small(const std::string &name, const std::string &sets)
+  {
+    const auto  data   = std::filesystem::path(NEURISTOR_CASES_DIR).parent_path() / "tests" / "data";
+    const auto  folder = scratch(name);
+    std::string out;
+    EXPECT_EQ(run_binary("characterize " + (data / "calibrate_small.prm").string() + " -o " +
+                           folder.string() + " " + sets +
+                           " --set 'Characterization/Truncation check=false'"
+                           " --set 'Characterization/Field outputs=0'",
+                         out),
+              0)
+      << out;
+    return folder;
   }
 } // namespace neuristor::test_support

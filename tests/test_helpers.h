@@ -2,6 +2,9 @@
 
 #include "solver/simulation.h"
 
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -19,4 +22,31 @@ namespace neuristor::test_support
   /** Run the neuristor binary; returns the exit code, output in `output`. */
   int
   run_binary(const std::string &arguments, std::string &output);
+
+  /** A path for test output, removed if it exists; its parent is unique to the process. */
+  std::filesystem::path
+  scratch(const std::string &name);
+
+  /** A file's text ("" if it cannot be read). */
+  std::string
+  read(const std::filesystem::path &file);
+
+  /**
+   * A file's JSON by a strict parser (RFC 8259: no NaN, comments or trailing
+   * commas); a file that is not such JSON throws, naming the file.
+   */
+  nlohmann::json
+  read_json(const std::filesystem::path &file);
+
+  /** read_json of every *.json below a folder; returns how many. */
+  unsigned int
+  check_json_files(const std::filesystem::path &folder);
+
+  /**
+   * `neuristor characterize` of tests/data/calibrate_small.prm (one device,
+   * coarse mesh, no truncation check) with extra --set options into
+   * scratch(name); returns that folder.
+   */
+  std::filesystem::path
+  characterize_small(const std::string &name, const std::string &sets = "");
 } // namespace neuristor::test_support

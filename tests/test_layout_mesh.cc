@@ -217,6 +217,11 @@ TEST(Characterization, TwoDevicesCouplingDelayAndOutputs)
   // Outputs: eta.csv, step responses, and a .pvd whose times are real times.
   for (const char *name : {"eta.csv", "characterization.json", "step_response_device_1.csv"})
     EXPECT_TRUE(std::filesystem::exists(dir / name)) << name;
+  // characterization.json: strict JSON holding the numbers exactly.
+  const auto json = test_support::read_json(dir / "characterization.json");
+  EXPECT_EQ(json.at("R_th_K_per_W").at(1).get<double>(), c.R_th[1]);
+  EXPECT_EQ(json.at("half_rise_delay_s").at(1).at(0).get<double>(), c.t50[1][0]);
+  EXPECT_EQ(json.at("truncation_relative_change_R_th").get<double>(), c.truncation_R_th);
   std::string out_text;
   const std::string check =
     "/usr/bin/python3 -c \"import xml.etree.ElementTree as E, os, sys; d='" +
