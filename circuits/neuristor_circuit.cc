@@ -48,10 +48,10 @@ namespace neuristor
     return result;
   }
 
-  NeuristorCircuit::NeuristorCircuit(const VO2Parameters     &vo2,
-                                     const CircuitParameters &circuit,
-                                     const ThermalNode       &node)
-    : resistance(vo2)
+  NeuristorCircuit::NeuristorCircuit(std::shared_ptr<const DeviceModel> device,
+                                     const CircuitParameters           &circuit,
+                                     const ThermalNode                 &node)
+    : resistance(std::move(device))
     , circuit_parameters(circuit)
     , thermal(node)
   {}
@@ -69,7 +69,7 @@ namespace neuristor
                                      const HysteresisState &hysteresis,
                                      const double           q) const
   {
-    const double R = resistance.resistance(T, hysteresis);
+    const double R = resistance->resistance(T, hysteresis);
     return (V * V / R - thermal.S_env * (T - thermal.T0) -
             thermal.S_coupled * T + q) /
            thermal.C_th;
@@ -85,7 +85,7 @@ namespace neuristor
                                 const bool             end_of_step) const
   {
     DeviceDerivatives d;
-    d.r = resistance.evaluate(T, hysteresis);
+    d.r = resistance->evaluate(T, hysteresis);
     if (circuit_parameters.direct_drive())
       {
         // V tracks the source exactly (the stages integrate V_in' exactly
@@ -136,7 +136,7 @@ namespace neuristor
                            const double T, const HysteresisState &hysteresis) const
   {
     const auto  &c     = circuit_parameters;
-    const double R     = resistance.resistance(T, hysteresis);
+    const double R     = resistance->resistance(T, hysteresis);
     const double v_in  = c.input.value(t);
     const double i_dev = V / R;
     const double i_load =

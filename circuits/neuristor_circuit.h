@@ -1,10 +1,11 @@
 #pragma once
 
 #include "circuits/waveform.h"
-#include "materials/vo2_resistance.h"
+#include "materials/device_model.h"
 
 #include <deal.II/base/parameter_handler.h>
 
+#include <memory>
 #include <vector>
 
 namespace neuristor
@@ -84,9 +85,9 @@ namespace neuristor
   class NeuristorCircuit
   {
   public:
-    NeuristorCircuit(const VO2Parameters     &vo2,
-                     const CircuitParameters &circuit,
-                     const ThermalNode       &node);
+    NeuristorCircuit(std::shared_ptr<const DeviceModel> device,
+                     const CircuitParameters           &circuit,
+                     const ThermalNode                 &node);
 
     DeviceDerivatives
     derivatives(const double           t,
@@ -130,10 +131,11 @@ namespace neuristor
     void
     initial_state(double &V, double &T) const;
 
-    const VO2Resistance &
-    vo2() const
+    /** The device in the circuit (its resistance, memory and spike indicator). */
+    const DeviceModel &
+    device() const
     {
-      return resistance;
+      return *resistance;
     }
     const CircuitParameters &
     circuit() const
@@ -147,7 +149,7 @@ namespace neuristor
     }
 
   private:
-    VO2Resistance     resistance;
+    std::shared_ptr<const DeviceModel> resistance;
     CircuitParameters circuit_parameters;
     ThermalNode       thermal;
   };

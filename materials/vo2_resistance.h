@@ -1,5 +1,7 @@
 #pragma once
 
+#include "materials/device_model.h"
+
 #include <deal.II/base/parameter_handler.h>
 
 #include <vector>
@@ -36,27 +38,6 @@ namespace neuristor
   };
 
   /**
-   * Memory of the hysteresis: the current branch and the last reversal.
-   * Before any reversal the device sits on the major heating branch.
-   */
-  struct HysteresisState
-  {
-    int    delta    = +1;    // +1 heating, -1 cooling
-    bool   reversed = false; // has any reversal happened yet?
-    double T_r      = 0.0;   // K, temperature at the last reversal
-    double T_pr     = 0.0;   // K, proximity temperature of that reversal
-  };
-
-  /** R, dR/dT along the current branch, the insulating fraction F and dF/dT. */
-  struct ResistanceValue
-  {
-    double R;     // Ohm
-    double dR_dT; // Ohm/K
-    double F;
-    double dF_dT; // 1/K
-  };
-
-  /**
    * The hysteretic VO2 resistance R(T, history) of Almeida et al. in the form
    * of Qiu et al. (S1)-(S4), with the filament factor k of (S7):
    *
@@ -68,7 +49,7 @@ namespace neuristor
    * The division by P(0) = (1 + tanh(pi^2))/2 = 1 - 5e-9 makes F exactly
    * continuous at a reversal (the seed's form is continuous only to ~1e-8).
    */
-  class VO2Resistance
+  class VO2Resistance : public DeviceModel
   {
   public:
     explicit VO2Resistance(const VO2Parameters &parameters = VO2Parameters());
@@ -79,20 +60,21 @@ namespace neuristor
 
     /** R, dR/dT (branch fixed) and F at temperature T. */
     ResistanceValue
-    evaluate(const double T, const HysteresisState &state) const;
-
-    double
-    resistance(const double T, const HysteresisState &state) const
-    {
-      return evaluate(T, state).R;
-    }
+    evaluate(const double T, const HysteresisState &state) const override;
 
     /**
      * The state after dT/dt changes sign at temperature T: F(T) is kept, the
      * branch flips, and the new proximity temperature is recorded.
      */
     HysteresisState
-    reverse(const double T, const HysteresisState &state) const;
+    reverse(const double T, const HysteresisState &state) const override;
+
+    /** 1/k: the metallic current flows in a filament (S7). */
+    double
+    filament_fraction() const override
+    {
+      return 1 / p.k;
+    }
 
     const VO2Parameters &
     parameters() const

@@ -255,7 +255,7 @@ namespace neuristor
         // A reversal exactly at the start (initial cooling, or after noise).
         if (s.hysteresis.delta * s.derivatives.f[1] < -rev_min)
           {
-            s.hysteresis = model.vo2().reverse(s.T, s.hysteresis);
+            s.hysteresis = model.device().reverse(s.T, s.hysteresis);
             ++s.reversals;
             heat.evaluate(s.t, q, dq);
             s.derivatives = model.derivatives(s.t, s.V, s.T, s.hysteresis, q, dq);
@@ -329,7 +329,7 @@ namespace neuristor
 
         if (reversal)
           {
-            s.hysteresis = model.vo2().reverse(s.T, s.hysteresis);
+            s.hysteresis = model.device().reverse(s.T, s.hysteresis);
             ++s.reversals;
             s.have_derivatives = false;
           }

@@ -120,7 +120,7 @@ namespace neuristor
     std::vector<double> shares;
     if (n_regions == 2)
       for (unsigned int i = 0; i < n; ++i)
-        shares.push_back(region_weights(circuits[i].vo2().evaluate(T[i], hysteresis[i])).w[1]);
+        shares.push_back(region_weights(circuits[i].device().evaluate(T[i], hysteresis[i])).w[1]);
     return shares;
   }
 
@@ -170,7 +170,7 @@ namespace neuristor
     const std::vector<double> shares = filament_shares(T);
     for (unsigned int j = 0; j < n; ++j)
       {
-        P[j] = V[j] * V[j] / circuits[j].vo2().resistance(T[j], hysteresis[j]);
+        P[j] = V[j] * V[j] / circuits[j].device().resistance(T[j], hysteresis[j]);
         if (!std::isfinite(P[j])) // a wild predictor state; only CG's start would see it
           continue;
         field.add(factor * P[j] * (shares.empty() ? 1.0 : 1 - shares[j]), op.x[0][j]);
@@ -246,7 +246,7 @@ namespace neuristor
         J = 0;
         for (unsigned int i = 0; i < n; ++i)
           {
-            const auto rv   = circuits[i].vo2().evaluate(T[i], hysteresis[i]);
+            const auto rv   = circuits[i].device().evaluate(T[i], hysteresis[i]);
             weights[i]      = region_weights(rv);
             const auto heat = NeuristorCircuit::joule_power(V[i], rv);
             P[i]            = heat.P;
@@ -334,7 +334,7 @@ namespace neuristor
     const bool root = Utilities::MPI::this_mpi_process(comm) == 0;
     for (unsigned int i = 0; i < n; ++i)
       {
-        const auto   rv      = circuits[i].vo2().evaluate(T[i], hysteresis[i]);
+        const auto   rv      = circuits[i].device().evaluate(T[i], hysteresis[i]);
         const double current = V[i] / rv.R;
         const bool   was_in  = detectors[i].in_spike();
         detectors[i].add(i, t_new, rv.F, current, V[i] * current, spikes);
@@ -485,7 +485,7 @@ namespace neuristor
                 if (dT * hysteresis[i].delta < 0 &&
                     std::abs(dT) / dt > tolerances.reversal_rate)
                   {
-                    hysteresis[i] = circuits[i].vo2().reverse(T_history[0][i], hysteresis[i]);
+                    hysteresis[i] = circuits[i].device().reverse(T_history[0][i], hysteresis[i]);
                     ++reversals;
                   }
               }

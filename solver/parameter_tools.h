@@ -83,6 +83,28 @@ namespace neuristor
     std::string
     csv_quote(const std::string &text);
 
+    /** "name1|name2|..." of a registration list (for a Patterns::Selection). */
+    template <typename Registration>
+    std::string
+    selection_pattern(const std::vector<Registration> &list)
+    {
+      std::string pattern;
+      for (const auto &r : list)
+        pattern += (pattern.empty() ? "" : "|") + r.name;
+      return pattern;
+    }
+
+    /** "name: description; ..." of a registration list (for documentation). */
+    template <typename Registration>
+    std::string
+    registration_documentation(const std::vector<Registration> &list)
+    {
+      std::string text;
+      for (const auto &r : list)
+        text += (text.empty() ? "" : "; ") + r.name + ": " + r.description;
+      return text;
+    }
+
     /** A number for a message, as printf's %g (4e-07, not 0.000000). */
     std::string
     format_number(const double value);

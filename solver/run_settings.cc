@@ -2,6 +2,7 @@
 
 #include "solver/input_error.h"
 #include "solver/parameter_tools.h"
+#include "materials/device_model.h"
 #include "solver/thermal_models/registry.h"
 
 #include <cmath>
@@ -17,6 +18,9 @@ namespace neuristor
     prm.declare_entry("Thermal model", "lumped", Selection(thermal_models::selection_pattern()),
                       "How heat couples the devices (solver/thermal_models/): " +
                         thermal_models::documentation() + ".");
+    prm.declare_entry("Device model", "VO2", Selection(device_models::selection_pattern()),
+                      "The device in each circuit (materials/device_models.cc): " +
+                        device_models::documentation() + ".");
     prm.declare_entry("End time", "20e-6", Double(0),
                       "Simulated time span [s].");
     prm.declare_entry("Trace interval", "10e-9", Double(0),
@@ -48,6 +52,7 @@ namespace neuristor
   {
     case_name         = prm.get("Case name");
     thermal_model     = prm.get("Thermal model");
+    device_model      = prm.get("Device model");
     end_time          = prm.get_double("End time");
     trace_interval    = prm.get_double("Trace interval");
     traced_devices    = parameter_tools::trim(prm.get("Traced devices"));

@@ -12,6 +12,7 @@ namespace neuristor
   {
     std::string case_name;
     std::string thermal_model;     // a name from the thermal-model registry
+    std::string device_model;      // a name from the device-model registry
     double      end_time;          // s
     double      trace_interval;    // s
     std::string traced_devices;    // "all", "none" or a list of indices

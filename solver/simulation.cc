@@ -44,13 +44,12 @@ namespace neuristor
     thermal = thermal_models::create(settings.thermal_model, prm);
     const unsigned int             n = thermal->n_devices();
     std::vector<CircuitParameters> circuit;
-    std::vector<VO2Parameters>     vo2;
     parameter_tools::in_subsection(prm, "Circuit", [&] {
       circuit = CircuitParameters::parse_parameters(prm, n);
     });
-    parameter_tools::in_subsection(prm, "VO2", [&] { vo2 = VO2Parameters::parse_parameters(prm, n); });
+    const auto devices = device_models::create(settings.device_model, prm, n);
     for (unsigned int i = 0; i < n; ++i)
-      circuits.emplace_back(vo2[i], circuit[i], thermal->device_node(i));
+      circuits.emplace_back(devices[i], circuit[i], thermal->device_node(i));
     settings.traced(n); // validate now, before any output exists
     if (!thermal->has_checkpoints() && settings.checkpoint_interval > 0)
       throw InputError("Run/Checkpoint interval",

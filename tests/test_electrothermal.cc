@@ -291,3 +291,84 @@ TEST(ElectroThermal, DirectDriveSourceCurrentIncludesTheCapacitorInBothModels)
       std::filesystem::remove_all(dir);
     }
 }
+
+namespace
+{
+  // A device model defined only here: a resistor whose R falls linearly with
+  // T (-0.2 %/K from 20 kOhm at T0) and whose own spike indicator F drops
+  // smoothly from 1 to 0 across T_s. It is registered by name and then run
+  // through both thermal models with no change anywhere else.
+  constexpr double resistor_R0 = 20e3, resistor_slope = -2e-3, resistor_T0 = 325,
+                   resistor_Ts = 328;
+
+  class LinearResistor : public DeviceModel
+  {
+  public:
+    ResistanceValue
+    evaluate(const double T, const HysteresisState &) const override
+    {
+      const double R = resistor_R0 * (1 + resistor_slope * (T - resistor_T0));
+      const double e = std::exp(T - resistor_Ts);
+      return {R, resistor_R0 * resistor_slope, 1 / (1 + e), -e / ((1 + e) * (1 + e))};
+    }
+
+    HysteresisState
+    reverse(const double, const HysteresisState &state) const override
+    {
+      HysteresisState flipped = state;
+      flipped.delta           = -state.delta;
+      return flipped;
+    }
+  };
+
+  const char *
+  register_linear_resistor()
+  {
+    static const bool registered = [] {
+      device_models::add(
+        {"test resistor", "a linear resistor defined in test_electrothermal.cc",
+         [](dealii::ParameterHandler &) {},
+         [](dealii::ParameterHandler &, const unsigned int n) {
+           return std::vector<std::shared_ptr<const DeviceModel>>(
+             n, std::make_shared<LinearResistor>());
+         }});
+      return true;
+    }();
+    (void)registered;
+    return "Run/Device model=test resistor";
+  }
+} // namespace
+
+TEST(ElectroThermal, DeviceModelDefinedInATestRunsThroughBothThermalModels)
+{
+  const std::vector<std::string> circuit = {register_linear_resistor(), "Circuit/Input=dc(8)",
+                                            "Run/Plot=false"};
+  // Steady state of the lumped node: S_th (T - T0) = V_dev^2 / R(T), V_dev
+  // divided between R(T) and R_load = 12 kOhm.
+  double T = resistor_T0;
+  for (int k = 0; k < 100; ++k)
+    {
+      const double R = resistor_R0 * (1 + resistor_slope * (T - resistor_T0));
+      const double V = 8 * R / (R + 12e3);
+      T              = resistor_T0 + V * V / R / S_th;
+    }
+  ASSERT_GT(T - resistor_T0, 5.0); // hot enough to cross T_s: the indicator fires
+
+  auto lumped_options = circuit;
+  // R_load C = 1.74 us: 20 us settle V and T to 1e-5.
+  lumped_options.push_back("Run/End time=20e-6");
+  auto fe_options = lumped_block("20e-6");
+  fe_options.insert(fe_options.end(), circuit.begin(), circuit.end());
+  const auto lumped = run_case(lumped_options);
+  const auto fe     = run_case(fe_options);
+  EXPECT_NEAR(lumped.final_temperatures[0], T, 1e-3);
+  EXPECT_NEAR(fe.final_temperatures[0] - resistor_T0, T - resistor_T0, 0.01 * (T - resistor_T0));
+  for (const auto &result : {lumped, fe})
+    {
+      // The model's own indicator went low after ~0.1 us and stayed there.
+      EXPECT_EQ(result.devices[0].state, "trapped");
+      EXPECT_EQ(result.devices[0].spike_count, 1u);
+    }
+  std::printf("steady %.4f K: lumped %.4f K, finite element %.4f K\n", T,
+              lumped.final_temperatures[0], fe.final_temperatures[0]);
+}

@@ -1,5 +1,6 @@
 // Time integration: convergence under tightened tolerances, stiff circuits,
 // direct drive (R_load = 0), input edges and noise.
+#include "materials/vo2_resistance.h"
 #include "test_helpers.h"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 #include "solver/case/case_schema.h"
 
 #include "circuits/neuristor_circuit.h"
-#include "materials/vo2_resistance.h"
+#include "materials/device_model.h"
 #include "solver/calibration.h"
 #include "solver/device_integrator.h"
 #include "solver/parameter_file.h"
@@ -20,7 +20,7 @@ namespace neuristor::case_schema
     in_subsection(prm, "Run", [&] { RunSettings::declare_parameters(prm); });
     in_subsection(prm, "Time integration", [&] { IntegratorSettings::declare_parameters(prm); });
     in_subsection(prm, "Circuit", [&] { CircuitParameters::declare_parameters(prm); });
-    in_subsection(prm, "VO2", [&] { VO2Parameters::declare_parameters(prm); });
+    device_models::declare_parameters(prm);
     thermal_models::declare_parameters(prm);
     in_subsection(prm, "Sweep", [&] { SweepSettings::declare_parameters(prm); });
     in_subsection(prm, "Characterization",

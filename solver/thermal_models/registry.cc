@@ -1,6 +1,7 @@
 #include "solver/thermal_models/registry.h"
 
 #include "solver/input_error.h"
+#include "solver/parameter_tools.h"
 #include "solver/thermal_models/finite_element/finite_element_model.h"
 #include "solver/thermal_models/lumped/lumped_model.h"
 
@@ -32,19 +33,13 @@ namespace neuristor::thermal_models
   std::string
   selection_pattern()
   {
-    std::string pattern;
-    for (const auto &r : registrations())
-      pattern += (pattern.empty() ? "" : "|") + r.name;
-    return pattern;
+    return parameter_tools::selection_pattern(registrations());
   }
 
   std::string
   documentation()
   {
-    std::string text;
-    for (const auto &r : registrations())
-      text += (text.empty() ? "" : "; ") + r.name + ": " + r.description;
-    return text;
+    return parameter_tools::registration_documentation(registrations());
   }
 
   void

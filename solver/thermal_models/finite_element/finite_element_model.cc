@@ -25,7 +25,7 @@ namespace neuristor
         std::vector<double> filament_fractions; // 1/k per device, with filament heating
         if (settings.filament_heating)
           for (const auto &c : context.circuits)
-            filament_fractions.push_back(1 / c.vo2().parameters().k);
+            filament_fractions.push_back(c.device().filament_fraction());
         heat = geometry.build(tria, context.log, nullptr, filament_fractions);
         integrator = std::make_unique<ElectroThermalIntegrator>(
           context.comm, *heat, context.circuits, context.integration, settings,
