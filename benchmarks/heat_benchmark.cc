@@ -3,10 +3,10 @@
 //   heat_benchmark REFINEMENTS [FINEST_CELL_SIZE_M] [SECTION/ENTRY=VALUE]...
 #include "mesh/layout.h"
 #include "mesh/mesh_generator.h"
-#include "solver/heat_equation.h"
-#include "solver/parameter_file.h"
+#include "solver/thermal_models/finite_element/heat_equation.h"
+#include "solver/case/parameter_file.h"
 #include "solver/case/case_schema.h"
-#include "solver/simulation.h"
+#include "solver/app/simulation.h"
 
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/timer.h>

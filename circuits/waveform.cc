@@ -1,7 +1,7 @@
 #include "circuits/waveform.h"
 
-#include "solver/input_error.h"
-#include "solver/parameter_tools.h"
+#include "solver/case/input_error.h"
+#include "solver/case/parameter_tools.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,8 +1,8 @@
 #include "materials/device_model.h"
 
 #include "materials/vo2_resistance.h"
-#include "solver/input_error.h"
-#include "solver/parameter_tools.h"
+#include "solver/case/input_error.h"
+#include "solver/case/parameter_tools.h"
 
 namespace neuristor::device_models
 {

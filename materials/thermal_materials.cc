@@ -1,7 +1,7 @@
 #include "materials/thermal_materials.h"
 
-#include "solver/input_error.h"
-#include "solver/parameter_tools.h"
+#include "solver/case/input_error.h"
+#include "solver/case/parameter_tools.h"
 
 #include <algorithm>
 

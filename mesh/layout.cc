@@ -1,7 +1,7 @@
 #include "mesh/layout.h"
 
-#include "solver/input_error.h"
-#include "solver/parameter_tools.h"
+#include "solver/case/input_error.h"
+#include "solver/case/parameter_tools.h"
 
 #include <cmath>
 #include <sstream>
@@ -87,8 +87,9 @@ namespace neuristor
     if (coarsest_size < finest_size)
       throw InputError(section + "Coarsest cell size", "must be >= the finest cell size");
     const double gap = prm.get_double("Gap");
-    if (gap < 0)
-      throw InputError(section + "Gap", "must be >= 0");
+    if (!(gap > 0))
+      throw InputError(section + "Gap", "must be > 0: at 0 the channels touch and heat "
+                                        "would cross no gap (give e.g. 50e-9)");
 
     centres.clear();
     orientations.clear();

@@ -1,6 +1,6 @@
 #include "mesh/mesh_generator.h"
 
-#include "solver/input_error.h"
+#include "solver/case/input_error.h"
 
 #include <deal.II/grid/grid_generator.h>
 #include <deal.II/grid/tria.h>

@@ -240,6 +240,9 @@ INSTANTIATE_TEST_SUITE_P(
     BadInput{"--set 'Circuit/Input=dc()'", "a number is missing"},              // empty numbers
     BadInput{"--set 'Circuit/Input=pulse(amplitude=, width=1e-6)'", "a number is missing"},
     BadInput{"--set 'Circuit/Load resistance=12e3,'", "Circuit/Load resistance"},
+    BadInput{"--set 'Thermal network/Ambient temperature=0'", "Ambient temperature"},
+    BadInput{"characterize " NEURISTOR_CASES_DIR "/two_devices_characterize.prm --set 'Layout/Gap=0'",
+             "channels touch"},
     BadInput{"--set 'Circuit/Input=train(amplitude=1, period=1e-6)'", "duty"},
     BadInput{"--set 'Circuit/Input=dc(11); dc(9); dc(3)'", "3 values"},
     BadInput{"/nonexistent/case.prm", "does not exist"},                        // missing file

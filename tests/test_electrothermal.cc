@@ -1,7 +1,7 @@
 // Electro-thermal co-simulation: circuits driven by the finite-element heat flow.
 #include "mesh/layout.h"
-#include "solver/parameter_file.h"
-#include "solver/parameter_tools.h"
+#include "solver/case/parameter_file.h"
+#include "solver/case/parameter_tools.h"
 #include "test_helpers.h"
 
 #include <gtest/gtest.h>

@@ -2,8 +2,8 @@
 // a layered steady case with a closed-form answer, the energy balance, and
 // agreement between a distributed and a serial solve; power split into
 // filaments.
-#include "solver/heat_equation.h"
-#include "solver/parameter_file.h"
+#include "solver/thermal_models/finite_element/heat_equation.h"
+#include "solver/case/parameter_file.h"
 
 #include <deal.II/grid/grid_generator.h>
 

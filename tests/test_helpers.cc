@@ -1,7 +1,7 @@
 #include "solver/case/case_schema.h"
 #include "test_helpers.h"
 
-#include "solver/parameter_file.h"
+#include "solver/case/parameter_file.h"
 
 #include <gtest/gtest.h>
 

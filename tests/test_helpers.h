@@ -1,6 +1,6 @@
 #pragma once
 
-#include "solver/simulation.h"
+#include "solver/app/simulation.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,6 +1,6 @@
 // The JSON files of the program: written by nlohmann::json (strict JSON, null
 // for missing values), and characterization.json read in any valid layout.
-#include "solver/json_file.h"
+#include "solver/io/json_file.h"
 
 #include "test_helpers.h"
 

@@ -2,13 +2,13 @@
 // characterisation of a small two-device layout.
 #include "mesh/layout.h"
 #include "mesh/mesh_generator.h"
-#include "solver/heat_equation.h"
-#include "solver/input_error.h"
-#include "solver/parameter_file.h"
+#include "solver/thermal_models/finite_element/heat_equation.h"
+#include "solver/case/input_error.h"
+#include "solver/case/parameter_file.h"
 #include "solver/case/case_schema.h"
-#include "solver/simulation.h"
-#include "solver/thermal_characterization.h"
-#include "solver/thermal_model.h"
+#include "solver/app/simulation.h"
+#include "solver/tools/thermal_characterization.h"
+#include "solver/thermal_models/finite_element/layout_heat_model.h"
 #include "test_helpers.h"
 
 #include <deal.II/base/conditional_ostream.h>
@@ -159,7 +159,7 @@ TEST(Mesh, FilamentNarrowerThanTheFinestCellIsMeshedExactly)
   const std::vector<double> fractions = {1 / 4.9, 1 / 3.7};
   for (const std::string orientation : {"0", "90"})
     {
-      const ThermalModel model(parameters({"Layout/Orientation=" + orientation,
+      const LayoutHeatModel model(parameters({"Layout/Orientation=" + orientation,
                                            "Layout/Finest cell size=100e-9"}),
                                300);
       std::ostringstream log;

@@ -1,7 +1,7 @@
 // The lumped thermal network: coupling layouts and the steady coupling ratio.
-#include "circuits/lumped_thermal_network.h"
-#include "solver/input_error.h"
-#include "solver/parameter_file.h"
+#include "solver/thermal_models/lumped/lumped_thermal_network.h"
+#include "solver/case/input_error.h"
+#include "solver/case/parameter_file.h"
 #include "test_helpers.h"
 
 #include <gtest/gtest.h>

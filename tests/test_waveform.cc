@@ -1,6 +1,6 @@
 // Input waveforms: values, slopes, breakpoints, sums and parse errors.
 #include "circuits/waveform.h"
-#include "solver/input_error.h"
+#include "solver/case/input_error.h"
 
 #include <gtest/gtest.h>
 

@@ -2,13 +2,13 @@
 
 #include "circuits/neuristor_circuit.h"
 #include "materials/device_model.h"
-#include "solver/calibration.h"
-#include "solver/device_integrator.h"
-#include "solver/parameter_file.h"
-#include "solver/parameter_tools.h"
-#include "solver/simulation.h"
-#include "solver/sweep.h"
-#include "solver/thermal_characterization.h"
+#include "solver/tools/calibration.h"
+#include "solver/coupling/device_integrator.h"
+#include "solver/case/parameter_file.h"
+#include "solver/case/parameter_tools.h"
+#include "solver/app/simulation.h"
+#include "solver/app/sweep.h"
+#include "solver/tools/thermal_characterization.h"
 #include "solver/thermal_models/registry.h"
 
 namespace neuristor::case_schema

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "circuits/neuristor_circuit.h"
-#include "solver/checkpoint.h"
-#include "solver/spike_detector.h"
+#include "solver/io/checkpoint.h"
+#include "solver/coupling/spike_detector.h"
 
 #include <functional>
 #include <ostream>

@@ -2,7 +2,7 @@
 
 #include "circuits/neuristor_circuit.h"
 #include "solver/coupling/coupling_scheme.h"
-#include "solver/device_integrator.h"
+#include "solver/coupling/device_integrator.h"
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/mpi.h>

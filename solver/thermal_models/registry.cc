@@ -1,7 +1,7 @@
 #include "solver/thermal_models/registry.h"
 
-#include "solver/input_error.h"
-#include "solver/parameter_tools.h"
+#include "solver/case/input_error.h"
+#include "solver/case/parameter_tools.h"
 #include "solver/thermal_models/finite_element/finite_element_model.h"
 #include "solver/thermal_models/lumped/lumped_model.h"
 

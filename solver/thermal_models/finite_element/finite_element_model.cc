@@ -1,7 +1,7 @@
 #include "solver/thermal_models/finite_element/finite_element_model.h"
 
-#include "solver/input_error.h"
-#include "solver/parameter_tools.h"
+#include "solver/case/input_error.h"
+#include "solver/case/parameter_tools.h"
 
 #include <sstream>
 
@@ -17,7 +17,7 @@ namespace neuristor
     class FiniteElementCoupling : public CouplingScheme
     {
     public:
-      FiniteElementCoupling(const ThermalModel                  &geometry,
+      FiniteElementCoupling(const LayoutHeatModel                  &geometry,
                             const FiniteElementCouplingSettings &settings,
                             const CouplingContext               &context)
         : tria(context.comm)
@@ -84,13 +84,13 @@ namespace neuristor
   void
   FiniteElementModel::declare_parameters(dealii::ParameterHandler &prm)
   {
-    ThermalModel::declare_parameters(prm);
+    LayoutHeatModel::declare_parameters(prm);
     parameter_tools::in_subsection(prm, "Finite-element coupling",
                                    [&] { FiniteElementCouplingSettings::declare_parameters(prm); });
   }
 
   FiniteElementModel::FiniteElementModel(dealii::ParameterHandler &prm)
-    : geometry(prm, ThermalModel::ambient_temperature(prm))
+    : geometry(prm, LayoutHeatModel::ambient_temperature(prm))
   {
     parameter_tools::in_subsection(prm, "Finite-element coupling",
                                    [&] { coupling.parse_parameters(prm); });

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "solver/electrothermal_integrator.h"
-#include "solver/thermal_model.h"
+#include "solver/coupling/electrothermal_integrator.h"
+#include "solver/thermal_models/finite_element/layout_heat_model.h"
 #include "solver/thermal_models/interface.h"
 
 namespace neuristor
@@ -60,7 +60,7 @@ namespace neuristor
     couple(const CouplingContext &context) const override;
 
   private:
-    ThermalModel                  geometry;
+    LayoutHeatModel                  geometry;
     FiniteElementCouplingSettings coupling;
   };
 } // namespace neuristor

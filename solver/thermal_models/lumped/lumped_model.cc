@@ -1,7 +1,7 @@
 #include "solver/thermal_models/lumped/lumped_model.h"
 
-#include "solver/network_integrator.h"
-#include "solver/parameter_tools.h"
+#include "solver/coupling/network_integrator.h"
+#include "solver/case/parameter_tools.h"
 
 namespace neuristor
 {

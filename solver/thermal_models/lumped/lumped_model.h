@@ -1,6 +1,6 @@
 #pragma once
 
-#include "circuits/lumped_thermal_network.h"
+#include "solver/thermal_models/lumped/lumped_thermal_network.h"
 #include "solver/thermal_models/interface.h"
 
 namespace neuristor

@@ -1,6 +1,6 @@
-#include "solver/json_file.h"
+#include "solver/io/json_file.h"
 
-#include "solver/output_file.h"
+#include "solver/io/output_file.h"
 
 namespace neuristor
 {

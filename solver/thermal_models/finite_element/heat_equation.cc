@@ -1,7 +1,7 @@
-#include "solver/heat_equation.h"
+#include "solver/thermal_models/finite_element/heat_equation.h"
 
-#include "solver/input_error.h"
-#include "solver/vtu_writer.h"
+#include "solver/case/input_error.h"
+#include "solver/io/vtu_writer.h"
 
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/base/utilities.h>
@@ -16,7 +16,7 @@
 #include <deal.II/numerics/data_out.h>
 #include <deal.II/numerics/vector_tools.h>
 
-#include "solver/mpi_tools.h"
+#include "solver/base/mpi_tools.h"
 
 #include <algorithm>
 #include <array>

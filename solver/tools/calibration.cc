@@ -1,14 +1,14 @@
-#include "solver/calibration.h"
+#include "solver/tools/calibration.h"
 
-#include "solver/input_error.h"
-#include "solver/json_file.h"
-#include "solver/parameter_file.h"
-#include "solver/parameter_tools.h"
-#include "solver/mpi_tools.h"
-#include "solver/output_file.h"
-#include "solver/run_folder.h"
+#include "solver/case/input_error.h"
+#include "solver/io/json_file.h"
+#include "solver/case/parameter_file.h"
+#include "solver/case/parameter_tools.h"
+#include "solver/base/mpi_tools.h"
+#include "solver/io/output_file.h"
+#include "solver/io/run_folder.h"
 #include "solver/case/case_schema.h"
-#include "solver/thermal_characterization.h"
+#include "solver/tools/thermal_characterization.h"
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/lac/full_matrix.h>

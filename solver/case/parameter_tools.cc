@@ -1,8 +1,8 @@
-#include "solver/parameter_tools.h"
+#include "solver/case/parameter_tools.h"
 
 #include <cstdio>
 
-#include "solver/input_error.h"
+#include "solver/case/input_error.h"
 
 #include <cmath>
 #include <sstream>

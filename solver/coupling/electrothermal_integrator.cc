@@ -1,6 +1,6 @@
-#include "solver/electrothermal_integrator.h"
+#include "solver/coupling/electrothermal_integrator.h"
 
-#include "solver/input_error.h"
+#include "solver/case/input_error.h"
 
 #include <deal.II/lac/vector.h>
 

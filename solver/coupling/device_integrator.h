@@ -1,8 +1,8 @@
 #pragma once
 
 #include "circuits/neuristor_circuit.h"
-#include "solver/random_stream.h"
-#include "solver/spike_detector.h"
+#include "solver/coupling/random_stream.h"
+#include "solver/coupling/spike_detector.h"
 
 #include <deal.II/base/parameter_handler.h>
 

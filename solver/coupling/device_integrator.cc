@@ -1,11 +1,11 @@
-#include "solver/device_integrator.h"
+#include "solver/coupling/device_integrator.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 
-#include "solver/input_error.h"
+#include "solver/case/input_error.h"
 #include <sstream>
 
 namespace neuristor

@@ -3,8 +3,8 @@
 #include "materials/thermal_materials.h"
 #include "mesh/layout.h"
 #include "mesh/mesh_generator.h"
-#include "solver/heat_equation.h"
-#include "solver/thermal_boundary.h"
+#include "solver/thermal_models/finite_element/heat_equation.h"
+#include "solver/thermal_models/finite_element/thermal_boundary.h"
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/parameter_handler.h>
@@ -21,14 +21,14 @@ namespace neuristor
    * ("Heat solver"). Builds the mesh and the HeatEquation on it; shared by
    * `characterize` and the electro-thermal co-simulation.
    */
-  class ThermalModel
+  class LayoutHeatModel
   {
   public:
     static void
     declare_parameters(dealii::ParameterHandler &prm);
 
     /** Parse the four sections; the ambient T0 [K] comes from the caller. */
-    ThermalModel(dealii::ParameterHandler &prm, const double T0);
+    LayoutHeatModel(dealii::ParameterHandler &prm, const double T0);
 
     /** The ambient temperature of the case [K] ('Thermal network/Ambient temperature'). */
     static double

@@ -1,7 +1,7 @@
-#include "solver/plotting.h"
+#include "solver/app/plotting.h"
 
-#include "solver/output_file.h"
-#include "solver/parameter_tools.h"
+#include "solver/io/output_file.h"
+#include "solver/case/parameter_tools.h"
 
 #include <array>
 #include <cstdio>

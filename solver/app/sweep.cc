@@ -1,15 +1,15 @@
-#include "solver/sweep.h"
+#include "solver/app/sweep.h"
 
 #include "solver/case/case_schema.h"
-#include "solver/input_error.h"
-#include "solver/json_file.h"
-#include "solver/mpi_tools.h"
-#include "solver/output_file.h"
-#include "solver/parameter_file.h"
-#include "solver/parameter_tools.h"
-#include "solver/plotting.h"
-#include "solver/run_folder.h"
-#include "solver/simulation.h"
+#include "solver/case/input_error.h"
+#include "solver/io/json_file.h"
+#include "solver/base/mpi_tools.h"
+#include "solver/io/output_file.h"
+#include "solver/case/parameter_file.h"
+#include "solver/case/parameter_tools.h"
+#include "solver/app/plotting.h"
+#include "solver/io/run_folder.h"
+#include "solver/app/simulation.h"
 
 #include <cmath>
 #include <fstream>

@@ -1,8 +1,8 @@
-#include "solver/run_folder.h"
+#include "solver/io/run_folder.h"
 
-#include "solver/input_error.h"
-#include "solver/mpi_tools.h"
-#include "solver/output_file.h"
+#include "solver/case/input_error.h"
+#include "solver/base/mpi_tools.h"
+#include "solver/io/output_file.h"
 
 #include <algorithm>
 #include <fstream>

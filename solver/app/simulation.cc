@@ -1,13 +1,13 @@
-#include "solver/simulation.h"
+#include "solver/app/simulation.h"
 
-#include "solver/checkpoint.h"
-#include "solver/input_error.h"
-#include "solver/json_file.h"
-#include "solver/mpi_tools.h"
-#include "solver/parameter_file.h"
-#include "solver/parameter_tools.h"
+#include "solver/io/checkpoint.h"
+#include "solver/case/input_error.h"
+#include "solver/io/json_file.h"
+#include "solver/base/mpi_tools.h"
+#include "solver/case/parameter_file.h"
+#include "solver/case/parameter_tools.h"
 #include "solver/thermal_models/registry.h"
-#include "solver/vtu_writer.h"
+#include "solver/io/vtu_writer.h"
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/timer.h>

@@ -1,7 +1,7 @@
-#include "solver/vtu_writer.h"
+#include "solver/io/vtu_writer.h"
 
-#include "solver/mpi_tools.h"
-#include "solver/output_file.h"
+#include "solver/base/mpi_tools.h"
+#include "solver/io/output_file.h"
 
 #include <deal.II/base/data_out_base.h>
 #include <deal.II/base/utilities.h>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "solver/thermal_model.h"
+#include "solver/thermal_models/finite_element/layout_heat_model.h"
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/parameter_handler.h>
@@ -92,7 +92,7 @@ namespace neuristor
     std::vector<std::vector<double>>
     steady_rises(HeatEquation &heat) const;
 
-    ThermalModel             model;
+    LayoutHeatModel             model;
     CharacterizationSettings settings;
   };
 

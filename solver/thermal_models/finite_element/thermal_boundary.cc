@@ -1,7 +1,7 @@
-#include "solver/thermal_boundary.h"
+#include "solver/thermal_models/finite_element/thermal_boundary.h"
 
 #include "mesh/mesh_generator.h"
-#include "solver/input_error.h"
+#include "solver/case/input_error.h"
 
 #include <string>
 #include <vector>

@@ -1,16 +1,16 @@
-#include "solver/thermal_characterization.h"
+#include "solver/tools/thermal_characterization.h"
 
-#include "solver/input_error.h"
-#include "solver/json_file.h"
-#include "solver/mpi_tools.h"
-#include "solver/output_file.h"
-#include "solver/vtu_writer.h"
-#include "solver/parameter_file.h"
-#include "solver/parameter_tools.h"
-#include "solver/plotting.h"
-#include "solver/run_folder.h"
+#include "solver/case/input_error.h"
+#include "solver/io/json_file.h"
+#include "solver/base/mpi_tools.h"
+#include "solver/io/output_file.h"
+#include "solver/io/vtu_writer.h"
+#include "solver/case/parameter_file.h"
+#include "solver/case/parameter_tools.h"
+#include "solver/app/plotting.h"
+#include "solver/io/run_folder.h"
 #include "solver/case/case_schema.h"
-#include "solver/sweep.h"
+#include "solver/app/sweep.h"
 
 #include <deal.II/base/data_out_base.h>
 
@@ -61,7 +61,7 @@ namespace neuristor
 
 
   ThermalCharacterization::ThermalCharacterization(ParameterHandler &prm)
-    : model(prm, ThermalModel::ambient_temperature(prm))
+    : model(prm, LayoutHeatModel::ambient_temperature(prm))
   {
     parameter_tools::in_subsection(prm, "Characterization", [&] { settings.parse_parameters(prm); });
   }
@@ -196,7 +196,7 @@ namespace neuristor
 
     if (settings.truncation_check)
       {
-        ThermalModel larger = model;
+        LayoutHeatModel larger = model;
         larger.layout.scale_substrate(2);
         parallel::distributed::Triangulation<3> tria2(comm);
         ConditionalOStream                      silent(log.get_stream(), false);

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "circuits/lumped_thermal_network.h"
+#include "solver/thermal_models/lumped/lumped_thermal_network.h"
 #include "solver/coupling/coupling_scheme.h"
-#include "solver/device_integrator.h"
-#include "solver/mpi_tools.h"
+#include "solver/coupling/device_integrator.h"
+#include "solver/base/mpi_tools.h"
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/mpi.h>

@@ -1,4 +1,4 @@
-#include "solver/spike_detector.h"
+#include "solver/coupling/spike_detector.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "solver/output_file.h"
+#include "solver/io/output_file.h"
 
 #include <cerrno>
 #include <cstring>

@@ -5,17 +5,17 @@
 //   neuristor --help
 
 #include "solver/case/case_schema.h"
-#include "solver/input_error.h"
-#include "solver/mpi_tools.h"
-#include "solver/output_file.h"
-#include "solver/parameter_file.h"
-#include "solver/parameter_tools.h"
-#include "solver/plotting.h"
-#include "solver/run_folder.h"
-#include "solver/calibration.h"
-#include "solver/simulation.h"
-#include "solver/sweep.h"
-#include "solver/thermal_characterization.h"
+#include "solver/case/input_error.h"
+#include "solver/base/mpi_tools.h"
+#include "solver/io/output_file.h"
+#include "solver/case/parameter_file.h"
+#include "solver/case/parameter_tools.h"
+#include "solver/app/plotting.h"
+#include "solver/io/run_folder.h"
+#include "solver/tools/calibration.h"
+#include "solver/app/simulation.h"
+#include "solver/app/sweep.h"
+#include "solver/tools/thermal_characterization.h"
 
 #include <deal.II/base/mpi.h>
 

@@ -1,12 +1,12 @@
 #pragma once
 
 #include "circuits/neuristor_circuit.h"
-#include "solver/checkpoint.h"
-#include "solver/device_integrator.h"
+#include "solver/io/checkpoint.h"
+#include "solver/coupling/device_integrator.h"
 #include "solver/coupling/coupling_scheme.h"
-#include "solver/output_file.h"
-#include "solver/run_folder.h"
-#include "solver/run_settings.h"
+#include "solver/io/output_file.h"
+#include "solver/io/run_folder.h"
+#include "solver/app/run_settings.h"
 #include "solver/thermal_models/interface.h"
 
 #include <deal.II/base/parameter_handler.h>
@@ -43,7 +43,7 @@ namespace neuristor
    * A run of N thermal neuristors (circuits/, materials/) coupled either by
    * the lumped thermal network (NetworkIntegrator) or by the heat flow
    * through the layout (ElectroThermalIntegrator on the finite-element
-   * ThermalModel), with the run folder outputs traces.csv, spikes.csv,
+   * LayoutHeatModel), with the run folder outputs traces.csv, spikes.csv,
    * summary.json, traces.png and, in finite-element mode, fields/ with a VTU
    * series.
    */

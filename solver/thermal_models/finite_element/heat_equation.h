@@ -1,9 +1,9 @@
 #pragma once
 
 #include "materials/thermal_materials.h"
-#include "solver/checkpoint.h"
-#include "solver/thermal_boundary.h"
-#include "solver/vtu_writer.h"
+#include "solver/io/checkpoint.h"
+#include "solver/thermal_models/finite_element/thermal_boundary.h"
+#include "solver/io/vtu_writer.h"
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/function.h>

@@ -1,7 +1,7 @@
-#include "solver/run_settings.h"
+#include "solver/app/run_settings.h"
 
-#include "solver/input_error.h"
-#include "solver/parameter_tools.h"
+#include "solver/case/input_error.h"
+#include "solver/case/parameter_tools.h"
 #include "materials/device_model.h"
 #include "solver/thermal_models/registry.h"
 

@@ -1,7 +1,7 @@
-#include "circuits/lumped_thermal_network.h"
+#include "solver/thermal_models/lumped/lumped_thermal_network.h"
 
-#include "solver/input_error.h"
-#include "solver/parameter_tools.h"
+#include "solver/case/input_error.h"
+#include "solver/case/parameter_tools.h"
 
 #include <nlohmann/json.hpp>
 
@@ -39,9 +39,9 @@ namespace neuristor
                       "Number of devices for coupling 'none' and 'chain'. "
                       "For 'matrix', 'lattice' and 'distance' it follows from "
                       "the coupling description; if set there, it must agree.");
-    prm.declare_entry("Ambient temperature", "325", Double(0),
-                      "Stage (environment) temperature T0 [K]; also the "
-                      "initial device temperature.");
+    prm.declare_entry("Ambient temperature", "325", Double(1),
+                      "Stage (environment) temperature T0 [K], at least 1 K; also "
+                      "the initial device temperature.");
     parameter_tools::declare_per_device(
       prm, "Thermal conductance", "0.206e-3",
       "Total thermal conductance S_th of each device [W/K].");

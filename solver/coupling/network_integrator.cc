@@ -1,6 +1,6 @@
-#include "solver/network_integrator.h"
+#include "solver/coupling/network_integrator.h"
 
-#include "solver/mpi_tools.h"
+#include "solver/base/mpi_tools.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
-#include "solver/thermal_model.h"
+#include "solver/thermal_models/finite_element/layout_heat_model.h"
 
-#include "solver/parameter_tools.h"
+#include "solver/case/parameter_tools.h"
 
 #include <cmath>
 #include <iomanip>
@@ -13,7 +13,7 @@ namespace neuristor
   using namespace dealii;
 
   void
-  ThermalModel::declare_parameters(ParameterHandler &prm)
+  LayoutHeatModel::declare_parameters(ParameterHandler &prm)
   {
     using parameter_tools::in_subsection;
     in_subsection(prm, "Layout", [&] { Layout::declare_parameters(prm); });
@@ -22,7 +22,7 @@ namespace neuristor
     in_subsection(prm, "Heat solver", [&] { HeatSolverSettings::declare_parameters(prm); });
   }
 
-  ThermalModel::ThermalModel(ParameterHandler &prm, const double T0)
+  LayoutHeatModel::LayoutHeatModel(ParameterHandler &prm, const double T0)
     : T0(T0)
   {
     using parameter_tools::in_subsection;
@@ -33,7 +33,7 @@ namespace neuristor
   }
 
   double
-  ThermalModel::ambient_temperature(ParameterHandler &prm)
+  LayoutHeatModel::ambient_temperature(ParameterHandler &prm)
   {
     double T0 = 0;
     parameter_tools::in_subsection(prm, "Thermal network",
@@ -42,7 +42,7 @@ namespace neuristor
   }
 
   std::unique_ptr<HeatEquation>
-  ThermalModel::build(parallel::distributed::Triangulation<3> &tria,
+  LayoutHeatModel::build(parallel::distributed::Triangulation<3> &tria,
                       ConditionalOStream                      &log,
                       MeshStatistics                          *statistics,
                       const std::vector<double>               &filament_fractions) const

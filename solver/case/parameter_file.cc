@@ -1,8 +1,8 @@
-#include "solver/parameter_file.h"
+#include "solver/case/parameter_file.h"
 
-#include "solver/input_error.h"
-#include "solver/output_file.h"
-#include "solver/parameter_tools.h"
+#include "solver/case/input_error.h"
+#include "solver/io/output_file.h"
+#include "solver/case/parameter_tools.h"
 
 #include <filesystem>
 #include <fstream>

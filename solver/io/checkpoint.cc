@@ -1,6 +1,6 @@
-#include "solver/checkpoint.h"
+#include "solver/io/checkpoint.h"
 
-#include "solver/output_file.h"
+#include "solver/io/output_file.h"
 
 #include <zlib.h>
 

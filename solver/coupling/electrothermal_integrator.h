@@ -1,10 +1,10 @@
 #pragma once
 
 #include "circuits/neuristor_circuit.h"
-#include "solver/device_integrator.h"
-#include "solver/heat_equation.h"
-#include "solver/network_integrator.h"
-#include "solver/spike_detector.h"
+#include "solver/coupling/device_integrator.h"
+#include "solver/thermal_models/finite_element/heat_equation.h"
+#include "solver/coupling/network_integrator.h"
+#include "solver/coupling/spike_detector.h"
 
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/timer.h>
