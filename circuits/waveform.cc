@@ -72,6 +72,11 @@ namespace neuristor
             c.values.push_back(number_in(tv[1], entry, where));
             if (c.times.size() > 1 && !(c.times.back() > c.times[c.times.size() - 2]))
               throw InputError(entry, where + ": pwl times must increase");
+            if (c.times.size() > 1 &&
+                !std::isfinite((c.values.end()[-1] - c.values.end()[-2]) /
+                               (c.times.end()[-1] - c.times.end()[-2])))
+              throw InputError(entry, where + ": pwl point '" + pair +
+                                        "' makes the slope overflow");
           }
         if (c.times.empty())
           throw InputError(entry, where + ": pwl needs at least one point");
@@ -125,7 +130,13 @@ namespace neuristor
         c.kind         = Kind::train;
         c.period       = take("period", true, 0);
         const double d = take("duty", true, 0);
-        c.count        = static_cast<unsigned long>(take("count", false, 0));
+        const double n = take("count", false, 0);
+        // Checked before the cast: a fraction would be cut, a huge value
+        // does not fit an unsigned long (undefined behaviour).
+        if (n != std::floor(n) || n > 1e15)
+          throw InputError(entry, where + ": 'count' must be a whole number up to 1e15 "
+                                          "(0: endless)");
+        c.count = static_cast<unsigned long>(n);
         if (c.period <= 0)
           throw InputError(entry, where + ": 'period' must be > 0");
         if (d <= 0 || d > 1)
@@ -142,6 +153,12 @@ namespace neuristor
     if (!kw.empty())
       throw InputError(entry, where + ": unknown argument '" +
                                 kw.begin()->first + "'");
+    // Ramps so short for the amplitude that the slope overflows would give
+    // infinite values (0 is a step, not a ramp).
+    for (const double ramp : {c.rise, c.fall})
+      if (ramp > 0 && !std::isfinite(c.amplitude / ramp))
+        throw InputError(entry, where + ": 'rise' and 'fall' are too short for the amplitude "
+                                        "(the slope overflows); use 0 for a step");
     return c;
   }
 

@@ -4,6 +4,7 @@
 #include "solver/case/parameter_tools.h"
 
 #include <cmath>
+#include <cstdint>
 #include <sstream>
 #include <stdexcept>
 
@@ -12,7 +13,21 @@ namespace neuristor
   namespace
   {
     const std::string section = "Layout/";
-  }
+
+    // Checked before anything is placed, so that a mistyped count is
+    // refused instead of filling the memory (and the overlap check, which
+    // compares every pair of parts, stays quick).
+    constexpr std::uint64_t max_devices = 1000;
+
+    void
+    check_device_count(const std::string &entry, const std::uint64_t n)
+    {
+      if (n > max_devices)
+        throw InputError(section + entry, "gives " + std::to_string(n) +
+                                            " devices; a layout holds at most " +
+                                            std::to_string(max_devices));
+    }
+  } // namespace
 
   void
   Layout::declare_parameters(dealii::ParameterHandler &prm)
@@ -69,8 +84,14 @@ namespace neuristor
   void
   Layout::parse_parameters(const dealii::ParameterHandler &prm)
   {
+    // Not prm.get_double: deal.II's Double pattern accepts values that
+    // std::stod refuses (4.9e-324), and get_double then throws its own long
+    // message; parse_number refuses them as InputError.
+    const auto number = [&](const std::string &name) {
+      return parameter_tools::parse_number(prm.get(name), section + name);
+    };
     const auto positive = [&](const std::string &name) {
-      const double v = prm.get_double(name);
+      const double v = number(name);
       if (!(v > 0))
         throw InputError(section + name, "must be > 0 but is " + prm.get(name));
       return v;
@@ -82,11 +103,11 @@ namespace neuristor
     lead_length = positive("Lead length"), lead_width = positive("Lead width");
     t_ti = positive("Ti thickness"), t_au = positive("Au thickness");
     finest_size   = positive("Finest cell size");
-    growth_ratio  = prm.get_double("Growth ratio");
+    growth_ratio  = number("Growth ratio");
     coarsest_size = positive("Coarsest cell size");
     if (coarsest_size < finest_size)
       throw InputError(section + "Coarsest cell size", "must be >= the finest cell size");
-    const double gap = prm.get_double("Gap");
+    const double gap = number("Gap");
     if (!(gap > 0))
       throw InputError(section + "Gap", "must be > 0: at 0 the channels touch and heat "
                                         "would cross no gap (give e.g. 50e-9)");
@@ -108,7 +129,9 @@ namespace neuristor
     };
     if (arrangement == "list")
       {
-        for (const auto &item : parameter_tools::split(prm.get("Devices"), ';'))
+        const auto items = parameter_tools::split(prm.get("Devices"), ';');
+        check_device_count("Devices", items.size());
+        for (const auto &item : items)
           {
             std::istringstream in(item);
             std::string        word;
@@ -127,12 +150,14 @@ namespace neuristor
     else if (arrangement == "row" || arrangement == "column")
       {
         const unsigned n = prm.get_integer("Count");
+        check_device_count("Count", n);
         for (unsigned i = 0; i < n; ++i)
           arrangement == "row" ? place(0, centred(i, n, across)) : place(centred(i, n, along), 0);
       }
     else if (arrangement == "lattice")
       {
         const unsigned rows = prm.get_integer("Rows"), cols = prm.get_integer("Columns");
+        check_device_count("Rows", std::uint64_t(rows) * cols);
         for (unsigned r = 0; r < rows; ++r)
           for (unsigned c = 0; c < cols; ++c)
             place(centred(c, cols, along), centred(r, rows, across));
@@ -141,6 +166,7 @@ namespace neuristor
       {
         const unsigned layers = prm.get_integer("Layers");
         const unsigned per    = prm.get_integer("Devices per layer");
+        check_device_count("Layers", std::uint64_t(layers) * per);
         const double   pitch  = positive("Layer pitch");
         for (unsigned l = 0; l < layers; ++l)
           for (unsigned i = 0; i < per; ++i)
@@ -190,6 +216,14 @@ namespace neuristor
             add(l0, l1, lead_width / 2, t_ti, top, ThermalMaterials::gold, -1, "Au lead");
           }
       }
+
+    // Lengths so large that their sums overflow, or positions so far out
+    // that a part rounds to no size, give no usable geometry.
+    for (const auto &b : parts)
+      for (unsigned d = 0; d < 3; ++d)
+        if (!(std::isfinite(b.lo[d]) && std::isfinite(b.hi[d]) && b.lo[d] < b.hi[d]))
+          throw InputError("Layout", b.what + " has no finite, nonzero size: lengths or "
+                                              "positions too large for the others");
 
     // Everything on the substrate, nothing overlapping another device.
     const auto &s = parts.front();

@@ -1,6 +1,7 @@
 #include "mesh/mesh_generator.h"
 
 #include "solver/case/input_error.h"
+#include "solver/case/parameter_tools.h"
 
 #include <deal.II/grid/grid_generator.h>
 #include <deal.II/grid/tria.h>
@@ -12,6 +13,12 @@
 namespace neuristor
 {
   using namespace dealii;
+
+  namespace
+  {
+    // The most cells a mesh may have (and so also along one axis).
+    constexpr unsigned long max_cells = 20'000'000;
+  } // namespace
 
   std::vector<double>
   graded_steps(std::vector<double>                       breakpoints,
@@ -43,6 +50,12 @@ namespace neuristor
         double       pos     = forward ? a : b;
         while (forward ? pos < b : pos > a)
           {
+            // A cell size far below the extent, or below its rounding (pos
+            // would not move), would take unbounded time and memory.
+            if (steps.size() + local.size() >= max_cells)
+              throw InputError("Layout/Finest cell size",
+                               "gives more than " + std::to_string(max_cells) +
+                                 " cells along one axis; coarsen it or shrink the substrate");
             const double h = std::min(h_max, h_min + (ratio - 1) * distance(pos));
             local.push_back(h);
             pos += forward ? h : -h;
@@ -102,10 +115,11 @@ namespace neuristor
     for (unsigned d = 0; d < 3; ++d)
       steps[d] = graded_steps(lines[d], fine[d], layout.finest_size, layout.growth_ratio,
                               layout.coarsest_size);
-    const unsigned long n_box = steps[0].size() * steps[1].size() * steps[2].size();
-    if (n_box > 20'000'000)
+    // In double: three axes of up to max_cells steps overflow an integer.
+    const double n_box = static_cast<double>(steps[0].size()) * steps[1].size() * steps[2].size();
+    if (n_box > max_cells)
       throw InputError("Layout/Finest cell size",
-                       "the mesh would have " + std::to_string(n_box) +
+                       "the mesh would have " + parameter_tools::format_number(n_box) +
                          " cells; coarsen it or shrink the substrate");
 
     Triangulation<3> box;

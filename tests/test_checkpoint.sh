@@ -110,3 +110,27 @@ PY
   n_checked=$((n_checked + 1))
 done
 echo "corrupt checkpoints: $n_checked flipped bits and truncations refused, folder unchanged"
+
+# A checkpoint sealed again (its checksum right) whose record count runs far
+# past its data is refused as corrupt, not allocated for.
+rm -rf bad bad.partial
+cp -r full bad
+/usr/bin/python3 - bad/checkpoint.bin <<'PY'
+import struct, sys, zlib
+path = sys.argv[1]
+data = open(path, "rb").read()
+header, payload = data[:24], bytearray(data[24:])
+(identity_length,) = struct.unpack_from("<Q", payload, 0)
+# After the identity, the time and the trace bytes: the number of records.
+struct.pack_into("<Q", payload, 8 + identity_length + 16, 1 << 40)
+header = header[:12] + struct.pack("<QI", len(payload), zlib.crc32(payload))
+open(path, "wb").write(header + bytes(payload))
+PY
+before=$(snapshot bad)
+if "$binary" run "$case_file" -o bad "${common[@]}" --set "Run/End time=1.2e-6" --resume > count.log 2>&1; then
+  echo "a checkpoint with a record count past its data was resumed"; exit 1
+fi
+grep -q "corrupt checkpoint" count.log || { cat count.log; exit 1; }
+[ "$(snapshot bad)" = "$before" ] && [ ! -e bad.partial ] \
+  || { echo "a refused record count changed the run folder"; exit 1; }
+echo "a sealed checkpoint with a record count past its data: refused"

@@ -93,6 +93,13 @@ TEST(Mesh, GradedStepsGrowBoundedAndStayFineInside)
     }
 }
 
+TEST(Mesh, TooFineCellsAreRefusedNotMarchedThrough)
+{
+  // 1e-28 m cells: 1e22 of them along the axis, and below the rounding of
+  // the positions (the march would not move); refused after 2e7.
+  EXPECT_THROW(graded_steps({0, 1e-6, 1e-5}, {{{0.0, 1e-6}}}, 1e-28, 1.4, 2e-6), InputError);
+}
+
 TEST(Mesh, ConformsToEveryPartAndMeshesDevicesExactly)
 {
   for (const std::string orientation : {"0", "90"})

@@ -328,9 +328,16 @@ namespace neuristor
     check_checkpoint_header(reader, file);
     std::uint64_t n_records = 0;
     reader(trace_bytes, n_records);
-    records.resize(n_records);
-    for (auto &[t, name] : records)
-      reader(t, name);
+    // Grown record by record: a corrupt count runs out of data (an error),
+    // not of memory.
+    records.clear();
+    for (std::uint64_t k = 0; k < n_records; ++k)
+      {
+        double      t = 0;
+        std::string name;
+        reader(t, name);
+        records.emplace_back(t, name);
+      }
     integrator.load(reader);
   }
 

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
 
 namespace neuristor
 {
@@ -59,6 +60,11 @@ namespace neuristor
       try
         {
           v = std::stod(text, &used);
+        }
+      catch (const std::out_of_range &)
+        {
+          throw InputError(entry, context + "'" + text +
+                                    "' is too large or too close to zero for a double");
         }
       catch (...)
         {
