@@ -17,7 +17,7 @@ namespace neuristor
     // Checked before anything is placed, so that a mistyped count is
     // refused instead of filling the memory (and the overlap check, which
     // compares every pair of parts, stays quick).
-    constexpr std::uint64_t max_devices = 1000;
+    constexpr std::uint64_t max_devices = 65536; // 256 x 256; 2^31 would fill the memory
 
     void
     check_device_count(const std::string &entry, const std::uint64_t n)
