@@ -290,6 +290,16 @@ namespace neuristor
       throw std::runtime_error("corrupt checkpoint '" + file + "': it records " +
                                std::to_string(trace_bytes) + " bytes of '" + traces.string() +
                                "', which holds " + (ec ? std::string("none") : std::to_string(size)));
+    // The field records too, before the run folder is touched (the state
+    // after them needs the mesh and is read by read_checkpoint).
+    std::uint64_t n_records = 0;
+    reader(n_records);
+    for (std::uint64_t k = 0; k < n_records; ++k)
+      {
+        double      t = 0;
+        std::string name;
+        reader(t, name);
+      }
   }
 
   void
