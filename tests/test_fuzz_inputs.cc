@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -392,7 +393,8 @@ TEST(Fuzz, CheckpointFileRefusesDamage)
 {
   const std::string payload = sample_payload();
   const std::string sealed  = checkpoint_file::seal(payload);
-  const auto        file    = test_support::scratch("fuzz_checkpoint.bin");
+  const auto        folder  = test_support::scratch("fuzz_checkpoints");
+  std::filesystem::create_directories(folder);
 
   Mutator mutator(0x5eed0003);
   Tally   tally;
@@ -428,6 +430,9 @@ TEST(Fuzz, CheckpointFileRefusesDamage)
           default:; // unchanged
         }
       may_open = may_open || content == sealed; // e.g. a bit flipped twice
+      // A new file each time: a file truncated and written again is slow
+      // on ext4, which flushes it on close.
+      const auto file = folder / ("input-" + std::to_string(k) + ".bin");
       {
         std::ofstream out(file, std::ios::binary);
         out << content;
@@ -441,6 +446,7 @@ TEST(Fuzz, CheckpointFileRefusesDamage)
         BinaryReader       reader(in, file);
         read_records(reader, opened.size());
       });
+      std::filesystem::remove(file);
       if (HasFatalFailure())
         return;
     }
