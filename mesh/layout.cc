@@ -3,8 +3,10 @@
 #include "solver/case/input_error.h"
 #include "solver/case/parameter_tools.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <numeric>
 #include <sstream>
 #include <stdexcept>
 
@@ -15,8 +17,7 @@ namespace neuristor
     const std::string section = "Layout/";
 
     // Checked before anything is placed, so that a mistyped count is
-    // refused instead of filling the memory (and the overlap check, which
-    // compares every pair of parts, stays quick).
+    // refused instead of filling the memory.
     constexpr std::uint64_t max_devices = 65536; // 256 x 256; 2^31 would fill the memory
 
     void
@@ -232,18 +233,58 @@ namespace neuristor
         if (parts[p].lo[d] < s.lo[d] - 1e-15 || parts[p].hi[d] > s.hi[d] + 1e-15)
           throw InputError(section + "Substrate size " + std::string(d == 0 ? "x" : "y"),
                            parts[p].what + " lies outside the substrate");
-    for (std::size_t p = 1; p < parts.size(); ++p)
-      for (std::size_t q = p + 1; q < parts.size(); ++q)
-        {
-          if (parts[p].owner == parts[q].owner)
-            continue; // one device's parts are built without overlap
-          bool overlap_all = true;
+
+    // Only devices whose bounding boxes meet can have parts that overlap
+    // (one device's parts are built without overlap). Sorted along the axis
+    // on which the devices spread most, each device is compared with those
+    // that start before it ends: about linear for rows, columns and arrays,
+    // where all pairs of parts are 2.6e11 comparisons at 256 x 256 devices.
+    const auto overlap = [](const Block &a, const Block &b) {
+      for (unsigned d = 0; d < 3; ++d)
+        if (!(std::min(a.hi[d], b.hi[d]) - std::max(a.lo[d], b.lo[d]) > 1e-15))
+          return false;
+      return true;
+    };
+    const unsigned           n = centres.size();
+    std::vector<std::size_t> first(n + 1, parts.size()); // device i: [first[i], first[i + 1])
+    for (std::size_t p = parts.size() - 1; p > 0; --p)
+      first[parts[p].owner] = p;
+    std::vector<Block> bounds(n);
+    for (unsigned i = 0; i < n; ++i)
+      {
+        bounds[i] = parts[first[i]];
+        for (std::size_t p = first[i] + 1; p < first[i + 1]; ++p)
           for (unsigned d = 0; d < 3; ++d)
-            overlap_all &= std::min(parts[p].hi[d], parts[q].hi[d]) -
-                             std::max(parts[p].lo[d], parts[q].lo[d]) > 1e-15;
-          if (overlap_all)
-            throw InputError(section + "Gap", parts[p].what + " overlaps " + parts[q].what);
-        }
+            {
+              bounds[i].lo[d] = std::min(bounds[i].lo[d], parts[p].lo[d]);
+              bounds[i].hi[d] = std::max(bounds[i].hi[d], parts[p].hi[d]);
+            }
+      }
+    const auto spread = [&](const unsigned d) {
+      const auto [a, b] = std::minmax_element(centres.begin(), centres.end(),
+                                              [d](const auto &u, const auto &v) {
+                                                return u[d] < v[d];
+                                              });
+      return n == 0 ? 0.0 : (*b)[d] - (*a)[d];
+    };
+    const unsigned        axis = spread(1) > spread(0) ? 1 : 0;
+    std::vector<unsigned> order(n);
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&](const unsigned a, const unsigned b) {
+      return bounds[a].lo[axis] < bounds[b].lo[axis];
+    });
+    for (unsigned a = 0; a < n; ++a)
+      for (unsigned b = a + 1;
+           b < n && bounds[order[b]].lo[axis] < bounds[order[a]].hi[axis] - 1e-15;
+           ++b)
+        if (overlap(bounds[order[a]], bounds[order[b]]))
+          {
+            const unsigned i = std::min(order[a], order[b]), j = std::max(order[a], order[b]);
+            for (std::size_t p = first[i]; p < first[i + 1]; ++p)
+              for (std::size_t q = first[j]; q < first[j + 1]; ++q)
+                if (overlap(parts[p], parts[q]))
+                  throw InputError(section + "Gap", parts[p].what + " overlaps " + parts[q].what);
+          }
   }
 
   int
