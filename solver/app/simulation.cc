@@ -25,6 +25,28 @@
 
 namespace neuristor
 {
+  namespace
+  {
+    // The (time, file) records of the field series in a checkpoint, grown
+    // record by record: a corrupt count runs out of data (an error), not of
+    // memory.
+    std::vector<std::pair<double, std::string>>
+    read_field_records(BinaryReader &reader)
+    {
+      std::uint64_t n_records = 0;
+      reader(n_records);
+      std::vector<std::pair<double, std::string>> records;
+      for (std::uint64_t k = 0; k < n_records; ++k)
+        {
+          double      t = 0;
+          std::string name;
+          reader(t, name);
+          records.emplace_back(t, name);
+        }
+      return records;
+    }
+  } // namespace
+
   Simulation::Simulation(dealii::ParameterHandler &prm)
   {
     parameter_tools::in_subsection(prm, "Run", [&] {
@@ -292,14 +314,7 @@ namespace neuristor
                                "', which holds " + (ec ? std::string("none") : std::to_string(size)));
     // The field records too, before the run folder is touched (the state
     // after them needs the mesh and is read by read_checkpoint).
-    std::uint64_t n_records = 0;
-    reader(n_records);
-    for (std::uint64_t k = 0; k < n_records; ++k)
-      {
-        double      t = 0;
-        std::string name;
-        reader(t, name);
-      }
+    read_field_records(reader);
   }
 
   void
@@ -336,18 +351,8 @@ namespace neuristor
     std::istringstream in(checkpoint_file::open(file));
     BinaryReader       reader(in, file);
     check_checkpoint_header(reader, file);
-    std::uint64_t n_records = 0;
-    reader(trace_bytes, n_records);
-    // Grown record by record: a corrupt count runs out of data (an error),
-    // not of memory.
-    records.clear();
-    for (std::uint64_t k = 0; k < n_records; ++k)
-      {
-        double      t = 0;
-        std::string name;
-        reader(t, name);
-        records.emplace_back(t, name);
-      }
+    reader(trace_bytes);
+    records = read_field_records(reader);
     integrator.load(reader);
   }
 
