@@ -64,7 +64,7 @@ namespace neuristor
 
   ElectroThermalIntegrator::ElectroThermalIntegrator(
     const MPI_Comm                       comm,
-    HeatEquation                        &heat,
+    LinearThermalSystem                 &thermal,
     const std::vector<NeuristorCircuit> &circuits,
     const IntegratorSettings            &tolerances,
     const FiniteElementCouplingSettings &settings,
@@ -72,7 +72,7 @@ namespace neuristor
     const std::vector<bool>             &traced,
     TimerOutput                         &timer)
     : comm(comm)
-    , heat(heat)
+    , thermal(thermal)
     , circuits(circuits)
     , tolerances(tolerances)
     , settings(settings)
@@ -80,24 +80,15 @@ namespace neuristor
     , traced(traced)
     , timer(timer)
     , n(circuits.size())
-    , n_regions(settings.filament_heating ? 2 : 1)
+    , n_regions(thermal.n_regions())
     , hysteresis(n)
     , detectors(n)
   {
-    if (heat.device_volumes().size() != n)
-      throw std::logic_error("ElectroThermalIntegrator: devices of layout and circuits differ");
-    if (settings.filament_heating && !heat.has_filaments())
-      throw std::logic_error("ElectroThermalIntegrator: filament heating needs a mesh with filaments");
+    if (thermal.n_devices() != n)
+      throw std::logic_error("ElectroThermalIntegrator: devices of the thermal system and circuits differ");
+    if (n_regions != (settings.filament_heating ? 2u : 1u))
+      throw std::logic_error("ElectroThermalIntegrator: filament heating and thermal regions differ");
   }
-
-  namespace
-  {
-    HeatEquation::DeviceRegion
-    region(const unsigned int r)
-    {
-      return r == 0 ? HeatEquation::DeviceRegion::channel : HeatEquation::DeviceRegion::filament;
-    }
-  } // namespace
 
   ElectroThermalIntegrator::RegionWeights
   ElectroThermalIntegrator::region_weights(const ResistanceValue &rv) const
@@ -124,59 +115,12 @@ namespace neuristor
     return shares;
   }
 
-  const ElectroThermalIntegrator::Operator &
-  ElectroThermalIntegrator::current_operator()
-  {
-    // Ladder steps reproduce a weight only to rounding: match to 1e-9.
-    const double key = heat.prepared_weight();
-    auto         it  = operators.lower_bound(key * (1 - 1e-9));
-    if (it == operators.end() || it->first > key * (1 + 1e-9))
-      {
-        TimerOutput::Scope scope(timer, "FE: unit responses");
-        if (operators.size() >= settings.cached_operators)
-          operators.erase(std::min_element(operators.begin(), operators.end(),
-                                           [](const auto &a, const auto &b) {
-                                             return a.second.last_use < b.second.last_use;
-                                           }));
-        Operator op;
-        op.G.assign(n_regions, std::vector<FullMatrix<double>>(n_regions, FullMatrix<double>(n, n)));
-        op.x.resize(n_regions);
-        for (unsigned int s = 0; s < n_regions; ++s)
-          for (unsigned int j = 0; j < n; ++j)
-            {
-              op.x[s].push_back(heat.unit_response(j, region(s)));
-              for (unsigned int r = 0; r < n_regions; ++r)
-                {
-                  const auto column = heat.device_temperatures(op.x[s].back(), 0.0, region(r));
-                  for (unsigned int i = 0; i < n; ++i)
-                    op.G[r][s](i, j) = column[i];
-                }
-              ++stats.thermal_solves;
-            }
-        it = operators.emplace(key, std::move(op)).first;
-      }
-    it->second.last_use = ++operator_clock;
-    return it->second;
-  }
-
   std::vector<double>
-  ElectroThermalIntegrator::add_power_fields(const Operator                     &op,
-                                             const std::vector<double>          &V,
-                                             const std::vector<double>          &T,
-                                             const double                        factor,
-                                             dealii::PETScWrappers::MPI::Vector &field) const
+  ElectroThermalIntegrator::powers(const std::vector<double> &V, const std::vector<double> &T) const
   {
     std::vector<double> P(n);
-    const std::vector<double> shares = filament_shares(T);
     for (unsigned int j = 0; j < n; ++j)
-      {
-        P[j] = V[j] * V[j] / circuits[j].device().resistance(T[j], hysteresis[j]);
-        if (!std::isfinite(P[j])) // a wild predictor state; only CG's start would see it
-          continue;
-        field.add(factor * P[j] * (shares.empty() ? 1.0 : 1 - shares[j]), op.x[0][j]);
-        if (!shares.empty())
-          field.add(factor * P[j] * shares[j], op.x[1][j]);
-      }
+      P[j] = V[j] * V[j] / circuits[j].device().resistance(T[j], hysteresis[j]);
     return P;
   }
 
@@ -225,21 +169,20 @@ namespace neuristor
   }
 
   bool
-  ElectroThermalIntegrator::solve_devices(const double               t_new,
-                                          const std::vector<double> (&a)[2],
-                                          const Operator            &op,
+  ElectroThermalIntegrator::solve_devices(const double                            t_new,
+                                          const std::vector<std::vector<double>> &a,
+                                          const StepResponse                     &op,
                                           std::vector<double>       &V,
                                           std::vector<double>       &T)
   {
-    TimerOutput::Scope scope(timer, "FE: device Newton");
-    double             a0, a1, a2;
-    heat.bdf_coefficients(a0, a1, a2);
+    TimerOutput::Scope scope(timer, "Coupled: device Newton");
+    const auto [a0, a1, a2] = thermal.bdf_coefficients();
     const double       dt = t_new - times[0];
     FullMatrix<double> J(2 * n, 2 * n);
     Vector<double>     r(2 * n), delta(2 * n);
     std::vector<double> P(n), dP_dV(n), dP_dT(n);
     std::vector<RegionWeights> weights(n);
-    const double               T0 = heat.ambient_temperature();
+    const double               T0 = thermal.ambient_temperature();
     for (unsigned int iteration = 0; iteration < 50; ++iteration)
       {
         ++stats.newton_iterations;
@@ -366,7 +309,7 @@ namespace neuristor
 
     if (field_output && settings.field_interval > 0 && t_new >= next_field * (1 - 1e-12))
       {
-        TimerOutput::Scope scope(timer, "FE: field output");
+        TimerOutput::Scope scope(timer, "Coupled: field output");
         field_output(t_new);
         const bool   in_window = last_spike_start >= 0 &&
                                t_new - last_spike_start < settings.spike_field_window;
@@ -390,7 +333,7 @@ namespace neuristor
   ElectroThermalIntegrator::save(BinaryWriter &out) const
   {
     transfer_state(out, *this);
-    heat.save_state(out);
+    thermal.save_state(out);
   }
 
   void
@@ -401,14 +344,14 @@ namespace neuristor
       throw std::runtime_error("the checkpoint was written for " +
                                std::to_string(V_history[0].size()) + " devices, this case has " +
                                std::to_string(n));
-    heat.load_state(in);
+    thermal.load_state(in);
     resumed = true;
   }
 
   std::vector<Spike>
   ElectroThermalIntegrator::run(const double t_end, const RunSink &sink)
   {
-    const double T0 = heat.ambient_temperature();
+    const double T0 = thermal.ambient_temperature();
     if (!resumed)
       {
         std::vector<double> V(n), T(n, T0);
@@ -445,11 +388,16 @@ namespace neuristor
         const double dt_step = land ? stop - t : dt_ladder;
         const double t_new = t + dt_step;
 
+        const unsigned long solves_before = thermal.solves();
         {
-          TimerOutput::Scope scope(timer, "FE: operator setup (matrix, AMG)");
-          heat.prepare_step(dt_step);
+          TimerOutput::Scope scope(timer, "Heat: operator setup");
+          thermal.prepare_step(dt_step);
         }
-        const Operator &op = current_operator();
+        const StepResponse *op;
+        {
+          TimerOutput::Scope scope(timer, "Heat: step responses");
+          op = &thermal.step_response();
+        }
         const double    dt = dt_step; // below: the step actually taken
         std::vector<double> V_new(n), T_new(n), V_pred(n), T_pred(n);
         for (unsigned int i = 0; i < n; ++i)
@@ -458,22 +406,15 @@ namespace neuristor
             T_pred[i] = predict(T_history, i, t_new);
           }
 
-        dealii::PETScWrappers::MPI::Vector free_field;
-        std::vector<double>                a[2]; // rise without device power, per region
+        std::vector<std::vector<double>> a; // rise without device power, per region
         {
-          TimerOutput::Scope scope(timer, "FE: field solves");
-          // CG starts from the extrapolated field minus the predicted powers'
-          // part: the power-free field, close even while a spike's power changes fast.
-          auto guess = heat.extrapolated_state();
-          add_power_fields(op, V_pred, T_pred, -1.0, guess);
-          free_field = heat.solve_step(std::vector<double>(n, 0.0), nullptr, {}, &guess);
-          for (unsigned int r = 0; r < n_regions; ++r)
-            a[r] = heat.device_temperatures(free_field, 0.0, region(r));
-          ++stats.thermal_solves;
+          TimerOutput::Scope scope(timer, "Heat: history responses");
+          a = thermal.free_response(powers(V_pred, T_pred), filament_shares(T_pred));
         }
+        stats.thermal_solves += thermal.solves() - solves_before;
         V_new = V_pred, T_new = T_pred;
         const auto saved_hysteresis = hysteresis;
-        bool       converged        = solve_devices(t_new, a, op, V_new, T_new);
+        bool       converged        = solve_devices(t_new, a, *op, V_new, T_new);
 
         // A sign change of dT/dt: reverse the branch at the step start and retake.
         unsigned int reversals = 0; // counted once the step is accepted
@@ -490,7 +431,7 @@ namespace neuristor
                   }
               }
             if (reversals > 0)
-              converged = solve_devices(t_new, a, op, V_new, T_new);
+              converged = solve_devices(t_new, a, *op, V_new, T_new);
           }
 
         double error = converged ? 0.0 : std::numeric_limits<double>::infinity();
@@ -526,9 +467,7 @@ namespace neuristor
             continue;
           }
 
-        // Accept: the field is the free response plus the powered unit fields.
-        const std::vector<double> P = add_power_fields(op, V_new, T_new, 1.0, free_field);
-        heat.commit(free_field, P, nullptr, filament_shares(T_new));
+        thermal.commit(powers(V_new, T_new), filament_shares(T_new));
         ++stats.steps;
         stats.reversals += reversals;
 
@@ -550,14 +489,14 @@ namespace neuristor
         if (checkpoint && checkpoint_interval > 0 && t >= next_checkpoint * (1 - 1e-12) &&
             t < t_end * (1 - 1e-12))
           {
-            TimerOutput::Scope scope(timer, "FE: checkpoints");
+            TimerOutput::Scope scope(timer, "Coupled: checkpoints");
             checkpoint(t);
             next_checkpoint = (std::floor(t / checkpoint_interval + 1e-9) + 1) * checkpoint_interval;
           }
       }
     if (checkpoint && checkpoint_interval > 0)
       {
-        TimerOutput::Scope scope(timer, "FE: checkpoints");
+        TimerOutput::Scope scope(timer, "Coupled: checkpoints");
         checkpoint(t);
       }
 
@@ -572,14 +511,12 @@ namespace neuristor
   std::string
   ElectroThermalIntegrator::write_field(const std::string &folder, const unsigned int index) const
   {
-    return heat.write_vtu(folder, index);
+    return thermal.write_field(folder, index);
   }
 
   void
   ElectroThermalIntegrator::report(std::ostream &log) const
   {
-    log << "Heat: " << heat.n_dofs() << " DoFs, " << heat.steps() << " steps, "
-        << heat.linear_iterations() << " CG iterations, " << heat.preconditioner_setups()
-        << " AMG setups, energy balance error " << heat.energy().relative_error();
+    thermal.report(log);
   }
 } // namespace neuristor

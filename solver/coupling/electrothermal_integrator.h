@@ -2,16 +2,12 @@
 
 #include "circuits/neuristor_circuit.h"
 #include "solver/coupling/device_integrator.h"
-#include "solver/thermal_models/finite_element/heat_equation.h"
-#include "solver/coupling/network_integrator.h"
+#include "solver/coupling/coupling_scheme.h"
+#include "solver/coupling/linear_thermal_system.h"
 #include "solver/coupling/spike_detector.h"
 
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/timer.h>
-#include <deal.II/lac/full_matrix.h>
-
-#include <functional>
-#include <map>
 #include <vector>
 
 namespace neuristor
@@ -35,33 +31,34 @@ namespace neuristor
   };
 
   /**
-   * Co-simulates every device's circuit and VO2 resistance with the heat
-   * equation of the layout (DESIGN.md section 5). The heat step is linear in
-   * the device powers, so for a step dt the device temperatures are
+   * Co-simulates every device's circuit and resistance with a linear thermal
+   * system (DESIGN.md section 5): the heat equation of the layout or a
+   * reduced model of it. Its step is linear in the device powers, so for a
+   * step dt the device temperatures are
    *
-   *   T(n+1) = a + G P(n+1),
+   *   T(n+1) = T0 + a + G P(n+1),
    *
-   * a from one field solve without device power (the history), G_ij = b_i .
-   * x_j with x_j the field of a unit power in device j. The 2N unknowns
-   * (capacitor voltages V_i with BDF2, temperatures T_i) are solved by Newton
-   * to convergence every step, which stays stable through the
-   * insulator-metal transition where dR/dT is huge; the new field is then
-   * a + sum_j P_j x_j with no further solve.
+   * a the response of the history alone and G the step response
+   * (LinearThermalSystem). The 2N unknowns (capacitor voltages V_i with
+   * BDF2, temperatures T_i) are solved by Newton to convergence every step,
+   * which stays stable through the insulator-metal transition where dR/dT
+   * is huge; the system then commits the chosen powers.
    *
-   * Step sizes come from a geometric ladder so that the operators (matrix,
-   * AMG, x_j, G) repeat and are cached; the local error of (V, T) is
+   * Step sizes come from a geometric ladder so that the step operators
+   * repeat and the system can keep their G; the local error of (V, T) is
    * estimated against a quadratic predictor and controls the step.
    * Hysteresis reversals are put at the start of the step in which dT/dt
    * changes sign, and that step is retaken on the new branch.
    *
-   * Device quantities are replicated on every rank; the field is
-   * distributed. Results agree across rank counts to the CG tolerance.
+   * Device quantities are replicated on every rank; a field, if the system
+   * has one, is distributed. Results agree across rank counts to the CG
+   * tolerance.
    */
   class ElectroThermalIntegrator : public CouplingScheme
   {
   public:
     ElectroThermalIntegrator(const MPI_Comm                        comm,
-                             HeatEquation                         &heat,
+                             LinearThermalSystem                  &thermal,
                              const std::vector<NeuristorCircuit>  &circuits,
                              const IntegratorSettings             &tolerances,
                              const FiniteElementCouplingSettings  &settings,
@@ -76,7 +73,7 @@ namespace neuristor
     std::vector<Spike>
     run(const double t_end, const RunSink &sink) override;
 
-    /** Write the whole state (devices, step history, field) (collective). */
+    /** Write the whole state (devices, step history, thermal state) (collective). */
     void
     save(BinaryWriter &out) const override;
 
@@ -88,7 +85,7 @@ namespace neuristor
     std::string
     write_field(const std::string &folder, const unsigned int index) const override;
 
-    /** Heat: DoFs, steps, CG iterations, AMG setups, energy balance. */
+    /** The thermal system's line (size, solves). */
     void
     report(std::ostream &log) const override;
 
@@ -100,19 +97,6 @@ namespace neuristor
     }
 
   private:
-    /**
-     * G and the unit-power fields of one step operator, per heated region
-     * (the channel, and the filament strip with filament heating):
-     * G[r][s](i, j) is the mean rise over region r of device i per watt
-     * into region s of device j, x[s][j] the field of that watt.
-     */
-    struct Operator
-    {
-      std::vector<std::vector<dealii::FullMatrix<double>>>          G; // K/W
-      std::vector<std::vector<dealii::PETScWrappers::MPI::Vector>> x; // K/W per DoF
-      unsigned long                                                  last_use = 0;
-    };
-
     /**
      * Where device i's power goes and where its temperature is read: the
      * weights of the channel and filament regions (1 - s, s) with the
@@ -127,33 +111,22 @@ namespace neuristor
     RegionWeights
     region_weights(const ResistanceValue &rv) const;
 
-    /**
-     * Add factor x (the field of the device powers at V, T) to field, using
-     * the operator's unit responses; returns the powers [W].
-     */
+    /** Joule powers V_i^2 / R_i [W] of the devices at V, T. */
     std::vector<double>
-    add_power_fields(const Operator                     &op,
-                     const std::vector<double>          &V,
-                     const std::vector<double>          &T,
-                     const double                        factor,
-                     dealii::PETScWrappers::MPI::Vector &field) const;
+    powers(const std::vector<double> &V, const std::vector<double> &T) const;
 
     /** Filament share s_i of every device at its state (empty without filaments). */
     std::vector<double>
     filament_shares(const std::vector<double> &T) const;
-
-    /** The operator of the prepared step, computed if not cached. */
-    const Operator &
-    current_operator();
 
     /**
      * Newton on the device system of the prepared step; V, T hold the
      * initial guess and return the solution. False if it did not converge.
      */
     bool
-    solve_devices(const double               t_new,
-                  const std::vector<double> (&a)[2],
-                  const Operator            &op,
+    solve_devices(const double                            t_new,
+                  const std::vector<std::vector<double>> &a,
+                  const StepResponse                     &op,
                   std::vector<double>       &V,
                   std::vector<double>       &T);
 
@@ -175,7 +148,7 @@ namespace neuristor
            const RunSink &sink, std::vector<Spike> &spikes);
 
     MPI_Comm                             comm;
-    HeatEquation                        &heat;
+    LinearThermalSystem                 &thermal;
     const std::vector<NeuristorCircuit> &circuits;
     IntegratorSettings                   tolerances;
     FiniteElementCouplingSettings        settings;
@@ -198,9 +171,5 @@ namespace neuristor
     double                       next_checkpoint  = 0;
     bool                         resumed          = false;
     std::vector<Spike>           spikes; // finished
-
-    std::map<double, Operator> operators; // by a0/dt
-    unsigned long              operator_clock = 0;
-
   };
 } // namespace neuristor

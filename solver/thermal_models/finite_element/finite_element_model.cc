@@ -2,6 +2,7 @@
 
 #include "solver/case/input_error.h"
 #include "solver/case/parameter_tools.h"
+#include "solver/thermal_models/finite_element/heat_equation_system.h"
 
 #include <sstream>
 
@@ -26,9 +27,11 @@ namespace neuristor
         if (settings.filament_heating)
           for (const auto &c : context.circuits)
             filament_fractions.push_back(c.device().filament_fraction());
-        heat = geometry.build(tria, context.log, nullptr, filament_fractions);
+        heat   = geometry.build(tria, context.log, nullptr, filament_fractions);
+        system = std::make_unique<HeatEquationSystem>(*heat, settings.filament_heating,
+                                                      settings.cached_operators);
         integrator = std::make_unique<ElectroThermalIntegrator>(
-          context.comm, *heat, context.circuits, context.integration, settings,
+          context.comm, *system, context.circuits, context.integration, settings,
           context.sample_interval, context.traced, context.timer);
       }
 
@@ -77,6 +80,7 @@ namespace neuristor
     private:
       dealii::parallel::distributed::Triangulation<3> tria;
       std::unique_ptr<HeatEquation>                   heat;
+      std::unique_ptr<HeatEquationSystem>             system;
       std::unique_ptr<ElectroThermalIntegrator>       integrator;
     };
   } // namespace
