@@ -228,7 +228,7 @@ namespace neuristor
     auto       scheme = thermal->couple(CouplingContext{comm, circuits, integration,
                                                         settings.trace_interval,
                                                         settings.traced(n_devices()), timer,
-                                                        pcout});
+                                                        pcout, folder});
     // Field snapshots: fields/temperature_NNNNN.pvtu and one .pvd series.
     std::vector<std::pair<double, std::string>> records;
     const std::string fields = folder ? folder->file("fields").string() : std::string();
@@ -285,6 +285,7 @@ namespace neuristor
       }
     result.spikes     = scheme->run(settings.end_time, sink);
     result.statistics = scheme->statistics();
+    result.model_counters = scheme->model_counters();
     outcomes          = scheme->outcomes();
     if (thermal->has_field())
       write_pvd_series(comm, fields + "/temperature.pvd", records);
@@ -392,7 +393,7 @@ namespace neuristor
                              {"mean_rate_hz", d.mean_rate_hz},
                              {"state", d.state},
                              {"first_spike_s", missing_as_null(d.first_spike_s)}});
-    const Json run{{"case", settings.case_name},
+    Json run{{"case", settings.case_name},
                    {"thermal_model", settings.thermal_model},
                    {"coupling", thermal->description()},
                    {"devices", n_devices()},
@@ -406,6 +407,11 @@ namespace neuristor
                    {"coupling_windows", st.windows},
                    {"thermal_solves", st.thermal_solves},
                    {"total_spikes", result.spikes.size()}};
+    for (const auto &[name, value] : result.model_counters)
+      if (value == std::floor(value) && std::abs(value) < 1e15) // counts stay integers
+        run[name] = static_cast<long long>(value);
+      else
+        run[name] = value;
     write_json(file, Json{{"run", run}, {"devices", devices}});
   }
 } // namespace neuristor

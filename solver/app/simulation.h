@@ -15,6 +15,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <map>
 #include <vector>
 
 namespace neuristor
@@ -36,6 +37,7 @@ namespace neuristor
     std::vector<Spike>         spikes; // all devices, by time
     std::vector<double>        final_temperatures; // K, per device
     IntegrationStatistics      statistics;
+    std::map<std::string, double> model_counters; // of the thermal model, for summary.json
     double                     wall_seconds;
   };
 

@@ -4,6 +4,7 @@
 
 #include "solver/case/input_error.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -157,6 +158,43 @@ namespace neuristor
       char text[32];
       std::snprintf(text, sizeof(text), "%g", value);
       return text;
+    }
+
+    std::string
+    sections_text(const dealii::ParameterHandler   &prm,
+                  const std::vector<std::string> &sections,
+                  const std::vector<std::string> &except)
+    {
+      std::ostringstream all;
+      prm.print_parameters(all, dealii::ParameterHandler::ShortText);
+      std::istringstream lines(all.str());
+      std::string        line, result;
+      std::vector<std::string> path; // open subsections
+      while (std::getline(lines, line))
+        {
+          const auto first = line.find_first_not_of(' ');
+          if (first == std::string::npos)
+            continue;
+          const std::string text = line.substr(first);
+          if (text.rfind("subsection ", 0) == 0)
+            path.push_back(text.substr(11));
+          else if (text == "end" && !path.empty())
+            {
+              path.pop_back();
+              continue;
+            }
+          if (path.empty() || std::find(sections.begin(), sections.end(), path[0]) == sections.end())
+            continue;
+          if (text.rfind("set ", 0) == 0)
+            {
+              const std::string entry = text.substr(4, text.find(" =") - 4);
+              if (path.size() == 1 &&
+                  std::find(except.begin(), except.end(), path[0] + "/" + entry) != except.end())
+                continue;
+            }
+          result += text + "\n";
+        }
+      return result;
     }
   } // namespace parameter_tools
 } // namespace neuristor

@@ -108,5 +108,15 @@ namespace neuristor
     /** A number for a message, as printf's %g (4e-07, not 0.000000). */
     std::string
     format_number(const double value);
+
+    /**
+     * The entries of the named top-level sections as text (ShortText
+     * style, in declaration order), without the entries listed in `except`
+     * ("Section/Entry"): what a derived result depends on, for a cache key.
+     */
+    std::string
+    sections_text(const dealii::ParameterHandler   &prm,
+                  const std::vector<std::string> &sections,
+                  const std::vector<std::string> &except = {});
   } // namespace parameter_tools
 } // namespace neuristor

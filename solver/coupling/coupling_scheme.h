@@ -5,6 +5,7 @@
 #include "solver/coupling/spike_detector.h"
 
 #include <functional>
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -104,8 +105,16 @@ namespace neuristor
       return final_outcomes;
     }
 
+    /** Counters of the thermal model for summary.json (e.g. reduced-model builds). */
+    const std::map<std::string, double> &
+    model_counters() const
+    {
+      return counters;
+    }
+
   protected:
-    IntegrationStatistics      stats;
+    IntegrationStatistics         stats;
+    std::map<std::string, double> counters;
     std::vector<DeviceOutcome> final_outcomes;
   };
 

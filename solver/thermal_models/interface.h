@@ -3,6 +3,7 @@
 #include "circuits/neuristor_circuit.h"
 #include "solver/coupling/coupling_scheme.h"
 #include "solver/coupling/device_integrator.h"
+#include "solver/io/run_folder.h"
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/mpi.h>
@@ -25,6 +26,7 @@ namespace neuristor
     std::vector<bool>                    traced;
     dealii::TimerOutput                 &timer;
     dealii::ConditionalOStream          &log;
+    RunFolder                           *folder = nullptr; // where the run writes, if anywhere
   };
 
   /**

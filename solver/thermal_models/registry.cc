@@ -4,6 +4,7 @@
 #include "solver/case/parameter_tools.h"
 #include "solver/thermal_models/finite_element/finite_element_model.h"
 #include "solver/thermal_models/lumped/lumped_model.h"
+#include "solver/thermal_models/reduced/reduced_model.h"
 
 namespace neuristor::thermal_models
 {
@@ -26,7 +27,10 @@ namespace neuristor::thermal_models
        &LumpedModel::declare_parameters, &make<LumpedModel>},
       {"finite element",
        "the heat equation over the 'Layout' (one device per channel), co-simulated",
-       &FiniteElementModel::declare_parameters, &make<FiniteElementModel>}};
+       &FiniteElementModel::declare_parameters, &make<FiniteElementModel>},
+      {"reduced",
+       "a reduced-order model of that heat equation ('Reduced model' section), co-simulated",
+       &ReducedModel::declare_parameters, &make<ReducedModel>}};
     return list;
   }
 

@@ -3,88 +3,12 @@
 #include "solver/case/input_error.h"
 #include "solver/case/parameter_tools.h"
 #include "solver/thermal_models/finite_element/heat_equation_system.h"
+#include "solver/thermal_models/finite_element/layout_coupling.h"
 
 #include <sstream>
 
 namespace neuristor
 {
-  namespace
-  {
-    /**
-     * The co-simulation with the mesh and heat equation it runs on: the
-     * triangulation and the field must outlive the integrator, so they are
-     * owned together. Everything else is the integrator's.
-     */
-    class FiniteElementCoupling : public CouplingScheme
-    {
-    public:
-      FiniteElementCoupling(const LayoutHeatModel                  &geometry,
-                            const FiniteElementCouplingSettings &settings,
-                            const CouplingContext               &context)
-        : tria(context.comm)
-      {
-        std::vector<double> filament_fractions; // 1/k per device, with filament heating
-        if (settings.filament_heating)
-          for (const auto &c : context.circuits)
-            filament_fractions.push_back(c.device().filament_fraction());
-        heat   = geometry.build(tria, context.log, nullptr, filament_fractions);
-        system = std::make_unique<HeatEquationSystem>(*heat, settings.filament_heating,
-                                                      settings.cached_operators);
-        integrator = std::make_unique<ElectroThermalIntegrator>(
-          context.comm, *system, context.circuits, context.integration, settings,
-          context.sample_interval, context.traced, context.timer);
-      }
-
-      std::vector<Spike>
-      run(const double t_end, const RunSink &sink) override
-      {
-        integrator->field_output        = field_output;
-        integrator->checkpoint          = checkpoint;
-        integrator->checkpoint_interval = checkpoint_interval;
-        const auto spikes = integrator->run(t_end, sink);
-        stats             = integrator->statistics();
-        final_outcomes    = integrator->outcomes();
-        return spikes;
-      }
-
-      double
-      time() const override
-      {
-        return integrator->time();
-      }
-
-      void
-      save(BinaryWriter &out) const override
-      {
-        integrator->save(out);
-      }
-
-      void
-      load(BinaryReader &in) override
-      {
-        integrator->load(in);
-      }
-
-      std::string
-      write_field(const std::string &folder, const unsigned int index) const override
-      {
-        return integrator->write_field(folder, index);
-      }
-
-      void
-      report(std::ostream &log) const override
-      {
-        integrator->report(log);
-      }
-
-    private:
-      dealii::parallel::distributed::Triangulation<3> tria;
-      std::unique_ptr<HeatEquation>                   heat;
-      std::unique_ptr<HeatEquationSystem>             system;
-      std::unique_ptr<ElectroThermalIntegrator>       integrator;
-    };
-  } // namespace
-
   void
   FiniteElementModel::declare_parameters(dealii::ParameterHandler &prm)
   {
@@ -121,6 +45,11 @@ namespace neuristor
   std::unique_ptr<CouplingScheme>
   FiniteElementModel::couple(const CouplingContext &context) const
   {
-    return std::make_unique<FiniteElementCoupling>(geometry, coupling, context);
+    const auto settings = coupling;
+    return std::make_unique<LayoutCoupling>(
+      geometry, coupling, context, [settings](HeatEquation &heat, std::map<std::string, double> &) {
+        return std::make_unique<HeatEquationSystem>(heat, settings.filament_heating,
+                                                    settings.cached_operators);
+      });
   }
 } // namespace neuristor

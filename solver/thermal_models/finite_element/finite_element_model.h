@@ -59,8 +59,8 @@ namespace neuristor
     std::unique_ptr<CouplingScheme>
     couple(const CouplingContext &context) const override;
 
-  private:
-    LayoutHeatModel                  geometry;
+  protected:
+    LayoutHeatModel               geometry;
     FiniteElementCouplingSettings coupling;
   };
 } // namespace neuristor

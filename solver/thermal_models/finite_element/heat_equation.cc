@@ -631,6 +631,69 @@ namespace neuristor
                                " devices" + (has_filaments() ? " with filaments" : ""));
   }
 
+  namespace
+  {
+    using PointValue = std::array<double, 4>;
+  }
+
+  void
+  HeatEquation::save_field(BinaryWriter &out, const PETScWrappers::MPI::Vector &field) const
+  {
+    std::vector<PointValue> local;
+    const PetscScalar      *values;
+    VecGetArrayRead(field, &values);
+    const auto first = *owned.begin();
+    for (const auto &[dof, p] : owned_support_points(dof_handler, owned))
+      local.push_back({{p[0], p[1], p[2], values[dof - first]}});
+    VecRestoreArrayRead(field, &values);
+    auto all = mpi_tools::gather(comm, local, false);
+    std::sort(all.begin(), all.end(), [](const PointValue &a, const PointValue &b) {
+      return std::lexicographical_compare(a.begin(), a.begin() + 3, b.begin(), b.begin() + 3);
+    });
+    out.put(all);
+  }
+
+  void
+  HeatEquation::load_field(BinaryReader &in, PETScWrappers::MPI::Vector &field) const
+  {
+    std::vector<PointValue> saved;
+    in.get(saved);
+    if (saved.size() != dof_handler.n_dofs())
+      throw std::runtime_error("a stored field has " + std::to_string(saved.size()) +
+                               " DoFs, the mesh of this case has " +
+                               std::to_string(dof_handler.n_dofs()));
+    const auto before = [](const PointValue &a, const PointValue &b) {
+      return std::lexicographical_compare(a.begin(), a.begin() + 3, b.begin(), b.begin() + 3);
+    };
+    field.reinit(owned, comm);
+    PetscScalar *values;
+    VecGetArray(field, &values);
+    const auto first = *owned.begin();
+    bool       found = true;
+    for (const auto &[dof, p] : owned_support_points(dof_handler, owned))
+      {
+        const PointValue key{{p[0], p[1], p[2], 0}};
+        const auto       it = std::lower_bound(saved.begin(), saved.end(), key, before);
+        found = found && it != saved.end() && !before(key, *it);
+        if (found)
+          values[dof - first] = (*it)[3];
+      }
+    VecRestoreArray(field, &values);
+    if (Utilities::MPI::min(found ? 1 : 0, comm) == 0)
+      throw std::runtime_error("a stored field does not fit this case's mesh");
+  }
+
+  void
+  HeatEquation::show_field(const PETScWrappers::MPI::Vector &rise,
+                           const double                      time,
+                           const std::vector<double>        &powers,
+                           const std::vector<double>        &filament_share)
+  {
+    theta              = rise;
+    t                  = time;
+    last_region_powers = region_powers(powers, filament_share);
+  }
+
   void
   HeatEquation::reset()
   {

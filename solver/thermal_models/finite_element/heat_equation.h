@@ -268,6 +268,56 @@ namespace neuristor
     }
 
     /**
+     * The linear system M theta' + K theta = sum_i P_i b_i behind the steps,
+     * for models built from it (a reduced model): M [J/K per DoF pair], K
+     * [W/K] with the transfer term, rows of fixed DoFs not zeroed (keep
+     * vectors zero there), and the region vector b_i (or f_i).
+     */
+    const dealii::PETScWrappers::MPI::SparseMatrix &
+    mass_matrix() const
+    {
+      return mass;
+    }
+    const dealii::PETScWrappers::MPI::SparseMatrix &
+    stiffness_matrix() const
+    {
+      return stiffness;
+    }
+    const dealii::PETScWrappers::MPI::Vector &
+    region_vector(const unsigned int device, const DeviceRegion region = DeviceRegion::channel) const
+    {
+      return regions(region).vectors.at(device);
+    }
+
+    /** A zero field of this mesh's DoF layout. */
+    dealii::PETScWrappers::MPI::Vector
+    zero_field() const
+    {
+      return dealii::PETScWrappers::MPI::Vector(owned, comm);
+    }
+
+    /**
+     * Show a field computed elsewhere (a reduced model's reconstruction):
+     * the rise, the time and the powers (with filament shares) that
+     * write_vtu() writes next. The time stepping does not use it.
+     */
+    void
+    show_field(const dealii::PETScWrappers::MPI::Vector &rise,
+               const double                              time,
+               const std::vector<double>                &powers,
+               const std::vector<double>                &filament_share);
+
+    /**
+     * Write one field in DoF support-point order (collective; rank 0
+     * writes) and read it back on any partition of the same mesh: the form
+     * of fields in checkpoints and caches.
+     */
+    void
+    save_field(BinaryWriter &out, const dealii::PETScWrappers::MPI::Vector &field) const;
+    void
+    load_field(BinaryReader &in, dealii::PETScWrappers::MPI::Vector &field) const;
+
+    /**
      * Write VTU/PVTU of T, T - T0, the heat source of the last step, material
      * id, device id (and filament device id) and MPI rank; returns the pvtu
      * file name. Q1 goes through VtuSeriesWriter (shared vertices, geometry

@@ -1,0 +1,110 @@
+#include "solver/thermal_models/reduced/krylov_space.h"
+
+#include <deal.II/lac/lapack_full_matrix.h>
+
+#include <cmath>
+#include <stdexcept>
+
+namespace neuristor
+{
+  using namespace dealii;
+
+  namespace
+  {
+    HeatEquation::DeviceRegion
+    region(const unsigned int r)
+    {
+      return r == 0 ? HeatEquation::DeviceRegion::channel : HeatEquation::DeviceRegion::filament;
+    }
+
+    /** Steady state: a step this long weights M by 1e-12 of any physical rate. */
+    constexpr double steady_step = 1e12; // s
+  } // namespace
+
+  KrylovSpace::KrylovSpace(HeatEquation &heat, const unsigned int n_regions)
+    : heat(heat)
+    , n_regions(n_regions)
+  {}
+
+  unsigned int
+  KrylovSpace::add_shift(const double s)
+  {
+    // A fresh step with weight a0/dt = s: the system matrix is K + s M.
+    heat.reset();
+    heat.prepare_step(s > 0 ? 1 / s : steady_step);
+    unsigned int kept = 0;
+    for (unsigned int r = 0; r < n_regions; ++r)
+      for (unsigned int j = 0; j < heat.device_volumes().size(); ++j)
+        {
+          auto x = heat.unit_response(j, region(r));
+          ++solves;
+          PETScWrappers::MPI::Vector mx(x);
+          heat.mass_matrix().vmult(mx, x);
+          const double norm0 = std::sqrt(x * mx);
+          // Gram-Schmidt in the M inner product, twice (Kahan: twice is enough).
+          for (unsigned int pass = 0; pass < 2; ++pass)
+            for (unsigned int k = 0; k < basis.size(); ++k)
+              x.add(-(x * m_basis[k]), basis[k]);
+          heat.mass_matrix().vmult(mx, x);
+          const double norm = std::sqrt(std::max(x * mx, 0.0));
+          if (!(norm > 1e-7 * norm0))
+            continue; // already in the space (to the solver's accuracy)
+          x /= norm;
+          mx /= norm;
+          basis.push_back(std::move(x));
+          m_basis.push_back(std::move(mx));
+          ++kept;
+        }
+    shifts.push_back(s);
+    heat.reset();
+    return kept;
+  }
+
+  ModalBasis
+  KrylovSpace::modal_basis(const bool keep_modes) const
+  {
+    const unsigned int m = basis.size(), n = heat.device_volumes().size();
+    if (m == 0)
+      throw std::logic_error("KrylovSpace: no basis vectors");
+    // Projected stiffness V^T K V (V^T M V = I).
+    LAPACKFullMatrix<double>   K_r(m, m);
+    PETScWrappers::MPI::Vector kv(basis[0]);
+    for (unsigned int l = 0; l < m; ++l)
+      {
+        heat.stiffness_matrix().vmult(kv, basis[l]);
+        for (unsigned int k = 0; k <= l; ++k)
+          K_r(k, l) = K_r(l, k) = basis[k] * kv;
+      }
+    FullMatrix<double>  Q;
+    Vector<double>      lambda;
+    K_r.compute_eigenvalues_symmetric(-1e300, 1e300, 0.0, lambda, Q);
+
+    ModalBasis result;
+    result.shifts = shifts;
+    result.solves = solves;
+    result.lambda.assign(lambda.begin(), lambda.end());
+    for (double &l : result.lambda)
+      if (l < 0) // rounding of a zero mode (adiabatic case); the pencil is semi-definite
+        l = 0;
+    // C_r = B_r^T V Q: region averages of the modes.
+    for (unsigned int r = 0; r < n_regions; ++r)
+      {
+        FullMatrix<double> BV(n, m);
+        for (unsigned int i = 0; i < n; ++i)
+          for (unsigned int k = 0; k < m; ++k)
+            BV(i, k) = heat.region_vector(i, region(r)) * basis[k];
+        FullMatrix<double> C(n, m);
+        BV.mmult(C, Q);
+        result.C.push_back(std::move(C));
+      }
+    if (keep_modes)
+      for (unsigned int k = 0; k < m; ++k)
+        {
+          PETScWrappers::MPI::Vector phi = heat.zero_field();
+          for (unsigned int l = 0; l < m; ++l)
+            phi.add(Q(l, k), basis[l]);
+          result.modes.push_back(std::move(phi));
+        }
+    return result;
+  }
+} // namespace neuristor

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "solver/thermal_models/reduced/modal_basis.h"
+
+namespace neuristor
+{
+  /**
+   * The projection space of the reduced model: an M-orthonormal basis of
+   * the block rational Krylov space span{(K + s M)^-1 B : s in shifts} of
+   * the device-region vectors B (s = 0: the steady state). Grows one shift
+   * at a time, so that the order can follow an error target. The reduced
+   * transfer function interpolates the full one at every shift (Hermite:
+   * value and slope, since the pencil is symmetric), and the congruence
+   * projection keeps the stability and passivity of the heat equation.
+   */
+  class KrylovSpace
+  {
+  public:
+    KrylovSpace(HeatEquation &heat, const unsigned int n_regions);
+
+    /** Add the block of shift s [1/s] (n_regions x N solves); returns the vectors kept. */
+    unsigned int
+    add_shift(const double s);
+
+    /**
+     * Rayleigh-Ritz on the space: the modal form of the projected system
+     * (keep_modes: also the fields phi_k, for field output).
+     */
+    ModalBasis
+    modal_basis(const bool keep_modes) const;
+
+    unsigned int
+    dimension() const
+    {
+      return basis.size();
+    }
+
+  private:
+    HeatEquation                                   &heat;
+    const unsigned int                              n_regions;
+    std::vector<dealii::PETScWrappers::MPI::Vector> basis;   // v_k, v_k . M v_l = delta_kl
+    std::vector<dealii::PETScWrappers::MPI::Vector> m_basis; // M v_k
+    std::vector<double>                             shifts;
+    unsigned long                                   solves = 0;
+  };
+} // namespace neuristor

@@ -1,0 +1,96 @@
+#include "solver/thermal_models/reduced/step_response_check.h"
+
+#include "solver/thermal_models/reduced/modal_system.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace neuristor
+{
+  StepResponseCheck::StepResponseCheck(HeatEquation                    &heat,
+                                       const std::vector<unsigned int> &probes,
+                                       const double                     t_end)
+    : probes(probes)
+  {
+    const unsigned int n = heat.device_volumes().size();
+    for (const unsigned int p : probes)
+      if (p >= n)
+        throw std::invalid_argument("Reduced model/Check devices: device " + std::to_string(p) +
+                                    " does not exist (the layout has " + std::to_string(n) + ")");
+    // Steps from t_end/2e4 growing by 1.2: the device's own ns rise and the
+    // neighbours' delayed rise are both resolved in ~55 steps.
+    double dt = t_end / 2e4, t = 0;
+    while (t < t_end * (1 - 1e-9))
+      {
+        dt = std::min(dt, t_end - t);
+        t += dt;
+        step_ends.push_back(t);
+        dt *= 1.2;
+      }
+    for (const unsigned int p : probes)
+      {
+        heat.reset();
+        std::vector<double> P(n, 0.0);
+        P[p] = 1.0;
+        std::vector<std::vector<double>> rises;
+        double                           t_prev = 0;
+        for (const double ts : step_ends)
+          {
+            heat.step(ts - t_prev, P);
+            t_prev  = ts;
+            auto T  = heat.device_temperatures();
+            for (double &x : T)
+              x -= heat.ambient_temperature();
+            rises.push_back(std::move(T));
+          }
+        full.push_back(std::move(rises));
+      }
+    heat.reset();
+  }
+
+  std::vector<std::vector<std::vector<double>>>
+  StepResponseCheck::reduced_responses(const ModalBasis &basis) const
+  {
+    std::vector<std::vector<std::vector<double>>> result;
+    const unsigned int                            n = basis.n_devices();
+    const auto model = std::make_shared<const ModalBasis>(basis);
+    for (const unsigned int p : probes)
+      {
+        ModalSystem         system(model, 0.0, 1);
+        std::vector<double> P(n, 0.0);
+        P[p] = 1.0;
+        std::vector<std::vector<double>> rises;
+        double                           t_prev = 0;
+        for (const double ts : step_ends)
+          {
+            system.prepare_step(ts - t_prev);
+            system.free_response(P, {});
+            system.commit(P, {});
+            t_prev = ts;
+            rises.push_back(system.rises()[0]);
+          }
+        result.push_back(std::move(rises));
+      }
+    return result;
+  }
+
+  double
+  StepResponseCheck::error(const ModalBasis &basis) const
+  {
+    const auto reduced = reduced_responses(basis);
+    double     error   = 0;
+    for (unsigned int q = 0; q < probes.size(); ++q)
+      {
+        double peak = 0, deviation = 0;
+        for (unsigned int k = 0; k < step_ends.size(); ++k)
+          {
+            peak = std::max(peak, std::abs(full[q][k][probes[q]]));
+            for (unsigned int i = 0; i < full[q][k].size(); ++i)
+              deviation = std::max(deviation, std::abs(reduced[q][k][i] - full[q][k][i]));
+          }
+        error = std::max(error, peak > 0 ? deviation / peak : deviation);
+      }
+    return error;
+  }
+} // namespace neuristor
