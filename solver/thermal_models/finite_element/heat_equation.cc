@@ -19,6 +19,7 @@
 #include "solver/base/mpi_tools.h"
 
 #include <algorithm>
+#include <numeric>
 #include <array>
 #include <cmath>
 
@@ -631,56 +632,80 @@ namespace neuristor
                                " devices" + (has_filaments() ? " with filaments" : ""));
   }
 
-  namespace
-  {
-    using PointValue = std::array<double, 4>;
-  }
-
   void
-  HeatEquation::save_field(BinaryWriter &out, const PETScWrappers::MPI::Vector &field) const
+  HeatEquation::save_fields(BinaryWriter                                          &out,
+                            const std::vector<dealii::PETScWrappers::MPI::Vector> &fields) const
   {
-    std::vector<PointValue> local;
-    const PetscScalar      *values;
-    VecGetArrayRead(field, &values);
+    // The support points once, sorted; then each field in that order.
+    using Point3 = std::array<double, 3>;
+    const auto          support = owned_support_points(dof_handler, owned);
+    std::vector<Point3> local;
+    for (const auto &entry : support)
+      local.push_back({{entry.second[0], entry.second[1], entry.second[2]}});
+    const auto                 all = mpi_tools::gather(comm, local, false);
+    std::vector<std::uint64_t> order(all.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](const auto a, const auto b) { return all[a] < all[b]; });
+    std::vector<Point3> sorted;
+    for (const auto k : order)
+      sorted.push_back(all[k]);
+    out.put(sorted);
+    out.put(static_cast<std::uint64_t>(fields.size()));
     const auto first = *owned.begin();
-    for (const auto &[dof, p] : owned_support_points(dof_handler, owned))
-      local.push_back({{p[0], p[1], p[2], values[dof - first]}});
-    VecRestoreArrayRead(field, &values);
-    auto all = mpi_tools::gather(comm, local, false);
-    std::sort(all.begin(), all.end(), [](const PointValue &a, const PointValue &b) {
-      return std::lexicographical_compare(a.begin(), a.begin() + 3, b.begin(), b.begin() + 3);
-    });
-    out.put(all);
+    for (const auto &field : fields)
+      {
+        std::vector<double> values;
+        const PetscScalar  *data;
+        VecGetArrayRead(field, &data);
+        for (const auto &entry : support)
+          values.push_back(data[entry.first - first]);
+        VecRestoreArrayRead(field, &data);
+        const auto          gathered = mpi_tools::gather(comm, values, false);
+        std::vector<double> in_order;
+        for (const auto k : order)
+          in_order.push_back(gathered[k]);
+        out.put(in_order);
+      }
   }
 
   void
-  HeatEquation::load_field(BinaryReader &in, PETScWrappers::MPI::Vector &field) const
+  HeatEquation::load_fields(BinaryReader &in, std::vector<dealii::PETScWrappers::MPI::Vector> &fields) const
   {
-    std::vector<PointValue> saved;
-    in.get(saved);
-    if (saved.size() != dof_handler.n_dofs())
-      throw std::runtime_error("a stored field has " + std::to_string(saved.size()) +
+    using Point3 = std::array<double, 3>;
+    std::vector<Point3> sorted;
+    std::uint64_t       n_fields = 0;
+    in(sorted, n_fields);
+    if (sorted.size() != dof_handler.n_dofs())
+      throw std::runtime_error("stored fields have " + std::to_string(sorted.size()) +
                                " DoFs, the mesh of this case has " +
                                std::to_string(dof_handler.n_dofs()));
-    const auto before = [](const PointValue &a, const PointValue &b) {
-      return std::lexicographical_compare(a.begin(), a.begin() + 3, b.begin(), b.begin() + 3);
-    };
-    field.reinit(owned, comm);
-    PetscScalar *values;
-    VecGetArray(field, &values);
-    const auto first = *owned.begin();
-    bool       found = true;
-    for (const auto &[dof, p] : owned_support_points(dof_handler, owned))
+    const auto                                  support = owned_support_points(dof_handler, owned);
+    std::vector<std::size_t>                    index; // of each owned DoF in the stored order
+    bool                                        found = true;
+    for (const auto &entry : support)
       {
-        const PointValue key{{p[0], p[1], p[2], 0}};
-        const auto       it = std::lower_bound(saved.begin(), saved.end(), key, before);
-        found = found && it != saved.end() && !before(key, *it);
-        if (found)
-          values[dof - first] = (*it)[3];
+        const Point3 key{{entry.second[0], entry.second[1], entry.second[2]}};
+        const auto   it = std::lower_bound(sorted.begin(), sorted.end(), key);
+        found           = found && it != sorted.end() && *it == key;
+        index.push_back(found ? it - sorted.begin() : 0);
       }
-    VecRestoreArray(field, &values);
     if (Utilities::MPI::min(found ? 1 : 0, comm) == 0)
-      throw std::runtime_error("a stored field does not fit this case's mesh");
+      throw std::runtime_error("stored fields do not fit this case's mesh");
+    fields.resize(n_fields);
+    const auto first = *owned.begin();
+    for (auto &field : fields)
+      {
+        std::vector<double> values;
+        in.get(values);
+        if (values.size() != sorted.size())
+          throw std::runtime_error("a stored field has the wrong number of values");
+        field.reinit(owned, comm);
+        PetscScalar *data;
+        VecGetArray(field, &data);
+        for (std::size_t k = 0; k < support.size(); ++k)
+          data[support[k].first - first] = values[index[k]];
+        VecRestoreArray(field, &data);
+      }
   }
 
   void

@@ -308,14 +308,14 @@ namespace neuristor
                const std::vector<double>                &filament_share);
 
     /**
-     * Write one field in DoF support-point order (collective; rank 0
-     * writes) and read it back on any partition of the same mesh: the form
-     * of fields in checkpoints and caches.
+     * Write fields in DoF support-point order (collective; rank 0 writes)
+     * and read them back on any partition of the same mesh: the form of
+     * fields in caches.
      */
     void
-    save_field(BinaryWriter &out, const dealii::PETScWrappers::MPI::Vector &field) const;
+    save_fields(BinaryWriter &out, const std::vector<dealii::PETScWrappers::MPI::Vector> &fields) const;
     void
-    load_field(BinaryReader &in, dealii::PETScWrappers::MPI::Vector &field) const;
+    load_fields(BinaryReader &in, std::vector<dealii::PETScWrappers::MPI::Vector> &fields) const;
 
     /**
      * Write VTU/PVTU of T, T - T0, the heat source of the last step, material

@@ -41,10 +41,19 @@ namespace neuristor
           PETScWrappers::MPI::Vector mx(x);
           heat.mass_matrix().vmult(mx, x);
           const double norm0 = std::sqrt(x * mx);
-          // Gram-Schmidt in the M inner product, twice (Kahan: twice is enough).
-          for (unsigned int pass = 0; pass < 2; ++pass)
-            for (unsigned int k = 0; k < basis.size(); ++k)
-              x.add(-(x * m_basis[k]), basis[k]);
+          // Classical Gram-Schmidt in the M inner product, twice (twice is
+          // enough), with PETSc's multi-vector dot and update.
+          for (unsigned int pass = 0; pass < 2 && !basis.empty(); ++pass)
+            {
+              std::vector<Vec>         m_vecs, vecs;
+              std::vector<PetscScalar> c(basis.size());
+              for (unsigned int k = 0; k < basis.size(); ++k)
+                m_vecs.push_back(m_basis[k]), vecs.push_back(basis[k]);
+              VecMDot(x, m_vecs.size(), m_vecs.data(), c.data());
+              for (auto &value : c)
+                value = -value;
+              VecMAXPY(x, vecs.size(), c.data(), vecs.data());
+            }
           heat.mass_matrix().vmult(mx, x);
           const double norm = std::sqrt(std::max(x * mx, 0.0));
           if (!(norm > 1e-7 * norm0))
@@ -69,11 +78,16 @@ namespace neuristor
     // Projected stiffness V^T K V (V^T M V = I).
     LAPACKFullMatrix<double>   K_r(m, m);
     PETScWrappers::MPI::Vector kv(basis[0]);
+    std::vector<Vec> vecs;
+    for (const auto &v : basis)
+      vecs.push_back(v);
+    std::vector<PetscScalar> column(m);
     for (unsigned int l = 0; l < m; ++l)
       {
         heat.stiffness_matrix().vmult(kv, basis[l]);
+        VecMDot(kv, l + 1, vecs.data(), column.data());
         for (unsigned int k = 0; k <= l; ++k)
-          K_r(k, l) = K_r(l, k) = basis[k] * kv;
+          K_r(k, l) = K_r(l, k) = column[k];
       }
     FullMatrix<double>  Q;
     Vector<double>      lambda;
@@ -91,20 +105,30 @@ namespace neuristor
       {
         FullMatrix<double> BV(n, m);
         for (unsigned int i = 0; i < n; ++i)
-          for (unsigned int k = 0; k < m; ++k)
-            BV(i, k) = heat.region_vector(i, region(r)) * basis[k];
+          {
+            VecMDot(heat.region_vector(i, region(r)), m, vecs.data(), column.data());
+            for (unsigned int k = 0; k < m; ++k)
+              BV(i, k) = column[k];
+          }
         FullMatrix<double> C(n, m);
         BV.mmult(C, Q);
         result.C.push_back(std::move(C));
       }
     if (keep_modes)
-      for (unsigned int k = 0; k < m; ++k)
-        {
-          PETScWrappers::MPI::Vector phi = heat.zero_field();
-          for (unsigned int l = 0; l < m; ++l)
-            phi.add(Q(l, k), basis[l]);
-          result.modes.push_back(std::move(phi));
-        }
+      {
+        std::vector<Vec> vecs;
+        for (const auto &v : basis)
+          vecs.push_back(v);
+        std::vector<PetscScalar> q(m);
+        for (unsigned int k = 0; k < m; ++k)
+          {
+            PETScWrappers::MPI::Vector phi = heat.zero_field();
+            for (unsigned int l = 0; l < m; ++l)
+              q[l] = Q(l, k);
+            VecMAXPY(phi, m, q.data(), vecs.data());
+            result.modes.push_back(std::move(phi));
+          }
+      }
     return result;
   }
 } // namespace neuristor

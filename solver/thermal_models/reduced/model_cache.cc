@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <cstdio>
+#include <fstream>
 #include <sstream>
 
 namespace neuristor::model_cache
@@ -13,6 +14,16 @@ namespace neuristor::model_cache
   namespace
   {
     const std::string kind = "neuristor reduced thermal model 1";
+
+    /** Whether file starts like the files neuristor seals (then it may be replaced, even damaged). */
+    bool
+    written_by_neuristor(const std::filesystem::path &file)
+    {
+      std::ifstream in(file, std::ios::binary);
+      char          head[8] = {};
+      in.read(head, sizeof(head));
+      return in && std::string(head, sizeof(head)) == checkpoint_file::seal("").substr(0, 8);
+    }
 
   } // namespace
 
@@ -60,9 +71,10 @@ namespace neuristor::model_cache
           }
         if (want_modes)
           {
-            basis->modes.resize(basis->order());
-            for (auto &mode : basis->modes)
-              heat.load_field(reader, mode);
+            heat.load_fields(reader, basis->modes);
+            if (basis->modes.size() != basis->order())
+              throw std::runtime_error("it holds " + std::to_string(basis->modes.size()) +
+                                       " modes for order " + std::to_string(basis->order()));
           }
         return basis;
       }
@@ -86,13 +98,14 @@ namespace neuristor::model_cache
     out(kind, key);
     basis.save(out);
     out.put(static_cast<std::uint8_t>(basis.modes.empty() ? 0 : 1));
-    for (const auto &mode : basis.modes)
-      heat.save_field(out, mode);
+    if (!basis.modes.empty())
+      heat.save_fields(out, basis.modes);
     collectively(comm, [&]() {
       if (!root)
         return;
-      if (std::filesystem::exists(file))
-        checkpoint_file::open(file); // ours (any key) may be replaced; anything else throws
+      if (std::filesystem::exists(file) && !written_by_neuristor(file))
+        throw std::runtime_error("'" + file.string() + "' exists and is not a file neuristor "
+                                 "wrote; it is left alone (move it to cache this model)");
       std::filesystem::create_directories(file.parent_path());
       write_file_atomically(file, checkpoint_file::seal(buffer.str()));
     });

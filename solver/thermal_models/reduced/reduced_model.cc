@@ -8,6 +8,7 @@
 #include "solver/thermal_models/reduced/model_cache.h"
 #include "solver/thermal_models/reduced/step_response_check.h"
 
+#include <deal.II/base/timer.h>
 #include <deal.II/base/utilities.h>
 
 #include <cmath>
@@ -145,8 +146,11 @@ namespace neuristor
                       const bool                  keep_modes,
                       ConditionalOStream         &log)
   {
+    Timer                   clock;
     const StepResponseCheck check(heat, settings.check_devices, settings.check_time);
-    KrylovSpace             space(heat, n_regions);
+    log << "Reduced model: full step responses of " << settings.check_devices.size()
+        << " device(s) for the check in " << clock.wall_time() << " s" << std::endl;
+    KrylovSpace space(heat, n_regions);
     const auto              levels = settings.shift_levels();
     double                  error  = -1;
     for (unsigned int level = 0; level < levels.size(); ++level)
@@ -155,8 +159,8 @@ namespace neuristor
           space.add_shift(s);
         error = check.error(space.modal_basis(false));
         log << "Reduced model: level " << level << ", order " << space.dimension()
-            << ", step-response error " << std::setprecision(3) << error * 100 << " %"
-            << std::setprecision(6) << std::endl;
+            << ", step-response error " << std::setprecision(3) << error * 100 << " %, "
+            << clock.wall_time() << " s" << std::setprecision(6) << std::endl;
         if (error <= settings.tolerance)
           {
             auto basis    = std::make_shared<ModalBasis>(space.modal_basis(keep_modes));
@@ -207,8 +211,15 @@ namespace neuristor
             TimerOutput::Scope scope(context.timer, "Reduced model: build");
             basis = build(heat, n_regions, settings, keep_modes, context.log);
             if (!cache.empty())
-              model_cache::store(context.comm, model_cache::file_for(cache, full_key), full_key,
-                                 *basis, heat);
+              try
+                {
+                  model_cache::store(context.comm, model_cache::file_for(cache, full_key),
+                                     full_key, *basis, heat);
+                }
+              catch (const std::exception &e) // the run goes on without the cache
+                {
+                  context.log << "Reduced model: not cached: " << e.what() << std::endl;
+                }
           }
         if (context.folder)
           {

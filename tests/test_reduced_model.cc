@@ -1,0 +1,163 @@
+// The reduced thermal model against the full finite-element heat equation it comes from.
+#include "solver/case/case_schema.h"
+#include "solver/case/parameter_file.h"
+#include "solver/thermal_models/finite_element/layout_heat_model.h"
+#include "solver/thermal_models/reduced/reduced_model.h"
+#include "solver/thermal_models/reduced/step_response_check.h"
+#include "test_helpers.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+using namespace neuristor;
+using neuristor::test_support::run_case;
+using neuristor::test_support::spike_times;
+
+namespace
+{
+  const std::string cases = NEURISTOR_CASES_DIR;
+
+  /** The heat equation of a case's layout, with what it refers to. */
+  struct CaseHeat
+  {
+    dealii::ParameterHandler                        prm;
+    std::unique_ptr<LayoutHeatModel>                geometry;
+    dealii::parallel::distributed::Triangulation<3> tria{MPI_COMM_WORLD};
+    std::unique_ptr<HeatEquation>                   heat;
+    ReducedModelSettings                            settings;
+
+    CaseHeat(const std::string &case_file, const std::vector<std::string> &overrides)
+    {
+      case_schema::declare_parameters(prm);
+      load_parameters(prm, case_file, overrides);
+      geometry = std::make_unique<LayoutHeatModel>(prm, LayoutHeatModel::ambient_temperature(prm));
+      std::ostringstream         sink;
+      dealii::ConditionalOStream log(sink, false);
+      heat = geometry->build(tria, log);
+      prm.enter_subsection("Reduced model");
+      settings.parse_parameters(prm);
+      prm.leave_subsection();
+    }
+
+    std::shared_ptr<ModalBasis>
+    reduced(const double tolerance)
+    {
+      settings.tolerance = tolerance;
+      dealii::ConditionalOStream log(std::cout, true);
+      return ReducedModel::build(*heat, 1, settings, false, log);
+    }
+  };
+
+  /**
+   * Step responses of other devices than the one the build checked, over a
+   * longer time: the error the build did not see.
+   */
+  void
+  expect_step_responses_match(CaseHeat &c, const std::vector<unsigned int> &probes, const double tolerance)
+  {
+    const auto basis = c.reduced(tolerance);
+    const StepResponseCheck independent(*c.heat, probes, 3e-6);
+    const double            error = independent.error(*basis);
+    std::printf("order %u (%lu solves): error %.3g %% of the peak rise on devices", basis->order(),
+                basis->solves, error * 100);
+    for (const auto p : probes)
+      std::printf(" %u", p);
+    std::printf("\n");
+    EXPECT_LE(error, tolerance);
+    // The neighbours' rise is delayed, and it is part of what is compared.
+    const auto &full = independent.full_responses()[0];
+    const unsigned int heated = probes[0], neighbour = heated == 0 ? 1 : heated - 1;
+    EXPECT_LT(full.front()[neighbour], 0.01 * full.back()[neighbour]);
+    EXPECT_GT(full.back()[neighbour], 1e-3 * full.back()[heated]);
+  }
+
+  /** Largest deviation of spike times [s] (counts must agree). */
+  double
+  worst_spike_shift(const RunResult &a, const RunResult &b, const unsigned int n_devices)
+  {
+    double worst = 0;
+    for (unsigned int d = 0; d < n_devices; ++d)
+      {
+        const auto ta = spike_times(a, d), tb = spike_times(b, d);
+        EXPECT_EQ(ta.size(), tb.size()) << "device " << d;
+        for (std::size_t k = 0; k < std::min(ta.size(), tb.size()); ++k)
+          {
+            EXPECT_NEAR(tb[k], ta[k], std::max(0.01 * ta[k], 2e-9)) << "device " << d << " spike " << k;
+            worst = std::max(worst, std::abs(tb[k] - ta[k]));
+          }
+      }
+    return worst;
+  }
+
+  void
+  expect_cosimulation_matches(const std::string &case_file, const unsigned int n_devices)
+  {
+    const std::vector<std::string> common = {"Finite-element coupling/Field output interval=0",
+                                             "Reduced model/Cache folder=none", "Run/Plot=false"};
+    auto with = [&](const std::vector<std::string> &extra) {
+      auto all = common;
+      all.insert(all.end(), extra.begin(), extra.end());
+      return run_case(all, case_file);
+    };
+    const auto full   = with({"Run/Thermal model=finite element"});
+    const auto coarse = with({"Run/Thermal model=reduced", "Reduced model/Tolerance=0.01"});
+    const auto fine   = with({"Run/Thermal model=reduced", "Reduced model/Tolerance=0.001"});
+    ASSERT_GE(full.spikes.size(), 3u);
+    const double shift_coarse = worst_spike_shift(full, coarse, n_devices);
+    const double shift_fine   = worst_spike_shift(full, fine, n_devices);
+    std::printf("%zu spikes; worst spike-time shift from full FE: %.3g ns (tolerance 1e-2), "
+                "%.3g ns (1e-3)\n",
+                full.spikes.size(), shift_coarse * 1e9, shift_fine * 1e9);
+    // A higher order moves the spikes toward the full model's.
+    EXPECT_LT(shift_fine, shift_coarse);
+  }
+} // namespace
+
+TEST(ReducedModel, StepResponsesMatchFullFiniteElementOnThePair)
+{
+  CaseHeat pair(cases + "/tutorial_pair.prm", {});
+  expect_step_responses_match(pair, {1}, 0.01);
+}
+
+TEST(ReducedModel, StepResponsesMatchFullFiniteElementOnA3x3Lattice)
+{
+  CaseHeat lattice(cases + "/tutorial_pair.prm",
+                   {"Layout/Arrangement=lattice", "Layout/Rows=3", "Layout/Columns=3",
+                    "Layout/Substrate size x=10e-6", "Layout/Substrate size y=10e-6",
+                    "Layout/Finest cell size=200e-9",
+                    "Circuit/Input=dc(8); dc(4.8); dc(4.8); dc(4.8); dc(4.8); dc(4.8); dc(4.8); "
+                    "dc(4.8); dc(4.8)"});
+  ASSERT_EQ(lattice.heat->device_volumes().size(), 9u);
+  // The centre device and a corner one, where the build checked device 0.
+  expect_step_responses_match(lattice, {4, 8}, 0.01);
+}
+
+TEST(ReducedModel, CoSimulationReproducesTheFiniteElementSpikesOfThePair)
+{
+  expect_cosimulation_matches(cases + "/tutorial_pair.prm", 2);
+}
+
+TEST(ReducedModel, CoSimulationReproducesTheFiniteElementSpikesOfTheDistanceCase)
+{
+  expect_cosimulation_matches(cases + "/fe_distance_three_devices.prm", 3);
+}
+
+TEST(ReducedModel, TheShiftsRefineBetweenTheTimeScales)
+{
+  ReducedModelSettings settings;
+  settings.levels     = 2;
+  const auto levels   = settings.shift_levels();
+  ASSERT_EQ(levels.size(), 3u);
+  EXPECT_EQ(levels[0].size(), 4u); // steady, fastest, slowest, their mean
+  EXPECT_EQ(levels[0][0], 0.0);
+  EXPECT_NEAR(levels[0][1], 1 / settings.fastest_scale, 1e-6 / settings.fastest_scale);
+  EXPECT_NEAR(levels[0][2], 1 / std::sqrt(settings.fastest_scale * settings.slowest_scale),
+              1e-6 / settings.slowest_scale);
+  EXPECT_EQ(levels[1].size(), 2u);
+  EXPECT_EQ(levels[2].size(), 4u);
+}
