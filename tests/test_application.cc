@@ -10,6 +10,7 @@
 namespace fs = std::filesystem;
 using neuristor::test_support::characterize_small;
 using neuristor::test_support::check_json_files;
+using neuristor::test_support::expect_command_folder;
 using neuristor::test_support::read;
 using neuristor::test_support::read_json;
 using neuristor::test_support::run_binary;
@@ -100,6 +101,7 @@ TEST(Application, EveryKindOfRunDrawsItsPlot)
             0)
     << out;
   EXPECT_GT(fs::file_size(gap / "coupling_vs_gap.png"), 10000u);
+  expect_command_folder(gap, out, "Point 2/2: Layout/Gap = ");
   EXPECT_EQ(check_json_files(gap), 3u); // sweep.json, two characterization.json
 }
 
@@ -130,6 +132,7 @@ TEST(Application, CalibrateFitsTheConductanceAndWritesAPreset)
   EXPECT_NEAR(calibration.at("entries").at("Layout/Channel width").get<double>() / width, 1.0,
               1e-9);
   EXPECT_TRUE(calibration.at("target_heat_capacity_J_per_K").is_null());
+  expect_command_folder(dir, out, "Fitted Layout/Channel width = ");
   // A target outside what the bounds give is refused.
   EXPECT_NE(run_binary("calibrate " + (data / "calibrate_small.prm").string() + " -o " +
                          dir.string() + "_bad --set 'Calibration/Target thermal conductance=1'",
@@ -195,6 +198,18 @@ TEST(Application, SweepSpreadsPointsAndWritesTable)
   EXPECT_NE(table.find("2,dc(13),13,0,"), std::string::npos) << table;
   EXPECT_TRUE(fs::exists(dir / "point_001" / "summary.json"));
   EXPECT_EQ(check_json_files(dir), 4u); // sweep.json, three summary.json
+  // The sweep's folder has what every command writes; the points their own.
+  expect_command_folder(dir, out, "Sweep of Circuit/Input over 3 points");
+  EXPECT_NE(read(dir / "log.txt").find("point 3/3: dc(13)"), std::string::npos);
+  EXPECT_TRUE(fs::exists(dir / "point_002" / "parameters.prm"));
+  EXPECT_FALSE(read(dir / "point_002" / "log.txt").empty());
+  // Its parameters.prm is the sweep as run: run again, the same table.
+  const auto again = scratch("sweep_again");
+  ASSERT_EQ(run_binary("run -q " + (dir / "parameters.prm").string() + " -o " + again.string(),
+                       out),
+            0)
+    << out;
+  EXPECT_EQ(read(again / "sweep.csv"), table);
 }
 
 struct BadInput

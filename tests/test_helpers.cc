@@ -96,6 +96,18 @@ namespace neuristor::test_support
     return n;
   }
 
+  void
+  expect_command_folder(const std::filesystem::path &folder,
+                        const std::string           &console,
+                        const std::string           &line)
+  {
+    EXPECT_TRUE(std::filesystem::is_regular_file(folder / "parameters.prm")) << folder;
+    const std::string log = read(folder / "log.txt");
+    EXPECT_FALSE(log.empty()) << folder / "log.txt";
+    EXPECT_NE(console.find(line), std::string::npos) << "console:\n" << console;
+    EXPECT_NE(log.find(line), std::string::npos) << folder / "log.txt" << ":\n" << log;
+  }
+
   std::filesystem::path
   characterize_small(const std::string &name, const std::string &sets)
   {
@@ -109,6 +121,7 @@ namespace neuristor::test_support
                          out),
               0)
       << out;
+    expect_command_folder(folder, out, "device 0: R_th = ");
     return folder;
   }
 } // namespace neuristor::test_support

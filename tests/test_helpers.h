@@ -43,6 +43,16 @@ namespace neuristor::test_support
   check_json_files(const std::filesystem::path &folder);
 
   /**
+   * What every command writes into its folder (CommandFolder): a
+   * parameters.prm and a non-empty log.txt; `line`, a piece of what the
+   * command printed (`console`), must be in both.
+   */
+  void
+  expect_command_folder(const std::filesystem::path &folder,
+                        const std::string           &console,
+                        const std::string           &line);
+
+  /**
    * `neuristor characterize` of tests/data/calibrate_small.prm (one device,
    * coarse mesh, no truncation check) with extra --set options into
    * scratch(name); returns that folder.

@@ -4,10 +4,9 @@
 //   neuristor parameters        print the annotated default parameter file
 //   neuristor --help
 
+#include "solver/app/command_folder.h"
 #include "solver/case/case_schema.h"
 #include "solver/case/input_error.h"
-#include "solver/base/mpi_tools.h"
-#include "solver/io/output_file.h"
 #include "solver/case/parameter_file.h"
 #include "solver/case/parameter_tools.h"
 #include "solver/app/plotting.h"
@@ -53,38 +52,6 @@ namespace
     "      This text.\n"
     "\n"
     "Run in parallel with: mpirun -np N neuristor run CASE.prm\n";
-
-  // Writes to the console and to a log file at the same time.
-  class TeeBuffer : public std::streambuf
-  {
-  public:
-    TeeBuffer(std::streambuf *a, std::streambuf *b)
-      : a(a)
-      , b(b)
-    {}
-
-  protected:
-    // A failing log file (checked when it is closed) must not silence the console.
-    int
-    overflow(int ch) override
-    {
-      if (ch == EOF)
-        return !EOF;
-      if (b && b->sputc(ch) == EOF)
-        b = nullptr;
-      return a ? a->sputc(ch) : ch;
-    }
-    int
-    sync() override
-    {
-      if (b && b->pubsync() != 0)
-        b = nullptr;
-      return (a && a->pubsync() != 0) ? -1 : 0;
-    }
-
-  private:
-    std::streambuf *a, *b;
-  };
 
   struct Arguments
   {
@@ -145,6 +112,13 @@ namespace
     return "results/" + name;
   }
 
+  // What the command itself is given, with the output folder to use.
+  neuristor::CommandArguments
+  command_arguments(const Arguments &args, const std::string &output_dir)
+  {
+    return {MPI_COMM_WORLD, args.case_file, args.overrides, output_dir, args.resume};
+  }
+
   int
   run(const Arguments &args)
   {
@@ -153,8 +127,7 @@ namespace
     const bool     root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
 
     dealii::ParameterHandler prm;
-    case_schema::declare_parameters(prm);
-    load_parameters(prm, args.case_file, args.overrides);
+    case_schema::load_case(prm, args.case_file, args.overrides);
     if (args.quiet)
       set_entry(prm, "Run/Progress interval", "0", "--quiet");
     else if (args.verbose)
@@ -164,9 +137,15 @@ namespace
     parameter_tools::in_subsection(prm, "Sweep", [&] { sweep.parse_parameters(prm); });
     // A swept entry replaces the file's value in every run: validate the
     // case with the first swept value (this also checks the entry exists).
+    // prm stays the case as given: the sweep's parameters.prm re-runs it.
+    dealii::ParameterHandler first_point;
     if (!sweep.entry.empty())
-      set_entry(prm, sweep.entry, sweep.values.front(), "Sweep/Entry");
-    const Simulation simulation(prm); // validates everything before any output
+      {
+        case_schema::load_case(first_point, args.case_file, args.overrides);
+        set_entry(first_point, sweep.entry, sweep.values.front(), "Sweep/Entry");
+      }
+    // Validates everything before any output.
+    const Simulation  simulation(sweep.entry.empty() ? prm : first_point);
     const std::string dir = args.output_dir.empty() ?
                               folder_name(simulation.run_settings().case_name) :
                               args.output_dir;
@@ -175,8 +154,8 @@ namespace
       throw InputError("--resume", "sweeps cannot be resumed; rerun the sweep");
     if (!sweep.entry.empty())
       {
-        run_sweep(comm, args.case_file, args.overrides, sweep,
-                  simulation.run_settings().case_name, dir, std::cout);
+        run_sweep(command_arguments(args, dir), prm, sweep, simulation.run_settings().case_name,
+                  std::cout);
         return 0;
       }
 
@@ -185,25 +164,10 @@ namespace
                                      " thermal model writes no checkpoints");
     if (args.resume)
       simulation.check_checkpoint(RunFolder::checkpoint_to_resume(dir).string());
-    RunFolder  folder(dir, comm, args.resume, args.case_file);
-    OutputFile log_file;
-    collectively(comm, [&]() {
-      if (!root)
-        return;
-      log_file.open(folder.file("log.txt"), args.resume ? std::ios::app : std::ios::out);
-      write_parameters(prm, folder.file("parameters.prm"));
-    });
-    TeeBuffer    tee(std::cout.rdbuf(), root ? log_file.rdbuf() : nullptr);
-    std::ostream console(&tee);
-    simulation.run(comm, folder, console, args.resume);
-    collectively(comm, [&]() {
-      if (!root)
-        return;
-      if (simulation.run_settings().plot)
-        plot_folder("run", folder.file("").string(), console);
-      console.flush();
-      log_file.close();
-    });
+    CommandFolder folder(command_arguments(args, dir), prm, std::cout);
+    simulation.run(comm, folder.run_folder(), folder.console(), args.resume);
+    if (simulation.run_settings().plot)
+      folder.on_root([&]() { plot_folder("run", folder.file("").string(), folder.console()); });
     folder.finalize();
     if (root)
       std::cout << "Results in " << folder.final_path().string() << std::endl;
@@ -236,8 +200,7 @@ main(int argc, char **argv)
       if (args.command == "run")
         return run(args);
       // Tools on one case: the function and its default output folder.
-      using Tool = void (*)(MPI_Comm, const std::string &, const std::vector<std::string> &,
-                            const std::string &, std::ostream &);
+      using Tool = void (*)(const neuristor::CommandArguments &, std::ostream &);
       const std::map<std::string, std::pair<Tool, std::string>> tools = {
         {"characterize", {neuristor::run_characterize, "results/characterization"}},
         {"calibrate", {neuristor::run_calibrate, "results/calibration"}}};
@@ -246,8 +209,9 @@ main(int argc, char **argv)
           if (args.resume)
             throw neuristor::InputError("--resume", "only 'neuristor run' resumes; '" +
                                                       args.command + "' starts afresh");
-          tool->second.first(MPI_COMM_WORLD, args.case_file, args.overrides,
-                             args.output_dir.empty() ? tool->second.second : args.output_dir,
+          tool->second.first(command_arguments(args, args.output_dir.empty() ?
+                                                       tool->second.second :
+                                                       args.output_dir),
                              std::cout);
           return 0;
         }

@@ -1,5 +1,6 @@
 #include "solver/app/sweep.h"
 
+#include "solver/app/command_folder.h"
 #include "solver/case/case_schema.h"
 #include "solver/case/input_error.h"
 #include "solver/io/json_file.h"
@@ -94,43 +95,42 @@ namespace neuristor
   } // namespace
 
   void
-  run_sweep(const MPI_Comm                  comm,
-            const std::string              &case_file,
-            const std::vector<std::string> &overrides,
+  run_sweep(const CommandArguments         &args,
+            const dealii::ParameterHandler &prm,
             const SweepSettings            &sweep,
             const std::string              &case_name,
-            const std::string              &output_dir,
             std::ostream                   &console)
   {
+    const MPI_Comm     comm    = args.comm;
     const unsigned int rank    = dealii::Utilities::MPI::this_mpi_process(comm);
     const unsigned int n_ranks = dealii::Utilities::MPI::n_mpi_processes(comm);
     const unsigned int n       = sweep.values.size();
-    RunFolder          folder(output_dir, comm, false, case_file);
+    CommandFolder      folder(args, prm, console);
     if (rank == 0)
-      console << "Sweep of " << sweep.entry << " over " << n << " points on "
-              << n_ranks << " rank(s)" << std::endl;
+      folder.console() << "Sweep of " << sweep.entry << " over " << n << " points on "
+                       << n_ranks << " rank(s)" << std::endl;
 
     std::vector<PointRow> rows;
     collectively(comm, [&]() {
       for (unsigned int i = rank; i < n; i += n_ranks)
         {
-          dealii::ParameterHandler prm;
-          case_schema::declare_parameters(prm);
-          auto point_overrides = overrides;
-          point_overrides.push_back(sweep.entry + "=" + sweep.values[i]);
-          point_overrides.push_back("Sweep/Entry=");
-          point_overrides.push_back("Run/Progress interval=0");
-          load_parameters(prm, case_file, point_overrides);
-          const Simulation  simulation(prm);
+          CommandArguments point_args = args;
+          point_args.comm             = MPI_COMM_SELF;
+          point_args.overrides.push_back(sweep.entry + "=" + sweep.values[i]);
+          point_args.overrides.push_back("Sweep/Entry=");
+          point_args.overrides.push_back("Run/Progress interval=0");
+          dealii::ParameterHandler point_prm;
+          case_schema::load_case(point_prm, args.case_file, point_args.overrides);
+          const Simulation   simulation(point_prm);
           std::ostringstream point_name;
           point_name << "point_" << std::setw(3) << std::setfill('0') << i;
-          RunFolder  point(folder.file(point_name.str()), MPI_COMM_SELF);
-          OutputFile log(point.file("log.txt"));
-          write_parameters(prm, point.file("parameters.prm"));
-          const auto result = simulation.run(MPI_COMM_SELF, point, log);
+          point_args.output_dir = folder.file(point_name.str()).string();
+          // A point's log goes to its log.txt only; the console gets one line.
+          std::ostream  no_console(nullptr);
+          CommandFolder point(point_args, point_prm, no_console);
+          const auto    result = simulation.run(MPI_COMM_SELF, point.run_folder(), point.console());
           if (simulation.run_settings().plot)
-            plot_folder("run", point.file("").string(), log);
-          log.close();
+            plot_folder("run", point.file("").string(), point.console());
           point.finalize();
           std::ostringstream line;
           line << "  point " << i + 1 << "/" << n << ": " << sweep.values[i];
@@ -143,31 +143,28 @@ namespace neuristor
                 line << " | device " << d.device << " " << d.state << " "
                      << std::setprecision(4) << d.mean_rate_hz * 1e-3 << " kHz";
             }
-          console << line.str() << std::endl; // each rank reports its own points
+          folder.console() << line.str() << std::endl; // each rank reports its own points
         }
     });
 
     auto all = mpi_tools::gather(comm, rows, false);
-    collectively(comm, [&]() {
-      if (rank != 0)
-        return;
-        std::sort(all.begin(), all.end(), [](const PointRow &a, const PointRow &b) {
-          return a.point < b.point || (a.point == b.point && a.device < b.device);
-        });
-        OutputFile csv(folder.file("sweep.csv"));
-        csv << "point,value,x,device,spike_count,mean_rate_hz,state\n"
-            << std::setprecision(10);
-        for (const auto &r : all)
-          csv << r.point << "," << parameter_tools::csv_quote(sweep.values[r.point]) << ","
-              << sweep.x[r.point] << "," << r.device << "," << r.spike_count << ","
-              << r.mean_rate_hz << "," << r.state << "\n";
-        csv.close();
-        write_json(folder.file("sweep.json"), Json{{"case", case_name},
-                                                   {"entry", sweep.entry},
-                                                   {"x_label", sweep.axis_label},
-                                                   {"points", n},
-                                                   {"mpi_ranks", n_ranks}});
-        plot_folder("sweep", folder.file("").string(), console);
+    folder.on_root([&]() {
+      std::sort(all.begin(), all.end(), [](const PointRow &a, const PointRow &b) {
+        return a.point < b.point || (a.point == b.point && a.device < b.device);
+      });
+      OutputFile csv(folder.file("sweep.csv"));
+      csv << "point,value,x,device,spike_count,mean_rate_hz,state\n" << std::setprecision(10);
+      for (const auto &r : all)
+        csv << r.point << "," << parameter_tools::csv_quote(sweep.values[r.point]) << ","
+            << sweep.x[r.point] << "," << r.device << "," << r.spike_count << ","
+            << r.mean_rate_hz << "," << r.state << "\n";
+      csv.close();
+      write_json(folder.file("sweep.json"), Json{{"case", case_name},
+                                                 {"entry", sweep.entry},
+                                                 {"x_label", sweep.axis_label},
+                                                 {"points", n},
+                                                 {"mpi_ranks", n_ranks}});
+      plot_folder("sweep", folder.file("").string(), folder.console());
     });
     folder.finalize();
     if (rank == 0)

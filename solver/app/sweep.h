@@ -1,5 +1,7 @@
 #pragma once
 
+#include "solver/app/command_folder.h"
+
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
 
@@ -26,14 +28,14 @@ namespace neuristor
   /**
    * Runs every point of the sweep as a full run in DIR/point_NNN, spreading
    * the points over the MPI ranks (each point runs on one rank), and writes
-   * DIR/sweep.csv, DIR/sweep.json and DIR/sweep.png.
+   * DIR/sweep.csv, DIR/sweep.json and DIR/sweep.png, with DIR/parameters.prm
+   * (`prm`, the case with its Sweep section) and DIR/log.txt like every
+   * command (CommandFolder). DIR is args.output_dir.
    */
   void
-  run_sweep(const MPI_Comm                  comm,
-            const std::string              &case_file,
-            const std::vector<std::string> &overrides,
+  run_sweep(const CommandArguments         &args,
+            const dealii::ParameterHandler &prm,
             const SweepSettings            &sweep,
             const std::string              &case_name,
-            const std::string              &output_dir,
             std::ostream                   &console);
 } // namespace neuristor

@@ -1,12 +1,11 @@
 #include "solver/tools/calibration.h"
 
+#include "solver/app/command_folder.h"
 #include "solver/case/input_error.h"
 #include "solver/io/json_file.h"
 #include "solver/case/parameter_file.h"
 #include "solver/case/parameter_tools.h"
-#include "solver/base/mpi_tools.h"
 #include "solver/io/output_file.h"
-#include "solver/io/run_folder.h"
 #include "solver/case/case_schema.h"
 #include "solver/tools/thermal_characterization.h"
 
@@ -130,16 +129,12 @@ namespace neuristor
   } // namespace
 
   void
-  run_calibrate(const MPI_Comm                  comm,
-                const std::string              &case_file,
-                const std::vector<std::string> &overrides,
-                const std::string              &output_dir,
-                std::ostream                   &console)
+  run_calibrate(const CommandArguments &args, std::ostream &console)
   {
-    const bool         root = Utilities::MPI::this_mpi_process(comm) == 0;
-    ConditionalOStream log(console, root);
-    ParameterHandler   prm;
-    case_schema::load_case(prm, case_file, overrides);
+    const MPI_Comm   comm = args.comm;
+    const bool       root = Utilities::MPI::this_mpi_process(comm) == 0;
+    ParameterHandler prm;
+    case_schema::load_case(prm, args.case_file, args.overrides);
     CalibrationSettings settings;
     parameter_tools::in_subsection(prm, "Calibration", [&] { settings.parse_parameters(prm); });
     const auto        &entries = settings.entries;
@@ -147,19 +142,17 @@ namespace neuristor
     {
       // The entries must exist and take numbers; the layout one device.
       ParameterHandler probe;
-      load_with(probe, case_file, overrides, entries, settings.lower);
+      load_with(probe, args.case_file, args.overrides, entries, settings.lower);
       const ThermalCharacterization check(probe);
       if (check.layout().n_devices() != 1)
         throw InputError("Layout", "calibrate fits a single isolated device; the layout has " +
                                      std::to_string(check.layout().n_devices()));
     }
 
-    RunFolder  folder(output_dir, comm, false, case_file);
-    OutputFile table;
-    collectively(comm, [&]() {
-      if (!root)
-        return;
-      write_parameters(prm, folder.file("parameters.prm"));
+    CommandFolder      folder(args, prm, console);
+    ConditionalOStream log(folder.console(), root);
+    OutputFile         table;
+    folder.on_root([&]() {
       table.open(folder.file("calibration.csv"));
       table << "evaluation";
       for (const auto &e : entries)
@@ -175,7 +168,7 @@ namespace neuristor
       for (unsigned int k = 0; k < m; ++k)
         x[k] = std::exp(u[k]);
       ParameterHandler point;
-      load_with(point, case_file, overrides, entries, x);
+      load_with(point, args.case_file, args.overrides, entries, x);
       response = ThermalCharacterization(point).steady_response(comm, quiet);
       ++evaluations;
       log << " ";
@@ -292,34 +285,32 @@ namespace neuristor
     log << " (S = " << S * 1e3 << " mW/K, C_eff = " << C_eff * 1e12 << " pJ/K, tau = "
         << tau * 1e9 << " ns; " << evaluations << " evaluations)" << std::endl;
 
-    collectively(comm, [&]() {
-        if (!root)
-          return;
-        std::ostringstream header;
-        header << "# Device preset written by `neuristor calibrate " << case_file << "`.\n"
-               << "# Fitted " << entries[0] << (m == 2 ? " and " + entries[1] : std::string())
-               << " so that device 0 has the steady thermal\n# conductance "
-               << number(settings.target_conductance) << " W/K";
-        if (m == 2)
-          header << " and the heat capacity " << number(settings.target_heat_capacity) << " J/K";
-        header << ".\n# Reached: S = " << number(S) << " W/K, C_eff = " << number(C_eff)
-               << " J/K, tau = " << number(tau) << " s (" << evaluations
-               << " evaluations, two steady solves each)"
-               << (m == 1 ? ";\n# C_eff is a prediction, not fitted.\n" : ".\n");
-        write_preset(folder.file("preset.prm").string(), header.str(), entries, value);
-        Json fitted = Json::object();
-        for (unsigned int k = 0; k < m; ++k)
-          fitted[entries[k]] = value[k];
-        write_json(folder.file("calibration.json"),
-                   Json{{"entries", fitted},
-                        {"target_conductance_W_per_K", settings.target_conductance},
-                        {"conductance_W_per_K", S},
-                        {"target_heat_capacity_J_per_K",
-                         m == 2 ? Json(settings.target_heat_capacity) : Json()},
-                        {"C_eff_J_per_K", C_eff},
-                        {"tau_s", tau},
-                        {"evaluations", evaluations}});
-        table.close();
+    folder.on_root([&]() {
+      std::ostringstream header;
+      header << "# Device preset written by `neuristor calibrate " << args.case_file << "`.\n"
+             << "# Fitted " << entries[0] << (m == 2 ? " and " + entries[1] : std::string())
+             << " so that device 0 has the steady thermal\n# conductance "
+             << number(settings.target_conductance) << " W/K";
+      if (m == 2)
+        header << " and the heat capacity " << number(settings.target_heat_capacity) << " J/K";
+      header << ".\n# Reached: S = " << number(S) << " W/K, C_eff = " << number(C_eff)
+             << " J/K, tau = " << number(tau) << " s (" << evaluations
+             << " evaluations, two steady solves each)"
+             << (m == 1 ? ";\n# C_eff is a prediction, not fitted.\n" : ".\n");
+      write_preset(folder.file("preset.prm").string(), header.str(), entries, value);
+      Json fitted = Json::object();
+      for (unsigned int k = 0; k < m; ++k)
+        fitted[entries[k]] = value[k];
+      write_json(folder.file("calibration.json"),
+                 Json{{"entries", fitted},
+                      {"target_conductance_W_per_K", settings.target_conductance},
+                      {"conductance_W_per_K", S},
+                      {"target_heat_capacity_J_per_K",
+                       m == 2 ? Json(settings.target_heat_capacity) : Json()},
+                      {"C_eff_J_per_K", C_eff},
+                      {"tau_s", tau},
+                      {"evaluations", evaluations}});
+      table.close();
     });
     folder.finalize();
     log << "Results in " << folder.final_path().string() << std::endl;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "solver/app/command_folder.h"
+
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
 
@@ -38,12 +40,9 @@ namespace neuristor
    * solves of the case's layout (ThermalCharacterization::steady_response).
    * Writes DIR/preset.prm (the fitted entries with a header that documents
    * the fit), DIR/calibration.csv (every evaluation) and
-   * DIR/calibration.json.
+   * DIR/calibration.json, with parameters.prm and log.txt (see CommandFolder);
+   * DIR is args.output_dir.
    */
   void
-  run_calibrate(const MPI_Comm                  comm,
-                const std::string              &case_file,
-                const std::vector<std::string> &overrides,
-                const std::string              &output_dir,
-                std::ostream                   &console);
+  run_calibrate(const CommandArguments &args, std::ostream &console);
 } // namespace neuristor

@@ -1,8 +1,8 @@
 #include "solver/tools/thermal_characterization.h"
 
+#include "solver/app/command_folder.h"
 #include "solver/case/input_error.h"
 #include "solver/io/json_file.h"
-#include "solver/base/mpi_tools.h"
 #include "solver/io/output_file.h"
 #include "solver/io/vtu_writer.h"
 #include "solver/case/parameter_file.h"
@@ -292,57 +292,46 @@ namespace neuristor
   }
 
   void
-  run_characterize(const MPI_Comm                  comm,
-                   const std::string              &case_file,
-                   const std::vector<std::string> &overrides,
-                   const std::string              &output_dir,
-                   std::ostream                   &console)
+  run_characterize(const CommandArguments &args, std::ostream &console)
   {
-    const bool         root = Utilities::MPI::this_mpi_process(comm) == 0;
-    ConditionalOStream log(console, root);
-    ParameterHandler   prm;
-    case_schema::load_case(prm, case_file, overrides);
+    const MPI_Comm   comm = args.comm;
+    ParameterHandler prm;
+    case_schema::load_case(prm, args.case_file, args.overrides);
     SweepSettings sweep;
     parameter_tools::in_subsection(prm, "Sweep", [&] { sweep.parse_parameters(prm); });
     const ThermalCharacterization single(prm); // validate before any output
 
-    RunFolder folder(output_dir, comm, false, case_file);
-    const auto on_root = [&](const std::function<void()> &write) {
-      collectively(comm, [&]() {
-        if (root)
-          write();
-      });
-    };
-    on_root([&]() { write_parameters(prm, folder.file("parameters.prm")); });
+    CommandFolder      folder(args, prm, console);
+    ConditionalOStream log(folder.console(), Utilities::MPI::this_mpi_process(comm) == 0);
     if (sweep.entry.empty())
       {
         const std::string fields = folder.file("fields").string();
-        on_root([&]() { std::filesystem::create_directories(fields); });
+        folder.on_root([&]() { std::filesystem::create_directories(fields); });
         const auto c = single.run(comm, log, fields);
-        on_root([&]() {
+        folder.on_root([&]() {
           single.write(c, folder.file("").string());
-          plot_folder("characterize", folder.file("").string(), console);
+          plot_folder("characterize", folder.file("").string(), folder.console());
         });
       }
     else
       {
         OutputFile table;
-        on_root([&]() {
+        folder.on_root([&]() {
           table.open(folder.file("sweep.csv"));
           table << "point,value,x,R_th_0_K_per_W,eta_10,half_rise_delay_10_s\n";
         });
         for (unsigned int p = 0; p < sweep.values.size(); ++p)
           {
-            auto point_overrides = overrides;
+            auto point_overrides = args.overrides;
             point_overrides.push_back(sweep.entry + "=" + sweep.values[p]);
             ParameterHandler point_prm;
-            case_schema::load_case(point_prm, case_file, point_overrides);
+            case_schema::load_case(point_prm, args.case_file, point_overrides);
             const ThermalCharacterization point(point_prm);
             log << "Point " << p + 1 << "/" << sweep.values.size() << ": " << sweep.entry
                 << " = " << sweep.values[p] << std::endl;
             const auto        c    = point.run(comm, log);
             const std::string name = folder.file("point_" + std::to_string(p)).string();
-            on_root([&]() {
+            folder.on_root([&]() {
               std::filesystem::create_directories(name);
               point.write(c, name);
               const bool pair = c.R_th.size() > 1;
@@ -351,11 +340,11 @@ namespace neuristor
                     << (pair ? c.t50[1][0] : 0) << "\n";
             });
           }
-        on_root([&]() {
+        folder.on_root([&]() {
           table.close();
           write_json(folder.file("sweep.json"),
                      Json{{"entry", sweep.entry}, {"x_label", sweep.axis_label}});
-          plot_folder("characterize-sweep", folder.file("").string(), console);
+          plot_folder("characterize-sweep", folder.file("").string(), folder.console());
         });
       }
     folder.finalize();

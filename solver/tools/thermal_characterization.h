@@ -1,5 +1,6 @@
 #pragma once
 
+#include "solver/app/command_folder.h"
 #include "solver/thermal_models/finite_element/layout_heat_model.h"
 
 #include <deal.II/base/conditional_ostream.h>
@@ -96,11 +97,10 @@ namespace neuristor
     CharacterizationSettings settings;
   };
 
-  /** `neuristor characterize`: one layout, or a sweep of one entry. */
+  /**
+   * `neuristor characterize`: one layout, or a sweep of one entry, into
+   * args.output_dir (with parameters.prm and log.txt, see CommandFolder).
+   */
   void
-  run_characterize(const MPI_Comm                  comm,
-                   const std::string              &case_file,
-                   const std::vector<std::string> &overrides,
-                   const std::string              &output_dir,
-                   std::ostream                   &console);
+  run_characterize(const CommandArguments &args, std::ostream &console);
 } // namespace neuristor
