@@ -152,12 +152,18 @@ TEST(ReducedModel, TheShiftsRefineBetweenTheTimeScales)
   ReducedModelSettings settings;
   settings.levels     = 2;
   const auto levels   = settings.shift_levels();
-  ASSERT_EQ(levels.size(), 3u);
-  EXPECT_EQ(levels[0].size(), 4u); // steady, fastest, slowest, their mean
+  ASSERT_EQ(levels.size(), 4u);
+  // The steady state and the middle scale; the two ends; then the means between.
+  ASSERT_EQ(levels[0].size(), 2u);
   EXPECT_EQ(levels[0][0], 0.0);
-  EXPECT_NEAR(levels[0][1], 1 / settings.fastest_scale, 1e-6 / settings.fastest_scale);
-  EXPECT_NEAR(levels[0][2], 1 / std::sqrt(settings.fastest_scale * settings.slowest_scale),
-              1e-6 / settings.slowest_scale);
-  EXPECT_EQ(levels[1].size(), 2u);
-  EXPECT_EQ(levels[2].size(), 4u);
+  EXPECT_NEAR(levels[0][1], 1 / std::sqrt(settings.fastest_scale * settings.slowest_scale),
+              1e-6 / std::sqrt(settings.fastest_scale * settings.slowest_scale));
+  ASSERT_EQ(levels[1].size(), 2u);
+  EXPECT_NEAR(levels[1][0], 1 / settings.fastest_scale, 1e-6 / settings.fastest_scale);
+  EXPECT_NEAR(levels[1][1], 1 / settings.slowest_scale, 1e-6 / settings.slowest_scale);
+  EXPECT_EQ(levels[2].size(), 2u);
+  EXPECT_EQ(levels[3].size(), 4u);
+  for (const auto &level : levels)
+    for (const double s : level)
+      EXPECT_TRUE(s == 0 || (s >= 0.999 / settings.slowest_scale && s <= 1.001 / settings.fastest_scale));
 }

@@ -2,6 +2,7 @@
 
 #include "solver/case/input_error.h"
 
+#include <deal.II/lac/lapack_full_matrix.h>
 #include <deal.II/lac/vector.h>
 
 #include <algorithm>
@@ -178,7 +179,7 @@ namespace neuristor
     TimerOutput::Scope scope(timer, "Coupled: device Newton");
     const auto [a0, a1, a2] = thermal.bdf_coefficients();
     const double       dt = t_new - times[0];
-    FullMatrix<double> J(2 * n, 2 * n);
+    LAPACKFullMatrix<double> J(2 * n, 2 * n); // dense: G couples every pair
     Vector<double>     r(2 * n), delta(2 * n);
     std::vector<double> P(n), dP_dV(n), dP_dT(n);
     std::vector<RegionWeights> weights(n);
@@ -241,8 +242,9 @@ namespace neuristor
             r(n + i) = T[i] - T0 - rise;
             J(n + i, n + i) += 1;
           }
-        J.gauss_jordan();
-        J.vmult(delta, r);
+        J.compute_lu_factorization();
+        delta = r;
+        J.solve(delta);
         // Damp large temperature updates: across the transition R(T) bends
         // sharply and a full Newton step can overshoot to the far branch.
         double largest = 0;

@@ -34,7 +34,7 @@ namespace neuristor
                       "Longest time scale below the steady state: its slowest nonzero "
                       "shift is 1 / this [s].");
     prm.declare_entry("Refinement levels", "4", Patterns::Integer(0, 8),
-                      "How often the shifts may be refined (each level adds the geometric "
+                      "How often the shifts may be refined beyond the first two levels (each adds the geometric "
                       "means of the time scales so far) before the error target counts as "
                       "missed [count].");
     prm.declare_entry("Check devices", "0", Patterns::List(Patterns::Integer(0), 1),
@@ -84,29 +84,26 @@ namespace neuristor
   std::vector<std::vector<double>>
   ReducedModelSettings::shift_levels() const
   {
-    // Time scales in log space: 0 = fastest, 1 = slowest.
-    std::vector<double>              positions = {0, 0.5, 1};
-    std::vector<std::vector<double>> levels_of_shifts(1, std::vector<double>{0.0});
+    // Time scales in log space between the fastest (0) and the slowest (1).
     const auto shift = [&](const double x) {
       return 1 / (fastest_scale * std::pow(slowest_scale / fastest_scale, x));
     };
-    for (const double x : positions)
-      levels_of_shifts[0].push_back(shift(x));
-    for (unsigned int level = 1; level <= levels; ++level)
+    std::vector<std::vector<double>> result = {{0.0, shift(0.5)}, {shift(0), shift(1)}};
+    std::vector<double>              positions = {0, 0.5, 1};
+    for (unsigned int level = 2; level <= levels + 1; ++level)
       {
         std::vector<double> next, added;
         for (unsigned int k = 0; k + 1 < positions.size(); ++k)
           {
             const double mid = 0.5 * (positions[k] + positions[k + 1]);
-            next.push_back(positions[k]);
-            next.push_back(mid);
+            next.insert(next.end(), {positions[k], mid});
             added.push_back(shift(mid));
           }
         next.push_back(positions.back());
         positions = next;
-        levels_of_shifts.push_back(added);
+        result.push_back(added);
       }
-    return levels_of_shifts;
+    return result;
   }
 
   void

@@ -31,9 +31,10 @@ namespace neuristor
     cache_path() const;
 
     /**
-     * The Krylov shifts [1/s] level by level: level 0 the steady state, the
-     * fastest and slowest time scales and their geometric mean; each further
-     * level the geometric means of neighbouring scales so far.
+     * The Krylov shifts [1/s] level by level: the steady state and the
+     * geometric mean of the fastest and slowest time scales; then those two
+     * scales; then, each further level, the geometric means of neighbouring
+     * scales so far (levels + 2 levels in all).
      */
     std::vector<std::vector<double>>
     shift_levels() const;
