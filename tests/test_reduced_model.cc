@@ -63,7 +63,7 @@ namespace
     const auto basis = c.reduced(tolerance);
     const StepResponseCheck independent(*c.heat, probes, 3e-6);
     const double            error = independent.error(*basis);
-    std::printf("order %u (%lu solves): error %.3g %% of the peak rise on devices", basis->order(),
+    std::printf("order %u (%lu solves): error %.3g %% of the devices' own peak rises, heating devices", basis->order(),
                 basis->solves, error * 100);
     for (const auto p : probes)
       std::printf(" %u", p);

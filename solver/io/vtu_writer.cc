@@ -98,7 +98,7 @@ namespace neuristor
   }
 
   std::vector<float>
-  VtuSeriesWriter::point_values(const PETScWrappers::MPI::Vector &ghosted, const double offset) const
+  VtuSeriesWriter::point_values(const LA::MPI::Vector &ghosted, const double offset) const
   {
     std::vector<float> values;
     values.reserve(n_points);

@@ -1,7 +1,7 @@
 #pragma once
 
 #include <deal.II/dofs/dof_handler.h>
-#include <deal.II/lac/petsc_vector.h>
+#include "solver/base/linear_algebra.h"
 
 #include <string>
 #include <utility>
@@ -29,7 +29,7 @@ namespace neuristor
 
     /** Values of a ghosted nodal vector (plus offset) at this rank's points. */
     std::vector<float>
-    point_values(const dealii::PETScWrappers::MPI::Vector &ghosted, const double offset) const;
+    point_values(const LA::MPI::Vector &ghosted, const double offset) const;
 
     /** Number of active cells of the mesh: the length of cell fields. */
     unsigned int

@@ -119,7 +119,7 @@ namespace neuristor
       v->reinit(owned, comm);
     // 1 at free DoFs, 0 at fixed-temperature DoFs.
     interior_indicator = 1;
-    std::vector<PETScWrappers::MPI::Vector::size_type> fixed;
+    std::vector<LA::MPI::Vector::size_type> fixed;
     fixed_rows.clear();
     for (const auto &[index, value] : boundary_values)
       if (owned.is_element(index))
@@ -142,49 +142,6 @@ namespace neuristor
             throw std::logic_error("the filament of device " + std::to_string(device) +
                                    " leaves its channel");
         }
-  }
-
-  void
-  HeatEquation::setup_regions(const RegionFunction &device_of_point,
-                              const std::string    &what,
-                              Regions              &region)
-  {
-    // b_i = int_{region i} phi / V_i: spreads P_i and averages T_i.
-    const QGauss<3>     quadrature(settings.degree + 1);
-    FEValues<3>         fe_values(fe, quadrature, update_values | update_JxW_values);
-    Vector<double>      cell_b(fe.n_dofs_per_cell());
-    std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
-    for (auto &b : region.vectors)
-      b.reinit(owned, comm);
-    region.volumes.assign(region.vectors.size(), 0.0);
-    region.cell_device.assign(triangulation.n_active_cells(), -1);
-    for (const auto &cell : dof_handler.active_cell_iterators())
-      if (cell->is_locally_owned())
-        {
-          const int device = device_of_point(cell->center());
-          region.cell_device[cell->active_cell_index()] = device;
-          if (device < 0)
-            continue;
-          if (device >= static_cast<int>(region.vectors.size()))
-            throw std::logic_error("region function returned an unknown device");
-          fe_values.reinit(cell);
-          cell_b = 0;
-          for (unsigned int q = 0; q < quadrature.size(); ++q)
-            for (unsigned int i = 0; i < fe.n_dofs_per_cell(); ++i)
-              cell_b(i) += fe_values.shape_value(i, q) * fe_values.JxW(q);
-          region.volumes[device] += cell->measure();
-          cell->get_dof_indices(dofs);
-          constraints.distribute_local_to_global(cell_b, dofs, region.vectors[device]);
-        }
-    for (unsigned int i = 0; i < region.vectors.size(); ++i)
-      {
-        region.vectors[i].compress(VectorOperation::add);
-        region.volumes[i] = Utilities::MPI::sum(region.volumes[i], comm);
-        if (region.volumes[i] <= 0)
-          throw InputError("Layout", "device " + std::to_string(i) + what +
-                                       " covers no mesh cell (refine the mesh)");
-        region.vectors[i] /= region.volumes[i];
-      }
   }
 
   namespace
@@ -282,7 +239,7 @@ namespace neuristor
   }
 
   void
-  HeatEquation::assemble_source(const Function<3> &source, PETScWrappers::MPI::Vector &f) const
+  HeatEquation::assemble_source(const Function<3> &source, LA::MPI::Vector &f) const
   {
     const QGauss<3> quadrature(settings.degree + 2);
     FEValues<3>     fe_values(fe, quadrature,
@@ -377,67 +334,18 @@ namespace neuristor
       }
   }
 
-  const HeatEquation::Regions &
-  HeatEquation::regions(const DeviceRegion region) const
-  {
-    if (region == DeviceRegion::channel)
-      return channels;
-    if (!has_filaments())
-      throw std::logic_error("HeatEquation: a filament is asked for, but there are none");
-    return filaments;
-  }
-
-  bool
-  HeatEquation::splits(const std::vector<double> &filament_share) const
-  {
-    if (filament_share.empty())
-      return false;
-    if (filament_share.size() != channels.vectors.size())
-      throw std::invalid_argument("HeatEquation: " + std::to_string(filament_share.size()) +
-                                  " filament shares for " +
-                                  std::to_string(channels.vectors.size()) + " devices");
-    bool any = false;
-    for (const double s : filament_share)
-      {
-        if (!(s >= 0 && s <= 1))
-          throw std::invalid_argument("HeatEquation: filament share " + std::to_string(s) +
-                                      " outside [0, 1]");
-        any |= s > 0;
-      }
-    if (any && !has_filaments())
-      throw std::logic_error("HeatEquation: power in a filament, but there are none");
-    return any;
-  }
-
-  std::vector<double>
-  HeatEquation::region_powers(const std::vector<double> &powers,
-                              const std::vector<double> &filament_share) const
-  {
-    const std::size_t   n = channels.vectors.size();
-    std::vector<double> p(powers.begin(), powers.begin() + std::min(powers.size(), n));
-    if (!splits(filament_share))
-      return p;
-    p.resize(2 * n, 0.0);
-    for (std::size_t i = 0; i < n; ++i)
-      {
-        p[n + i] = filament_share[i] * p[i];
-        p[i] -= p[n + i]; // the parts add up to P_i
-      }
-    return p;
-  }
-
-  PETScWrappers::MPI::Vector
+  LA::MPI::Vector
   HeatEquation::source_vector(const std::vector<double> &region_power,
                               const Function<3>         *extra_source) const
   {
-    PETScWrappers::MPI::Vector f(owned, comm);
+    LA::MPI::Vector f(owned, comm);
     const std::size_t          n = channels.vectors.size();
     for (std::size_t k = 0; k < region_power.size(); ++k)
       if (region_power[k] != 0)
         f.add(region_power[k], (k < n ? channels : filaments).vectors[k % n]);
     if (extra_source)
       {
-        PETScWrappers::MPI::Vector g(owned, comm);
+        LA::MPI::Vector g(owned, comm);
         Function<3>               &src = const_cast<Function<3> &>(*extra_source);
         src.set_time(t + dt_prepared);
         assemble_source(src, g);
@@ -446,23 +354,23 @@ namespace neuristor
     return f;
   }
 
-  PETScWrappers::MPI::Vector
+  LA::MPI::Vector
   HeatEquation::history_rate() const
   {
-    PETScWrappers::MPI::Vector history(owned, comm);
+    LA::MPI::Vector history(owned, comm);
     history.add(a1 / dt_prepared, theta, a2 / dt_prepared, theta_old);
     return history;
   }
 
-  PETScWrappers::MPI::Vector
-  HeatEquation::solve_system(PETScWrappers::MPI::Vector       &rhs,
-                             const PETScWrappers::MPI::Vector &initial_guess,
+  LA::MPI::Vector
+  HeatEquation::solve_system(LA::MPI::Vector       &rhs,
+                             const LA::MPI::Vector &initial_guess,
                              const double                      reference_norm)
   {
     // Homogeneous Dirichlet rows: zero right-hand side (bulk, not per entry:
     // single-entry access to PETSc vectors is slow).
     rhs.scale(interior_indicator);
-    PETScWrappers::MPI::Vector solution(initial_guess);
+    LA::MPI::Vector solution(initial_guess);
     SolverControl control(10000, std::max(settings.tolerance * reference_norm, 1e-300));
     PETScWrappers::SolverCG solver(control);
     solver.solve(system, solution, rhs, *preconditioner);
@@ -471,23 +379,23 @@ namespace neuristor
     return solution;
   }
 
-  PETScWrappers::MPI::Vector
+  LA::MPI::Vector
   HeatEquation::extrapolated_state() const
   {
-    PETScWrappers::MPI::Vector guess(theta);
+    LA::MPI::Vector guess(theta);
     if (n_steps > 0)
       guess.add(dt_prepared / dt_old, theta, -dt_prepared / dt_old, theta_old);
     return guess;
   }
 
-  PETScWrappers::MPI::Vector
+  LA::MPI::Vector
   HeatEquation::solve_step(const std::vector<double>        &powers,
                            const Function<3>                *extra_source,
                            const std::vector<double>        &filament_share,
-                           const PETScWrappers::MPI::Vector *initial_guess)
+                           const LA::MPI::Vector *initial_guess)
   {
     // M (a0 theta + a1 theta^n + a2 theta^{n-1}) / dt + K theta = f.
-    PETScWrappers::MPI::Vector rhs(owned, comm);
+    LA::MPI::Vector rhs(owned, comm);
     mass.vmult(rhs, history_rate());
     rhs.sadd(-1.0, 1.0, source_vector(region_powers(powers, filament_share), extra_source));
     // Start CG from the caller's guess or the linear extrapolation of the
@@ -496,16 +404,16 @@ namespace neuristor
     return solve_system(rhs, initial_guess ? *initial_guess : extrapolated_state(), norm);
   }
 
-  PETScWrappers::MPI::Vector
+  LA::MPI::Vector
   HeatEquation::unit_response(const unsigned int device, const DeviceRegion region)
   {
-    PETScWrappers::MPI::Vector rhs(regions(region).vectors.at(device)), zero(owned, comm);
+    LA::MPI::Vector rhs(regions(region).vectors.at(device)), zero(owned, comm);
     const double norm = rhs.l2_norm();
     return solve_system(rhs, zero, norm);
   }
 
   void
-  HeatEquation::commit(const PETScWrappers::MPI::Vector &solution,
+  HeatEquation::commit(const LA::MPI::Vector &solution,
                        const std::vector<double>        &powers,
                        const Function<3>                *extra_source,
                        const std::vector<double>        &filament_share)
@@ -517,7 +425,7 @@ namespace neuristor
     const double               dt           = dt_prepared;
     const auto                 region_power = region_powers(powers, filament_share);
     const auto                 f            = source_vector(region_power, extra_source);
-    PETScWrappers::MPI::Vector rate(history_rate()), residual(owned, comm), tmp(owned, comm);
+    LA::MPI::Vector rate(history_rate()), residual(owned, comm), tmp(owned, comm);
     rate.add(a0 / dt, solution);
     mass.vmult(residual, rate);
     const double storage_rate = residual.mean_value() * residual.size();
@@ -550,175 +458,6 @@ namespace neuristor
     return last_iterations;
   }
 
-  namespace
-  {
-    // A DoF's support point with theta and theta_old: fields saved in
-    // position order read back on any partition of the same mesh.
-    using PointValues = std::array<double, 5>;
-
-    bool
-    position_before(const PointValues &a, const PointValues &b)
-    {
-      return std::lexicographical_compare(a.begin(), a.begin() + 3, b.begin(), b.begin() + 3);
-    }
-
-    std::vector<std::pair<types::global_dof_index, Point<3>>>
-    owned_support_points(const DoFHandler<3> &dof_handler, const IndexSet &owned)
-    {
-      std::map<types::global_dof_index, Point<3>> points;
-      DoFTools::map_dofs_to_support_points(MappingQ1<3>(), dof_handler, points);
-      std::vector<std::pair<types::global_dof_index, Point<3>>> result;
-      for (const auto &entry : points)
-        if (owned.is_element(entry.first))
-          result.push_back(entry);
-      return result;
-    }
-  } // namespace
-
-  void
-  HeatEquation::save_state(BinaryWriter &out) const
-  {
-    std::vector<PointValues> local;
-    const PetscScalar       *now, *before;
-    VecGetArrayRead(theta, &now);
-    VecGetArrayRead(theta_old, &before);
-    const auto first = *owned.begin();
-    for (const auto &[dof, p] : owned_support_points(dof_handler, owned))
-      local.push_back({{p[0], p[1], p[2], now[dof - first], before[dof - first]}});
-    VecRestoreArrayRead(theta, &now);
-    VecRestoreArrayRead(theta_old, &before);
-    auto all = mpi_tools::gather(comm, local, false);
-    std::sort(all.begin(), all.end(), position_before);
-    out.put(all);
-    // Without filament shares the region powers are the device powers:
-    // the layout of checkpoints from before filaments.
-    out(t, dt_old, n_steps, balance, last_region_powers, n_linear_iterations,
-        n_preconditioner_setups);
-  }
-
-  void
-  HeatEquation::load_state(BinaryReader &in)
-  {
-    std::vector<PointValues> saved;
-    in.get(saved);
-    if (saved.size() != dof_handler.n_dofs())
-      throw std::runtime_error("the checkpoint holds a field of " + std::to_string(saved.size()) +
-                               " DoFs, the mesh of this case has " +
-                               std::to_string(dof_handler.n_dofs()));
-    PetscScalar *now, *before;
-    VecGetArray(theta, &now);
-    VecGetArray(theta_old, &before);
-    const auto first = *owned.begin();
-    bool       found = true;
-    for (const auto &[dof, p] : owned_support_points(dof_handler, owned))
-      {
-        const PointValues key{{p[0], p[1], p[2], 0, 0}};
-        const auto        it = std::lower_bound(saved.begin(), saved.end(), key, position_before);
-        found = found && it != saved.end() && !position_before(key, *it);
-        if (found)
-          now[dof - first] = (*it)[3], before[dof - first] = (*it)[4];
-      }
-    VecRestoreArray(theta, &now);
-    VecRestoreArray(theta_old, &before);
-    if (Utilities::MPI::min(found ? 1 : 0, comm) == 0)
-      throw std::runtime_error("the checkpoint's field does not fit this case's mesh");
-    in(t, dt_old, n_steps, balance, last_region_powers, n_linear_iterations,
-       n_preconditioner_setups);
-    const std::size_t n = channels.vectors.size();
-    if (last_region_powers.size() > n &&
-        (!has_filaments() || last_region_powers.size() != 2 * n))
-      throw std::runtime_error("the checkpoint holds " + std::to_string(last_region_powers.size()) +
-                               " region powers; this case has " + std::to_string(n) +
-                               " devices" + (has_filaments() ? " with filaments" : ""));
-  }
-
-  void
-  HeatEquation::save_fields(BinaryWriter                                          &out,
-                            const std::vector<dealii::PETScWrappers::MPI::Vector> &fields) const
-  {
-    // The support points once, sorted; then each field in that order.
-    using Point3 = std::array<double, 3>;
-    const auto          support = owned_support_points(dof_handler, owned);
-    std::vector<Point3> local;
-    for (const auto &entry : support)
-      local.push_back({{entry.second[0], entry.second[1], entry.second[2]}});
-    const auto                 all = mpi_tools::gather(comm, local, false);
-    std::vector<std::uint64_t> order(all.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](const auto a, const auto b) { return all[a] < all[b]; });
-    std::vector<Point3> sorted;
-    for (const auto k : order)
-      sorted.push_back(all[k]);
-    out.put(sorted);
-    out.put(static_cast<std::uint64_t>(fields.size()));
-    const auto first = *owned.begin();
-    for (const auto &field : fields)
-      {
-        std::vector<double> values;
-        const PetscScalar  *data;
-        VecGetArrayRead(field, &data);
-        for (const auto &entry : support)
-          values.push_back(data[entry.first - first]);
-        VecRestoreArrayRead(field, &data);
-        const auto          gathered = mpi_tools::gather(comm, values, false);
-        std::vector<double> in_order;
-        for (const auto k : order)
-          in_order.push_back(gathered[k]);
-        out.put(in_order);
-      }
-  }
-
-  void
-  HeatEquation::load_fields(BinaryReader &in, std::vector<dealii::PETScWrappers::MPI::Vector> &fields) const
-  {
-    using Point3 = std::array<double, 3>;
-    std::vector<Point3> sorted;
-    std::uint64_t       n_fields = 0;
-    in(sorted, n_fields);
-    if (sorted.size() != dof_handler.n_dofs())
-      throw std::runtime_error("stored fields have " + std::to_string(sorted.size()) +
-                               " DoFs, the mesh of this case has " +
-                               std::to_string(dof_handler.n_dofs()));
-    const auto                                  support = owned_support_points(dof_handler, owned);
-    std::vector<std::size_t>                    index; // of each owned DoF in the stored order
-    bool                                        found = true;
-    for (const auto &entry : support)
-      {
-        const Point3 key{{entry.second[0], entry.second[1], entry.second[2]}};
-        const auto   it = std::lower_bound(sorted.begin(), sorted.end(), key);
-        found           = found && it != sorted.end() && *it == key;
-        index.push_back(found ? it - sorted.begin() : 0);
-      }
-    if (Utilities::MPI::min(found ? 1 : 0, comm) == 0)
-      throw std::runtime_error("stored fields do not fit this case's mesh");
-    fields.resize(n_fields);
-    const auto first = *owned.begin();
-    for (auto &field : fields)
-      {
-        std::vector<double> values;
-        in.get(values);
-        if (values.size() != sorted.size())
-          throw std::runtime_error("a stored field has the wrong number of values");
-        field.reinit(owned, comm);
-        PetscScalar *data;
-        VecGetArray(field, &data);
-        for (std::size_t k = 0; k < support.size(); ++k)
-          data[support[k].first - first] = values[index[k]];
-        VecRestoreArray(field, &data);
-      }
-  }
-
-  void
-  HeatEquation::show_field(const PETScWrappers::MPI::Vector &rise,
-                           const double                      time,
-                           const std::vector<double>        &powers,
-                           const std::vector<double>        &filament_share)
-  {
-    theta              = rise;
-    t                  = time;
-    last_region_powers = region_powers(powers, filament_share);
-  }
-
   void
   HeatEquation::reset()
   {
@@ -731,39 +470,6 @@ namespace neuristor
     last_region_powers.clear();
   }
 
-  std::vector<double>
-  HeatEquation::device_temperatures() const
-  {
-    return device_temperatures(theta, T0);
-  }
-
-  std::vector<double>
-  HeatEquation::device_temperatures(const PETScWrappers::MPI::Vector &field,
-                                    const double                      offset,
-                                    const std::vector<double>        &filament_share) const
-  {
-    auto T = device_temperatures(field, offset, DeviceRegion::channel);
-    if (splits(filament_share))
-      {
-        const auto T_filament = device_temperatures(field, offset, DeviceRegion::filament);
-        for (unsigned int i = 0; i < T.size(); ++i)
-          T[i] += filament_share[i] * (T_filament[i] - T[i]);
-      }
-    return T;
-  }
-
-  std::vector<double>
-  HeatEquation::device_temperatures(const PETScWrappers::MPI::Vector &field,
-                                    const double                      offset,
-                                    const DeviceRegion                region) const
-  {
-    const auto         &vectors = regions(region).vectors;
-    std::vector<double> T(vectors.size());
-    for (unsigned int i = 0; i < T.size(); ++i)
-      T[i] = offset + (vectors[i] * field);
-    return T;
-  }
-
   void
   HeatEquation::interpolate(const Function<3> &function)
   {
@@ -774,7 +480,7 @@ namespace neuristor
   double
   HeatEquation::l2_error(const Function<3> &exact_theta) const
   {
-    PETScWrappers::MPI::Vector ghosted(owned, relevant, comm);
+    LA::MPI::Vector ghosted(owned, relevant, comm);
     ghosted = theta;
     Vector<float> cellwise(triangulation.n_active_cells());
     VectorTools::integrate_difference(dof_handler, ghosted, exact_theta, cellwise,
@@ -782,67 +488,4 @@ namespace neuristor
     return VectorTools::compute_global_error(triangulation, cellwise, VectorTools::L2_norm);
   }
 
-  std::string
-  HeatEquation::write_vtu(const std::string &folder, const unsigned int index) const
-  {
-    PETScWrappers::MPI::Vector rise(owned, relevant, comm);
-    rise = theta;
-    const unsigned int n_cells = triangulation.n_active_cells();
-    const std::size_t  n       = channels.vectors.size();
-    std::vector<float> material(n_cells), rank(n_cells), device(n_cells), filament(n_cells),
-      source(n_cells);
-    for (const auto &cell : triangulation.active_cell_iterators())
-      if (cell->is_locally_owned())
-        {
-          const unsigned int c = cell->active_cell_index();
-          material[c]          = cell->material_id();
-          rank[c]              = triangulation.locally_owned_subdomain();
-          const int d          = channels.cell_device[c];
-          const int f          = has_filaments() ? filaments.cell_device[c] : -1;
-          device[c]            = d;
-          filament[c]          = f;
-          // Region powers: the channels', then the filaments' (if any).
-          const auto &p = last_region_powers;
-          if (d >= 0 && static_cast<std::size_t>(d) < p.size())
-            source[c] += p[d] / channels.volumes[d];
-          if (f >= 0 && n + f < p.size())
-            source[c] += p[n + f] / filaments.volumes[f];
-        }
-    std::vector<VtuSeriesWriter::Field> constant = {{"material_id", material}, {"device_id", device}};
-    if (has_filaments())
-      constant.emplace_back("filament_device_id", filament);
-    constant.emplace_back("mpi_rank", rank);
-
-    if (fe.degree == 1)
-      {
-        // The mesh never changes: its geometry is encoded once.
-        if (!vtu_writer)
-          vtu_writer = std::make_unique<VtuSeriesWriter>(dof_handler, constant);
-        return vtu_writer->write(folder, "temperature", index, t,
-                                 {{"temperature_K", vtu_writer->point_values(rise, T0)},
-                                  {"temperature_rise_K", vtu_writer->point_values(rise, 0.0)}},
-                                 {{"heat_source_W_per_m3", source}});
-      }
-
-    // Higher degrees: deal.II's patches, which subdivide each cell.
-    PETScWrappers::MPI::Vector temperature(owned, relevant, comm), T_owned(theta);
-    T_owned.add(T0);
-    temperature = T_owned;
-    DataOut<3> data_out;
-    data_out.attach_dof_handler(dof_handler);
-    data_out.add_data_vector(temperature, "temperature_K");
-    data_out.add_data_vector(rise, "temperature_rise_K");
-    std::vector<Vector<float>> cell_fields;
-    cell_fields.reserve(constant.size() + 1);
-    constant.emplace(constant.begin(), "heat_source_W_per_m3", source);
-    for (const auto &[name, values] : constant)
-      {
-        cell_fields.emplace_back(values.begin(), values.end());
-        data_out.add_data_vector(cell_fields.back(), name);
-      }
-    data_out.build_patches(fe.degree);
-    DataOutBase::VtkFlags flags(t, 0, false, DataOutBase::VtkFlags::best_speed);
-    data_out.set_flags(flags);
-    return data_out.write_vtu_with_pvtu_record(folder + "/", "temperature", index, comm, 5);
-  }
 } // namespace neuristor

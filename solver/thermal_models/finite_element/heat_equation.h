@@ -14,8 +14,7 @@
 #include <deal.II/fe/fe_q.h>
 #include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/petsc_precondition.h>
-#include <deal.II/lac/petsc_sparse_matrix.h>
-#include <deal.II/lac/petsc_vector.h>
+#include "solver/base/linear_algebra.h"
 
 #include <functional>
 #include <map>
@@ -129,18 +128,18 @@ namespace neuristor
      */
     void
     prepare_step(const double dt);
-    dealii::PETScWrappers::MPI::Vector
+    LA::MPI::Vector
     solve_step(const std::vector<double>                &powers,
                const dealii::Function<3>                *extra_source   = nullptr,
                const std::vector<double>                &filament_share = {},
-               const dealii::PETScWrappers::MPI::Vector *initial_guess  = nullptr);
+               const LA::MPI::Vector *initial_guess  = nullptr);
     /** The field at the prepared step's end extrapolated linearly from the last two (CG's default start). */
-    dealii::PETScWrappers::MPI::Vector
+    LA::MPI::Vector
     extrapolated_state() const;
-    dealii::PETScWrappers::MPI::Vector
+    LA::MPI::Vector
     unit_response(const unsigned int device, const DeviceRegion region = DeviceRegion::channel);
     void
-    commit(const dealii::PETScWrappers::MPI::Vector &solution,
+    commit(const LA::MPI::Vector &solution,
            const std::vector<double>                &powers,
            const dealii::Function<3>                *extra_source   = nullptr,
            const std::vector<double>                &filament_share = {});
@@ -190,13 +189,13 @@ namespace neuristor
      * field (collective): channel averages without filament shares.
      */
     std::vector<double>
-    device_temperatures(const dealii::PETScWrappers::MPI::Vector &field,
+    device_temperatures(const LA::MPI::Vector &field,
                         const double                              offset,
                         const std::vector<double>                &filament_share = {}) const;
 
     /** Plain averages offset + b_i . field or offset + f_i . field (collective). */
     std::vector<double>
-    device_temperatures(const dealii::PETScWrappers::MPI::Vector &field,
+    device_temperatures(const LA::MPI::Vector &field,
                         const double                              offset,
                         const DeviceRegion                        region) const;
 
@@ -273,27 +272,27 @@ namespace neuristor
      * [W/K] with the transfer term, rows of fixed DoFs not zeroed (keep
      * vectors zero there), and the region vector b_i (or f_i).
      */
-    const dealii::PETScWrappers::MPI::SparseMatrix &
+    const LA::MPI::SparseMatrix &
     mass_matrix() const
     {
       return mass;
     }
-    const dealii::PETScWrappers::MPI::SparseMatrix &
+    const LA::MPI::SparseMatrix &
     stiffness_matrix() const
     {
       return stiffness;
     }
-    const dealii::PETScWrappers::MPI::Vector &
+    const LA::MPI::Vector &
     region_vector(const unsigned int device, const DeviceRegion region = DeviceRegion::channel) const
     {
       return regions(region).vectors.at(device);
     }
 
     /** A zero field of this mesh's DoF layout. */
-    dealii::PETScWrappers::MPI::Vector
+    LA::MPI::Vector
     zero_field() const
     {
-      return dealii::PETScWrappers::MPI::Vector(owned, comm);
+      return LA::MPI::Vector(owned, comm);
     }
 
     /**
@@ -302,7 +301,7 @@ namespace neuristor
      * write_vtu() writes next. The time stepping does not use it.
      */
     void
-    show_field(const dealii::PETScWrappers::MPI::Vector &rise,
+    show_field(const LA::MPI::Vector &rise,
                const double                              time,
                const std::vector<double>                &powers,
                const std::vector<double>                &filament_share);
@@ -313,9 +312,9 @@ namespace neuristor
      * fields in caches.
      */
     void
-    save_fields(BinaryWriter &out, const std::vector<dealii::PETScWrappers::MPI::Vector> &fields) const;
+    save_fields(BinaryWriter &out, const std::vector<LA::MPI::Vector> &fields) const;
     void
-    load_fields(BinaryReader &in, std::vector<dealii::PETScWrappers::MPI::Vector> &fields) const;
+    load_fields(BinaryReader &in, std::vector<LA::MPI::Vector> &fields) const;
 
     /**
      * Write VTU/PVTU of T, T - T0, the heat source of the last step, material
@@ -330,7 +329,7 @@ namespace neuristor
     /** Where power goes and what is averaged: the channels or the filaments. */
     struct Regions
     {
-      std::vector<dealii::PETScWrappers::MPI::Vector> vectors; // int phi / V_i
+      std::vector<LA::MPI::Vector> vectors; // int phi / V_i
       std::vector<double>                             volumes; // m^3
       std::vector<int>                                cell_device; // by active cell index
     };
@@ -350,15 +349,15 @@ namespace neuristor
     region_powers(const std::vector<double> &powers, const std::vector<double> &filament_share) const;
 
     /** sum over regions of their power times their vector (+ the extra source at the new time) [W per test function]. */
-    dealii::PETScWrappers::MPI::Vector
+    LA::MPI::Vector
     source_vector(const std::vector<double> &region_power, const dealii::Function<3> *extra_source) const;
     /** (a1 theta^n + a2 theta^{n-1}) / dt of the prepared step [K/s]. */
-    dealii::PETScWrappers::MPI::Vector
+    LA::MPI::Vector
     history_rate() const;
     /** CG on the prepared system; rhs gets its Dirichlet rows zeroed. */
-    dealii::PETScWrappers::MPI::Vector
-    solve_system(dealii::PETScWrappers::MPI::Vector       &rhs,
-                 const dealii::PETScWrappers::MPI::Vector &initial_guess,
+    LA::MPI::Vector
+    solve_system(LA::MPI::Vector       &rhs,
+                 const LA::MPI::Vector &initial_guess,
                  const double                              reference_norm);
 
     void
@@ -369,7 +368,7 @@ namespace neuristor
     void
     assemble_matrices();
     void
-    assemble_source(const dealii::Function<3> &source, dealii::PETScWrappers::MPI::Vector &f) const;
+    assemble_source(const dealii::Function<3> &source, LA::MPI::Vector &f) const;
 
     MPI_Comm                                         comm;
     dealii::parallel::distributed::Triangulation<3> &triangulation;
@@ -385,7 +384,7 @@ namespace neuristor
     std::map<dealii::types::global_dof_index, double> boundary_values;
     std::vector<PetscInt>                             fixed_rows; // owned fixed DoFs
 
-    dealii::PETScWrappers::MPI::SparseMatrix mass, stiffness, system;
+    LA::MPI::SparseMatrix mass, stiffness, system;
     // One preconditioner per band of a0/dt; the one of the prepared step.
     std::map<int, std::unique_ptr<dealii::PETScWrappers::PreconditionBase>> preconditioners;
     dealii::PETScWrappers::PreconditionBase *preconditioner = nullptr;
@@ -397,9 +396,9 @@ namespace neuristor
     std::vector<double> last_region_powers;  // W, of the last step
     mutable std::unique_ptr<VtuSeriesWriter> vtu_writer; // Q1 output, built at the first snapshot
 
-    dealii::PETScWrappers::MPI::Vector theta, theta_old; // owned, T - T0
-    dealii::PETScWrappers::MPI::Vector interior_indicator; // 0 at fixed DoFs
-    dealii::PETScWrappers::MPI::Vector transfer_weights;   // int h phi ds, W/K
+    LA::MPI::Vector theta, theta_old; // owned, T - T0
+    LA::MPI::Vector interior_indicator; // 0 at fixed DoFs
+    LA::MPI::Vector transfer_weights;   // int h phi ds, W/K
     double                             t = 0, dt_old = 0;
     double                             a0 = 1, a1 = -1, a2 = 0, dt_prepared = 0;
     unsigned int                       last_iterations = 0;

@@ -75,7 +75,7 @@ namespace neuristor
   HeatEquationSystem::add_power_fields(const std::vector<double>          &P,
                                        const std::vector<double>          &shares,
                                        const double                        factor,
-                                       dealii::PETScWrappers::MPI::Vector &field) const
+                                       LA::MPI::Vector &field) const
   {
     for (unsigned int j = 0; j < P.size(); ++j)
       {

@@ -92,7 +92,7 @@ namespace neuristor
     struct Operator
     {
       StepResponse                                                  response;
-      std::vector<std::vector<dealii::PETScWrappers::MPI::Vector>> x; // K/W per DoF
+      std::vector<std::vector<LA::MPI::Vector>> x; // K/W per DoF
     };
 
     Operator
@@ -103,13 +103,13 @@ namespace neuristor
     add_power_fields(const std::vector<double>          &P,
                      const std::vector<double>          &shares,
                      const double                        factor,
-                     dealii::PETScWrappers::MPI::Vector &field) const;
+                     LA::MPI::Vector &field) const;
 
     HeatEquation                      &heat;
     const unsigned int                 n_region;
     StepResponseCache<Operator>        operators;
     const Operator                    *prepared = nullptr;
-    dealii::PETScWrappers::MPI::Vector free_field; // of the prepared step
+    LA::MPI::Vector free_field; // of the prepared step
     unsigned long                      n_solves = 0;
   };
 } // namespace neuristor

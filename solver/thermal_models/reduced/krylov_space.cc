@@ -38,7 +38,7 @@ namespace neuristor
         {
           auto x = heat.unit_response(j, region(r));
           ++solves;
-          PETScWrappers::MPI::Vector mx(x);
+          LA::MPI::Vector mx(x);
           heat.mass_matrix().vmult(mx, x);
           const double norm0 = std::sqrt(x * mx);
           // Classical Gram-Schmidt in the M inner product, twice (twice is
@@ -77,7 +77,7 @@ namespace neuristor
       throw std::logic_error("KrylovSpace: no basis vectors");
     // Projected stiffness V^T K V (V^T M V = I).
     LAPACKFullMatrix<double>   K_r(m, m);
-    PETScWrappers::MPI::Vector kv(basis[0]);
+    LA::MPI::Vector kv(basis[0]);
     std::vector<Vec> vecs;
     for (const auto &v : basis)
       vecs.push_back(v);
@@ -122,7 +122,7 @@ namespace neuristor
         std::vector<PetscScalar> q(m);
         for (unsigned int k = 0; k < m; ++k)
           {
-            PETScWrappers::MPI::Vector phi = heat.zero_field();
+            LA::MPI::Vector phi = heat.zero_field();
             for (unsigned int l = 0; l < m; ++l)
               q[l] = Q(l, k);
             VecMAXPY(phi, m, q.data(), vecs.data());

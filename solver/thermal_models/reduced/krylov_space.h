@@ -38,8 +38,8 @@ namespace neuristor
   private:
     HeatEquation                                   &heat;
     const unsigned int                              n_regions;
-    std::vector<dealii::PETScWrappers::MPI::Vector> basis;   // v_k, v_k . M v_l = delta_kl
-    std::vector<dealii::PETScWrappers::MPI::Vector> m_basis; // M v_k
+    std::vector<LA::MPI::Vector> basis;   // v_k, v_k . M v_l = delta_kl
+    std::vector<LA::MPI::Vector> m_basis; // M v_k
     std::vector<double>                             shifts;
     unsigned long                                   solves = 0;
   };

@@ -4,7 +4,7 @@
 #include "solver/thermal_models/finite_element/heat_equation.h"
 
 #include <deal.II/lac/full_matrix.h>
-#include <deal.II/lac/petsc_vector.h>
+#include "solver/base/linear_algebra.h"
 
 #include <vector>
 
@@ -27,10 +27,10 @@ namespace neuristor
   {
     std::vector<double>                                     lambda; // 1/s, ascending
     std::vector<dealii::FullMatrix<double>>                 C;      // per region, N x m
-    std::vector<dealii::PETScWrappers::MPI::Vector>         modes;  // phi_k (empty if not kept)
+    std::vector<LA::MPI::Vector>         modes;  // phi_k (empty if not kept)
     std::vector<double>                                     shifts; // s of the Krylov blocks [1/s]
     unsigned long                                           solves = 0; // of the build
-    double                                                  error  = -1; // a posteriori, of the peak rise
+    double                                                  error  = -1; // a posteriori, of each device's peak rise
 
     unsigned int
     order() const

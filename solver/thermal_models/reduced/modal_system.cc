@@ -158,6 +158,6 @@ namespace neuristor
     log << "Heat (reduced): order " << basis.order() << " for " << n_devices() << " devices, "
         << n_steps << " steps, built from " << basis.solves << " solves at "
         << basis.shifts.size() << " shifts, step-response error "
-        << basis.error * 100 << " % of the peak rise";
+        << basis.error * 100 << " % of the devices' own peak rises";
   }
 } // namespace neuristor

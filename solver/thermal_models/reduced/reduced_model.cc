@@ -26,7 +26,8 @@ namespace neuristor
     prm.declare_entry("Tolerance", "0.01", Patterns::Double(1e-6, 1),
                       "Error target of the reduced model: the largest deviation of any "
                       "device's step response from full finite element, as a fraction of "
-                      "the heated device's peak rise [dimensionless].");
+                      "that device's own peak rise (rises below 1 % of the heated "
+                      "device's count as that 1 %) [dimensionless].");
     prm.declare_entry("Fastest time scale", "1e-10", Patterns::Double(0),
                       "Shortest time scale the model resolves: its fastest Krylov shift "
                       "is 1 / this [s].");
@@ -167,7 +168,7 @@ namespace neuristor
           }
       }
     std::ostringstream message;
-    message << "the step responses stay " << error * 100 << " % of the peak rise from full "
+    message << "the step responses stay " << error * 100 << " % of their peak rise from full "
             << "finite element after " << settings.levels << " refinements (order "
             << space.dimension() << "); raise Reduced model/Tolerance or Refinement levels, "
             << "or widen the time scales";

@@ -11,8 +11,9 @@ namespace neuristor
    * responses (a unit power switched on in one device at t = 0, the rises
    * of all devices) against the reduced model's on the same BDF2 steps, so
    * that the difference is the reduction error alone. The error is the
-   * largest deviation of any device at any step, relative to the heated
-   * device's peak rise.
+   * largest deviation of any device at any step relative to that device's
+   * own peak rise (at least 1 % of the heated device's): the neighbours'
+   * small, delayed rises are what excites them, so they count as much.
    */
   class StepResponseCheck
   {
