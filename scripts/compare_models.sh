@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
-# Finite element vs lumped model for one case, on the same layout.
+# Lumped vs reduced vs finite element model for one case, on the same layout.
 #
 # Usage: scripts/compare_models.sh CASE.prm OUT [--set "Section/Entry=value"]...
 #
 #   1. neuristor characterize CASE -> OUT/characterize   (R_th, C_eff, eta_ij
 #      and delays read off the case's Layout by the 3-D heat equation)
 #   2. neuristor run CASE (as written, finite element)  -> OUT/finite_element
-#   3. neuristor run CASE in lumped mode, fed with step 1 -> OUT/lumped
+#   3. neuristor run CASE, reduced-order model of the same heat equation
+#      -> OUT/reduced
+#        --set "Run/Thermal model=reduced"
+#   4. neuristor run CASE in lumped mode, fed with step 1 -> OUT/lumped
 #        --set "Run/Thermal model=lumped"
 #        --set "Thermal network/Coupling=characterization"
 #        --set "Thermal network/Characterization folder=OUT/characterize"
-#   4. scripts/plot_run.py compare OUT/comparison OUT/finite_element OUT/lumped
-#      -> OUT/comparison/comparison.png and comparison.csv
+#   5. scripts/plot_run.py compare OUT/comparison OUT/lumped OUT/reduced
+#      OUT/finite_element -> OUT/comparison/comparison.png and comparison.csv
+#      (three models side by side: lumped with the characterized steady eta,
+#      reduced, full finite element; the CSV has one row per model and device)
 #
-# Every --set given after OUT is passed to all three runs (after the ones
-# above, so it can also override the characterization settings, e.g.
-# --set "Characterization/End time=8e-6"). The characterization skips the
+# Every --set given after OUT is passed to characterize and all three runs
+# (after the ones above, so it can also override the characterization
+# settings, e.g. --set "Characterization/End time=8e-6", or keep the reduced
+# model's cache elsewhere, --set "Reduced model/Cache folder=DIR" or =none;
+# by default it is ~/.cache/neuristor). The characterization skips the
 # truncation check and field output and lasts 4 us, as in step 6 of the
 # tutorial in cases/README.md.
 #
@@ -96,6 +103,11 @@ stage "finite element run -> $out/finite_element"
   --set "Run/Thermal model=finite element" \
   ${overrides[@]+"${overrides[@]}"} || fail "finite-element run" "$out/finite_element"
 
+stage "reduced run -> $out/reduced"
+"$bin" run "$case_file" -o "$out/reduced" --quiet \
+  --set "Run/Thermal model=reduced" \
+  ${overrides[@]+"${overrides[@]}"} || fail "reduced run" "$out/reduced"
+
 stage "lumped run (characterized eta, R_th, C_eff) -> $out/lumped"
 "$bin" run "$case_file" -o "$out/lumped" --quiet \
   --set "Run/Thermal model=lumped" \
@@ -105,6 +117,6 @@ stage "lumped run (characterized eta, R_th, C_eff) -> $out/lumped"
 
 stage "comparison -> $out/comparison"
 "$python" "$repo/scripts/plot_run.py" compare "$out/comparison" \
-  "$out/finite_element" "$out/lumped" || { echo "compare_models.sh: plot_run.py compare failed" >&2; exit 1; }
+  "$out/lumped" "$out/reduced" "$out/finite_element" || { echo "compare_models.sh: plot_run.py compare failed" >&2; exit 1; }
 
 cat "$out/comparison/comparison.csv"

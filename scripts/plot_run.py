@@ -9,7 +9,8 @@ Usage:
   /usr/bin/python3 scripts/plot_run.py compare OUT RUN_DIR RUN_DIR...
       -> OUT/comparison.png (temperatures and spikes of every run on one time
          axis) and OUT/comparison.csv (per run and device: model, spikes,
-         rate, first spike; empty without spikes)
+         rate, first spike; empty without spikes). Any number of runs, e.g.
+         the lumped, reduced and finite-element runs of compare_models.sh
 """
 import csv
 import json
@@ -311,7 +312,7 @@ def cmd_characterize_sweep(folder):
 
 
 def cmd_compare(out, run_dirs):
-    """Overlay runs (e.g. lumped vs finite element): temperatures and spikes."""
+    """Overlay runs (e.g. lumped, reduced, finite element): temperatures and spikes."""
     runs = []
     for d in run_dirs:
         if not d.is_dir():
@@ -325,20 +326,26 @@ def cmd_compare(out, run_dirs):
                                      gridspec_kw={"height_ratios": [3, 2]})
     styles = ["-", "--", ":", "-."]
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    labels = []
+    labels, traced = [], set()
     for k, (d, run, devices, tr, (sp_dev, sp_t, _)) in enumerate(runs):
-        label = f"{d.name} ({run.get('thermal_model', '?')})"
-        labels.append(label)
+        model = run.get("thermal_model", "?")
+        if "reduced_model_order" in run:
+            model += f", order {run['reduced_model_order']}"
+        labels.append(f"{d.name} ({model})")
         for dev in np.unique(tr["device"]).astype(int)[:MAX_TRACED]:
             sel = tr["device"] == dev
             ax_t.plot(tr["time_s"][sel] * 1e6, tr["temperature_K"][sel],
-                      styles[k % len(styles)], color=colours[dev % len(colours)],
-                      lw=1.2, label=f"{label}, device {dev}")
+                      styles[k % len(styles)], color=colours[dev % len(colours)], lw=1.2)
+            traced.add(dev)
         y = k + 0.8 * (sp_dev + 0.5) / max(1, len(devices))
         ax_s.scatter(sp_t * 1e6, y, marker="|", s=120,
                      c=[colours[i % len(colours)] for i in sp_dev])
+    # Line style = run, colour = device: one legend entry each, not one per pair.
     ax_t.set_ylabel("temperature (K)")
-    ax_t.legend(fontsize=8, loc="upper right")
+    ax_t.legend(handles=[Line2D([], [], ls=styles[k % len(styles)], color="gray", label=label)
+                         for k, label in enumerate(labels)]
+                + [Line2D([], [], color=colours[dev % len(colours)], label=f"device {dev}")
+                   for dev in sorted(traced)], fontsize=8, loc="upper right")
     ax_t.grid(alpha=0.3)
     ax_s.set_yticks(np.arange(len(runs)) + 0.4)
     ax_s.set_yticklabels(labels, fontsize=8)
