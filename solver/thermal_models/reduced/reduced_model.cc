@@ -124,7 +124,9 @@ namespace neuristor
         throw InputError("Reduced model/Check devices",
                          "device " + std::to_string(d) + " does not exist (the layout has " +
                            std::to_string(geometry.layout.n_devices()) + " devices)");
-    key = "layout heat model\n" +
+    // The builder's version: a change of how models are built or checked
+    // must not reuse models built the old way.
+    key = "layout heat model, reduced by builder 2\n" +
           parameter_tools::sections_text(prm, {"Layout", "Materials", "Thermal boundary",
                                                "Heat solver", "Reduced model"},
                                          {"Reduced model/Cache folder"}) +
