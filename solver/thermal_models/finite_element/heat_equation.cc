@@ -1,4 +1,5 @@
 #include "solver/thermal_models/finite_element/heat_equation.h"
+#include "solver/coupling/bdf2.h"
 
 #include "solver/case/input_error.h"
 #include "solver/io/vtu_writer.h"
@@ -268,16 +269,8 @@ namespace neuristor
   {
     if (!(dt > 0))
       throw std::invalid_argument("HeatEquation::prepare_step: dt must be > 0");
-    // Variable-step BDF2 (BDF1 for the first step): theta' ~ (a0 theta^{n+1}
-    // + a1 theta^n + a2 theta^{n-1}) / dt.
-    a0 = 1, a1 = -1, a2 = 0;
-    if (n_steps > 0)
-      {
-        const double w = dt / dt_old;
-        a0             = (1 + 2 * w) / (1 + w);
-        a1             = -(1 + w);
-        a2             = w * w / (1 + w);
-      }
+    const auto a = bdf2_coefficients(dt, dt_old, n_steps == 0);
+    a0 = a[0], a1 = a[1], a2 = a[2];
     dt_prepared = dt;
 
     if (dt != system_dt || a0 != system_a0)

@@ -1,4 +1,5 @@
 #include "solver/thermal_models/reduced/modal_system.h"
+#include "solver/coupling/bdf2.h"
 
 #include "solver/thermal_models/finite_element/heat_equation.h"
 
@@ -36,15 +37,8 @@ namespace neuristor
   {
     if (!(step > 0))
       throw std::invalid_argument("ModalSystem::prepare_step: dt must be > 0");
-    // The heat equation's variable-step BDF2 (BDF1 first).
-    a0 = 1, a1 = -1, a2 = 0;
-    if (n_steps > 0)
-      {
-        const double w = step / dt_old;
-        a0             = (1 + 2 * w) / (1 + w);
-        a1             = -(1 + w);
-        a2             = w * w / (1 + w);
-      }
+    const auto a = bdf2_coefficients(step, dt_old, n_steps == 0);
+    a0 = a[0], a1 = a[1], a2 = a[2];
     dt = step;
   }
 
