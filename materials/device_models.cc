@@ -1,7 +1,6 @@
 #include "materials/device_model.h"
 
 #include "materials/vo2_resistance.h"
-#include "solver/case/input_error.h"
 #include "solver/case/parameter_tools.h"
 
 namespace neuristor::device_models
@@ -75,10 +74,7 @@ namespace neuristor::device_models
   std::vector<std::shared_ptr<const DeviceModel>>
   create(const std::string &name, dealii::ParameterHandler &prm, const unsigned int n_devices)
   {
-    for (const auto &r : list())
-      if (r.name == name)
-        return r.create(prm, n_devices);
-    throw InputError("Run/Device model",
-                     "unknown device model '" + name + "' (known: " + selection_pattern() + ")");
+    return parameter_tools::find_registration(list(), name, "Run/Device model", "device model")
+      .create(prm, n_devices);
   }
 } // namespace neuristor::device_models

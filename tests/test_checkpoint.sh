@@ -16,44 +16,12 @@ trap 'kill -9 ${pid:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 common=(--quiet --set "Run/End time=0.8e-6" --set "Run/Checkpoint interval=0.2e-6"
         --set "Run/Plot=false" --set "Finite-element coupling/Field output interval=50e-9")
+here=$(cd "$(dirname "$0")" && pwd)
 cd "$work"
 
-"$binary" run "$case_file" -o full "${common[@]}" > full.log 2>&1 || { cat full.log; exit 1; }
+source "$here/kill_and_resume.sh"
+kill_and_resume "$binary" "$case_file" 2 "${common[@]}"
 [ -f full/checkpoint.bin ] || { echo "a finished run must keep its last checkpoint"; exit 1; }
-
-"$binary" run "$case_file" -o cut "${common[@]}" > cut.log 2>&1 &
-pid=$!
-for _ in $(seq 600); do
-  [ -f cut.partial/checkpoint.bin ] && break
-  kill -0 $pid 2>/dev/null || break
-  sleep 0.1
-done
-kill -9 $pid 2>/dev/null || true
-wait $pid 2>/dev/null || true
-[ ! -d cut ] || { echo "the run finished before it could be stopped; lengthen it"; exit 1; }
-[ -f cut.partial/checkpoint.bin ] || { echo "the killed run left no checkpoint"; cat cut.log; exit 1; }
-rows_at_kill=$(wc -l < cut.partial/traces.csv)
-
-mpirun -np 2 --oversubscribe "$binary" run "$case_file" -o cut "${common[@]}" --resume > resume.log 2>&1 \
-  || { cat resume.log; exit 1; }
-grep -q "Resumed from" resume.log || { echo "no resume in the log"; exit 1; }
-[ ! -d cut.partial ] || { echo "cut.partial left behind"; exit 1; }
-
-/usr/bin/python3 - full cut <<'PY'
-import csv, sys
-def rows(run, name):
-    return list(csv.reader(open(f"{run}/{name}")))
-for name in ("traces.csv", "spikes.csv"):
-    a, b = rows(sys.argv[1], name), rows(sys.argv[2], name)
-    assert a[0] == b[0] and len(a) == len(b), (name, len(a), len(b))
-    worst = max((abs(float(x) - float(y)) / max(abs(float(x)), abs(float(y)), 1e-30)
-                 for r, s in zip(a[1:], b[1:]) for x, y in zip(r, s)), default=0.0)
-    assert worst < 1e-6, (name, worst)
-    print(f"{name}: {len(a) - 1} rows, worst relative difference {worst:.2e}")
-spikes = len(rows(sys.argv[1], "spikes.csv")) - 1
-assert spikes >= 2, f"only {spikes} spikes: nothing to compare"
-PY
-echo "killed with $rows_at_kill trace lines written; resumed on 2 ranks: same traces and spikes"
 
 # Extend the finished run to 1.0 us.
 "$binary" run "$case_file" -o full "${common[@]}" --set "Run/End time=1.0e-6" --resume > extend.log 2>&1 \

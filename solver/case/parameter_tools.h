@@ -1,5 +1,7 @@
 #pragma once
 
+#include "solver/case/input_error.h"
+
 #include <deal.II/base/parameter_handler.h>
 
 #include <string>
@@ -103,6 +105,24 @@ namespace neuristor
       for (const auto &r : list)
         text += (text.empty() ? "" : "; ") + r.name + ": " + r.description;
       return text;
+    }
+
+    /**
+     * The registration called `name` in a registration list; otherwise an
+     * InputError on `entry` ("Run/Thermal model") naming the known ones.
+     */
+    template <typename Registration>
+    const Registration &
+    find_registration(const std::vector<Registration> &list,
+                      const std::string               &name,
+                      const std::string               &entry,
+                      const std::string               &what)
+    {
+      for (const auto &r : list)
+        if (r.name == name)
+          return r;
+      throw InputError(entry, "unknown " + what + " '" + name + "' (known: " +
+                                selection_pattern(list) + ")");
     }
 
     /** A number for a message, as printf's %g (4e-07, not 0.000000). */

@@ -1,6 +1,5 @@
 #include "solver/thermal_models/registry.h"
 
-#include "solver/case/input_error.h"
 #include "solver/case/parameter_tools.h"
 #include "solver/thermal_models/finite_element/finite_element_model.h"
 #include "solver/thermal_models/lumped/lumped_model.h"
@@ -56,10 +55,8 @@ namespace neuristor::thermal_models
   std::unique_ptr<ThermalModelInterface>
   create(const std::string &name, dealii::ParameterHandler &prm)
   {
-    for (const auto &r : registrations())
-      if (r.name == name)
-        return r.create(prm);
-    throw InputError("Run/Thermal model", "unknown thermal model '" + name +
-                                            "' (known: " + selection_pattern() + ")");
+    return parameter_tools::find_registration(registrations(), name, "Run/Thermal model",
+                                              "thermal model")
+      .create(prm);
   }
 } // namespace neuristor::thermal_models

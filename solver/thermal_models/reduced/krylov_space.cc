@@ -69,18 +69,25 @@ namespace neuristor
     return kept;
   }
 
-  ModalBasis
-  KrylovSpace::modal_basis(const bool keep_modes) const
+  std::vector<Vec>
+  KrylovSpace::petsc_vectors() const
+  {
+    std::vector<Vec> vecs;
+    for (const auto &v : basis)
+      vecs.push_back(v);
+    return vecs;
+  }
+
+  KrylovSpace::Projection
+  KrylovSpace::project() const
   {
     const unsigned int m = basis.size(), n = heat.device_volumes().size();
     if (m == 0)
       throw std::logic_error("KrylovSpace: no basis vectors");
     // Projected stiffness V^T K V (V^T M V = I).
-    LAPACKFullMatrix<double>   K_r(m, m);
-    LA::MPI::Vector kv(basis[0]);
-    std::vector<Vec> vecs;
-    for (const auto &v : basis)
-      vecs.push_back(v);
+    LAPACKFullMatrix<double> K_r(m, m);
+    LA::MPI::Vector          kv(basis[0]);
+    const std::vector<Vec>   vecs = petsc_vectors();
     std::vector<PetscScalar> column(m);
     for (unsigned int l = 0; l < m; ++l)
       {
@@ -89,15 +96,15 @@ namespace neuristor
         for (unsigned int k = 0; k <= l; ++k)
           K_r(k, l) = K_r(l, k) = column[k];
       }
-    FullMatrix<double>  Q;
-    Vector<double>      lambda;
-    K_r.compute_eigenvalues_symmetric(-1e300, 1e300, 0.0, lambda, Q);
+    Projection     result;
+    Vector<double> lambda;
+    K_r.compute_eigenvalues_symmetric(-1e300, 1e300, 0.0, lambda, result.rotation);
 
-    ModalBasis result;
-    result.shifts = shifts;
-    result.solves = solves;
-    result.lambda.assign(lambda.begin(), lambda.end());
-    for (double &l : result.lambda)
+    ModalBasis &modal = result.basis;
+    modal.shifts      = shifts;
+    modal.solves      = solves;
+    modal.lambda.assign(lambda.begin(), lambda.end());
+    for (double &l : modal.lambda)
       if (l < 0) // rounding of a zero mode (adiabatic case); the pencil is semi-definite
         l = 0;
     // C_r = B_r^T V Q: region averages of the modes.
@@ -111,23 +118,26 @@ namespace neuristor
               BV(i, k) = column[k];
           }
         FullMatrix<double> C(n, m);
-        BV.mmult(C, Q);
-        result.C.push_back(std::move(C));
+        BV.mmult(C, result.rotation);
+        modal.C.push_back(std::move(C));
       }
-    if (keep_modes)
+    return result;
+  }
+
+  std::vector<LA::MPI::Vector>
+  KrylovSpace::modes(const FullMatrix<double> &rotation) const
+  {
+    const unsigned int           m    = basis.size();
+    std::vector<Vec>             vecs = petsc_vectors(); // VecMAXPY takes them non-const
+    std::vector<PetscScalar>     q(m);
+    std::vector<LA::MPI::Vector> result;
+    for (unsigned int k = 0; k < rotation.n(); ++k)
       {
-        std::vector<Vec> vecs;
-        for (const auto &v : basis)
-          vecs.push_back(v);
-        std::vector<PetscScalar> q(m);
-        for (unsigned int k = 0; k < m; ++k)
-          {
-            LA::MPI::Vector phi = heat.zero_field();
-            for (unsigned int l = 0; l < m; ++l)
-              q[l] = Q(l, k);
-            VecMAXPY(phi, m, q.data(), vecs.data());
-            result.modes.push_back(std::move(phi));
-          }
+        LA::MPI::Vector phi = heat.zero_field();
+        for (unsigned int l = 0; l < m; ++l)
+          q[l] = rotation(l, k);
+        VecMAXPY(phi, m, q.data(), vecs.data());
+        result.push_back(std::move(phi));
       }
     return result;
   }

@@ -22,12 +22,20 @@ namespace neuristor
     unsigned int
     add_shift(const double s);
 
-    /**
-     * Rayleigh-Ritz on the space: the modal form of the projected system
-     * (keep_modes: also the fields phi_k, for field output).
-     */
-    ModalBasis
-    modal_basis(const bool keep_modes) const;
+    /** The modal form of the projected system and the rotation Q that gives it. */
+    struct Projection
+    {
+      ModalBasis                 basis;    // without the modes
+      dealii::FullMatrix<double> rotation; // phi_k = sum_l Q(l, k) v_l
+    };
+
+    /** Rayleigh-Ritz on the space. */
+    Projection
+    project() const;
+
+    /** The fields phi_k of a projection of this space (for field output). */
+    std::vector<LA::MPI::Vector>
+    modes(const dealii::FullMatrix<double> &rotation) const;
 
     unsigned int
     dimension() const
@@ -36,6 +44,10 @@ namespace neuristor
     }
 
   private:
+    /** The basis as PETSc handles, for multi-vector operations. */
+    std::vector<Vec>
+    petsc_vectors() const;
+
     HeatEquation                                   &heat;
     const unsigned int                              n_regions;
     std::vector<LA::MPI::Vector> basis;   // v_k, v_k . M v_l = delta_kl

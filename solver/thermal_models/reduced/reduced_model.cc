@@ -157,14 +157,17 @@ namespace neuristor
       {
         for (const double s : levels[level])
           space.add_shift(s);
-        error = check.error(space.modal_basis(false));
+        auto projection = space.project();
+        error           = check.error(projection.basis);
         log << "Reduced model: level " << level << ", order " << space.dimension()
             << ", step-response error " << std::setprecision(3) << error * 100 << " %, "
             << clock.wall_time() << " s" << std::setprecision(6) << std::endl;
         if (error <= settings.tolerance)
           {
-            auto basis    = std::make_shared<ModalBasis>(space.modal_basis(keep_modes));
-            basis->error  = error;
+            auto basis   = std::make_shared<ModalBasis>(std::move(projection.basis));
+            basis->error = error;
+            if (keep_modes)
+              basis->modes = space.modes(projection.rotation);
             basis->solves += check.solves();
             return basis;
           }
@@ -184,8 +187,8 @@ namespace neuristor
     const auto coupling   = this->coupling;
     const bool keep_modes = coupling.field_interval > 0 && context.folder;
     std::string full_key  = key;
-    for (const auto &c : context.circuits) // the filament widths, if they are meshed
-      if (coupling.filament_heating)
+    if (coupling.filament_heating) // the filament widths are meshed
+      for (const auto &c : context.circuits)
         full_key += "filament fraction " + std::to_string(c.device().filament_fraction()) + "\n";
     return std::make_unique<LayoutCoupling>(
       geometry, coupling, context,

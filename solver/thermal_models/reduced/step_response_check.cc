@@ -2,6 +2,8 @@
 
 #include "solver/thermal_models/reduced/modal_system.h"
 
+#include <deal.II/base/exceptions.h>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -14,10 +16,9 @@ namespace neuristor
     : probes(probes)
   {
     const unsigned int n = heat.device_volumes().size();
+    // ReducedModel refuses unknown devices as input; here it is an invariant.
     for (const unsigned int p : probes)
-      if (p >= n)
-        throw std::invalid_argument("Reduced model/Check devices: device " + std::to_string(p) +
-                                    " does not exist (the layout has " + std::to_string(n) + ")");
+      Assert(p < n, dealii::ExcIndexRange(p, 0, n));
     // Steps from t_end/2e4 growing by 1.2: the device's own ns rise and the
     // neighbours' delayed rise are both resolved in ~55 steps.
     double dt = t_end / 2e4, t = 0;
