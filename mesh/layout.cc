@@ -115,19 +115,11 @@ namespace neuristor
 
     centres.clear();
     orientations.clear();
+    regular = Grid();
     const std::string arrangement = prm.get("Arrangement");
     const int         orientation = prm.get_integer("Orientation");
     const double      across      = std::max(W, lead_width) + gap; // parallel pitch
     const double      along = L + 2 * overlap + 2 * lead_length + gap; // end-to-end pitch
-    // Offsets along (u) and across (v) the channel direction, centred on 0.
-    const auto place = [&](const double u, const double v) {
-      centres.push_back(orientation == 0 ? std::array<double, 2>{{u, v}} :
-                                           std::array<double, 2>{{v, u}});
-      orientations.push_back(orientation);
-    };
-    const auto centred = [](const unsigned i, const unsigned n, const double pitch) {
-      return (i - 0.5 * (n - 1)) * pitch;
-    };
     if (arrangement == "list")
       {
         const auto items = parameter_tools::split(prm.get("Devices"), ';');
@@ -148,32 +140,63 @@ namespace neuristor
         if (centres.empty())
           throw InputError(section + "Devices", "lists no device");
       }
-    else if (arrangement == "row" || arrangement == "column")
+    else
       {
-        const unsigned n = prm.get_integer("Count");
-        check_device_count("Count", n);
-        for (unsigned i = 0; i < n; ++i)
-          arrangement == "row" ? place(0, centred(i, n, across)) : place(centred(i, n, along), 0);
-      }
-    else if (arrangement == "lattice")
-      {
-        const unsigned rows = prm.get_integer("Rows"), cols = prm.get_integer("Columns");
-        check_device_count("Rows", std::uint64_t(rows) * cols);
-        for (unsigned r = 0; r < rows; ++r)
-          for (unsigned c = 0; c < cols; ++c)
-            place(centred(c, cols, along), centred(r, rows, across));
-      }
-    else // cascade: layer l lies at v = l * pitch, its devices end to end
-      {
-        const unsigned layers = prm.get_integer("Layers");
-        const unsigned per    = prm.get_integer("Devices per layer");
-        check_device_count("Layers", std::uint64_t(layers) * per);
-        const double   pitch  = positive("Layer pitch");
-        for (unsigned l = 0; l < layers; ++l)
-          for (unsigned i = 0; i < per; ++i)
-            place(centred(i, per, along), centred(l, layers, pitch));
+        // Every other arrangement is a grid: a row is one column of
+        // channels side by side, a column one row end to end, a cascade's
+        // layers are its rows.
+        if (arrangement == "row")
+          regular = {prm.get_integer("Count"), 1, along, across};
+        else if (arrangement == "column")
+          regular = {1, prm.get_integer("Count"), along, across};
+        else if (arrangement == "lattice")
+          regular = {prm.get_integer("Rows"), prm.get_integer("Columns"), along, across};
+        else
+          regular = {prm.get_integer("Layers"), prm.get_integer("Devices per layer"), along,
+                     positive("Layer pitch")};
+        const std::string count_entry = arrangement == "lattice" ? "Rows" :
+                                        arrangement == "cascade" ? "Layers" : "Count";
+        check_device_count(count_entry, std::uint64_t(regular.rows) * regular.columns);
+        place_grid(orientation);
       }
     build_blocks();
+  }
+
+  void
+  Layout::place_grid(const int orientation)
+  {
+    // Offsets along (u) and across (v) the channel direction, centred on 0.
+    const auto centred = [](const unsigned i, const unsigned n, const double pitch) {
+      return (i - 0.5 * (n - 1)) * pitch;
+    };
+    centres.clear();
+    orientations.assign(std::size_t(regular.rows) * regular.columns, orientation);
+    for (unsigned r = 0; r < regular.rows; ++r)
+      for (unsigned c = 0; c < regular.columns; ++c)
+        {
+          const double u = centred(c, regular.columns, regular.pitch_along);
+          const double v = centred(r, regular.rows, regular.pitch_across);
+          centres.push_back(orientation == 0 ? std::array<double, 2>{{u, v}} :
+                                               std::array<double, 2>{{v, u}});
+        }
+  }
+
+  Layout
+  Layout::grid_patch(const unsigned int rows, const unsigned int columns) const
+  {
+    if (regular.rows == 0 || rows == 0 || columns == 0)
+      throw std::logic_error("Layout::grid_patch: no grid or an empty patch");
+    Layout       patch = *this;
+    const int    orientation = orientations.front();
+    const double shrink_u = (double(regular.columns) - columns) * regular.pitch_along;
+    const double shrink_v = (double(regular.rows) - rows) * regular.pitch_across;
+    (orientation == 0 ? patch.X : patch.Y) -= shrink_u;
+    (orientation == 0 ? patch.Y : patch.X) -= shrink_v;
+    patch.regular.rows    = rows;
+    patch.regular.columns = columns;
+    patch.place_grid(orientation);
+    patch.build_blocks();
+    return patch;
   }
 
   void

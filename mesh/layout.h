@@ -117,6 +117,32 @@ namespace neuristor
       return centres;
     }
 
+    /**
+     * The regular grid of a lattice, row, column or cascade: device
+     * r * columns + c sits at column c (along the channels, pitch_along
+     * apart) and row r (across them, pitch_across apart). rows = 0 for a
+     * list of devices, which need not be regular.
+     */
+    struct Grid
+    {
+      unsigned int rows = 0, columns = 0;
+      double       pitch_along = 0, pitch_across = 0; // m
+    };
+    const Grid &
+    grid() const
+    {
+      return regular;
+    }
+
+    /**
+     * The same devices on a rows x columns grid (fewer or more than this
+     * layout's), on a substrate shrunk or grown by the devices left out or
+     * added, so that the margin from the outer devices to the substrate's
+     * edges stays that of this layout.
+     */
+    Layout
+    grid_patch(const unsigned int rows, const unsigned int columns) const;
+
     /** Scale the substrate extent and thickness (truncation check). */
     void
     scale_substrate(const double factor);
@@ -127,6 +153,10 @@ namespace neuristor
     void
     build_blocks();
 
+    /** Centres of the grid `regular` with every channel at `orientation`. */
+    void
+    place_grid(const int orientation);
+
     double X, Y, H;                  // substrate, m
     double L, W, t_vo2, overlap;     // device, m
     double lead_length, lead_width;  // m
@@ -134,5 +164,6 @@ namespace neuristor
     std::vector<std::array<double, 2>> centres;
     std::vector<int>                   orientations; // 0 or 90
     std::vector<Block>                 parts;        // substrate first
+    Grid                               regular;
   };
 } // namespace neuristor

@@ -71,7 +71,8 @@ namespace neuristor
     const FiniteElementCouplingSettings &settings,
     const double                         sample_interval,
     const std::vector<bool>             &traced,
-    TimerOutput                         &timer)
+    TimerOutput                         &timer,
+    const unsigned int                   first_device)
     : comm(comm)
     , thermal(thermal)
     , circuits(circuits)
@@ -80,6 +81,7 @@ namespace neuristor
     , sample_interval(sample_interval)
     , traced(traced)
     , timer(timer)
+    , first_device(first_device)
     , n(circuits.size())
     , n_regions(thermal.n_regions())
     , hysteresis(n)
@@ -282,7 +284,7 @@ namespace neuristor
         const auto   rv      = circuits[i].device().evaluate(T[i], hysteresis[i]);
         const double current = V[i] / rv.R;
         const bool   was_in  = detectors[i].in_spike();
-        detectors[i].add(i, t_new, rv.F, current, V[i] * current, spikes);
+        detectors[i].add(first_device + i, t_new, rv.F, current, V[i] * current, spikes);
         if (!was_in && detectors[i].in_spike())
           {
             last_spike_start = t_new;
@@ -302,7 +304,7 @@ namespace neuristor
             {
               const double Vs = V_history[0][i] + s * (V[i] - V_history[0][i]);
               const double Ts = T_history[0][i] + s * (T[i] - T_history[0][i]);
-              rows.push_back(circuits[i].sample(i, ts, Vs, Ts, hysteresis[i]));
+              rows.push_back(circuits[i].sample(first_device + i, ts, Vs, Ts, hysteresis[i]));
             }
         ++next_sample;
       }
@@ -350,29 +352,36 @@ namespace neuristor
     resumed = true;
   }
 
+  void
+  ElectroThermalIntegrator::start(const RunSink &sink)
+  {
+    const double T0 = thermal.ambient_temperature();
+    std::vector<double> V(n), T(n, T0);
+    for (unsigned int i = 0; i < n; ++i)
+      circuits[i].initial_state(V[i], T[i]);
+    for (auto &h : V_history)
+      h = V;
+    for (auto &h : T_history)
+      h = T;
+    history_length  = 1;
+    next_sample     = 0;
+    next_field      = 0;
+    t               = 0;
+    dt_try          = tolerances.initial_step;
+    next_checkpoint = checkpoint_interval;
+    spikes.clear();
+    record(0.0, V, T, sink, spikes);
+    started = true;
+  }
+
   std::vector<Spike>
   ElectroThermalIntegrator::run(const double t_end, const RunSink &sink)
   {
     const double T0 = thermal.ambient_temperature();
-    if (!resumed)
-      {
-        std::vector<double> V(n), T(n, T0);
-        for (unsigned int i = 0; i < n; ++i)
-          circuits[i].initial_state(V[i], T[i]);
-        for (auto &h : V_history)
-          h = V;
-        for (auto &h : T_history)
-          h = T;
-        history_length  = 1;
-        next_sample     = 0;
-        next_field      = 0;
-        t               = 0;
-        dt_try          = tolerances.initial_step;
-        next_checkpoint = checkpoint_interval;
-        spikes.clear();
-        record(0.0, V, T, sink, spikes);
-      }
+    if (!resumed && !started)
+      start(sink);
     resumed = false;
+    started = true;
 
     while (t < t_end * (1 - 1e-12))
       {
@@ -504,8 +513,9 @@ namespace neuristor
 
     final_outcomes.clear();
     for (unsigned int i = 0; i < n; ++i)
-      final_outcomes.push_back({i, detectors[i].in_spike(), detectors[i].episode_start(),
-                                detectors[i].current_spike(i), V_history[0][i],
+      final_outcomes.push_back({first_device + i, detectors[i].in_spike(),
+                                detectors[i].episode_start(),
+                                detectors[i].current_spike(first_device + i), V_history[0][i],
                                 T_history[0][i]});
     return spikes;
   }

@@ -64,14 +64,20 @@ namespace neuristor
                              const FiniteElementCouplingSettings  &settings,
                              const double                          sample_interval,
                              const std::vector<bool>              &traced,
-                             dealii::TimerOutput                  &timer);
+                             dealii::TimerOutput                  &timer,
+                             const unsigned int                    first_device = 0);
 
     /**
-     * Run to t_end (from t = 0, or on from a loaded state); returns the
-     * finished spikes of all devices, including those before a restart.
+     * Run to t_end (from t = 0, or on from a loaded state or the end of
+     * the last run); returns the finished spikes of all devices, including
+     * those before a restart.
      */
     std::vector<Spike>
     run(const double t_end, const RunSink &sink) override;
+
+    /** The state at t = 0 (and its trace row); run() calls it when nothing was run or loaded. */
+    void
+    start(const RunSink &sink);
 
     /** Write the whole state (devices, step history, thermal state) (collective). */
     void
@@ -155,6 +161,7 @@ namespace neuristor
     double                               sample_interval;
     std::vector<bool>                    traced;
     dealii::TimerOutput                 &timer;
+    const unsigned int                   first_device; // number of circuits[0] in the outputs
 
     const unsigned int           n;
     const unsigned int           n_regions; // 1, or 2 with filament heating
@@ -170,6 +177,7 @@ namespace neuristor
     double                       dt_try           = 0;
     double                       next_checkpoint  = 0;
     bool                         resumed          = false;
+    bool                         started          = false;
     std::vector<Spike>           spikes; // finished
   };
 } // namespace neuristor

@@ -3,6 +3,7 @@
 #include "solver/case/parameter_tools.h"
 #include "solver/thermal_models/finite_element/finite_element_model.h"
 #include "solver/thermal_models/lumped/lumped_model.h"
+#include "solver/thermal_models/reduced/array_model.h"
 #include "solver/thermal_models/reduced/reduced_model.h"
 
 namespace neuristor::thermal_models
@@ -29,7 +30,11 @@ namespace neuristor::thermal_models
        &FiniteElementModel::declare_parameters, &make<FiniteElementModel>},
       {"reduced",
        "a reduced-order model of that heat equation ('Reduced model' section), co-simulated",
-       &ReducedModel::declare_parameters, &make<ReducedModel>}};
+       &ReducedModel::declare_parameters, &make<ReducedModel>},
+      {"reduced array",
+       "for regular arrays: one patch's reduced model applied translation-invariantly within "
+       "a cutoff, each device on its own steps ('Reduced array' section)",
+       &ArrayReducedModel::declare_parameters, &make<ArrayReducedModel>}};
     return list;
   }
 

@@ -21,10 +21,17 @@ namespace neuristor
     constexpr double steady_step = 1e12; // s
   } // namespace
 
-  KrylovSpace::KrylovSpace(HeatEquation &heat, const unsigned int n_regions)
+  KrylovSpace::KrylovSpace(HeatEquation                    &heat,
+                           const unsigned int               n_regions,
+                           const std::vector<unsigned int> &inputs)
     : heat(heat)
     , n_regions(n_regions)
-  {}
+    , inputs(inputs)
+  {
+    if (this->inputs.empty())
+      for (unsigned int j = 0; j < heat.device_volumes().size(); ++j)
+        this->inputs.push_back(j);
+  }
 
   unsigned int
   KrylovSpace::add_shift(const double s)
@@ -34,7 +41,7 @@ namespace neuristor
     heat.prepare_step(s > 0 ? 1 / s : steady_step);
     unsigned int kept = 0;
     for (unsigned int r = 0; r < n_regions; ++r)
-      for (unsigned int j = 0; j < heat.device_volumes().size(); ++j)
+      for (const unsigned int j : inputs)
         {
           auto x = heat.unit_response(j, region(r));
           ++solves;

@@ -16,9 +16,15 @@ namespace neuristor
   class KrylovSpace
   {
   public:
-    KrylovSpace(HeatEquation &heat, const unsigned int n_regions);
+    /**
+     * inputs: the devices whose region vectors make up B (empty: all).
+     * With fewer inputs than outputs the space still matches the responses
+     * of every device to the inputs (one-sided moment matching).
+     */
+    KrylovSpace(HeatEquation &heat, const unsigned int n_regions,
+                const std::vector<unsigned int> &inputs = {});
 
-    /** Add the block of shift s [1/s] (n_regions x N solves); returns the vectors kept. */
+    /** Add the block of shift s [1/s] (n_regions x inputs solves); returns the vectors kept. */
     unsigned int
     add_shift(const double s);
 
@@ -50,6 +56,7 @@ namespace neuristor
 
     HeatEquation                                   &heat;
     const unsigned int                              n_regions;
+    std::vector<unsigned int>                       inputs;
     std::vector<LA::MPI::Vector> basis;   // v_k, v_k . M v_l = delta_kl
     std::vector<LA::MPI::Vector> m_basis; // M v_k
     std::vector<double>                             shifts;

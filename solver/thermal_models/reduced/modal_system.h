@@ -90,6 +90,20 @@ namespace neuristor
     std::vector<std::vector<double>>
     rises() const;
 
+    /** The modal state z of the last committed step. */
+    const std::vector<double> &
+    state() const
+    {
+      return z;
+    }
+
+    /** The device powers of the last committed step [W] (empty before the first). */
+    const std::vector<double> &
+    last_powers() const
+    {
+      return last_P;
+    }
+
     /** Back to z = 0 at t = 0. */
     void
     reset();

@@ -40,7 +40,7 @@ namespace neuristor::model_cache
   std::shared_ptr<ModalBasis>
   load(const std::filesystem::path &file,
        const std::string           &key,
-       const HeatEquation          &heat,
+       const HeatEquation          *heat,
        const bool                   want_modes,
        std::string                 &why_not)
   {
@@ -71,7 +71,9 @@ namespace neuristor::model_cache
           }
         if (want_modes)
           {
-            heat.load_fields(reader, basis->modes);
+            if (!heat)
+              throw std::logic_error("model_cache::load: modes wanted without a heat equation");
+            heat->load_fields(reader, basis->modes);
             if (basis->modes.size() != basis->order())
               throw std::runtime_error("it holds " + std::to_string(basis->modes.size()) +
                                        " modes for order " + std::to_string(basis->order()));
@@ -90,7 +92,7 @@ namespace neuristor::model_cache
         const std::filesystem::path &file,
         const std::string           &key,
         const ModalBasis            &basis,
-        const HeatEquation          &heat)
+        const HeatEquation          *heat)
   {
     const bool         root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
     std::ostringstream buffer;
@@ -99,7 +101,11 @@ namespace neuristor::model_cache
     basis.save(out);
     out.put(static_cast<std::uint8_t>(basis.modes.empty() ? 0 : 1));
     if (!basis.modes.empty())
-      heat.save_fields(out, basis.modes);
+      {
+        if (!heat)
+          throw std::logic_error("model_cache::store: modes without their heat equation");
+        heat->save_fields(out, basis.modes);
+      }
     collectively(comm, [&]() {
       if (!root)
         return;

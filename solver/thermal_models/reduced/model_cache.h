@@ -26,12 +26,13 @@ namespace neuristor
     /**
      * The model in file if it holds this key (and modes if want_modes),
      * else nullptr with the reason in why_not (collective: every rank reads
-     * the file; heat places the modes on this partition).
+     * the file; heat places the modes on this partition, and may be null
+     * when no modes are wanted).
      */
     std::shared_ptr<ModalBasis>
     load(const std::filesystem::path &file,
          const std::string           &key,
-         const HeatEquation          &heat,
+         const HeatEquation          *heat,
          const bool                   want_modes,
          std::string                 &why_not);
 
@@ -45,6 +46,6 @@ namespace neuristor
           const std::filesystem::path &file,
           const std::string           &key,
           const ModalBasis            &basis,
-          const HeatEquation          &heat);
+          const HeatEquation          *heat);
   } // namespace model_cache
 } // namespace neuristor

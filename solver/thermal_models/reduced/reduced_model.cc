@@ -144,13 +144,14 @@ namespace neuristor
                       const unsigned int          n_regions,
                       const ReducedModelSettings &settings,
                       const bool                  keep_modes,
-                      ConditionalOStream         &log)
+                      ConditionalOStream         &log,
+                      const std::vector<unsigned int> &inputs)
   {
     Timer                   clock;
     const StepResponseCheck check(heat, settings.check_devices, settings.check_time);
     log << "Reduced model: full step responses of " << settings.check_devices.size()
         << " device(s) for the check in " << clock.wall_time() << " s" << std::endl;
-    KrylovSpace space(heat, n_regions);
+    KrylovSpace space(heat, n_regions, inputs);
     const auto              levels = settings.shift_levels();
     double                  error  = -1;
     for (unsigned int level = 0; level < levels.size(); ++level)
@@ -194,48 +195,63 @@ namespace neuristor
       geometry, coupling, context,
       [=, &context](HeatEquation &heat, std::map<std::string, double> &counters) {
         const unsigned int n_regions = coupling.filament_heating ? 2 : 1;
-        const auto         cache     = settings.cache_path();
-        std::shared_ptr<ModalBasis> basis;
-        std::string                 why_not = "no cache";
-        if (!cache.empty())
-          basis = model_cache::load(model_cache::file_for(cache, full_key), full_key, heat,
-                                    keep_modes, why_not);
-        // Every rank must agree (a file seen by one rank only counts as a miss).
-        const bool everywhere = Utilities::MPI::min(basis ? 1 : 0, context.comm) == 1;
-        if (!everywhere)
-          basis = nullptr;
-        counters["reduced_model_builds"] = basis ? 0 : 1;
-        if (basis)
-          context.log << "Reduced model: order " << basis->order() << " from the cache ("
-                      << model_cache::file_for(cache, full_key).string() << ")" << std::endl;
-        else
-          {
-            context.log << "Reduced model: building (" << why_not << ")" << std::endl;
-            TimerOutput::Scope scope(context.timer, "Reduced model: build");
-            basis = build(heat, n_regions, settings, keep_modes, context.log);
-            if (!cache.empty())
-              try
-                {
-                  model_cache::store(context.comm, model_cache::file_for(cache, full_key),
-                                     full_key, *basis, heat);
-                }
-              catch (const std::exception &e) // the run goes on without the cache
-                {
-                  context.log << "Reduced model: not cached: " << e.what() << std::endl;
-                }
-          }
-        if (context.folder)
-          {
-            // The run folder keeps the device-level model (the modes are large).
-            model_cache::store(context.comm, context.folder->file("reduced_model.bin"), full_key,
-                               basis->without_modes(), heat);
-          }
-        counters["reduced_model_order"]        = basis->order();
-        counters["reduced_model_error"]        = basis->error;
-        counters["reduced_model_build_solves"] = basis->solves;
+        const auto         basis     = load_or_build(context, settings, full_key, &heat, keep_modes,
+                                                     [&] {
+                                                       return build(heat, n_regions, settings,
+                                                                    keep_modes, context.log);
+                                                     },
+                                                     counters);
         return std::make_unique<ModalSystem>(basis, heat.ambient_temperature(),
                                              coupling.cached_operators,
                                              keep_modes ? &heat : nullptr);
       });
+  }
+
+  std::shared_ptr<ModalBasis>
+  ReducedModel::load_or_build(const CouplingContext                              &context,
+                              const ReducedModelSettings                         &settings,
+                              const std::string                                  &key,
+                              const HeatEquation                                 *heat,
+                              const bool                                          keep_modes,
+                              const std::function<std::shared_ptr<ModalBasis>()> &build,
+                              std::map<std::string, double>                      &counters)
+  {
+    const auto                  cache = settings.cache_path();
+    std::shared_ptr<ModalBasis> basis;
+    std::string                 why_not = "no cache";
+    if (!cache.empty())
+      basis = model_cache::load(model_cache::file_for(cache, key), key, heat, keep_modes, why_not);
+    // Every rank must agree (a file seen by one rank only counts as a miss).
+    const bool everywhere = Utilities::MPI::min(basis ? 1 : 0, context.comm) == 1;
+    if (!everywhere)
+      basis = nullptr;
+    counters["reduced_model_builds"] = basis ? 0 : 1;
+    if (basis)
+      context.log << "Reduced model: order " << basis->order() << " from the cache ("
+                  << model_cache::file_for(cache, key).string() << ")" << std::endl;
+    else
+      {
+        context.log << "Reduced model: building (" << why_not << ")" << std::endl;
+        TimerOutput::Scope scope(context.timer, "Reduced model: build");
+        basis = build();
+        if (!cache.empty())
+          try
+            {
+              model_cache::store(context.comm, model_cache::file_for(cache, key), key, *basis,
+                                 heat);
+            }
+          catch (const std::exception &e) // the run goes on without the cache
+            {
+              context.log << "Reduced model: not cached: " << e.what() << std::endl;
+            }
+      }
+    // The run folder keeps the device-level model (the modes are large).
+    if (context.folder)
+      model_cache::store(context.comm, context.folder->file("reduced_model.bin"), key,
+                         basis->without_modes(), heat);
+    counters["reduced_model_order"]        = basis->order();
+    counters["reduced_model_error"]        = basis->error;
+    counters["reduced_model_build_solves"] = basis->solves;
+    return basis;
   }
 } // namespace neuristor

@@ -4,6 +4,8 @@
 #include "solver/thermal_models/reduced/modal_basis.h"
 
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -68,16 +70,33 @@ namespace neuristor
 
     /**
      * Build the reduced model of a heat equation to the settings' error
-     * target (collective); logs each level's order and error.
+     * target (collective); logs each level's order and error. inputs: the
+     * devices heated in the Krylov space (empty: all).
      */
     static std::shared_ptr<ModalBasis>
-    build(HeatEquation                &heat,
-          const unsigned int           n_regions,
-          const ReducedModelSettings  &settings,
-          const bool                   keep_modes,
-          dealii::ConditionalOStream  &log);
+    build(HeatEquation                    &heat,
+          const unsigned int               n_regions,
+          const ReducedModelSettings      &settings,
+          const bool                       keep_modes,
+          dealii::ConditionalOStream      &log,
+          const std::vector<unsigned int> &inputs = {});
 
-  private:
+    /**
+     * The model of `key` from the settings' cache, or build() and cache it;
+     * a copy without modes goes to the run folder, and the counters get the
+     * build count, order, error and solves (collective). heat: where modes
+     * live (may be null without modes).
+     */
+    static std::shared_ptr<ModalBasis>
+    load_or_build(const CouplingContext                              &context,
+                  const ReducedModelSettings                         &settings,
+                  const std::string                                  &key,
+                  const HeatEquation                                 *heat,
+                  const bool                                          keep_modes,
+                  const std::function<std::shared_ptr<ModalBasis>()> &build,
+                  std::map<std::string, double>                      &counters);
+
+  protected:
     ReducedModelSettings settings;
     std::string          key; // the entries the model depends on
   };

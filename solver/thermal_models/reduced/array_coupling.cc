@@ -1,0 +1,269 @@
+#include "solver/thermal_models/reduced/array_coupling.h"
+
+#include "solver/base/mpi_tools.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace neuristor
+{
+  ArrayCoupling::ArrayCoupling(const CouplingContext               &context,
+                               std::shared_ptr<const LatticeKernel> kernel,
+                               const Layout::Grid                  &grid,
+                               const FiniteElementCouplingSettings &steps,
+                               const double                         T0,
+                               const std::map<std::string, double> &model_counters)
+    : comm(context.comm)
+    , kernel(std::move(kernel))
+    , grid(grid)
+    , tolerances(context.integration)
+    , timer(context.timer)
+    , quiet(std::cout, false)
+    , device_timer(MPI_COMM_SELF, quiet, dealii::TimerOutput::never, dealii::TimerOutput::wall_times)
+    , longest_window(std::min(context.integration.max_window, steps.max_step))
+    , n(grid.rows * grid.columns)
+    , m(this->kernel->order())
+  {
+    counters = model_counters;
+    if (context.circuits.size() != n)
+      throw std::logic_error("ArrayCoupling: the circuits and the grid differ");
+    const unsigned int n_ranks = dealii::Utilities::MPI::n_mpi_processes(comm);
+    const unsigned int rank    = dealii::Utilities::MPI::this_mpi_process(comm);
+    first = static_cast<unsigned long>(n) * rank / n_ranks;
+    last  = static_cast<unsigned long>(n) * (rank + 1) / n_ranks;
+
+    // Each device steps alone: no field, and its own step operators only.
+    auto own_steps             = steps;
+    own_steps.field_interval   = 0;
+    own_steps.filament_heating = false;
+    const auto own_model       = this->kernel->own_model();
+    for (unsigned int i = first; i < last; ++i)
+      {
+        auto device   = std::make_unique<Device>();
+        device->index = i;
+        device->circuit.push_back(context.circuits[i]);
+        auto modal          = std::make_unique<ModalSystem>(own_model, T0, steps.cached_operators);
+        device->own         = modal.get();
+        device->owned_system = std::make_unique<DrivenSystem>(std::move(modal));
+        device->system       = device->owned_system.get();
+        device->integrator   = std::make_unique<ElectroThermalIntegrator>(
+          MPI_COMM_SELF, *device->system, device->circuit, tolerances, own_steps,
+          context.sample_interval, std::vector<bool>{context.traced[i]}, device_timer, i);
+        devices.push_back(std::move(device));
+      }
+    Z.assign(std::size_t(n) * m, 0.0);
+    P.assign(n, 0.0);
+    q_now.assign(last - first, 0.0);
+  }
+
+  std::vector<double>
+  ArrayCoupling::neighbour_rises(const std::vector<double> &w) const
+  {
+    std::vector<double> q(last - first, 0.0);
+    for (unsigned int i = first; i < last; ++i)
+      {
+        const int r = i / grid.columns, c = i % grid.columns;
+        double    rise = 0;
+        for (std::size_t o = 1; o < kernel->offsets.size(); ++o) // 0: the device itself
+          {
+            const auto &offset = kernel->offsets[o];
+            const int   rs = r - offset.rows, cs = c - offset.columns; // the source
+            if (rs < 0 || cs < 0 || rs >= int(grid.rows) || cs >= int(grid.columns))
+              continue;
+            const double *z = &w[(std::size_t(rs) * grid.columns + cs) * m];
+            for (unsigned int k = 0; k < m; ++k)
+              rise += offset.h[k] * z[k];
+          }
+        q[i - first] = rise;
+      }
+    return q;
+  }
+
+  std::vector<double>
+  ArrayCoupling::predicted_states(const double tau) const
+  {
+    // z' = -lambda z + b P with P held: z(tau) = e z + (1 - e) / lambda b P.
+    const auto         &b = kernel->offsets.front().h;
+    std::vector<double> decay(m), gain(m);
+    for (unsigned int k = 0; k < m; ++k)
+      {
+        decay[k] = std::exp(-kernel->lambda[k] * tau);
+        gain[k]  = -std::expm1(-kernel->lambda[k] * tau) / kernel->lambda[k] * b[k];
+      }
+    std::vector<double> w(Z.size());
+    for (unsigned int j = 0; j < n; ++j)
+      for (unsigned int k = 0; k < m; ++k)
+        w[std::size_t(j) * m + k] = decay[k] * Z[std::size_t(j) * m + k] + gain[k] * P[j];
+    return w;
+  }
+
+  unsigned long
+  ArrayCoupling::advance(Device      &device,
+                         const double t0,
+                         const double h,
+                         const double q0,
+                         const double q_mid,
+                         const double q1,
+                         const bool   keep_start)
+  {
+    if (keep_start)
+      {
+        std::ostringstream buffer;
+        BinaryWriter       out(&buffer);
+        device.integrator->save(out);
+        device.start = buffer.str();
+      }
+    device.rows_at_start = device.rows.size();
+    device.system->set_drive(t0, h, q0, q_mid, q1);
+    device.spikes = device.integrator->run(t0 + h, collector(device));
+    return device.spikes.size();
+  }
+
+  RunSink
+  ArrayCoupling::collector(Device &device)
+  {
+    RunSink sink;
+    sink.samples = [&device](std::vector<Sample> &&rows) {
+      device.rows.insert(device.rows.end(), rows.begin(), rows.end());
+    };
+    return sink;
+  }
+
+  void
+  ArrayCoupling::restore(Device &device)
+  {
+    std::istringstream in(device.start);
+    BinaryReader       reader(in, "the window start of device " + std::to_string(device.index));
+    device.integrator->load(reader);
+    device.rows.resize(device.rows_at_start);
+  }
+
+  void
+  ArrayCoupling::gather_states(std::vector<double> &Z_all, std::vector<double> &P_all) const
+  {
+    std::vector<double> z_local, p_local;
+    for (const auto &device : devices)
+      {
+        const auto &z = device->own->state();
+        z_local.insert(z_local.end(), z.begin(), z.end());
+        const auto &p = device->own->last_powers();
+        p_local.push_back(p.empty() ? 0.0 : p[0]);
+      }
+    Z_all = mpi_tools::gather(comm, z_local, true);
+    P_all = mpi_tools::gather(comm, p_local, true);
+  }
+
+  std::vector<Spike>
+  ArrayCoupling::run(const double t_end, const RunSink &sink)
+  {
+    if (window == 0)
+      {
+        window = std::min(longest_window, 100 * tolerances.initial_step);
+        for (auto &device : devices)
+          device->integrator->start(collector(*device));
+      }
+    unsigned long spike_count = 0;
+    while (t < t_end * (1 - 1e-12))
+      {
+        const double h  = std::min(window, t_end - t);
+        const double t1 = t + h;
+        std::vector<double> q_mid, q_end;
+        {
+          dealii::TimerOutput::Scope scope(timer, "Array: neighbour heat");
+          q_mid = neighbour_rises(predicted_states(h / 2));
+          q_end = neighbour_rises(predicted_states(h));
+        }
+        const bool    may_retry    = h > tolerances.initial_step * (1 + 1e-9);
+        unsigned long local_spikes = 0;
+        {
+          dealii::TimerOutput::Scope scope(timer, "Array: devices");
+          collectively(comm, [&] {
+            for (unsigned int k = 0; k < devices.size(); ++k)
+              local_spikes += advance(*devices[k], t, h, q_now[k], q_mid[k], q_end[k], may_retry);
+          });
+        }
+        std::vector<double> Z_end, P_end, q_actual;
+        {
+          dealii::TimerOutput::Scope scope(timer, "Array: neighbour heat");
+          gather_states(Z_end, P_end);
+          q_actual = neighbour_rises(Z_end);
+        }
+        double mismatch = 0;
+        for (unsigned int k = 0; k < q_actual.size(); ++k)
+          mismatch = std::max(mismatch, std::abs(q_actual[k] - q_end[k]));
+        mismatch = dealii::Utilities::MPI::max(mismatch, comm);
+        // The predictor's error grows like h^3 once powers change in the window.
+        const double factor = 0.9 * std::cbrt(tolerances.coupling_tolerance / std::max(mismatch, 1e-300));
+        if (mismatch > tolerances.coupling_tolerance && may_retry)
+          {
+            // Back to the window's start, and again shorter.
+            dealii::TimerOutput::Scope scope(timer, "Array: devices");
+            for (auto &device : devices)
+              restore(*device);
+            ++stats.rejected_windows;
+            window = std::max(tolerances.initial_step, h * std::clamp(factor, 0.1, 0.7));
+            continue;
+          }
+        largest_mismatch = std::max(largest_mismatch, mismatch);
+        Z.swap(Z_end), P.swap(P_end), q_now.swap(q_actual);
+        ++stats.windows;
+        t      = t1;
+        window = std::clamp(h * std::clamp(factor, 0.25, 2.0), tolerances.initial_step, longest_window);
+
+        {
+          dealii::TimerOutput::Scope scope(timer, "output");
+          std::vector<Sample> rows;
+          for (auto &device : devices)
+            {
+              rows.insert(rows.end(), device->rows.begin(), device->rows.end());
+              device->rows.clear();
+            }
+          auto all = mpi_tools::gather(comm, rows, false);
+          if (sink.samples && dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+            {
+              std::stable_sort(all.begin(), all.end(), [](const Sample &a, const Sample &b) {
+                return a.t < b.t || (a.t == b.t && a.device < b.device);
+              });
+              sink.samples(std::move(all));
+            }
+        }
+        spike_count = dealii::Utilities::MPI::sum(local_spikes, comm);
+        if (sink.progress)
+          sink.progress(t, h, spike_count);
+      }
+
+    // Statistics, end states and spikes of all devices.
+    std::vector<DeviceOutcome> local;
+    std::vector<Spike>         spikes;
+    IntegrationStatistics      sum;
+    for (const auto &device : devices)
+      {
+        const auto &s = device->integrator->statistics();
+        sum.steps += s.steps, sum.rejected_steps += s.rejected_steps;
+        sum.reversals += s.reversals, sum.newton_iterations += s.newton_iterations;
+        local.push_back(device->integrator->outcomes().front());
+        spikes.insert(spikes.end(), device->spikes.begin(), device->spikes.end());
+      }
+    stats.steps             = dealii::Utilities::MPI::sum(sum.steps, comm);
+    stats.rejected_steps    = dealii::Utilities::MPI::sum(sum.rejected_steps, comm);
+    stats.reversals         = dealii::Utilities::MPI::sum(sum.reversals, comm);
+    stats.newton_iterations = dealii::Utilities::MPI::sum(sum.newton_iterations, comm);
+    final_outcomes          = mpi_tools::gather(comm, local, true);
+    counters["array_largest_coupling_mismatch"] = largest_mismatch;
+    auto all_spikes = mpi_tools::gather(comm, spikes, true);
+    std::sort(all_spikes.begin(), all_spikes.end(), [](const Spike &a, const Spike &b) {
+      return a.t_peak < b.t_peak || (a.t_peak == b.t_peak && a.device < b.device);
+    });
+    return all_spikes;
+  }
+
+  void
+  ArrayCoupling::report(std::ostream &log) const
+  {
+    log << "Heat (reduced array): order " << m << " per device, " << kernel->offsets.size()
+        << " offsets within the cutoff, " << n << " devices on a " << grid.rows << " x "
+        << grid.columns << " grid, " << stats.windows << " coupling windows, largest "
+        << "coupling mismatch " << largest_mismatch << " K";
+  }
+} // namespace neuristor

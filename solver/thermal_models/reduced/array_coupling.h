@@ -1,0 +1,128 @@
+#pragma once
+
+#include "mesh/layout.h"
+#include "solver/coupling/driven_system.h"
+#include "solver/coupling/electrothermal_integrator.h"
+#include "solver/thermal_models/interface.h"
+#include "solver/thermal_models/reduced/lattice_kernel.h"
+#include "solver/thermal_models/reduced/modal_system.h"
+
+#include <memory>
+#include <vector>
+
+namespace neuristor
+{
+  /**
+   * The co-simulation of a regular array with its translation-invariant
+   * reduced model (LatticeKernel), each device on its own steps.
+   *
+   * Every device carries the modal state z_j of the heat it put in; its own
+   * rise is its one-device modal model, advanced with its circuit by its
+   * own ElectroThermalIntegrator (steps, Newton, reversals, spike detection
+   * as in the global models). The rise its neighbours cause,
+   * q_i = sum_o h_o . z_(i - o), is exchanged at the ends of coupling
+   * windows: over a window each device sees q_i as a quadratic through its
+   * value at the window start and its predictions at the middle and end,
+   * which let the neighbours' states decay freely under their last powers
+   * (exact for constant powers; heat that enters within the window reaches
+   * a neighbour only after its transit time). The window length adapts so
+   * that the predicted end value stays within Time integration/Coupling
+   * tolerance of the actual one.
+   *
+   * Devices are split among the ranks in contiguous blocks; the states z
+   * are gathered on every rank at each window end, so results do not
+   * depend on the rank count.
+   */
+  class ArrayCoupling : public CouplingScheme
+  {
+  public:
+    ArrayCoupling(const CouplingContext                &context,
+                  std::shared_ptr<const LatticeKernel>  kernel,
+                  const Layout::Grid                   &grid,
+                  const FiniteElementCouplingSettings  &steps,
+                  const double                          T0,
+                  const std::map<std::string, double>  &model_counters);
+
+    std::vector<Spike>
+    run(const double t_end, const RunSink &sink) override;
+
+    double
+    time() const override
+    {
+      return t;
+    }
+
+    void
+    report(std::ostream &log) const override;
+
+  private:
+    /** One device with its own thermal model and integrator. */
+    struct Device
+    {
+      std::vector<NeuristorCircuit>             circuit; // just this device
+      DrivenSystem                             *system = nullptr; // owned below
+      const ModalSystem                        *own    = nullptr; // inside system
+      std::unique_ptr<DrivenSystem>             owned_system;
+      std::unique_ptr<ElectroThermalIntegrator> integrator;
+      std::vector<Spike>                        spikes; // finished so far
+      std::vector<Sample>                       rows;   // of the running window
+      std::string                               start;  // saved state at the window start
+      std::size_t                               rows_at_start = 0;
+      unsigned int                              index = 0;
+    };
+
+    /**
+     * Advance one device over the window [t0, t0 + h] with the neighbour
+     * rise through q0, q_mid, q1; keep_start: save its state first for a
+     * retry. Returns its finished spikes so far.
+     */
+    unsigned long
+    advance(Device      &device,
+            const double t0,
+            const double h,
+            const double q0,
+            const double q_mid,
+            const double q1,
+            const bool   keep_start);
+
+    /** A sink that keeps the device's trace rows until its window is accepted. */
+    static RunSink
+    collector(Device &device);
+
+    /** Back to the saved window start. */
+    void
+    restore(Device &device);
+
+    /**
+     * The neighbour rises of this rank's devices from modal states w (N x m,
+     * replicated) [K].
+     */
+    std::vector<double>
+    neighbour_rises(const std::vector<double> &w) const;
+
+    /** States after tau of free decay under each device's last power. */
+    std::vector<double>
+    predicted_states(const double tau) const;
+
+    /** Every device's modal state and last power (collective). */
+    void
+    gather_states(std::vector<double> &Z_all, std::vector<double> &P_all) const;
+
+    const MPI_Comm                       comm;
+    std::shared_ptr<const LatticeKernel> kernel;
+    const Layout::Grid                   grid;
+    const IntegratorSettings            &tolerances;
+    dealii::TimerOutput                 &timer;
+    /** For the devices' own integrators: ranks step their devices apart, unsynchronised. */
+    dealii::ConditionalOStream           quiet;
+    dealii::TimerOutput                  device_timer;
+    const double                         longest_window;
+    const unsigned int                   n, m;
+    unsigned int                         first = 0, last = 0; // this rank's devices
+    std::vector<std::unique_ptr<Device>> devices;
+    std::vector<double>                  Z, P;   // every device's z (N x m) and power
+    std::vector<double>                  q_now;  // this rank's neighbour rises at t
+    double                               t = 0, window = 0;
+    double                               largest_mismatch = 0; // K, of the accepted windows
+  };
+} // namespace neuristor

@@ -1,0 +1,135 @@
+#include "solver/thermal_models/reduced/array_model.h"
+
+#include "solver/case/input_error.h"
+#include "solver/case/parameter_tools.h"
+#include "solver/thermal_models/reduced/array_coupling.h"
+
+#include <deal.II/distributed/tria.h>
+
+#include <cmath>
+#include <sstream>
+
+namespace neuristor
+{
+  using namespace dealii;
+
+  void
+  ReducedArraySettings::declare_parameters(ParameterHandler &prm)
+  {
+    prm.declare_entry("Cutoff", "1e-3", Patterns::Double(0, 1),
+                      "Offsets between devices whose steady rise is below this fraction of "
+                      "a device's own are left out of the array's coupling; the patch "
+                      "grows until its outer devices are below it [dimensionless].");
+    prm.declare_entry("Patch half-width", "0", Patterns::Double(0),
+                      "Distance from the heated centre device to the patch's outer devices "
+                      "to start from, along and across the channels; 0 for twice the "
+                      "substrate thickness [m].");
+  }
+
+  void
+  ReducedArraySettings::parse_parameters(const ParameterHandler &prm)
+  {
+    cutoff     = prm.get_double("Cutoff");
+    half_width = prm.get_double("Patch half-width");
+  }
+
+  void
+  ArrayReducedModel::declare_parameters(ParameterHandler &prm)
+  {
+    parameter_tools::in_subsection(prm, "Reduced array",
+                                   [&] { ReducedArraySettings::declare_parameters(prm); });
+  }
+
+  ArrayReducedModel::ArrayReducedModel(ParameterHandler &prm)
+    : ReducedModel(prm)
+  {
+    parameter_tools::in_subsection(prm, "Reduced array", [&] { array.parse_parameters(prm); });
+    if (geometry.layout.grid().rows == 0)
+      throw InputError("Layout/Arrangement",
+                       "the reduced array model needs a regular array (lattice, row, column "
+                       "or cascade); a list of devices has no translation invariance (use "
+                       "Run/Thermal model = reduced)");
+    if (coupling.filament_heating)
+      throw InputError("Finite-element coupling/Filament heating",
+                       "is not available with the reduced array model (use reduced)");
+  }
+
+  std::string
+  ArrayReducedModel::description() const
+  {
+    const auto &grid = geometry.layout.grid();
+    return "reduced array (" + std::to_string(grid.rows) + " x " + std::to_string(grid.columns) +
+           ", translation-invariant) " + FiniteElementModel::description();
+  }
+
+  std::shared_ptr<LatticeKernel>
+  ArrayReducedModel::patch_kernel(const CouplingContext         &context,
+                                  const unsigned int             rows,
+                                  const unsigned int             columns,
+                                  std::map<std::string, double> &counters) const
+  {
+    const unsigned int centre         = (rows / 2) * columns + columns / 2;
+    auto               patch_settings = settings;
+    patch_settings.check_devices      = {centre};
+    const std::string patch_key = key + "array patch " + std::to_string(rows) + " x " +
+                                  std::to_string(columns) + " heated at its centre\n";
+    context.log << "Reduced array: patch of " << rows << " x " << columns << " devices"
+                << std::endl;
+    const auto basis = load_or_build(
+      context, patch_settings, patch_key, nullptr, false,
+      [&] {
+        auto patch   = geometry;
+        patch.layout = geometry.layout.grid_patch(rows, columns);
+        parallel::distributed::Triangulation<3> tria(context.comm);
+        auto heat = patch.build(tria, context.log);
+        return build(*heat, 1, patch_settings, false, context.log, {centre});
+      },
+      counters);
+    return std::make_shared<LatticeKernel>(
+      LatticeKernel::from_patch(*basis, rows, columns, array.cutoff));
+  }
+
+  std::unique_ptr<CouplingScheme>
+  ArrayReducedModel::couple(const CouplingContext &context) const
+  {
+    const auto  &grid      = geometry.layout.grid();
+    const double thickness = -geometry.layout.substrate().lo[2];
+    const double reach     = array.half_width > 0 ? array.half_width : 2 * thickness;
+    // Radii in grid steps, no larger than the array needs.
+    unsigned int radius_rows    = std::min<double>(std::ceil(reach / grid.pitch_across), grid.rows - 1);
+    unsigned int radius_columns = std::min<double>(std::ceil(reach / grid.pitch_along), grid.columns - 1);
+    std::map<std::string, double>  counters;
+    double                         builds = 0;
+    for (unsigned int attempt = 0; attempt < 4; ++attempt)
+      {
+        auto kernel = patch_kernel(context, 2 * radius_rows + 1, 2 * radius_columns + 1, counters);
+        builds += counters["reduced_model_builds"];
+        // A patch edge the array reaches past must be below the cutoff.
+        const bool grow_rows    = radius_rows + 1 < grid.rows && kernel->edge_rows > array.cutoff;
+        const bool grow_columns = radius_columns + 1 < grid.columns &&
+                                  kernel->edge_columns > array.cutoff;
+        std::ostringstream line;
+        line << "Reduced array: order " << kernel->order() << ", " << kernel->offsets.size()
+             << " offsets within the cutoff; the patch's outer rows rise "
+             << kernel->edge_rows << " and outer columns " << kernel->edge_columns
+             << " of the heated device's steady rise";
+        context.log << line.str() << std::endl;
+        if (!grow_rows && !grow_columns)
+          {
+            counters["reduced_model_builds"]  = builds;
+            counters["array_patch_rows"]       = 2 * radius_rows + 1;
+            counters["array_patch_columns"]    = 2 * radius_columns + 1;
+            counters["array_offsets"]          = kernel->offsets.size();
+            return std::make_unique<ArrayCoupling>(context, kernel, grid, coupling,
+                                                   geometry.T0, counters);
+          }
+        if (grow_rows)
+          radius_rows = std::min(grid.rows - 1, radius_rows + (radius_rows + 1) / 2);
+        if (grow_columns)
+          radius_columns = std::min(grid.columns - 1, radius_columns + (radius_columns + 1) / 2);
+      }
+    throw InputError("Reduced array/Cutoff",
+                     "the patch's outer devices still rise more than the cutoff after 4 "
+                     "enlargements; raise the cutoff or Patch half-width");
+  }
+} // namespace neuristor

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "solver/thermal_models/reduced/lattice_kernel.h"
+#include "solver/thermal_models/reduced/reduced_model.h"
+
+namespace neuristor
+{
+  /** The "Reduced array" section: the patch and the cutoff. */
+  struct ReducedArraySettings
+  {
+    double cutoff     = 1e-3; // of a device's own steady rise
+    double half_width = 0;    // m; 0 = twice the substrate thickness
+
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+    void
+    parse_parameters(const dealii::ParameterHandler &prm);
+  };
+
+  /**
+   * `Run/Thermal model = reduced array`: the translation-invariant reduced
+   * model of a regular array (lattice, row, column or cascade of identical
+   * devices), for arrays too large for one heat equation. A patch of the
+   * array (the same devices and pitch, the same margin to the substrate's
+   * edges) is meshed and reduced with its centre device heated
+   * (ReducedModel::build, 'Reduced model' section); the responses of the
+   * patch's devices give the rise at every offset (LatticeKernel), kept
+   * within the cutoff and applied to the whole array, each device on its
+   * own steps (ArrayCoupling). The patch grows until its outer devices rise
+   * less than the cutoff. Devices at the array's edges get the neighbours
+   * they have: the sum over the offsets stops at the edge.
+   */
+  class ArrayReducedModel : public ReducedModel
+  {
+  public:
+    static void
+    declare_parameters(dealii::ParameterHandler &prm);
+
+    explicit ArrayReducedModel(dealii::ParameterHandler &prm);
+
+    std::string
+    description() const override;
+
+    bool
+    has_checkpoints() const override
+    {
+      return false;
+    }
+
+    bool
+    has_field() const override
+    {
+      return false;
+    }
+
+    /** Loads or builds the patch model, then couples every device (collective). */
+    std::unique_ptr<CouplingScheme>
+    couple(const CouplingContext &context) const override;
+
+  private:
+    /** The kernel from a patch of rows x columns (cached like any reduced model). */
+    std::shared_ptr<LatticeKernel>
+    patch_kernel(const CouplingContext         &context,
+                 const unsigned int             rows,
+                 const unsigned int             columns,
+                 std::map<std::string, double> &counters) const;
+
+    ReducedArraySettings array;
+  };
+} // namespace neuristor
