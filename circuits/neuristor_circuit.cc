@@ -14,7 +14,8 @@ namespace neuristor
                       "train(amplitude=, period=, duty=, rise=, fall=, "
                       "delay=, count=) and pwl(t0 v0, t1 v1, ...). One "
                       "waveform for all devices, or one per device "
-                      "separated by ';'.");
+                      "separated by ';'; a last waveform followed by '...' "
+                      "repeats for the devices not listed.");
     parameter_tools::declare_per_device(
       prm, "Load resistance", "12e3",
       "Series load resistance R_load [Ohm]; 0 drives the VO2 directly.");

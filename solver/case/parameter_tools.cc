@@ -130,9 +130,20 @@ namespace neuristor
                        const unsigned int              n_devices)
     {
       const std::string path   = section + "/" + entry;
-      const auto        values = split(prm.get(entry), ';');
+      auto              values = split(prm.get(entry), ';');
       if (values.empty())
         throw InputError(path, "is empty");
+      // "a; b ...": the last value repeats for the devices not listed.
+      auto &last = values.back();
+      if (last.size() >= 3 && last.compare(last.size() - 3, 3, "...") == 0)
+        {
+          last = trim(last.substr(0, last.size() - 3));
+          if (last.empty() || values.size() > n_devices)
+            throw InputError(path, "'...' must follow a value, and the values before it "
+                                   "must not outnumber the " + std::to_string(n_devices) +
+                                   " devices");
+          values.resize(n_devices, last);
+        }
       return expand(values, path, n_devices);
     }
 

@@ -14,6 +14,31 @@ namespace neuristor
 {
   using namespace dealii;
 
+  namespace
+  {
+    /** A timed section, or nothing without a timer (devices stepped one by one). */
+    class Section
+    {
+    public:
+      Section(TimerOutput *timer, const char *name)
+        : timer(timer)
+        , name(name)
+      {
+        if (timer)
+          timer->enter_subsection(name);
+      }
+      ~Section()
+      {
+        if (timer)
+          timer->leave_subsection(name);
+      }
+
+    private:
+      TimerOutput *timer;
+      const char  *name;
+    };
+  } // namespace
+
   void
   FiniteElementCouplingSettings::declare_parameters(ParameterHandler &prm)
   {
@@ -71,7 +96,7 @@ namespace neuristor
     const FiniteElementCouplingSettings &settings,
     const double                         sample_interval,
     const std::vector<bool>             &traced,
-    TimerOutput                         &timer,
+    TimerOutput                         *timer,
     const unsigned int                   first_device)
     : comm(comm)
     , thermal(thermal)
@@ -178,7 +203,7 @@ namespace neuristor
                                           std::vector<double>       &V,
                                           std::vector<double>       &T)
   {
-    TimerOutput::Scope scope(timer, "Coupled: device Newton");
+    Section scope(timer, "Coupled: device Newton");
     const auto [a0, a1, a2] = thermal.bdf_coefficients();
     const double       dt = t_new - times[0];
     LAPACKFullMatrix<double> J(2 * n, 2 * n); // dense: G couples every pair
@@ -313,7 +338,7 @@ namespace neuristor
 
     if (field_output && settings.field_interval > 0 && t_new >= next_field * (1 - 1e-12))
       {
-        TimerOutput::Scope scope(timer, "Coupled: field output");
+        Section scope(timer, "Coupled: field output");
         field_output(t_new);
         const bool   in_window = last_spike_start >= 0 &&
                                t_new - last_spike_start < settings.spike_field_window;
@@ -401,12 +426,12 @@ namespace neuristor
 
         const unsigned long solves_before = thermal.solves();
         {
-          TimerOutput::Scope scope(timer, "Heat: operator setup");
+          Section scope(timer, "Heat: operator setup");
           thermal.prepare_step(dt_step);
         }
         const StepResponse *op;
         {
-          TimerOutput::Scope scope(timer, "Heat: step responses");
+          Section scope(timer, "Heat: step responses");
           op = &thermal.step_response();
         }
         const double    dt = dt_step; // below: the step actually taken
@@ -419,7 +444,7 @@ namespace neuristor
 
         std::vector<std::vector<double>> a; // rise without device power, per region
         {
-          TimerOutput::Scope scope(timer, "Heat: history responses");
+          Section scope(timer, "Heat: history responses");
           a = thermal.free_response(powers(V_pred, T_pred), filament_shares(T_pred));
         }
         stats.thermal_solves += thermal.solves() - solves_before;
@@ -500,14 +525,14 @@ namespace neuristor
         if (checkpoint && checkpoint_interval > 0 && t >= next_checkpoint * (1 - 1e-12) &&
             t < t_end * (1 - 1e-12))
           {
-            TimerOutput::Scope scope(timer, "Coupled: checkpoints");
+            Section scope(timer, "Coupled: checkpoints");
             checkpoint(t);
             next_checkpoint = (std::floor(t / checkpoint_interval + 1e-9) + 1) * checkpoint_interval;
           }
       }
     if (checkpoint && checkpoint_interval > 0)
       {
-        TimerOutput::Scope scope(timer, "Coupled: checkpoints");
+        Section scope(timer, "Coupled: checkpoints");
         checkpoint(t);
       }
 

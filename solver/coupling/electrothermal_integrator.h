@@ -64,7 +64,7 @@ namespace neuristor
                              const FiniteElementCouplingSettings  &settings,
                              const double                          sample_interval,
                              const std::vector<bool>              &traced,
-                             dealii::TimerOutput                  &timer,
+                             dealii::TimerOutput                  *timer,
                              const unsigned int                    first_device = 0);
 
     /**
@@ -160,7 +160,7 @@ namespace neuristor
     FiniteElementCouplingSettings        settings;
     double                               sample_interval;
     std::vector<bool>                    traced;
-    dealii::TimerOutput                 &timer;
+    dealii::TimerOutput                 *timer; // null: untimed
     const unsigned int                   first_device; // number of circuits[0] in the outputs
 
     const unsigned int           n;

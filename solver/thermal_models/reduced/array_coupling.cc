@@ -19,8 +19,7 @@ namespace neuristor
     , grid(grid)
     , tolerances(context.integration)
     , timer(context.timer)
-    , quiet(std::cout, false)
-    , device_timer(MPI_COMM_SELF, quiet, dealii::TimerOutput::never, dealii::TimerOutput::wall_times)
+    , shortest_window(steps.min_step)
     , longest_window(std::min(context.integration.max_window, steps.max_step))
     , n(grid.rows * grid.columns)
     , m(this->kernel->order())
@@ -43,13 +42,14 @@ namespace neuristor
         auto device   = std::make_unique<Device>();
         device->index = i;
         device->circuit.push_back(context.circuits[i]);
-        auto modal          = std::make_unique<ModalSystem>(own_model, T0, steps.cached_operators);
+        // A G of one device is cheaper to recompute than to look up among many.
+        auto modal          = std::make_unique<ModalSystem>(own_model, T0, 2);
         device->own         = modal.get();
         device->owned_system = std::make_unique<DrivenSystem>(std::move(modal));
         device->system       = device->owned_system.get();
         device->integrator   = std::make_unique<ElectroThermalIntegrator>(
           MPI_COMM_SELF, *device->system, device->circuit, tolerances, own_steps,
-          context.sample_interval, std::vector<bool>{context.traced[i]}, device_timer, i);
+          context.sample_interval, std::vector<bool>{context.traced[i]}, nullptr, i);
         devices.push_back(std::move(device));
       }
     Z.assign(std::size_t(n) * m, 0.0);
@@ -174,7 +174,7 @@ namespace neuristor
           q_mid = neighbour_rises(predicted_states(h / 2));
           q_end = neighbour_rises(predicted_states(h));
         }
-        const bool    may_retry    = h > tolerances.initial_step * (1 + 1e-9);
+        const bool    may_retry    = h > shortest_window * (1 + 1e-9);
         unsigned long local_spikes = 0;
         {
           dealii::TimerOutput::Scope scope(timer, "Array: devices");
@@ -202,14 +202,14 @@ namespace neuristor
             for (auto &device : devices)
               restore(*device);
             ++stats.rejected_windows;
-            window = std::max(tolerances.initial_step, h * std::clamp(factor, 0.1, 0.7));
+            window = std::max(shortest_window, h * std::clamp(factor, 0.1, 0.7));
             continue;
           }
         largest_mismatch = std::max(largest_mismatch, mismatch);
         Z.swap(Z_end), P.swap(P_end), q_now.swap(q_actual);
         ++stats.windows;
         t      = t1;
-        window = std::clamp(h * std::clamp(factor, 0.25, 2.0), tolerances.initial_step, longest_window);
+        window = std::clamp(h * std::clamp(factor, 0.25, 2.0), shortest_window, longest_window);
 
         {
           dealii::TimerOutput::Scope scope(timer, "output");

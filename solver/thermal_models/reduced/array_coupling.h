@@ -113,10 +113,7 @@ namespace neuristor
     const Layout::Grid                   grid;
     const IntegratorSettings            &tolerances;
     dealii::TimerOutput                 &timer;
-    /** For the devices' own integrators: ranks step their devices apart, unsynchronised. */
-    dealii::ConditionalOStream           quiet;
-    dealii::TimerOutput                  device_timer;
-    const double                         longest_window;
+    const double                         shortest_window, longest_window; // s
     const unsigned int                   n, m;
     unsigned int                         first = 0, last = 0; // this rank's devices
     std::vector<std::unique_ptr<Device>> devices;
