@@ -415,13 +415,16 @@ namespace neuristor
         if (last_spike_start >= 0 && t - last_spike_start < settings.spike_field_window &&
             settings.field_interval > 0)
           max_step = std::min(max_step, settings.spike_field_interval);
-        const double dt_ladder = ladder_step(std::min(dt_try, max_step));
+        const double dt_wanted = std::min(dt_try, max_step);
+        const double dt_ladder = on_ladder ? ladder_step(dt_wanted) : dt_wanted;
         double stop = t_end;
         for (const auto &c : circuits)
           stop = std::min(stop, c.circuit().input.next_breakpoint(t));
         const bool   land    = t + dt_ladder > stop * (1 - 1e-12) ||
                             stop - (t + dt_ladder) < 1e-3 * dt_ladder;
-        const double dt_step = land ? stop - t : dt_ladder;
+        // Off the ladder, two even steps rather than one and a sliver.
+        const bool   halve   = !on_ladder && !land && stop - t < 1.5 * dt_ladder;
+        const double dt_step = land ? stop - t : halve ? (stop - t) / 2 : dt_ladder;
         const double t_new = t + dt_step;
 
         const unsigned long solves_before = thermal.solves();
@@ -520,6 +523,8 @@ namespace neuristor
         history_length = std::min(history_length + 1, 3u);
         t              = t_new;
         dt_try = dt * (error > 0 ? std::min(2.0, std::max(0.2, 0.9 * std::cbrt(1 / error))) : 2.0);
+        if (!on_ladder && (land || halve)) // a step cut short to land says little about the next
+          dt_try = std::max(dt_try, dt_wanted);
         if (sink.progress)
           sink.progress(t, dt, spikes.size());
         if (checkpoint && checkpoint_interval > 0 && t >= next_checkpoint * (1 - 1e-12) &&

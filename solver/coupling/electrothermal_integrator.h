@@ -79,6 +79,18 @@ namespace neuristor
     void
     start(const RunSink &sink);
 
+    /**
+     * Steps as the error control asks, without the ladder of repeating
+     * operator weights: for thermal systems whose G costs nothing to form.
+     * A step shortened to land on a breakpoint then leaves the next step
+     * as long as it was.
+     */
+    void
+    use_free_steps()
+    {
+      on_ladder = false;
+    }
+
     /** Write the whole state (devices, step history, thermal state) (collective). */
     void
     save(BinaryWriter &out) const override;
@@ -178,6 +190,7 @@ namespace neuristor
     double                       next_checkpoint  = 0;
     bool                         resumed          = false;
     bool                         started          = false;
+    bool                         on_ladder        = true;
     std::vector<Spike>           spikes; // finished
   };
 } // namespace neuristor

@@ -8,6 +8,40 @@
 
 namespace neuristor
 {
+  MemoryBuffer::int_type
+  MemoryBuffer::overflow(int_type c)
+  {
+    if (!traits_type::eq_int_type(c, traits_type::eof()))
+      data.push_back(traits_type::to_char_type(c));
+    return c;
+  }
+
+  std::streamsize
+  MemoryBuffer::xsputn(const char *s, std::streamsize n)
+  {
+    data.insert(data.end(), s, s + n);
+    return n;
+  }
+
+  MemoryBuffer::pos_type
+  MemoryBuffer::seekoff(off_type off, std::ios_base::seekdir dir, std::ios_base::openmode which)
+  {
+    // Reading only: BinaryReader measures what is left by seeking.
+    if (!(which & std::ios_base::in))
+      return pos_type(off_type(-1));
+    char *target = (dir == std::ios_base::beg ? eback() : dir == std::ios_base::cur ? gptr() : egptr()) + off;
+    if (target < eback() || target > egptr())
+      return pos_type(off_type(-1));
+    setg(eback(), target, egptr());
+    return pos_type(target - eback());
+  }
+
+  MemoryBuffer::pos_type
+  MemoryBuffer::seekpos(pos_type pos, std::ios_base::openmode which)
+  {
+    return seekoff(off_type(pos), std::ios_base::beg, which);
+  }
+
   ArrayCoupling::ArrayCoupling(const CouplingContext               &context,
                                std::shared_ptr<const LatticeKernel> kernel,
                                const Layout::Grid                  &grid,
@@ -50,10 +84,12 @@ namespace neuristor
         device->integrator   = std::make_unique<ElectroThermalIntegrator>(
           MPI_COMM_SELF, *device->system, device->circuit, tolerances, own_steps,
           context.sample_interval, std::vector<bool>{context.traced[i]}, nullptr, i);
+        device->integrator->use_free_steps();
         devices.push_back(std::move(device));
       }
     Z.assign(std::size_t(n) * m, 0.0);
     P.assign(n, 0.0);
+    P_before = P;
     q_now.assign(last - first, 0.0);
   }
 
@@ -83,18 +119,27 @@ namespace neuristor
   std::vector<double>
   ArrayCoupling::predicted_states(const double tau) const
   {
-    // z' = -lambda z + b P with P held: z(tau) = e z + (1 - e) / lambda b P.
+    // z' = -lambda z + b (P + dP_dt s) with each device's power on the line
+    // through its last two window ends: z(tau) = e z + (1 - e)/lambda b P
+    // + (tau - (1 - e)/lambda)/lambda b dP_dt, e = exp(-lambda tau).
     const auto         &b = kernel->offsets.front().h;
-    std::vector<double> decay(m), gain(m);
+    std::vector<double> decay(m), held(m), ramp(m);
     for (unsigned int k = 0; k < m; ++k)
       {
-        decay[k] = std::exp(-kernel->lambda[k] * tau);
-        gain[k]  = -std::expm1(-kernel->lambda[k] * tau) / kernel->lambda[k] * b[k];
+        const double l   = kernel->lambda[k];
+        const double one = -std::expm1(-l * tau); // 1 - e
+        decay[k]         = 1 - one;
+        held[k]          = one / l * b[k];
+        ramp[k]          = (tau - one / l) / l * b[k];
       }
     std::vector<double> w(Z.size());
     for (unsigned int j = 0; j < n; ++j)
-      for (unsigned int k = 0; k < m; ++k)
-        w[std::size_t(j) * m + k] = decay[k] * Z[std::size_t(j) * m + k] + gain[k] * P[j];
+      {
+        const double slope = last_window > 0 ? (P[j] - P_before[j]) / last_window : 0.0;
+        for (unsigned int k = 0; k < m; ++k)
+          w[std::size_t(j) * m + k] =
+            decay[k] * Z[std::size_t(j) * m + k] + held[k] * P[j] + ramp[k] * slope;
+      }
     return w;
   }
 
@@ -109,10 +154,10 @@ namespace neuristor
   {
     if (keep_start)
       {
-        std::ostringstream buffer;
-        BinaryWriter       out(&buffer);
+        device.start.rewind_for_writing();
+        std::ostream stream(&device.start);
+        BinaryWriter out(&stream);
         device.integrator->save(out);
-        device.start = buffer.str();
       }
     device.rows_at_start = device.rows.size();
     device.system->set_drive(t0, h, q0, q_mid, q1);
@@ -133,8 +178,9 @@ namespace neuristor
   void
   ArrayCoupling::restore(Device &device)
   {
-    std::istringstream in(device.start);
-    BinaryReader       reader(in, "the window start of device " + std::to_string(device.index));
+    device.start.rewind_for_reading();
+    std::istream in(&device.start);
+    BinaryReader reader(in, "the window start of device " + std::to_string(device.index));
     device.integrator->load(reader);
     device.rows.resize(device.rows_at_start);
   }
@@ -206,7 +252,9 @@ namespace neuristor
             continue;
           }
         largest_mismatch = std::max(largest_mismatch, mismatch);
+        P_before.swap(P);
         Z.swap(Z_end), P.swap(P_end), q_now.swap(q_actual);
+        last_window = h;
         ++stats.windows;
         t      = t1;
         window = std::clamp(h * std::clamp(factor, 0.25, 2.0), shortest_window, longest_window);

@@ -8,10 +8,47 @@
 #include "solver/thermal_models/reduced/modal_system.h"
 
 #include <memory>
+#include <streambuf>
 #include <vector>
 
 namespace neuristor
 {
+  /**
+   * A stream buffer over memory that keeps its capacity between uses: each
+   * device's state at a window start, saved every window, costs no
+   * allocation once it has its size.
+   */
+  class MemoryBuffer : public std::streambuf
+  {
+  public:
+    /** Empty, to be written from the start. */
+    void
+    rewind_for_writing()
+    {
+      data.clear();
+    }
+
+    /** What was written, to be read from the start. */
+    void
+    rewind_for_reading()
+    {
+      setg(data.data(), data.data(), data.data() + data.size());
+    }
+
+  protected:
+    int_type
+    overflow(int_type c) override;
+    std::streamsize
+    xsputn(const char *s, std::streamsize n) override;
+    pos_type
+    seekoff(off_type off, std::ios_base::seekdir dir, std::ios_base::openmode which) override;
+    pos_type
+    seekpos(pos_type pos, std::ios_base::openmode which) override;
+
+  private:
+    std::vector<char> data;
+  };
+
   /**
    * The co-simulation of a regular array with its translation-invariant
    * reduced model (LatticeKernel), each device on its own steps.
@@ -23,9 +60,10 @@ namespace neuristor
    * q_i = sum_o h_o . z_(i - o), is exchanged at the ends of coupling
    * windows: over a window each device sees q_i as a quadratic through its
    * value at the window start and its predictions at the middle and end,
-   * which let the neighbours' states decay freely under their last powers
-   * (exact for constant powers; heat that enters within the window reaches
-   * a neighbour only after its transit time). The window length adapts so
+   * which advance the neighbours' states exactly under their powers
+   * extrapolated linearly from the last two window ends (heat that enters
+   * within the window reaches a neighbour only after its transit time, so
+   * the error is small and is measured). The window length adapts so
    * that the predicted end value stays within Time integration/Coupling
    * tolerance of the actual one.
    *
@@ -66,7 +104,7 @@ namespace neuristor
       std::unique_ptr<ElectroThermalIntegrator> integrator;
       std::vector<Spike>                        spikes; // finished so far
       std::vector<Sample>                       rows;   // of the running window
-      std::string                               start;  // saved state at the window start
+      MemoryBuffer                              start;  // saved state at the window start
       std::size_t                               rows_at_start = 0;
       unsigned int                              index = 0;
     };
@@ -100,7 +138,7 @@ namespace neuristor
     std::vector<double>
     neighbour_rises(const std::vector<double> &w) const;
 
-    /** States after tau of free decay under each device's last power. */
+    /** States after tau with each device's power extrapolated from its last two windows. */
     std::vector<double>
     predicted_states(const double tau) const;
 
@@ -118,6 +156,8 @@ namespace neuristor
     unsigned int                         first = 0, last = 0; // this rank's devices
     std::vector<std::unique_ptr<Device>> devices;
     std::vector<double>                  Z, P;   // every device's z (N x m) and power
+    std::vector<double>                  P_before; // powers one window earlier
+    double                               last_window = 0; // s, the last accepted one
     std::vector<double>                  q_now;  // this rank's neighbour rises at t
     double                               t = 0, window = 0;
     double                               largest_mismatch = 0; // K, of the accepted windows
