@@ -76,8 +76,8 @@ namespace neuristor
     if (!thermal->has_checkpoints() && settings.checkpoint_interval > 0)
       throw InputError("Run/Checkpoint interval",
                        "the " + settings.thermal_model +
-                         " thermal model writes no checkpoints (lumped runs are fast to "
-                         "repeat); set it to 0 or use Run/Thermal model = finite element");
+                         " thermal model writes no checkpoints; set it to 0 or use "
+                         "Run/Thermal model = finite element or reduced");
   }
 
   RunResult

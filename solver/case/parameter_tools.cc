@@ -198,7 +198,8 @@ namespace neuristor
             continue;
           if (text.rfind("set ", 0) == 0)
             {
-              const std::string entry = text.substr(4, text.find(" =") - 4);
+              // Names are padded to align the '=' of a section.
+              const std::string entry = trim(text.substr(4, text.find(" =") - 4));
               if (path.size() == 1 &&
                   std::find(except.begin(), except.end(), path[0] + "/" + entry) != except.end())
                 continue;

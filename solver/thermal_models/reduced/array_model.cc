@@ -52,6 +52,11 @@ namespace neuristor
     if (coupling.filament_heating)
       throw InputError("Finite-element coupling/Filament heating",
                        "is not available with the reduced array model (use reduced)");
+    // The patch does not depend on the array's size: arrays of one cell
+    // and margin share their patch models (the patch's size joins the key).
+    key = model_key(prm, {"Layout/Rows", "Layout/Columns", "Layout/Count", "Layout/Layers",
+                          "Layout/Devices per layer", "Layout/Devices",
+                          "Layout/Substrate size x", "Layout/Substrate size y"});
   }
 
   std::string
@@ -71,15 +76,20 @@ namespace neuristor
     const unsigned int centre         = (rows / 2) * columns + columns / 2;
     auto               patch_settings = settings;
     patch_settings.check_devices      = {centre};
-    const std::string patch_key = key + "array patch " + std::to_string(rows) + " x " +
-                                  std::to_string(columns) + " heated at its centre\n";
+    auto patch   = geometry;
+    patch.layout = geometry.layout.grid_patch(rows, columns);
+    const auto        &box       = patch.layout.substrate();
+    std::ostringstream patch_key;
+    // In picometres: the same patch cut from arrays of other sizes differs
+    // in the last bits of its substrate size.
+    patch_key << key << "array patch " << rows << " x " << columns
+              << " heated at its centre, substrate " << std::llround((box.hi[0] - box.lo[0]) * 1e12)
+              << " x " << std::llround((box.hi[1] - box.lo[1]) * 1e12) << " pm\n";
     context.log << "Reduced array: patch of " << rows << " x " << columns << " devices"
                 << std::endl;
     const auto basis = load_or_build(
-      context, patch_settings, patch_key, nullptr, false,
+      context, patch_settings, patch_key.str(), nullptr, false,
       [&] {
-        auto patch   = geometry;
-        patch.layout = geometry.layout.grid_patch(rows, columns);
         parallel::distributed::Triangulation<3> tria(context.comm);
         auto heat = patch.build(tria, context.log);
         return build(*heat, 1, patch_settings, false, context.log, {centre});

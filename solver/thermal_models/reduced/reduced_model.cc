@@ -124,13 +124,20 @@ namespace neuristor
         throw InputError("Reduced model/Check devices",
                          "device " + std::to_string(d) + " does not exist (the layout has " +
                            std::to_string(geometry.layout.n_devices()) + " devices)");
+    key = model_key(prm, {});
+  }
+
+  std::string
+  ReducedModel::model_key(const ParameterHandler &prm, std::vector<std::string> ignored) const
+  {
     // The builder's version: a change of how models are built or checked
     // must not reuse models built the old way.
-    key = "layout heat model, reduced by builder 2\n" +
-          parameter_tools::sections_text(prm, {"Layout", "Materials", "Thermal boundary",
-                                               "Heat solver", "Reduced model"},
-                                         {"Reduced model/Cache folder"}) +
-          "filament heating " + (coupling.filament_heating ? "on" : "off") + "\n";
+    ignored.push_back("Reduced model/Cache folder");
+    return "layout heat model, reduced by builder 2\n" +
+           parameter_tools::sections_text(prm, {"Layout", "Materials", "Thermal boundary",
+                                                "Heat solver", "Reduced model"},
+                                          ignored) +
+           "filament heating " + (coupling.filament_heating ? "on" : "off") + "\n";
   }
 
   std::string

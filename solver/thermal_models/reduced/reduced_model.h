@@ -97,6 +97,10 @@ namespace neuristor
                   std::map<std::string, double>                      &counters);
 
   protected:
+    /** The cache key: every entry the model depends on, less `ignored` ("Section/Entry"). */
+    std::string
+    model_key(const dealii::ParameterHandler &prm, std::vector<std::string> ignored) const;
+
     ReducedModelSettings settings;
     std::string          key; // the entries the model depends on
   };
