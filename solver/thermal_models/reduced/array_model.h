@@ -41,6 +41,12 @@ namespace neuristor
     std::string
     description() const override;
 
+    std::string
+    step_name() const override
+    {
+      return "coupling window";
+    }
+
     bool
     has_checkpoints() const override
     {
