@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace neuristor
@@ -43,6 +44,14 @@ namespace neuristor
         MPI_Gatherv(local.data(), bytes, MPI_BYTE, result.data(), counts.data(),
                     offsets.data(), MPI_BYTE, root, comm);
       return result;
+    }
+
+    /** Rank r's contiguous block [first, last) of n items split evenly over n_ranks. */
+    inline std::pair<unsigned int, unsigned int>
+    block(const unsigned int n, const unsigned int r, const unsigned int n_ranks)
+    {
+      return {static_cast<unsigned long>(n) * r / n_ranks,
+              static_cast<unsigned long>(n) * (r + 1) / n_ranks};
     }
 
     template <typename T>

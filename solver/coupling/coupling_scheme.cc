@@ -1,9 +1,35 @@
 #include "solver/coupling/coupling_scheme.h"
 
+#include "solver/base/mpi_tools.h"
+
+#include <algorithm>
 #include <stdexcept>
 
 namespace neuristor
 {
+  void
+  emit_samples(const MPI_Comm comm, const std::vector<Sample> &local, const RunSink &sink)
+  {
+    auto all = mpi_tools::gather(comm, local, false);
+    if (sink.samples && dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+      {
+        std::sort(all.begin(), all.end(), [](const Sample &a, const Sample &b) {
+          return a.t < b.t || (a.t == b.t && a.device < b.device);
+        });
+        sink.samples(std::move(all));
+      }
+  }
+
+  std::vector<Spike>
+  gather_spikes(const MPI_Comm comm, const std::vector<Spike> &local, const bool on_all_ranks)
+  {
+    auto all = mpi_tools::gather(comm, local, on_all_ranks);
+    std::sort(all.begin(), all.end(), [](const Spike &a, const Spike &b) {
+      return a.t_peak < b.t_peak || (a.t_peak == b.t_peak && a.device < b.device);
+    });
+    return all;
+  }
+
   // Schemes without checkpoints or fields never call those hooks; reaching
   // these is a programming error.
   void

@@ -4,6 +4,8 @@
 #include "solver/io/checkpoint.h"
 #include "solver/coupling/spike_detector.h"
 
+#include <deal.II/base/mpi.h>
+
 #include <functional>
 #include <map>
 #include <ostream>
@@ -38,6 +40,17 @@ namespace neuristor
     Spike        running;       // that episode as a spike
     double       V, T;
   };
+
+  /**
+   * Every rank's trace rows, in order of time then device, to the sink on
+   * rank 0 (collective).
+   */
+  void
+  emit_samples(const MPI_Comm comm, const std::vector<Sample> &local, const RunSink &sink);
+
+  /** Every rank's spikes in order of peak time then device, on rank 0 or on all (collective). */
+  std::vector<Spike>
+  gather_spikes(const MPI_Comm comm, const std::vector<Spike> &local, const bool on_all_ranks);
 
   /**
    * A coupling scheme: how the devices and a thermal model are advanced

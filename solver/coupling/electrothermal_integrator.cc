@@ -374,7 +374,7 @@ namespace neuristor
                                std::to_string(V_history[0].size()) + " devices, this case has " +
                                std::to_string(n));
     thermal.load_state(in);
-    resumed = true;
+    started = true;
   }
 
   void
@@ -403,10 +403,8 @@ namespace neuristor
   ElectroThermalIntegrator::run(const double t_end, const RunSink &sink)
   {
     const double T0 = thermal.ambient_temperature();
-    if (!resumed && !started)
+    if (!started)
       start(sink);
-    resumed = false;
-    started = true;
 
     while (t < t_end * (1 - 1e-12))
       {

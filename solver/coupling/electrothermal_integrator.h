@@ -188,8 +188,7 @@ namespace neuristor
     double                       t                = 0;
     double                       dt_try           = 0;
     double                       next_checkpoint  = 0;
-    bool                         resumed          = false;
-    bool                         started          = false;
+    bool                         started          = false; // by start() or load()
     bool                         on_ladder        = true;
     std::vector<Spike>           spikes; // finished
   };

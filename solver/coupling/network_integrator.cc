@@ -26,8 +26,7 @@ namespace neuristor
     const unsigned int rank    = dealii::Utilities::MPI::this_mpi_process(comm);
     for (unsigned int r = 0; r < n_ranks; ++r)
       {
-        const unsigned int b = static_cast<unsigned long>(n) * r / n_ranks;
-        const unsigned int e = static_cast<unsigned long>(n) * (r + 1) / n_ranks;
+        const auto [b, e] = mpi_tools::block(n, r, n_ranks);
         counts.push_back(e - b);
         offsets.push_back(b);
         if (r == rank)
@@ -187,14 +186,7 @@ namespace neuristor
 
         {
           dealii::TimerOutput::Scope scope(timer, "output");
-          auto all = mpi_tools::gather(comm, window_samples, false);
-          if (sink.samples && dealii::Utilities::MPI::this_mpi_process(comm) == 0)
-            {
-              std::sort(all.begin(), all.end(), [](const Sample &a, const Sample &b) {
-                return a.t < b.t || (a.t == b.t && a.device < b.device);
-              });
-              sink.samples(std::move(all));
-            }
+          emit_samples(comm, window_samples, sink);
         }
         spike_count += dealii::Utilities::MPI::sum(window_spikes.size(), comm);
         if (sink.progress)
@@ -218,10 +210,6 @@ namespace neuristor
     final_outcomes = mpi_tools::gather(comm, local, true);
     t_reached      = t_end;
 
-    auto all_spikes = mpi_tools::gather(comm, spikes, false);
-    std::sort(all_spikes.begin(), all_spikes.end(), [](const Spike &a, const Spike &b) {
-      return a.t_peak < b.t_peak || (a.t_peak == b.t_peak && a.device < b.device);
-    });
-    return all_spikes;
+    return gather_spikes(comm, spikes, false);
   }
 } // namespace neuristor

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <tuple>
 
 namespace neuristor
 {
@@ -61,10 +62,8 @@ namespace neuristor
     counters = model_counters;
     if (context.circuits.size() != n)
       throw std::logic_error("ArrayCoupling: the circuits and the grid differ");
-    const unsigned int n_ranks = dealii::Utilities::MPI::n_mpi_processes(comm);
-    const unsigned int rank    = dealii::Utilities::MPI::this_mpi_process(comm);
-    first = static_cast<unsigned long>(n) * rank / n_ranks;
-    last  = static_cast<unsigned long>(n) * (rank + 1) / n_ranks;
+    std::tie(first, last) = mpi_tools::block(n, dealii::Utilities::MPI::this_mpi_process(comm),
+                                             dealii::Utilities::MPI::n_mpi_processes(comm));
 
     // Each device steps alone: no field, and its own step operators only.
     auto own_steps             = steps;
@@ -79,8 +78,7 @@ namespace neuristor
         // A G of one device is cheaper to recompute than to look up among many.
         auto modal          = std::make_unique<ModalSystem>(own_model, T0, 2);
         device->own         = modal.get();
-        device->owned_system = std::make_unique<DrivenSystem>(std::move(modal));
-        device->system       = device->owned_system.get();
+        device->system      = std::make_unique<DrivenSystem>(std::move(modal));
         device->integrator   = std::make_unique<ElectroThermalIntegrator>(
           MPI_COMM_SELF, *device->system, device->circuit, tolerances, own_steps,
           context.sample_interval, std::vector<bool>{context.traced[i]}, nullptr, i);
@@ -267,14 +265,7 @@ namespace neuristor
               rows.insert(rows.end(), device->rows.begin(), device->rows.end());
               device->rows.clear();
             }
-          auto all = mpi_tools::gather(comm, rows, false);
-          if (sink.samples && dealii::Utilities::MPI::this_mpi_process(comm) == 0)
-            {
-              std::stable_sort(all.begin(), all.end(), [](const Sample &a, const Sample &b) {
-                return a.t < b.t || (a.t == b.t && a.device < b.device);
-              });
-              sink.samples(std::move(all));
-            }
+          emit_samples(comm, rows, sink);
         }
         spike_count = dealii::Utilities::MPI::sum(local_spikes, comm);
         if (sink.progress)
@@ -299,11 +290,7 @@ namespace neuristor
     stats.newton_iterations = dealii::Utilities::MPI::sum(sum.newton_iterations, comm);
     final_outcomes          = mpi_tools::gather(comm, local, true);
     counters["array_largest_coupling_mismatch"] = largest_mismatch;
-    auto all_spikes = mpi_tools::gather(comm, spikes, true);
-    std::sort(all_spikes.begin(), all_spikes.end(), [](const Spike &a, const Spike &b) {
-      return a.t_peak < b.t_peak || (a.t_peak == b.t_peak && a.device < b.device);
-    });
-    return all_spikes;
+    return gather_spikes(comm, spikes, true);
   }
 
   void

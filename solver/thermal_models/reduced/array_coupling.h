@@ -98,9 +98,8 @@ namespace neuristor
     struct Device
     {
       std::vector<NeuristorCircuit>             circuit; // just this device
-      DrivenSystem                             *system = nullptr; // owned below
-      const ModalSystem                        *own    = nullptr; // inside system
-      std::unique_ptr<DrivenSystem>             owned_system;
+      std::unique_ptr<DrivenSystem>             system;
+      const ModalSystem                        *own = nullptr; // inside system
       std::unique_ptr<ElectroThermalIntegrator> integrator;
       std::vector<Spike>                        spikes; // finished so far
       std::vector<Sample>                       rows;   // of the running window
