@@ -18,11 +18,14 @@ namespace neuristor
    */
   namespace mpi_tools
   {
-    /** All ranks' vectors concatenated in rank order; on root only if !all. */
+    /**
+     * All ranks' vectors concatenated in rank order into result (its storage
+     * reused); on root only if !all (elsewhere result is emptied).
+     */
     template <typename T>
-    std::vector<T>
+    void
     gather(const MPI_Comm comm, const std::vector<T> &local, const bool all,
-           const unsigned int root = 0)
+           std::vector<T> &result, const unsigned int root = 0)
     {
       static_assert(std::is_trivially_copyable_v<T>);
       const int n_ranks = dealii::Utilities::MPI::n_mpi_processes(comm);
@@ -36,13 +39,23 @@ namespace neuristor
       for (int r = 1; r < n_ranks; ++r)
         offsets[r] = offsets[r - 1] + counts[r - 1];
       const int total = offsets.back() + counts.back();
-      std::vector<T> result((all || rank == static_cast<int>(root)) ? total / sizeof(T) : 0);
+      result.resize((all || rank == static_cast<int>(root)) ? total / sizeof(T) : 0);
       if (all)
         MPI_Allgatherv(local.data(), bytes, MPI_BYTE, result.data(), counts.data(),
                        offsets.data(), MPI_BYTE, comm);
       else
         MPI_Gatherv(local.data(), bytes, MPI_BYTE, result.data(), counts.data(),
                     offsets.data(), MPI_BYTE, root, comm);
+    }
+
+    /** All ranks' vectors concatenated in rank order; on root only if !all. */
+    template <typename T>
+    std::vector<T>
+    gather(const MPI_Comm comm, const std::vector<T> &local, const bool all,
+           const unsigned int root = 0)
+    {
+      std::vector<T> result;
+      gather(comm, local, all, result, root);
       return result;
     }
 

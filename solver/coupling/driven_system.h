@@ -81,14 +81,14 @@ namespace neuristor
     {
       return own->step_response();
     }
-    std::vector<std::vector<double>>
+    const std::vector<std::vector<double>> &
     free_response(const std::vector<double> &guess_P, const std::vector<double> &guess_shares) override
     {
-      auto a = own->free_response(guess_P, guess_shares);
-      for (auto &region : a)
+      driven = own->free_response(guess_P, guess_shares);
+      for (auto &region : driven)
         for (auto &rise : region)
           rise += drive(t + step);
-      return a;
+      return driven;
     }
     void
     commit(const std::vector<double> &P, const std::vector<double> &shares) override
@@ -128,5 +128,6 @@ namespace neuristor
     std::unique_ptr<LinearThermalSystem> own;
     double t = 0, step = 0;                    // s: committed time, prepared step
     double window_start = 0, window = 0, q[3] = {0, 0, 0};
+    std::vector<std::vector<double>> driven; // the free response plus q
   };
 } // namespace neuristor

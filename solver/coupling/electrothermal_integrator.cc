@@ -133,23 +133,23 @@ namespace neuristor
     return weights;
   }
 
-  std::vector<double>
-  ElectroThermalIntegrator::filament_shares(const std::vector<double> &T) const
+  const std::vector<double> &
+  ElectroThermalIntegrator::filament_shares(const std::vector<double> &T)
   {
-    std::vector<double> shares;
+    work.shares.clear();
     if (n_regions == 2)
       for (unsigned int i = 0; i < n; ++i)
-        shares.push_back(region_weights(circuits[i].device().evaluate(T[i], hysteresis[i])).w[1]);
-    return shares;
+        work.shares.push_back(region_weights(circuits[i].device().evaluate(T[i], hysteresis[i])).w[1]);
+    return work.shares;
   }
 
-  std::vector<double>
-  ElectroThermalIntegrator::powers(const std::vector<double> &V, const std::vector<double> &T) const
+  const std::vector<double> &
+  ElectroThermalIntegrator::powers(const std::vector<double> &V, const std::vector<double> &T)
   {
-    std::vector<double> P(n);
+    work.powers.resize(n);
     for (unsigned int j = 0; j < n; ++j)
-      P[j] = V[j] * V[j] / circuits[j].device().resistance(T[j], hysteresis[j]);
-    return P;
+      work.powers[j] = V[j] * V[j] / circuits[j].device().resistance(T[j], hysteresis[j]);
+    return work.powers;
   }
 
   double
@@ -206,10 +206,16 @@ namespace neuristor
     Section scope(timer, "Coupled: device Newton");
     const auto [a0, a1, a2] = thermal.bdf_coefficients();
     const double       dt = t_new - times[0];
-    LAPACKFullMatrix<double> J(2 * n, 2 * n); // dense: G couples every pair
-    Vector<double>     r(2 * n), delta(2 * n);
-    std::vector<double> P(n), dP_dV(n), dP_dT(n);
-    std::vector<RegionWeights> weights(n);
+    auto &J = work.J; // dense: G couples every pair
+    auto &r = work.r, &delta = work.delta;
+    auto &P = work.P, &dP_dV = work.dP_dV, &dP_dT = work.dP_dT;
+    auto &weights = work.weights;
+    if (J.m() != 2 * n)
+      {
+        J.reinit(2 * n, 2 * n);
+        r.reinit(2 * n), delta.reinit(2 * n);
+        P.resize(n), dP_dV.resize(n), dP_dT.resize(n), weights.resize(n);
+      }
     const double               T0 = thermal.ambient_temperature();
     for (unsigned int iteration = 0; iteration < 50; ++iteration)
       {
@@ -269,9 +275,18 @@ namespace neuristor
             r(n + i) = T[i] - T0 - rise;
             J(n + i, n + i) += 1;
           }
-        J.compute_lu_factorization();
-        delta = r;
-        J.solve(delta);
+        if (n == 1) // one device: Cramer's rule, without LAPACK's overhead
+          {
+            const double det = J(0, 0) * J(1, 1) - J(0, 1) * J(1, 0);
+            delta(0)         = (r(0) * J(1, 1) - J(0, 1) * r(1)) / det;
+            delta(1)         = (J(0, 0) * r(1) - J(1, 0) * r(0)) / det;
+          }
+        else
+          {
+            J.compute_lu_factorization();
+            delta = r;
+            J.solve(delta);
+          }
         // Damp large temperature updates: across the transition R(T) bends
         // sharply and a full Newton step can overshoot to the far branch.
         double largest = 0;
@@ -436,21 +451,25 @@ namespace neuristor
           op = &thermal.step_response();
         }
         const double    dt = dt_step; // below: the step actually taken
-        std::vector<double> V_new(n), T_new(n), V_pred(n), T_pred(n);
+        auto &V_new = work.V_new, &T_new = work.T_new, &V_pred = work.V_pred, &T_pred = work.T_pred;
+        V_new.resize(n), T_new.resize(n), V_pred.resize(n), T_pred.resize(n);
         for (unsigned int i = 0; i < n; ++i)
           {
             V_pred[i] = predict(V_history, i, t_new);
             T_pred[i] = predict(T_history, i, t_new);
           }
 
-        std::vector<std::vector<double>> a; // rise without device power, per region
+        const std::vector<std::vector<double>> *free; // rise without device power, per region
         {
           Section scope(timer, "Heat: history responses");
-          a = thermal.free_response(powers(V_pred, T_pred), filament_shares(T_pred));
+          const auto &P_pred = powers(V_pred, T_pred);
+          free               = &thermal.free_response(P_pred, filament_shares(T_pred));
         }
+        const auto &a = *free;
         stats.thermal_solves += thermal.solves() - solves_before;
         V_new = V_pred, T_new = T_pred;
-        const auto saved_hysteresis = hysteresis;
+        auto &saved_hysteresis = work.hysteresis;
+        saved_hysteresis.assign(hysteresis.begin(), hysteresis.end());
         bool       converged        = solve_devices(t_new, a, *op, V_new, T_new);
 
         // A sign change of dT/dt: reverse the branch at the step start and retake.
@@ -493,7 +512,7 @@ namespace neuristor
           }
         if (!(error <= 1))
           {
-            hysteresis = saved_hysteresis;
+            hysteresis.assign(saved_hysteresis.begin(), saved_hysteresis.end());
             ++stats.rejected_steps;
             if (dt <= settings.min_step * (1 + 1e-9))
               throw std::runtime_error(
@@ -504,7 +523,8 @@ namespace neuristor
             continue;
           }
 
-        thermal.commit(powers(V_new, T_new), filament_shares(T_new));
+        const auto &P_new = powers(V_new, T_new);
+        thermal.commit(P_new, filament_shares(T_new));
         ++stats.steps;
         stats.reversals += reversals;
 

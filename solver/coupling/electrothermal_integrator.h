@@ -8,6 +8,8 @@
 
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/timer.h>
+#include <deal.II/lac/lapack_full_matrix.h>
+#include <deal.II/lac/vector.h>
 #include <vector>
 
 namespace neuristor
@@ -129,13 +131,13 @@ namespace neuristor
     RegionWeights
     region_weights(const ResistanceValue &rv) const;
 
-    /** Joule powers V_i^2 / R_i [W] of the devices at V, T. */
-    std::vector<double>
-    powers(const std::vector<double> &V, const std::vector<double> &T) const;
+    /** Joule powers V_i^2 / R_i [W] of the devices at V, T (in work.powers). */
+    const std::vector<double> &
+    powers(const std::vector<double> &V, const std::vector<double> &T);
 
-    /** Filament share s_i of every device at its state (empty without filaments). */
-    std::vector<double>
-    filament_shares(const std::vector<double> &T) const;
+    /** Filament share s_i of every device at its state (empty without filaments; in work.shares). */
+    const std::vector<double> &
+    filament_shares(const std::vector<double> &T);
 
     /**
      * Newton on the device system of the prepared step; V, T hold the
@@ -191,5 +193,16 @@ namespace neuristor
     bool                         started          = false; // by start() or load()
     bool                         on_ladder        = true;
     std::vector<Spike>           spikes; // finished
+
+    /** Storage reused from step to step: a step allocates nothing once sized. */
+    struct Workspace
+    {
+      std::vector<double>              V_new, T_new, V_pred, T_pred, powers, shares;
+      std::vector<HysteresisState>     hysteresis; // at the step start, for a retake
+      dealii::LAPACKFullMatrix<double> J;          // Newton: Jacobian, residual, update
+      dealii::Vector<double>           r, delta;
+      std::vector<double>              P, dP_dV, dP_dT;
+      std::vector<RegionWeights>       weights;
+    } work;
   };
 } // namespace neuristor

@@ -71,9 +71,10 @@ namespace neuristor
     /**
      * a_r: the region rises [K] at the prepared step's end without device
      * power. guess_P, guess_shares: predicted powers, a hint that may speed
-     * up an iterative solve.
+     * up an iterative solve. The result is the system's own buffer, valid
+     * until the next call (steps of one-device systems allocate nothing).
      */
-    virtual std::vector<std::vector<double>>
+    virtual const std::vector<std::vector<double>> &
     free_response(const std::vector<double> &guess_P, const std::vector<double> &guess_shares) = 0;
 
     /** Accept the prepared step with device powers P [W] and shares s. */

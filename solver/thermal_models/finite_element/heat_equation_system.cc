@@ -67,7 +67,8 @@ namespace neuristor
   const StepResponse &
   HeatEquationSystem::step_response()
   {
-    prepared = &operators.get(heat.prepared_weight(), [&] { return compute_operator(); });
+    prepared = &operators.get(heat.prepared_weight(),
+                               [&](Operator &op) { op = compute_operator(); });
     return prepared->response;
   }
 
@@ -87,7 +88,7 @@ namespace neuristor
       }
   }
 
-  std::vector<std::vector<double>>
+  const std::vector<std::vector<double>> &
   HeatEquationSystem::free_response(const std::vector<double> &guess_P,
                                     const std::vector<double> &guess_shares)
   {
@@ -99,10 +100,10 @@ namespace neuristor
     add_power_fields(guess_P, guess_shares, -1.0, guess);
     free_field = heat.solve_step(std::vector<double>(n_devices(), 0.0), nullptr, {}, &guess);
     ++n_solves;
-    std::vector<std::vector<double>> a(n_region);
+    free_rises.resize(n_region);
     for (unsigned int r = 0; r < n_region; ++r)
-      a[r] = heat.device_temperatures(free_field, 0.0, region(r));
-    return a;
+      free_rises[r] = heat.device_temperatures(free_field, 0.0, region(r));
+    return free_rises;
   }
 
   void

@@ -53,7 +53,7 @@ namespace neuristor
     const StepResponse &
     step_response() override;
 
-    std::vector<std::vector<double>>
+    const std::vector<std::vector<double>> &
     free_response(const std::vector<double> &guess_P, const std::vector<double> &guess_shares) override;
 
     void
@@ -110,6 +110,7 @@ namespace neuristor
     StepResponseCache<Operator>        operators;
     const Operator                    *prepared = nullptr;
     LA::MPI::Vector free_field; // of the prepared step
+    std::vector<std::vector<double>> free_rises; // its region rises [K]
     unsigned long                      n_solves = 0;
   };
 } // namespace neuristor

@@ -83,6 +83,7 @@ namespace neuristor
           MPI_COMM_SELF, *device->system, device->circuit, tolerances, own_steps,
           context.sample_interval, std::vector<bool>{context.traced[i]}, nullptr, i);
         device->integrator->use_free_steps();
+        device->sink = collector(*device);
         devices.push_back(std::move(device));
       }
     Z.assign(std::size_t(n) * m, 0.0);
@@ -91,10 +92,10 @@ namespace neuristor
     q_now.assign(last - first, 0.0);
   }
 
-  std::vector<double>
-  ArrayCoupling::neighbour_rises(const std::vector<double> &w) const
+  void
+  ArrayCoupling::neighbour_rises(const std::vector<double> &w, std::vector<double> &q) const
   {
-    std::vector<double> q(last - first, 0.0);
+    q.assign(last - first, 0.0);
     for (unsigned int i = first; i < last; ++i)
       {
         const int r = i / grid.columns, c = i % grid.columns;
@@ -111,11 +112,10 @@ namespace neuristor
           }
         q[i - first] = rise;
       }
-    return q;
   }
 
-  std::vector<double>
-  ArrayCoupling::predicted_states(const double tau) const
+  void
+  ArrayCoupling::predicted_rises(const double tau, std::vector<double> &q)
   {
     // z' = -lambda z + b (P + dP_dt s) with each device's power on the line
     // through its last two window ends: z(tau) = e z + (1 - e)/lambda b P
@@ -130,15 +130,15 @@ namespace neuristor
         held[k]          = one / l * b[k];
         ramp[k]          = (tau - one / l) / l * b[k];
       }
-    std::vector<double> w(Z.size());
+    W.resize(Z.size());
     for (unsigned int j = 0; j < n; ++j)
       {
         const double slope = last_window > 0 ? (P[j] - P_before[j]) / last_window : 0.0;
         for (unsigned int k = 0; k < m; ++k)
-          w[std::size_t(j) * m + k] =
+          W[std::size_t(j) * m + k] =
             decay[k] * Z[std::size_t(j) * m + k] + held[k] * P[j] + ramp[k] * slope;
       }
-    return w;
+    neighbour_rises(W, q);
   }
 
   unsigned long
@@ -153,13 +153,12 @@ namespace neuristor
     if (keep_start)
       {
         device.start.rewind_for_writing();
-        std::ostream stream(&device.start);
-        BinaryWriter out(&stream);
+        BinaryWriter out(&device.start_writer);
         device.integrator->save(out);
       }
     device.rows_at_start = device.rows.size();
     device.system->set_drive(t0, h, q0, q_mid, q1);
-    device.spikes = device.integrator->run(t0 + h, collector(device));
+    device.spikes = device.integrator->run(t0 + h, device.sink);
     return device.spikes.size();
   }
 
@@ -184,9 +183,9 @@ namespace neuristor
   }
 
   void
-  ArrayCoupling::gather_states(std::vector<double> &Z_all, std::vector<double> &P_all) const
+  ArrayCoupling::gather_states(std::vector<double> &Z_all, std::vector<double> &P_all)
   {
-    std::vector<double> z_local, p_local;
+    z_local.clear(), p_local.clear();
     for (const auto &device : devices)
       {
         const auto &z = device->own->state();
@@ -194,8 +193,8 @@ namespace neuristor
         const auto &p = device->own->last_powers();
         p_local.push_back(p.empty() ? 0.0 : p[0]);
       }
-    Z_all = mpi_tools::gather(comm, z_local, true);
-    P_all = mpi_tools::gather(comm, p_local, true);
+    mpi_tools::gather(comm, z_local, true, Z_all);
+    mpi_tools::gather(comm, p_local, true, P_all);
   }
 
   std::vector<Spike>
@@ -205,18 +204,17 @@ namespace neuristor
       {
         window = std::min(longest_window, 100 * tolerances.initial_step);
         for (auto &device : devices)
-          device->integrator->start(collector(*device));
+          device->integrator->start(device->sink);
       }
     unsigned long spike_count = 0;
     while (t < t_end * (1 - 1e-12))
       {
         const double h  = std::min(window, t_end - t);
         const double t1 = t + h;
-        std::vector<double> q_mid, q_end;
         {
           dealii::TimerOutput::Scope scope(timer, "Array: neighbour heat");
-          q_mid = neighbour_rises(predicted_states(h / 2));
-          q_end = neighbour_rises(predicted_states(h));
+          predicted_rises(h / 2, q_mid);
+          predicted_rises(h, q_end);
         }
         const bool    may_retry    = h > shortest_window * (1 + 1e-9);
         unsigned long local_spikes = 0;
@@ -227,11 +225,10 @@ namespace neuristor
               local_spikes += advance(*devices[k], t, h, q_now[k], q_mid[k], q_end[k], may_retry);
           });
         }
-        std::vector<double> Z_end, P_end, q_actual;
         {
           dealii::TimerOutput::Scope scope(timer, "Array: neighbour heat");
           gather_states(Z_end, P_end);
-          q_actual = neighbour_rises(Z_end);
+          neighbour_rises(Z_end, q_actual);
         }
         double mismatch = 0;
         for (unsigned int k = 0; k < q_actual.size(); ++k)

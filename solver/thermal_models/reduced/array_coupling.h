@@ -8,6 +8,7 @@
 #include "solver/thermal_models/reduced/modal_system.h"
 
 #include <memory>
+#include <ostream>
 #include <streambuf>
 #include <vector>
 
@@ -103,7 +104,9 @@ namespace neuristor
       std::unique_ptr<ElectroThermalIntegrator> integrator;
       std::vector<Spike>                        spikes; // finished so far
       std::vector<Sample>                       rows;   // of the running window
+      RunSink                                   sink;   // collects rows
       MemoryBuffer                              start;  // saved state at the window start
+      std::ostream                              start_writer{&start};
       std::size_t                               rows_at_start = 0;
       unsigned int                              index = 0;
     };
@@ -131,19 +134,19 @@ namespace neuristor
     restore(Device &device);
 
     /**
-     * The neighbour rises of this rank's devices from modal states w (N x m,
-     * replicated) [K].
+     * q: the neighbour rises of this rank's devices from modal states w
+     * (N x m, replicated) [K].
      */
-    std::vector<double>
-    neighbour_rises(const std::vector<double> &w) const;
+    void
+    neighbour_rises(const std::vector<double> &w, std::vector<double> &q) const;
 
-    /** States after tau with each device's power extrapolated from its last two windows. */
-    std::vector<double>
-    predicted_states(const double tau) const;
+    /** q: the neighbour rises after tau, each device's power extrapolated from its last two windows. */
+    void
+    predicted_rises(const double tau, std::vector<double> &q);
 
     /** Every device's modal state and last power (collective). */
     void
-    gather_states(std::vector<double> &Z_all, std::vector<double> &P_all) const;
+    gather_states(std::vector<double> &Z_all, std::vector<double> &P_all);
 
     const MPI_Comm                       comm;
     std::shared_ptr<const LatticeKernel> kernel;
@@ -158,6 +161,10 @@ namespace neuristor
     std::vector<double>                  P_before; // powers one window earlier
     double                               last_window = 0; // s, the last accepted one
     std::vector<double>                  q_now;  // this rank's neighbour rises at t
+    // Reused from window to window (a window allocates nothing once sized).
+    std::vector<double> Z_end, P_end, W;           // every device's: gathered, predicted
+    std::vector<double> q_mid, q_end, q_actual;    // this rank's neighbour rises
+    std::vector<double> z_local, p_local;          // this rank's part of Z_end, P_end
     double                               t = 0, window = 0;
     double                               largest_mismatch = 0; // K, of the accepted windows
   };

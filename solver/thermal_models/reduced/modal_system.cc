@@ -46,46 +46,52 @@ namespace neuristor
   ModalSystem::step_response()
   {
     const double w = a0 / dt;
-    return responses.get(w, [&] {
-      // G_rs(i, j) = sum_k C_r(i, k) C_s(j, k) / (w + lambda_k).
+    return responses.get(w, [&](StepResponse &response) {
+      // G_rs(i, j) = sum_k C_r(i, k) C_s(j, k) / (w + lambda_k), in the
+      // entry's own storage when it has the size.
       const unsigned int n = n_devices(), m = basis.order(), n_r = n_regions();
-      StepResponse       response;
-      response.G.assign(n_r, std::vector<dealii::FullMatrix<double>>(n_r));
+      response.G.resize(n_r);
+      for (auto &row : response.G)
+        row.resize(n_r);
       for (unsigned int s = 0; s < n_r; ++s)
         {
-          dealii::FullMatrix<double> scaled(basis.C[s]); // C_s / (w + lambda)
-          for (unsigned int j = 0; j < n; ++j)
+          if (scaled.m() != n || scaled.n() != m)
+            scaled.reinit(n, m);
+          for (unsigned int j = 0; j < n; ++j) // C_s / (w + lambda)
             for (unsigned int k = 0; k < m; ++k)
-              scaled(j, k) /= w + basis.lambda[k];
+              scaled(j, k) = basis.C[s](j, k) / (w + basis.lambda[k]);
           for (unsigned int r = 0; r < n_r; ++r)
             {
-              response.G[r][s].reinit(n, n);
+              if (response.G[r][s].m() != n || response.G[r][s].n() != n)
+                response.G[r][s].reinit(n, n);
               basis.C[r].mTmult(response.G[r][s], scaled);
             }
         }
-      return response;
     });
   }
 
-  std::vector<std::vector<double>>
-  ModalSystem::outputs(const std::vector<double> &y) const
+  void
+  ModalSystem::outputs(const std::vector<double> &y, std::vector<std::vector<double>> &result) const
   {
-    std::vector<std::vector<double>> result(n_regions(), std::vector<double>(n_devices(), 0.0));
+    result.resize(n_regions());
     for (unsigned int r = 0; r < n_regions(); ++r)
-      for (unsigned int i = 0; i < n_devices(); ++i)
-        for (unsigned int k = 0; k < basis.order(); ++k)
-          result[r][i] += basis.C[r](i, k) * y[k];
-    return result;
+      {
+        result[r].assign(n_devices(), 0.0);
+        for (unsigned int i = 0; i < n_devices(); ++i)
+          for (unsigned int k = 0; k < basis.order(); ++k)
+            result[r][i] += basis.C[r](i, k) * y[k];
+      }
   }
 
-  std::vector<std::vector<double>>
+  const std::vector<std::vector<double>> &
   ModalSystem::free_response(const std::vector<double> &, const std::vector<double> &)
   {
     // (a0 z' + a1 z^n + a2 z^{n-1}) / dt + lambda z' = 0.
     const double w = a0 / dt;
     for (unsigned int k = 0; k < basis.order(); ++k)
       z_free[k] = -(a1 * z[k] + (n_steps > 0 ? a2 * z_old[k] : 0.0)) / dt / (w + basis.lambda[k]);
-    return outputs(z_free);
+    outputs(z_free, free_rises);
+    return free_rises;
   }
 
   void
@@ -103,8 +109,8 @@ namespace neuristor
           }
         z[k] = z_free[k] + input / (w + basis.lambda[k]);
       }
-    last_P      = P;
-    last_shares = shares;
+    last_P.assign(P.begin(), P.end());
+    last_shares.assign(shares.begin(), shares.end());
     dt_old      = dt;
     t += dt;
     ++n_steps;
@@ -113,7 +119,9 @@ namespace neuristor
   std::vector<std::vector<double>>
   ModalSystem::rises() const
   {
-    return outputs(z);
+    std::vector<std::vector<double>> result;
+    outputs(z, result);
+    return result;
   }
 
   void

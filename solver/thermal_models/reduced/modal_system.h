@@ -63,7 +63,7 @@ namespace neuristor
     const StepResponse &
     step_response() override;
 
-    std::vector<std::vector<double>>
+    const std::vector<std::vector<double>> &
     free_response(const std::vector<double> &guess_P, const std::vector<double> &guess_shares) override;
 
     void
@@ -109,9 +109,9 @@ namespace neuristor
     reset();
 
   private:
-    /** sum_k C_r(i, k) y_k for every region r and device i. */
-    std::vector<std::vector<double>>
-    outputs(const std::vector<double> &y) const;
+    /** result[r][i] = sum_k C_r(i, k) y_k for every region r and device i. */
+    void
+    outputs(const std::vector<double> &y, std::vector<std::vector<double>> &result) const;
 
     std::shared_ptr<const ModalBasis> model;
     const ModalBasis                 &basis;
@@ -121,6 +121,8 @@ namespace neuristor
 
     std::vector<double> z, z_old, z_free; // modal state, previous, prepared step's free response
     std::vector<double> last_P, last_shares;
+    std::vector<std::vector<double>> free_rises; // of the prepared step [K]
+    dealii::FullMatrix<double>       scaled;     // C_s / (w + lambda), for G
     double              t = 0, dt_old = 0, dt = 1, a0 = 1, a1 = -1, a2 = 0;
     unsigned long       n_steps = 0;
   };
