@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 namespace neuristor
 {
@@ -58,7 +59,52 @@ namespace neuristor
     declare_per_device(prm, "gamma", "0.956",
                        "Shape parameter gamma of the proximity function "
                        "[dimensionless].");
+    prm.declare_entry("Tc spread", "0", dealii::Patterns::Double(0),
+                      "Device-to-device variation of Tc: standard deviation of a "
+                      "normal deviate (cut at 3 standard deviations) added to "
+                      "each device's Tc [K]; 0: none.");
+    prm.declare_entry("R0 spread", "0", dealii::Patterns::Double(0),
+                      "Device-to-device variation of R0: each device's R0 is "
+                      "multiplied by exp(s x), x a normal deviate cut at 3 "
+                      "standard deviations, s this entry [dimensionless]; 0: none.");
+    prm.declare_entry("Variability seed", "1", dealii::Patterns::Integer(0),
+                      "Seed of the device-to-device variation: the same seed "
+                      "gives the same devices on any number of MPI ranks "
+                      "[dimensionless].");
   }
+
+  namespace
+  {
+    /**
+     * Seeded device-to-device variation: per device, in device order, a
+     * deviate for Tc and then one for R0, so the devices do not depend on
+     * the rank count and a device keeps its values when the other spread
+     * changes.
+     */
+    void
+    apply_variability(const dealii::ParameterHandler &prm, std::vector<VO2Parameters> &devices)
+    {
+      const double Tc_spread = prm.get_double("Tc spread");
+      const double R0_spread = prm.get_double("R0 spread");
+      if (Tc_spread == 0 && R0_spread == 0)
+        return;
+      std::mt19937_64                  generator(prm.get_integer("Variability seed"));
+      std::normal_distribution<double> normal;
+      const auto                       deviate = [&] {
+        double x;
+        do
+          x = normal(generator);
+        while (std::abs(x) > 3);
+        return x;
+      };
+      for (auto &device : devices)
+        {
+          const double x_Tc = deviate(), x_R0 = deviate();
+          device.Tc += Tc_spread * x_Tc;
+          device.R0 *= std::exp(R0_spread * x_R0);
+        }
+    }
+  } // namespace
 
   std::vector<VO2Parameters>
   VO2Parameters::parse_parameters(const dealii::ParameterHandler &prm,
@@ -78,6 +124,9 @@ namespace neuristor
         result[i] = {R0[i], Ea[i], Rm[i], k[i], beta[i], w[i], Tc[i], gamma[i]};
         result[i].validate();
       }
+    apply_variability(prm, result);
+    for (const auto &device : result)
+      device.validate();
     return result;
   }
 

@@ -1,9 +1,11 @@
-// The VO2 resistance model: major loop, continuity at reversals, minor loops.
+// The VO2 resistance model: major loop, continuity at reversals, minor loops, seeded variability.
 #include "materials/vo2_resistance.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 using namespace neuristor;
 
@@ -100,4 +102,69 @@ TEST(VO2Hysteresis, DerivativeMatchesFiniteDifference)
                              vo2.insulating_fraction(T - h, state)) / (2 * h);
         EXPECT_NEAR(vo2.evaluate(T, state).dF_dT / fd_F, 1.0, 1e-6) << T;
       }
+}
+
+namespace
+{
+  /** Parameters of n devices from the VO2 section text `entries`. */
+  std::vector<VO2Parameters>
+  devices_from(const std::string &entries, const unsigned int n)
+  {
+    dealii::ParameterHandler prm;
+    prm.enter_subsection("VO2");
+    VO2Parameters::declare_parameters(prm);
+    prm.leave_subsection();
+    prm.parse_input_from_string("subsection VO2\n" + entries + "\nend\n");
+    prm.enter_subsection("VO2");
+    auto devices = VO2Parameters::parse_parameters(prm, n);
+    prm.leave_subsection();
+    return devices;
+  }
+} // namespace
+
+TEST(VO2Variability, SeededSpreadsHaveTheirStatisticsAndRepeat)
+{
+  const unsigned int n = 4096;
+  const auto devices   = devices_from("set Tc spread = 2\nset R0 spread = 0.1\nset Variability seed = 7", n);
+  double     sum = 0, sum2 = 0, log_sum = 0, log_sum2 = 0;
+  for (const auto &d : devices)
+    {
+      const double x = d.Tc - p.Tc, y = std::log(d.R0 / p.R0);
+      EXPECT_LE(std::abs(x), 3 * 2 + 1e-12); // cut at 3 standard deviations
+      EXPECT_LE(std::abs(y), 3 * 0.1 + 1e-12);
+      sum += x, sum2 += x * x, log_sum += y, log_sum2 += y * y;
+      EXPECT_EQ(d.Ea, p.Ea); // the others are untouched
+      EXPECT_EQ(d.w, p.w);
+    }
+  // Mean within 5 standard errors; standard deviation within 5 % (the cut
+  // at 3 sd lowers it by 1.3 %).
+  EXPECT_NEAR(sum / n, 0.0, 5 * 2 / std::sqrt(n));
+  EXPECT_NEAR(std::sqrt(sum2 / n), 2.0, 0.1);
+  EXPECT_NEAR(log_sum / n, 0.0, 5 * 0.1 / std::sqrt(n));
+  EXPECT_NEAR(std::sqrt(log_sum2 / n), 0.1, 0.005);
+
+  // The same seed gives the same devices; another seed others; a device
+  // keeps its Tc when only the R0 spread changes.
+  const auto again   = devices_from("set Tc spread = 2\nset R0 spread = 0.1\nset Variability seed = 7", n);
+  const auto other   = devices_from("set Tc spread = 2\nset R0 spread = 0.1\nset Variability seed = 8", n);
+  const auto only_Tc = devices_from("set Tc spread = 2\nset Variability seed = 7", n);
+  unsigned int differ = 0;
+  for (unsigned int i = 0; i < n; ++i)
+    {
+      EXPECT_EQ(again[i].Tc, devices[i].Tc);
+      EXPECT_EQ(again[i].R0, devices[i].R0);
+      EXPECT_EQ(only_Tc[i].Tc, devices[i].Tc);
+      EXPECT_EQ(only_Tc[i].R0, p.R0);
+      differ += other[i].Tc != devices[i].Tc;
+    }
+  EXPECT_EQ(differ, n);
+}
+
+TEST(VO2Variability, NoSpreadKeepsEveryDeviceAsGiven)
+{
+  const auto devices = devices_from("set Tc = 330, 331, 332\nset Variability seed = 3", 3);
+  EXPECT_EQ(devices[0].Tc, 330);
+  EXPECT_EQ(devices[1].Tc, 331);
+  EXPECT_EQ(devices[2].Tc, 332);
+  EXPECT_EQ(devices[2].R0, p.R0);
 }
