@@ -4,7 +4,9 @@
 # Usage: scripts/compare_models.sh CASE.prm OUT [--set "Section/Entry=value"]...
 #
 #   1. neuristor characterize CASE -> OUT/characterize   (R_th, C_eff, eta_ij
-#      and delays read off the case's Layout by the 3-D heat equation)
+#      and delays read off the case's Layout by the 3-D heat equation, with
+#      the reduced model's step responses and delays beside them:
+#      Characterization/Reduced model comparison)
 #   2. neuristor run CASE (as written, finite element)  -> OUT/finite_element
 #   3. neuristor run CASE, reduced-order model of the same heat equation
 #      -> OUT/reduced
@@ -96,6 +98,7 @@ stage "characterize $case_file -> $out/characterize"
   --set "Characterization/Truncation check=false" \
   --set "Characterization/Field outputs=0" \
   --set "Characterization/End time=4e-6" \
+  --set "Characterization/Reduced model comparison=true" \
   ${overrides[@]+"${overrides[@]}"} || fail "characterize" "$out/characterize"
 
 stage "finite element run -> $out/finite_element"

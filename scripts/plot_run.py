@@ -272,7 +272,9 @@ def load_table(path):
 
 
 def cmd_characterize(folder):
-    """Step responses: rise of every device when device j is heated, log time."""
+    """Step responses: rise of every device when device j is heated, log time;
+    the reduced model's (Characterization/Reduced model comparison), if there,
+    dashed in the same colour."""
     files = sorted(folder.glob("step_response_device_*.csv"),
                    key=lambda p: int(p.stem.rsplit("_", 1)[1]))
     if not files:
@@ -281,8 +283,14 @@ def cmd_characterize(folder):
     fig, axes = plt.subplots(1, len(shown), figsize=(5 * len(shown), 4), squeeze=False)
     for ax, path in zip(axes[0], shown):
         names, data = load_table(path)
-        for col in range(1, min(len(names), 9)):
-            ax.semilogx(data[:, 0] * 1e9, data[:, col], label=f"device {col - 1}")
+        full = [c for c, name in enumerate(names) if name.startswith("rise_device_")][:8]
+        for col in full:
+            device = names[col][len("rise_device_"):-len("_K")]
+            line, = ax.semilogx(data[:, 0] * 1e9, data[:, col], label=f"device {device}")
+            reduced = f"reduced_rise_device_{device}_K"
+            if reduced in names:
+                ax.semilogx(data[:, 0] * 1e9, data[:, names.index(reduced)], "--",
+                            color=line.get_color(), label=f"device {device}, reduced")
         ax.set_xlabel("time after the power step (ns)")
         ax.set_ylabel("temperature rise (K)")
         ax.set_title(f"device {path.stem.rsplit('_', 1)[1]} heated")

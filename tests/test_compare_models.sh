@@ -6,6 +6,8 @@
 # later with the heat flow than in the lumped model, which has no transit time;
 # the table has a reduced row per device, and the reduced model's spikes are the
 # finite-element ones (same count per device, times within 1 % or 2 ns).
+# The characterization has the reduced column: the reduced step responses
+# within 2 % of each device's peak and B's half-rise delay within 3 %.
 # The reduced model has the default tolerance: B sits at its threshold, and
 # a model checked against the heated device's peak alone (0.73 %) made it
 # miss its second spike (FE 3:3, reduced 3:2 in 2 us; 8:8 vs 8:4 in 5 us).
@@ -31,6 +33,16 @@ bash "$source_dir/scripts/compare_models.sh" "$source_dir/cases/finite_element/e
 import csv, sys
 out = sys.argv[1]
 table = list(csv.DictReader(open(f"{out}/comparison/comparison.csv")))
+import json
+char = json.load(open(f"{out}/characterize/characterization.json"))
+red = char["reduced_model"]
+assert red is not None and red["order"] > 0, red
+assert red["step_response_error"] < 0.02, red["step_response_error"]
+fe_t50, red_t50 = char["half_rise_delay_s"][1][0], red["half_rise_delay_s"][1][0]
+assert abs(red_t50 / fe_t50 - 1) < 0.03, (fe_t50, red_t50)
+print(f"characterize: reduced order {red['order']}, step-response error "
+      f"{100 * red['step_response_error']:.2f} %, B's half-rise delay {fe_t50 * 1e9:.2f} ns (FE) "
+      f"vs {red_t50 * 1e9:.2f} ns (reduced)")
 runs = {"lumped": "lumped", "reduced": "reduced", "finite_element": "finite element"}
 assert [r["run"] for r in table] == [run for run in runs for _ in range(2)], table
 assert all(r["thermal_model"] == runs[r["run"]] for r in table), table

@@ -90,6 +90,8 @@ TEST(JsonOutput, CompactCharacterizationGivesTheSameSpikes)
   // Without the truncation check its results are null, not -1.
   EXPECT_TRUE(characterization.at("truncation_relative_change_R_th").is_null());
   EXPECT_TRUE(characterization.at("truncation_change_eta").is_null());
+  // Without Characterization/Reduced model comparison: no reduced model.
+  EXPECT_TRUE(characterization.at("reduced_model").is_null());
   EXPECT_EQ(check_json_files(characterized), 1u);
 
   // The same files, characterization.json rewritten without any spaces and

@@ -11,6 +11,7 @@
 #include "solver/io/run_folder.h"
 #include "solver/case/case_schema.h"
 #include "solver/app/sweep.h"
+#include "solver/thermal_models/reduced/step_response_check.h"
 
 #include <deal.II/base/data_out_base.h>
 
@@ -42,6 +43,12 @@ namespace neuristor
     prm.declare_entry("Field outputs", "12", Patterns::Integer(0),
                       "VTU snapshots (with a .pvd series) of the step response "
                       "of device 0; 0 for none.");
+    prm.declare_entry("Reduced model comparison", "false", Patterns::Bool(),
+                      "Also build the reduced model of the same heat equation "
+                      "(section Reduced model, not cached) and give its step "
+                      "responses on the same steps beside the finite-element ones: "
+                      "columns reduced_rise_device_I_K, its half-rise delays and its "
+                      "largest deviation in characterization.json [boolean].");
   }
 
   void
@@ -53,6 +60,7 @@ namespace neuristor
     step_growth      = prm.get_double("Time step growth");
     truncation_check = prm.get_bool("Truncation check");
     field_outputs    = prm.get_integer("Field outputs");
+    reduced_model    = prm.get_bool("Reduced model comparison");
     for (const auto &[v, name] : {std::pair{power, "Test power"}, {end_time, "End time"},
                                   {first_step, "First time step"}})
       if (!(v > 0))
@@ -64,6 +72,13 @@ namespace neuristor
     : model(prm, LayoutHeatModel::ambient_temperature(prm))
   {
     parameter_tools::in_subsection(prm, "Characterization", [&] { settings.parse_parameters(prm); });
+    parameter_tools::in_subsection(prm, "Reduced model", [&] { reduced_settings.parse_parameters(prm); });
+    if (settings.reduced_model)
+      for (const unsigned int d : reduced_settings.check_devices)
+        if (d >= model.layout.n_devices())
+          throw InputError("Reduced model/Check devices",
+                           "device " + std::to_string(d) + " does not exist (the layout has " +
+                             std::to_string(model.layout.n_devices()) + ")");
   }
 
   std::vector<std::vector<double>>
@@ -103,6 +118,66 @@ namespace neuristor
     const auto   field = heat->solve_step(std::vector<double>(P.size(), 0.0));
     const double area  = heat->device_temperatures(field, 0.0)[0] * dt / -a1;
     return {rise / settings.power, area / rise};
+  }
+
+  namespace
+  {
+    /**
+     * t50[i][j]: when device i reaches half its steady rise steady[j][i]
+     * with j heated (linear between steps), from rises [j][k][i] after
+     * steps ending at times[k]; -1 if not within the responses.
+     */
+    std::vector<std::vector<double>>
+    half_rise_delays(const std::vector<std::vector<std::vector<double>>> &rise,
+                     const std::vector<double>                           &times,
+                     const std::vector<std::vector<double>>              &steady)
+    {
+      const unsigned int               n = steady.size();
+      std::vector<std::vector<double>> t50(n, std::vector<double>(n, -1));
+      for (unsigned int j = 0; j < n; ++j)
+        for (unsigned int i = 0; i < n; ++i)
+          {
+            double r_prev = 0, t_prev = 0;
+            for (std::size_t k = 0; k < times.size(); ++k)
+              {
+                const double r = rise[j][k][i] / steady[j][i];
+                if (r >= 0.5)
+                  {
+                    t50[i][j] = t_prev + (0.5 - r_prev) / (r - r_prev) * (times[k] - t_prev);
+                    break;
+                  }
+                t_prev = times[k], r_prev = r;
+              }
+          }
+      return t50;
+    }
+  } // namespace
+
+  void
+  ThermalCharacterization::compare_reduced_model(HeatEquation       &heat,
+                                                 Characterization   &c,
+                                                 ConditionalOStream &log) const
+  {
+    // The same model a run with Run/Thermal model = reduced builds (without
+    // filaments: the characterization heats the channels).
+    const auto         basis = ReducedModel::build(heat, 1, reduced_settings, false, log);
+    const unsigned int n     = basis->n_devices();
+    std::vector<unsigned int> all(n);
+    for (unsigned int j = 0; j < n; ++j)
+      all[j] = j;
+    Characterization::Reduced reduced;
+    reduced.order        = basis->order();
+    reduced.build_solves = basis->solves;
+    reduced.rise         = StepResponseCheck::modal_responses(*basis, all, c.times);
+    for (auto &response : reduced.rise)
+      for (auto &step : response)
+        for (double &rise : step)
+          rise *= settings.power;
+    reduced.error = StepResponseCheck::relative_error(c.rise, reduced.rise, all);
+    log << "  reduced model: order " << reduced.order << " from " << reduced.build_solves
+        << " solves; on these steps its rises stay within " << 100 * reduced.error
+        << " % of each device's peak finite-element rise" << std::endl;
+    c.reduced = std::move(reduced);
   }
 
   Characterization
@@ -166,7 +241,6 @@ namespace neuristor
     // tau (area method), C_eff and the half-rise delays.
     c.tau.assign(n, 0);
     c.C_eff.assign(n, 0);
-    c.t50.assign(n, std::vector<double>(n, -1));
     for (unsigned int j = 0; j < n; ++j)
       {
         double t_prev = 0, f_prev = 1;
@@ -177,21 +251,12 @@ namespace neuristor
             t_prev = c.times[k], f_prev = f;
           }
         c.C_eff[j] = c.tau[j] / c.R_th[j];
-        for (unsigned int i = 0; i < n; ++i)
-          {
-            double r_prev = 0;
-            t_prev        = 0;
-            for (std::size_t k = 0; k < c.times.size(); ++k)
-              {
-                const double r = c.rise[j][k][i] / steady[j][i];
-                if (r >= 0.5)
-                  {
-                    c.t50[i][j] = t_prev + (0.5 - r_prev) / (r - r_prev) * (c.times[k] - t_prev);
-                    break;
-                  }
-                t_prev = c.times[k], r_prev = r;
-              }
-          }
+      }
+    c.t50 = half_rise_delays(c.rise, c.times, steady);
+    if (settings.reduced_model)
+      {
+        compare_reduced_model(heat, c, log);
+        c.reduced->t50 = half_rise_delays(c.reduced->rise, c.times, steady);
       }
 
     if (settings.truncation_check)
@@ -253,24 +318,39 @@ namespace neuristor
         csv << std::setprecision(10) << "time_s";
         for (unsigned int i = 0; i < n; ++i)
           csv << ",rise_device_" << i << "_K";
+        if (c.reduced)
+          for (unsigned int i = 0; i < n; ++i)
+            csv << ",reduced_rise_device_" << i << "_K";
         csv << "\n";
         for (std::size_t k = 0; k < c.times.size(); ++k)
           {
             csv << c.times[k];
             for (unsigned int i = 0; i < n; ++i)
               csv << "," << c.rise[j][k][i];
+            if (c.reduced)
+              for (unsigned int i = 0; i < n; ++i)
+                csv << "," << c.reduced->rise[j][k][i];
             csv << "\n";
           }
         csv.close();
       }
-    // -1 marks a half rise not reached within End time.
-    Json delays = Json::array();
-    for (const auto &row : c.t50)
-      {
-        Json &json_row = delays.emplace_back(Json::array());
-        for (const double t : row)
-          json_row.push_back(missing_as_null(t));
-      }
+    // null marks a half rise not reached within End time.
+    const auto delays_json = [](const std::vector<std::vector<double>> &t50) {
+      Json delays = Json::array();
+      for (const auto &row : t50)
+        {
+          Json &json_row = delays.emplace_back(Json::array());
+          for (const double t : row)
+            json_row.push_back(missing_as_null(t));
+        }
+      return delays;
+    };
+    const Json delays  = delays_json(c.t50);
+    const Json reduced = c.reduced ? Json{{"order", c.reduced->order},
+                                          {"build_solves", c.reduced->build_solves},
+                                          {"half_rise_delay_s", delays_json(c.reduced->t50)},
+                                          {"step_response_error", c.reduced->error}} :
+                                     Json(nullptr);
     const Json mesh{{"cells", c.mesh.cells},
                     {"dofs", c.dofs},
                     {"min_cell_size_m", c.mesh.min_cell_size},
@@ -288,7 +368,8 @@ namespace neuristor
                     {"half_rise_delay_s", delays},
                     {"energy_balance_relative_error", c.energy_balance_error},
                     {"truncation_relative_change_R_th", missing_as_null(c.truncation_R_th)},
-                    {"truncation_change_eta", missing_as_null(c.truncation_eta)}});
+                    {"truncation_change_eta", missing_as_null(c.truncation_eta)},
+                    {"reduced_model", reduced}});
   }
 
   void

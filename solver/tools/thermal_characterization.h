@@ -2,10 +2,12 @@
 
 #include "solver/app/command_folder.h"
 #include "solver/thermal_models/finite_element/layout_heat_model.h"
+#include "solver/thermal_models/reduced/reduced_model.h"
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/parameter_handler.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,7 @@ namespace neuristor
     double       step_growth;  // ratio of successive steps
     bool         truncation_check;
     unsigned int field_outputs; // VTU snapshots of the first step response
+    bool         reduced_model; // also the reduced model's step responses
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);
@@ -42,6 +45,17 @@ namespace neuristor
     double energy_balance_error = 0;    // worst relative error of the transients
     double truncation_R_th      = -1;   // max relative change of R_th, substrate x2
     double truncation_eta       = -1;   // max absolute change of eta, substrate x2
+
+    /** The reduced model of the same heat equation on the same steps (if asked for). */
+    struct Reduced
+    {
+      unsigned int                                  order = 0;
+      unsigned long                                 build_solves = 0;
+      std::vector<std::vector<std::vector<double>>> rise; // [j][k][i] K, as above
+      std::vector<std::vector<double>>              t50;  // s, as above
+      double error = 0; // largest deviation from the FE rises, of each device's own peak
+    };
+    std::optional<Reduced> reduced;
   };
 
   /**
@@ -93,8 +107,13 @@ namespace neuristor
     std::vector<std::vector<double>>
     steady_rises(HeatEquation &heat) const;
 
+    /** The reduced model of heat and its step responses on c's steps into c.reduced. */
+    void
+    compare_reduced_model(HeatEquation &heat, Characterization &c, dealii::ConditionalOStream &log) const;
+
     LayoutHeatModel             model;
     CharacterizationSettings settings;
+    ReducedModelSettings     reduced_settings;
   };
 
   /**

@@ -17,7 +17,7 @@ namespace neuristor
   {
     const unsigned int n = heat.device_volumes().size();
     // ReducedModel refuses unknown devices as input; here it is an invariant.
-    for (const unsigned int p : probes)
+    for ([[maybe_unused]] const unsigned int p : probes)
       Assert(p < n, dealii::ExcIndexRange(p, 0, n));
     // Steps from t_end/2e4 growing by 1.2: the device's own ns rise and the
     // neighbours' delayed rise are both resolved in ~55 steps.
@@ -53,6 +53,14 @@ namespace neuristor
   std::vector<std::vector<std::vector<double>>>
   StepResponseCheck::reduced_responses(const ModalBasis &basis) const
   {
+    return modal_responses(basis, probes, step_ends);
+  }
+
+  std::vector<std::vector<std::vector<double>>>
+  StepResponseCheck::modal_responses(const ModalBasis                &basis,
+                                     const std::vector<unsigned int> &probes,
+                                     const std::vector<double>       &step_ends)
+  {
     std::vector<std::vector<std::vector<double>>> result;
     const unsigned int                            n = basis.n_devices();
     const auto model = std::make_shared<const ModalBasis>(basis);
@@ -79,17 +87,24 @@ namespace neuristor
   double
   StepResponseCheck::error(const ModalBasis &basis) const
   {
+    return relative_error(full, reduced_responses(basis), probes);
+  }
+
+  double
+  StepResponseCheck::relative_error(const std::vector<std::vector<std::vector<double>>> &full,
+                                    const std::vector<std::vector<std::vector<double>>> &reduced,
+                                    const std::vector<unsigned int>                     &probes)
+  {
     // Each device against its own peak rise: a neighbour that rises by a
     // few % of the heated device must still be right, or a device near its
     // threshold fires at another time or not at all. Rises below 1 % of
     // the heated device's peak count against that 1 %.
-    const auto reduced = reduced_responses(basis);
-    double     error   = 0;
+    double error = 0;
     for (unsigned int q = 0; q < probes.size(); ++q)
       {
         const unsigned int  n = full[q][0].size();
         std::vector<double> peak(n, 0.0), deviation(n, 0.0);
-        for (unsigned int k = 0; k < step_ends.size(); ++k)
+        for (unsigned int k = 0; k < full[q].size(); ++k)
           for (unsigned int i = 0; i < n; ++i)
             {
               peak[i]      = std::max(peak[i], std::abs(full[q][k][i]));

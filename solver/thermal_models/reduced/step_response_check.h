@@ -46,6 +46,25 @@ namespace neuristor
     std::vector<std::vector<std::vector<double>>>
     reduced_responses(const ModalBasis &basis) const;
 
+    /**
+     * Rises [K per W] of every device of a reduced model after each step
+     * (steps ending at step_ends, from rest) with 1 W in each probe: [probe][step][device].
+     */
+    static std::vector<std::vector<std::vector<double>>>
+    modal_responses(const ModalBasis                &basis,
+                    const std::vector<unsigned int> &probes,
+                    const std::vector<double>       &step_ends);
+
+    /**
+     * The check's error measure for responses [probe][step][device]: the
+     * largest deviation of a device relative to its own peak full rise (at
+     * least 1 % of the heated device's).
+     */
+    static double
+    relative_error(const std::vector<std::vector<std::vector<double>>> &full,
+                   const std::vector<std::vector<std::vector<double>>> &reduced,
+                   const std::vector<unsigned int>                     &probes);
+
     unsigned long
     solves() const
     {
