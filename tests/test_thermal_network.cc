@@ -2,7 +2,13 @@
 #include "solver/thermal_models/lumped/lumped_thermal_network.h"
 #include "solver/case/input_error.h"
 #include "solver/case/parameter_file.h"
+#include "mesh/layout.h"
+#include "solver/case/case_schema.h"
+#include "solver/thermal_models/lumped/lumped_model.h"
 #include "test_helpers.h"
+
+#include <iomanip>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -87,4 +93,45 @@ TEST(ThermalNetwork, SteadyRiseRatioEqualsEta)
   const double rise0 = r.final_temperatures[0] - 325, rise1 = r.final_temperatures[1] - 325;
   EXPECT_GT(rise0, 0.05);
   EXPECT_NEAR(rise1 / rise0, 0.15, 1e-4);
+}
+
+TEST(ThermalNetwork, DistanceLawOverTheLayoutsDevices)
+{
+  // Positions = layout takes the Layout section's channel centres: the same
+  // network as those centres written out, and nothing without a layout.
+  const auto model = [](const std::string &positions) {
+    dealii::ParameterHandler prm;
+    case_schema::declare_parameters(prm);
+    load_parameters(prm, "",
+                    {"Run/Thermal model=lumped", "Layout/Arrangement=lattice", "Layout/Rows=2",
+                     "Layout/Columns=3", "Thermal network/Coupling=distance",
+                     "Thermal network/Positions=" + positions, "Thermal network/Eta=0.06",
+                     "Thermal network/Coupling length=1.2e-6", "Thermal network/Coupling cutoff=5e-6"});
+    return LumpedModel(prm);
+  };
+  dealii::ParameterHandler prm;
+  case_schema::declare_parameters(prm);
+  load_parameters(prm, "", {"Layout/Arrangement=lattice", "Layout/Rows=2", "Layout/Columns=3"});
+  Layout layout;
+  prm.enter_subsection("Layout");
+  layout.parse_parameters(prm);
+  prm.leave_subsection();
+  std::ostringstream written;
+  written << std::setprecision(17);
+  for (const auto &c : layout.device_centres())
+    written << (written.tellp() > 0 ? "; " : "") << c[0] << " " << c[1];
+
+  const auto from_layout = model("layout"), from_list = model(written.str());
+  ASSERT_EQ(from_layout.n_devices(), 6u);
+  ASSERT_EQ(from_list.n_devices(), 6u);
+  double coupled = 0;
+  for (unsigned int i = 0; i < 6; ++i)
+    {
+      EXPECT_DOUBLE_EQ(from_layout.device_node(i).S_coupled, from_list.device_node(i).S_coupled) << i;
+      coupled += from_layout.device_node(i).S_coupled;
+    }
+  EXPECT_GT(coupled, 0.0); // the devices are within the cutoff of each other
+
+  EXPECT_THROW(network_from({"Thermal network/Coupling=distance", "Thermal network/Positions=layout"}),
+               InputError);
 }

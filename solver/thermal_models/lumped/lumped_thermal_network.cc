@@ -75,7 +75,8 @@ namespace neuristor
                       "For 'lattice': number of columns.");
     prm.declare_entry("Positions", "", dealii::Patterns::Anything(),
                       "For 'distance': device positions 'x y' [m], devices "
-                      "separated by ';', e.g. '0 0; 0.6e-6 0'.");
+                      "separated by ';', e.g. '0 0; 0.6e-6 0'; or 'layout': the "
+                      "channel centres of the Layout section's devices.");
     prm.declare_entry("Distance law", "exponential",
                       Selection("exponential|power"),
                       "For 'distance': eta(d) = Eta exp(-d / L) "
@@ -98,7 +99,8 @@ namespace neuristor
   }
 
   void
-  LumpedThermalNetwork::parse_parameters(const dealii::ParameterHandler &prm)
+  LumpedThermalNetwork::parse_parameters(const dealii::ParameterHandler           &prm,
+                                         const std::vector<std::array<double, 2>> &layout_centres)
   {
     const std::string kind     = prm.get("Coupling");
     const unsigned    n_given  = prm.get_integer("Number of devices");
@@ -244,8 +246,13 @@ namespace neuristor
         if (points.empty())
           throw InputError(section + "/Positions",
                            "is empty but Coupling = distance");
+        const bool from_layout = points.size() == 1 && parameter_tools::trim(points[0]) == "layout";
+        if (from_layout && layout_centres.empty())
+          throw InputError(section + "/Positions", "is 'layout' but there is no layout here");
         std::vector<std::array<double, 2>> xy;
-        for (const auto &p : points)
+        if (from_layout)
+          xy = layout_centres;
+        for (const auto &p : from_layout ? std::vector<std::string>{} : points)
           {
             const auto v = parse_numbers(p, section + "/Positions");
             if (v.size() != 2)

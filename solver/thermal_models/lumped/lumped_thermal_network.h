@@ -4,6 +4,7 @@
 
 #include <deal.II/base/parameter_handler.h>
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -33,9 +34,14 @@ namespace neuristor
     static void
     declare_parameters(dealii::ParameterHandler &prm);
 
-    /** Reads the "Thermal network" subsection (prm must be inside it). */
+    /**
+     * Reads the "Thermal network" subsection (prm must be inside it).
+     * layout_centres: the device centres of the case's Layout [m], for
+     * Positions = layout.
+     */
     void
-    parse_parameters(const dealii::ParameterHandler &prm);
+    parse_parameters(const dealii::ParameterHandler               &prm,
+                     const std::vector<std::array<double, 2>> &layout_centres = {});
 
     unsigned int
     n_devices() const
