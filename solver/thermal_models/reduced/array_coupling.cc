@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <tuple>
 
@@ -48,6 +49,7 @@ namespace neuristor
                                const Layout::Grid                  &grid,
                                const FiniteElementCouplingSettings &steps,
                                const double                         T0,
+                               const bool                           multirate,
                                const std::map<std::string, double> &model_counters)
     : comm(context.comm)
     , kernel(std::move(kernel))
@@ -58,6 +60,7 @@ namespace neuristor
     , longest_window(std::min(context.integration.max_window, steps.max_step))
     , n(grid.rows * grid.columns)
     , m(this->kernel->order())
+    , multirate(multirate)
   {
     counters = model_counters;
     if (context.circuits.size() != n)
@@ -88,37 +91,53 @@ namespace neuristor
       }
     Z.assign(std::size_t(n) * m, 0.0);
     P.assign(n, 0.0);
-    P_before = P;
+    P_before = span = surprise = P;
+    is_active.assign(n, 0);
     q_now.assign(last - first, 0.0);
+    q_end.assign(last - first, 0.0);
+    // A power off its predicted line by dP moves a neighbour's rise by up
+    // to dP times the largest neighbour gain (steady; transients rise less).
+    const double gain = this->kernel->offsets.size() > 1 ? this->kernel->offsets[1].steady : 0.0;
+    change_threshold  = gain > 0 ? 0.25 * tolerances.coupling_tolerance / gain :
+                                   std::numeric_limits<double>::infinity();
+  }
+
+  double
+  ArrayCoupling::neighbour_rise(const std::vector<double> &w, const unsigned int i) const
+  {
+    const int r = i / grid.columns, c = i % grid.columns;
+    double    rise = 0;
+    for (std::size_t o = 1; o < kernel->offsets.size(); ++o) // 0: the device itself
+      {
+        const auto &offset = kernel->offsets[o];
+        const int   rs = r - offset.rows, cs = c - offset.columns; // the source
+        if (rs < 0 || cs < 0 || rs >= int(grid.rows) || cs >= int(grid.columns))
+          continue;
+        const double *z = &w[(std::size_t(rs) * grid.columns + cs) * m];
+        for (unsigned int k = 0; k < m; ++k)
+          rise += offset.h[k] * z[k];
+      }
+    return rise;
   }
 
   void
   ArrayCoupling::neighbour_rises(const std::vector<double> &w, std::vector<double> &q) const
   {
-    q.assign(last - first, 0.0);
+    q.resize(last - first);
     for (unsigned int i = first; i < last; ++i)
-      {
-        const int r = i / grid.columns, c = i % grid.columns;
-        double    rise = 0;
-        for (std::size_t o = 1; o < kernel->offsets.size(); ++o) // 0: the device itself
-          {
-            const auto &offset = kernel->offsets[o];
-            const int   rs = r - offset.rows, cs = c - offset.columns; // the source
-            if (rs < 0 || cs < 0 || rs >= int(grid.rows) || cs >= int(grid.columns))
-              continue;
-            const double *z = &w[(std::size_t(rs) * grid.columns + cs) * m];
-            for (unsigned int k = 0; k < m; ++k)
-              rise += offset.h[k] * z[k];
-          }
-        q[i - first] = rise;
-      }
+      q[i - first] = neighbour_rise(w, i);
   }
 
   void
-  ArrayCoupling::predicted_rises(const double tau, std::vector<double> &q)
+  ArrayCoupling::predicted_states(const std::vector<double> &z,
+                                  const std::vector<double> &power,
+                                  const std::vector<double> &power_before,
+                                  const std::vector<double> &power_span,
+                                  const double               tau,
+                                  std::vector<double>       &w) const
   {
     // z' = -lambda z + b (P + dP_dt s) with each device's power on the line
-    // through its last two window ends: z(tau) = e z + (1 - e)/lambda b P
+    // through its last two known values: z(tau) = e z + (1 - e)/lambda b P
     // + (tau - (1 - e)/lambda)/lambda b dP_dt, e = exp(-lambda tau).
     const auto         &b = kernel->offsets.front().h;
     std::vector<double> decay(m), held(m), ramp(m);
@@ -130,15 +149,67 @@ namespace neuristor
         held[k]          = one / l * b[k];
         ramp[k]          = (tau - one / l) / l * b[k];
       }
-    W.resize(Z.size());
+    w.resize(z.size());
     for (unsigned int j = 0; j < n; ++j)
       {
-        const double slope = last_window > 0 ? (P[j] - P_before[j]) / last_window : 0.0;
+        const double slope = power_span[j] > 0 ? (power[j] - power_before[j]) / power_span[j] : 0.0;
         for (unsigned int k = 0; k < m; ++k)
-          W[std::size_t(j) * m + k] =
-            decay[k] * Z[std::size_t(j) * m + k] + held[k] * P[j] + ramp[k] * slope;
+          w[std::size_t(j) * m + k] =
+            decay[k] * z[std::size_t(j) * m + k] + held[k] * power[j] + ramp[k] * slope;
       }
-    neighbour_rises(W, q);
+  }
+
+  void
+  ArrayCoupling::find_active()
+  {
+    // A device whose power ended its last window off the line it was
+    // predicted on by more than change_threshold changes its neighbours'
+    // rise by a quarter of the coupling tolerance in ways the predictions
+    // miss (a spike); it and every device within reach of it step on their
+    // own. A smooth drift (a capacitor charging, the array warming) stays
+    // on its line. Decided from replicated data: the same on every rank.
+    std::fill(is_active.begin(), is_active.end(), 0);
+    unsigned long changing = 0;
+    for (unsigned int j = 0; j < n; ++j)
+      if (surprise[j] > change_threshold)
+        is_active[j] = 1, ++changing;
+    // Twice the kernel's reach: a neighbour of a changing device may start
+    // to change within the window (the next device of a wave), and its
+    // heat must not reach a latent device either.
+    for (unsigned int pass = 0; pass < reach_passes && changing > 0; ++pass)
+      {
+        const auto sources = is_active;
+        for (unsigned int j = 0; j < n; ++j)
+          if (sources[j])
+            {
+              const int r = j / grid.columns, c = j % grid.columns;
+              for (const auto &offset : kernel->offsets)
+                {
+                  const int ri = r + offset.rows, ci = c + offset.columns; // a receiver
+                  if (ri >= 0 && ci >= 0 && ri < int(grid.rows) && ci < int(grid.columns))
+                    is_active[std::size_t(ri) * grid.columns + ci] = 1;
+                }
+            }
+      }
+    active.clear();
+    local_active.clear();
+    if (changing == 0 || !multirate)
+      {
+        std::fill(is_active.begin(), is_active.end(), 0);
+        return;
+      }
+    for (unsigned int j = 0; j < n; ++j)
+      if (is_active[j])
+        active.push_back(j);
+    if (active.size() > n / 2) // little to gain: one level
+      {
+        active.clear();
+        std::fill(is_active.begin(), is_active.end(), 0);
+        return;
+      }
+    for (const unsigned int j : active)
+      if (j >= first && j < last)
+        local_active.push_back(j - first);
   }
 
   unsigned long
@@ -147,19 +218,21 @@ namespace neuristor
                          const double h,
                          const double q0,
                          const double q_mid,
-                         const double q1,
-                         const bool   keep_start)
+                         const double q1)
   {
-    if (keep_start)
-      {
-        device.start.rewind_for_writing();
-        BinaryWriter out(&device.start_writer);
-        device.integrator->save(out);
-      }
-    device.rows_at_start = device.rows.size();
     device.system->set_drive(t0, h, q0, q_mid, q1);
     device.spikes = device.integrator->run(t0 + h, device.sink);
     return device.spikes.size();
+  }
+
+  void
+  ArrayCoupling::keep(Device &device, const bool inner)
+  {
+    auto &buffer = inner ? device.inner : device.start;
+    buffer.rewind_for_writing();
+    BinaryWriter out(inner ? &device.inner_writer : &device.start_writer);
+    device.integrator->save(out);
+    (inner ? device.rows_at_inner : device.rows_at_start) = device.rows.size();
   }
 
   RunSink
@@ -173,13 +246,14 @@ namespace neuristor
   }
 
   void
-  ArrayCoupling::restore(Device &device)
+  ArrayCoupling::restore(Device &device, const bool inner)
   {
-    device.start.rewind_for_reading();
-    std::istream in(&device.start);
+    auto &buffer = inner ? device.inner : device.start;
+    buffer.rewind_for_reading();
+    std::istream in(&buffer);
     BinaryReader reader(in, "the window start of device " + std::to_string(device.index));
     device.integrator->load(reader);
-    device.rows.resize(device.rows_at_start);
+    device.rows.resize(inner ? device.rows_at_inner : device.rows_at_start);
   }
 
   void
@@ -197,12 +271,100 @@ namespace neuristor
     mpi_tools::gather(comm, p_local, true, P_all);
   }
 
+  void
+  ArrayCoupling::advance_active(const double t0, const double h, unsigned long &local_spikes)
+  {
+    // The active devices' view: actual states for them, predictions on the
+    // power lines for the latent ones.
+    Z_in = Z, P_in = P, P_before_in = P_before, span_in = span;
+    const double t1 = t0 + h;
+    double       s  = t0;
+    std::vector<double> q_mid_in(local_active.size()), q_at_end(local_active.size()),
+      q_actual_in(local_active.size());
+    while (s < t1 * (1 - 1e-12))
+      {
+        const double h_in      = std::min(inner_window, t1 - s);
+        const bool   may_retry = h_in > shortest_window * (1 + 1e-9);
+        predicted_states(Z_in, P_in, P_before_in, span_in, h_in / 2, W_in);
+        for (unsigned int a = 0; a < local_active.size(); ++a)
+          q_mid_in[a] = neighbour_rise(W_in, first + local_active[a]);
+        predicted_states(Z_in, P_in, P_before_in, span_in, h_in, W_in);
+        for (unsigned int a = 0; a < local_active.size(); ++a)
+          q_at_end[a] = neighbour_rise(W_in, first + local_active[a]);
+
+        unsigned long spikes = 0;
+        {
+          dealii::TimerOutput::Scope scope(timer, "Array: devices");
+          collectively(comm, [&] {
+            for (unsigned int a = 0; a < local_active.size(); ++a)
+              {
+                auto &device = *devices[local_active[a]];
+                if (may_retry)
+                  keep(device, true);
+                spikes += advance(device, s, h_in, q_now[local_active[a]], q_mid_in[a], q_at_end[a]);
+              }
+          });
+        }
+
+        // The active states now; the latent ones as predicted (W_in).
+        z_local.clear(), p_local.clear();
+        for (const unsigned int k : local_active)
+          {
+            const auto &z = devices[k]->own->state();
+            z_local.insert(z_local.end(), z.begin(), z.end());
+            p_local.push_back(devices[k]->own->last_powers().at(0));
+          }
+        mpi_tools::gather(comm, z_local, true, z_active);
+        mpi_tools::gather(comm, p_local, true, p_active);
+        Z_in_saved.swap(Z_in);
+        Z_in = W_in;
+        for (std::size_t a = 0; a < active.size(); ++a)
+          std::copy(&z_active[a * m], &z_active[a * m] + m, &Z_in[std::size_t(active[a]) * m]);
+        double mismatch = 0;
+        for (unsigned int a = 0; a < local_active.size(); ++a)
+          {
+            q_actual_in[a] = neighbour_rise(Z_in, first + local_active[a]);
+            mismatch       = std::max(mismatch, std::abs(q_actual_in[a] - q_at_end[a]));
+          }
+        mismatch = dealii::Utilities::MPI::max(mismatch, comm);
+        const double factor = 0.9 * std::cbrt(tolerances.coupling_tolerance / std::max(mismatch, 1e-300));
+        if (mismatch > tolerances.coupling_tolerance && may_retry)
+          {
+            dealii::TimerOutput::Scope scope(timer, "Array: devices");
+            for (const unsigned int k : local_active)
+              restore(*devices[k], true);
+            Z_in.swap(Z_in_saved);
+            ++inner_rejected;
+            inner_window = std::max(shortest_window, h_in * std::clamp(factor, 0.1, 0.7));
+            continue;
+          }
+        // Accepted: the power lines move on (the latent ones along theirs).
+        for (unsigned int j = 0; j < n; ++j)
+          if (!is_active[j])
+            {
+              const double slope = span_in[j] > 0 ? (P_in[j] - P_before_in[j]) / span_in[j] : 0.0;
+              P_before_in[j] += slope * h_in, P_in[j] += slope * h_in;
+            }
+        for (std::size_t a = 0; a < active.size(); ++a)
+          {
+            const unsigned int j = active[a];
+            P_before_in[j] = P_in[j], P_in[j] = p_active[a], span_in[j] = h_in;
+          }
+        for (unsigned int a = 0; a < local_active.size(); ++a)
+          q_now[local_active[a]] = q_actual_in[a], q_end[local_active[a]] = q_at_end[a];
+        local_spikes = spikes; // of the active devices, so far
+        ++inner_windows;
+        s            = s + h_in;
+        inner_window = std::clamp(h_in * std::clamp(factor, 0.25, 2.0), shortest_window, longest_window);
+      }
+  }
+
   std::vector<Spike>
   ArrayCoupling::run(const double t_end, const RunSink &sink)
   {
     if (window == 0)
       {
-        window = std::min(longest_window, 100 * tolerances.initial_step);
+        window = inner_window = std::min(longest_window, 100 * tolerances.initial_step);
         for (auto &device : devices)
           device->integrator->start(device->sink);
       }
@@ -211,25 +373,42 @@ namespace neuristor
       {
         const double h  = std::min(window, t_end - t);
         const double t1 = t + h;
+        const bool   may_retry = h > shortest_window * (1 + 1e-9);
+        find_active();
         {
           dealii::TimerOutput::Scope scope(timer, "Array: neighbour heat");
-          predicted_rises(h / 2, q_mid);
-          predicted_rises(h, q_end);
+          predicted_states(Z, P, P_before, span, h / 2, W);
+          neighbour_rises(W, q_mid);
+          predicted_states(Z, P, P_before, span, h, W);
+          neighbour_rises(W, q_end);
         }
-        const bool    may_retry    = h > shortest_window * (1 + 1e-9);
         unsigned long local_spikes = 0;
         {
           dealii::TimerOutput::Scope scope(timer, "Array: devices");
           collectively(comm, [&] {
             for (unsigned int k = 0; k < devices.size(); ++k)
-              local_spikes += advance(*devices[k], t, h, q_now[k], q_mid[k], q_end[k], may_retry);
+              {
+                if (may_retry)
+                  keep(*devices[k], false);
+                if (!is_active[first + k])
+                  local_spikes += advance(*devices[k], t, h, q_now[k], q_mid[k], q_end[k]);
+              }
           });
         }
+        q_now_start = q_now;
+        if (!active.empty())
+          {
+            unsigned long active_spikes = 0;
+            advance_active(t, h, active_spikes);
+            local_spikes += active_spikes;
+          }
         {
           dealii::TimerOutput::Scope scope(timer, "Array: neighbour heat");
           gather_states(Z_end, P_end);
           neighbour_rises(Z_end, q_actual);
         }
+        // Every device's end value against the one it used (for active
+        // devices: with the latent states as predicted).
         double mismatch = 0;
         for (unsigned int k = 0; k < q_actual.size(); ++k)
           mismatch = std::max(mismatch, std::abs(q_actual[k] - q_end[k]));
@@ -241,18 +420,30 @@ namespace neuristor
             // Back to the window's start, and again shorter.
             dealii::TimerOutput::Scope scope(timer, "Array: devices");
             for (auto &device : devices)
-              restore(*device);
+              restore(*device, false);
+            q_now.swap(q_now_start);
             ++stats.rejected_windows;
             window = std::max(shortest_window, h * std::clamp(factor, 0.1, 0.7));
             continue;
           }
         largest_mismatch = std::max(largest_mismatch, mismatch);
-        P_before.swap(P);
+        // Each device's power line: over this window (latent), or over its
+        // last own window (active).
+        for (unsigned int j = 0; j < n; ++j)
+          {
+            const double slope = span[j] > 0 ? (P[j] - P_before[j]) / span[j] : 0.0;
+            surprise[j]        = std::abs(P_end[j] - (P[j] + slope * h));
+            if (is_active[j])
+              P_before[j] = P_before_in[j], span[j] = span_in[j];
+            else
+              P_before[j] = P[j], span[j] = h;
+          }
         Z.swap(Z_end), P.swap(P_end), q_now.swap(q_actual);
-        last_window = h;
         ++stats.windows;
         t      = t1;
         window = std::clamp(h * std::clamp(factor, 0.25, 2.0), shortest_window, longest_window);
+        if (active.empty())
+          inner_window = window;
 
         {
           dealii::TimerOutput::Scope scope(timer, "output");
@@ -287,6 +478,8 @@ namespace neuristor
     stats.newton_iterations = dealii::Utilities::MPI::sum(sum.newton_iterations, comm);
     final_outcomes          = mpi_tools::gather(comm, local, true);
     counters["array_largest_coupling_mismatch"] = largest_mismatch;
+    counters["array_active_windows"]            = inner_windows;
+    counters["array_active_windows_retaken"]    = inner_rejected;
     return gather_spikes(comm, spikes, true);
   }
 

@@ -68,6 +68,17 @@ namespace neuristor
    * that the predicted end value stays within Time integration/Coupling
    * tolerance of the actual one.
    *
+   * Quiet devices do not step with the spiking ones: at a window start the
+   * devices whose power ended the last window off its predicted line by
+   * more than a quarter of the coupling tolerance's worth (over the
+   * largest neighbour gain), and every device within twice the kernel's
+   * reach of them, are active; the others are latent.
+   * Latent devices take the window in one go; the active ones take it in
+   * shorter windows of their own, seeing the latent devices' states as
+   * predicted. At the window end the predictions are checked against every
+   * device's actual state, and the whole window is retaken shorter if
+   * they are off by more than the coupling tolerance.
+   *
    * Devices are split among the ranks in contiguous blocks; the states z
    * are gathered on every rank at each window end, so results do not
    * depend on the rank count.
@@ -80,6 +91,7 @@ namespace neuristor
                   const Layout::Grid                   &grid,
                   const FiniteElementCouplingSettings  &steps,
                   const double                          T0,
+                  const bool                            multirate,
                   const std::map<std::string, double>  &model_counters);
 
     std::vector<Spike>
@@ -108,13 +120,15 @@ namespace neuristor
       MemoryBuffer                              start;  // saved state at the window start
       std::ostream                              start_writer{&start};
       std::size_t                               rows_at_start = 0;
+      MemoryBuffer                              inner;  // the same at an active device's own window start
+      std::ostream                              inner_writer{&inner};
+      std::size_t                               rows_at_inner = 0;
       unsigned int                              index = 0;
     };
 
     /**
      * Advance one device over the window [t0, t0 + h] with the neighbour
-     * rise through q0, q_mid, q1; keep_start: save its state first for a
-     * retry. Returns its finished spikes so far.
+     * rise through q0, q_mid, q1. Returns its finished spikes so far.
      */
     unsigned long
     advance(Device      &device,
@@ -122,27 +136,52 @@ namespace neuristor
             const double h,
             const double q0,
             const double q_mid,
-            const double q1,
-            const bool   keep_start);
+            const double q1);
+
+    /** Save a device's state (inner: at an active device's own window start) for a retry. */
+    static void
+    keep(Device &device, const bool inner);
 
     /** A sink that keeps the device's trace rows until its window is accepted. */
     static RunSink
     collector(Device &device);
 
-    /** Back to the saved window start. */
-    void
-    restore(Device &device);
+    /** Back to the saved window start (inner: the active device's own). */
+    static void
+    restore(Device &device, const bool inner);
 
-    /**
-     * q: the neighbour rises of this rank's devices from modal states w
-     * (N x m, replicated) [K].
-     */
+    /** The neighbour rise of device i from modal states w (N x m, replicated) [K]. */
+    double
+    neighbour_rise(const std::vector<double> &w, const unsigned int i) const;
+
+    /** q[k]: the neighbour rises of this rank's devices from modal states w [K]. */
     void
     neighbour_rises(const std::vector<double> &w, std::vector<double> &q) const;
 
-    /** q: the neighbour rises after tau, each device's power extrapolated from its last two windows. */
+    /**
+     * w: every device's modal state after tau from states z with powers on
+     * the lines through (P_before, P) over span (a device's last two known
+     * powers and the time between them).
+     */
     void
-    predicted_rises(const double tau, std::vector<double> &q);
+    predicted_states(const std::vector<double> &z,
+                     const std::vector<double> &power,
+                     const std::vector<double> &power_before,
+                     const std::vector<double> &power_span,
+                     const double               tau,
+                     std::vector<double>       &w) const;
+
+    /** The active devices of the next window (global indices, sorted; empty: one level). */
+    void
+    find_active();
+
+    /**
+     * The active devices over [t0, t0 + h] in windows of their own; sets
+     * their q_now and q_end (the end value they used), and local_spikes to
+     * their finished spikes (collective).
+     */
+    void
+    advance_active(const double t0, const double h, unsigned long &local_spikes);
 
     /** Every device's modal state and last power (collective). */
     void
@@ -158,13 +197,27 @@ namespace neuristor
     unsigned int                         first = 0, last = 0; // this rank's devices
     std::vector<std::unique_ptr<Device>> devices;
     std::vector<double>                  Z, P;   // every device's z (N x m) and power
-    std::vector<double>                  P_before; // powers one window earlier
-    double                               last_window = 0; // s, the last accepted one
+    std::vector<double>                  P_before; // each device's power before its last window
+    std::vector<double>                  span;     // s, that window (0: none yet)
+    std::vector<double>                  surprise; // W, how far each power ended off its predicted line
     std::vector<double>                  q_now;  // this rank's neighbour rises at t
+    const bool                           multirate; // false: every device in every window
+    const unsigned int                   reach_passes = 2; // the active zone: this many kernel reaches
+    double                               change_threshold; // W: a power change that makes a device active
+    std::vector<unsigned int>            active;      // global indices of the active devices
+    std::vector<char>                    is_active;   // per device
+    std::vector<unsigned int>            local_active; // this rank's active devices (local positions)
+    double                               inner_window = 0; // s, the active devices' own
+    // The active devices' view within a window: states and power lines of
+    // all devices (actual for the active ones, predicted for the others).
+    std::vector<double> Z_in, P_in, P_before_in, span_in, Z_in_saved, W_in;
+    std::vector<double> q_now_start;                 // q_now at the window start
     // Reused from window to window (a window allocates nothing once sized).
     std::vector<double> Z_end, P_end, W;           // every device's: gathered, predicted
     std::vector<double> q_mid, q_end, q_actual;    // this rank's neighbour rises
     std::vector<double> z_local, p_local;          // this rank's part of Z_end, P_end
+    std::vector<double> z_active, p_active;        // gathered states and powers of the active devices
+    unsigned long       inner_windows = 0, inner_rejected = 0;
     double                               t = 0, window = 0;
     double                               largest_mismatch = 0; // K, of the accepted windows
   };

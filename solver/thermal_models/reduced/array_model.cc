@@ -24,6 +24,11 @@ namespace neuristor
                       "Distance from the heated centre device to the patch's outer devices "
                       "to start from, along and across the channels; 0 for twice the "
                       "substrate thickness [m].");
+    prm.declare_entry("Multirate", "true", Patterns::Bool(),
+                      "Devices far from every device whose power changes take each "
+                      "coupling window in one go, while those near one take it in "
+                      "shorter windows of their own; false: every device steps "
+                      "through every window together [boolean].");
   }
 
   void
@@ -31,6 +36,7 @@ namespace neuristor
   {
     cutoff     = prm.get_double("Cutoff");
     half_width = prm.get_double("Patch half-width");
+    multirate  = prm.get_bool("Multirate");
   }
 
   void
@@ -131,7 +137,7 @@ namespace neuristor
             counters["array_patch_columns"]    = 2 * radius_columns + 1;
             counters["array_offsets"]          = kernel->offsets.size();
             return std::make_unique<ArrayCoupling>(context, kernel, grid, coupling,
-                                                   geometry.T0, counters);
+                                                   geometry.T0, array.multirate, counters);
           }
         if (grow_rows)
           radius_rows = std::min(grid.rows - 1, radius_rows + (radius_rows + 1) / 2);

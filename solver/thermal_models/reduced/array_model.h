@@ -10,6 +10,7 @@ namespace neuristor
   {
     double cutoff     = 1e-3; // of a device's own steady rise
     double half_width = 0;    // m; 0 = twice the substrate thickness
+    bool   multirate  = true; // quiet devices take each window in one go
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);
