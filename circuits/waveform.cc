@@ -312,4 +312,29 @@ namespace neuristor
         }
     return next;
   }
+  double
+  Waveform::breakpoints_until(const double t_end) const
+  {
+    double count = 0;
+    for (const auto &c : components)
+      switch (c.kind)
+        {
+          case Kind::dc:
+            break;
+          case Kind::pulse:
+            count += 4; // rise start and end, fall start and end
+            break;
+          case Kind::train:
+            {
+              // Four edges per period from the delay on (count = 0: endless).
+              const double periods = std::max(0.0, std::ceil((t_end - c.delay) / c.period));
+              count += 4 * (c.count > 0 ? std::min(periods, double(c.count)) : periods);
+              break;
+            }
+          case Kind::pwl:
+            count += c.times.size();
+            break;
+        }
+    return count;
+  }
 } // namespace neuristor

@@ -42,6 +42,14 @@ namespace neuristor
     double
     next_breakpoint(const double t) const;
 
+    /**
+     * How many breakpoints lie in [0, t_end] (in double: a train far
+     * shorter than t_end has more than any integer holds); counted without
+     * visiting them, for the resource check before a run.
+     */
+    double
+    breakpoints_until(const double t_end) const;
+
     /** The text it was parsed from. */
     const std::string &
     text() const

@@ -279,7 +279,20 @@ INSTANTIATE_TEST_SUITE_P(
     BadInput{"characterize " NEURISTOR_CASES_DIR "/two_devices_characterize.prm --set 'Thermal boundary/Top=heat transfer'",
              "Top heat transfer coefficient"},
     BadInput{"characterize " NEURISTOR_CASES_DIR "/two_devices_characterize.prm --set 'Thermal boundary/Bottom=adiabatic' "
-             "--set 'Thermal boundary/Sides=adiabatic'", "every face is adiabatic"}),
+             "--set 'Thermal boundary/Sides=adiabatic'", "every face is adiabatic"},
+    // Resource estimates, refused before the run starts: the entry, the
+    // estimate, and the limit to raise.
+    BadInput{"--set 'Run/End time=1e300'",
+             "entry 'Run/End time': 1e+300 s needs at least 2e+307 time steps of at most 5e-08 s "
+             "(Time integration/Maximum time step), more than Limits/Maximum time steps = 1e+09"},
+    BadInput{"--set 'Run/Trace interval=1e-15'",
+             "gives 2e+10 rows of traces.csv (about 1700 GB), more than Limits/Maximum trace rows = 2e+07"},
+    BadInput{"--set 'Run/End time=1'", "Limits/Maximum trace rows"},
+    BadInput{"--set 'Circuit/Input=train(amplitude=5, period=1e-300, duty=0.5)'",
+             "entry 'Circuit/Input': the inputs have 8e+295 edges within Run/End time = 2e-05 s, "
+             "more than Limits/Maximum input edges = 1e+07"},
+    BadInput{"--set 'Sweep/Entry=Circuit/Capacitance' --set 'Sweep/Values=1:1e-9:2'",
+             "'1:1e-9:2' has 1e+09 points, more than Sweep/Maximum points = 10000"}),
   [](const ::testing::TestParamInfo<BadInput> &info) {
     return "case" + std::to_string(info.index);
   });

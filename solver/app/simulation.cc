@@ -6,6 +6,7 @@
 #include "solver/base/mpi_tools.h"
 #include "solver/case/parameter_file.h"
 #include "solver/case/parameter_tools.h"
+#include "solver/case/resource_limits.h"
 #include "solver/thermal_models/registry.h"
 #include "solver/io/vtu_writer.h"
 
@@ -14,6 +15,7 @@
 
 #include <deal.II/base/data_out_base.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <cmath>
@@ -72,7 +74,11 @@ namespace neuristor
     const auto devices = device_models::create(settings.device_model, prm, n);
     for (unsigned int i = 0; i < n; ++i)
       circuits.emplace_back(devices[i], circuit[i], thermal->device_node(i));
-    settings.traced(n); // validate now, before any output exists
+    const auto traced = settings.traced(n); // validate now, before any output exists
+    ResourceLimits limits;
+    parameter_tools::in_subsection(prm, "Limits", [&] { limits.parse_parameters(prm); });
+    limits.check_run(settings.end_time, settings.trace_interval,
+                     std::count(traced.begin(), traced.end(), true), integration.max_step, circuit);
     if (!thermal->has_checkpoints() && settings.checkpoint_interval > 0)
       throw InputError("Run/Checkpoint interval",
                        "the " + settings.thermal_model +

@@ -35,6 +35,9 @@ namespace neuristor
                       "sweep a DC input voltage.");
     prm.declare_entry("Axis label", "swept value", Anything(),
                       "Label of the swept value in sweep.png, with units.");
+    prm.declare_entry("Maximum points", "10000", dealii::Patterns::Integer(1),
+                      "Most points a sweep may have; 'start:step:stop' with more "
+                      "is refused before any point is made [count].");
   }
 
   void
@@ -59,7 +62,16 @@ namespace neuristor
                      b = to_value(range[2]);
         if (!(step > 0) || b < a)
           throw InputError("Sweep/Values", "needs step > 0 and stop >= start");
-        const long n = std::lround(std::floor((b - a) / step + 1e-9)) + 1;
+        // Counted in double before any point exists (1:1e-9:2 has 1e9 of them).
+        const double points  = std::floor((b - a) / step + 1e-9) + 1;
+        const double allowed = prm.get_integer("Maximum points");
+        if (!(points <= allowed))
+          throw InputError("Sweep/Values",
+                           "'" + text + "' has " + parameter_tools::format_number(points) +
+                             " points, more than Sweep/Maximum points = " +
+                             parameter_tools::format_number(allowed) +
+                             " allows; raise that limit if this is meant");
+        const long n = std::lround(points);
         for (long i = 0; i < n; ++i)
           {
             std::ostringstream v;

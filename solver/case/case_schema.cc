@@ -6,6 +6,7 @@
 #include "solver/coupling/device_integrator.h"
 #include "solver/case/parameter_file.h"
 #include "solver/case/parameter_tools.h"
+#include "solver/case/resource_limits.h"
 #include "solver/app/simulation.h"
 #include "solver/app/sweep.h"
 #include "solver/tools/thermal_characterization.h"
@@ -23,6 +24,7 @@ namespace neuristor::case_schema
     device_models::declare_parameters(prm);
     thermal_models::declare_parameters(prm);
     in_subsection(prm, "Sweep", [&] { SweepSettings::declare_parameters(prm); });
+    in_subsection(prm, "Limits", [&] { ResourceLimits::declare_parameters(prm); });
     in_subsection(prm, "Characterization",
                   [&] { CharacterizationSettings::declare_parameters(prm); });
     in_subsection(prm, "Calibration", [&] { CalibrationSettings::declare_parameters(prm); });
