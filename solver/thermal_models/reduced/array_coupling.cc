@@ -152,7 +152,7 @@ namespace neuristor
     w.resize(z.size());
     for (unsigned int j = 0; j < n; ++j)
       {
-        const double slope = power_span[j] > 0 ? (power[j] - power_before[j]) / power_span[j] : 0.0;
+        const double slope = power_slope(power, power_before, power_span, j);
         for (unsigned int k = 0; k < m; ++k)
           w[std::size_t(j) * m + k] =
             decay[k] * z[std::size_t(j) * m + k] + held[k] * power[j] + ramp[k] * slope;
@@ -257,16 +257,20 @@ namespace neuristor
   }
 
   void
+  ArrayCoupling::append_state(const Device &device)
+  {
+    const auto &z = device.own->state();
+    z_local.insert(z_local.end(), z.begin(), z.end());
+    const auto &p = device.own->last_powers();
+    p_local.push_back(p.empty() ? 0.0 : p[0]);
+  }
+
+  void
   ArrayCoupling::gather_states(std::vector<double> &Z_all, std::vector<double> &P_all)
   {
     z_local.clear(), p_local.clear();
     for (const auto &device : devices)
-      {
-        const auto &z = device->own->state();
-        z_local.insert(z_local.end(), z.begin(), z.end());
-        const auto &p = device->own->last_powers();
-        p_local.push_back(p.empty() ? 0.0 : p[0]);
-      }
+      append_state(*device);
     mpi_tools::gather(comm, z_local, true, Z_all);
     mpi_tools::gather(comm, p_local, true, P_all);
   }
@@ -309,11 +313,7 @@ namespace neuristor
         // The active states now; the latent ones as predicted (W_in).
         z_local.clear(), p_local.clear();
         for (const unsigned int k : local_active)
-          {
-            const auto &z = devices[k]->own->state();
-            z_local.insert(z_local.end(), z.begin(), z.end());
-            p_local.push_back(devices[k]->own->last_powers().at(0));
-          }
+          append_state(*devices[k]);
         mpi_tools::gather(comm, z_local, true, z_active);
         mpi_tools::gather(comm, p_local, true, p_active);
         Z_in_saved.swap(Z_in);
@@ -342,7 +342,7 @@ namespace neuristor
         for (unsigned int j = 0; j < n; ++j)
           if (!is_active[j])
             {
-              const double slope = span_in[j] > 0 ? (P_in[j] - P_before_in[j]) / span_in[j] : 0.0;
+              const double slope = power_slope(P_in, P_before_in, span_in, j);
               P_before_in[j] += slope * h_in, P_in[j] += slope * h_in;
             }
         for (std::size_t a = 0; a < active.size(); ++a)
@@ -431,7 +431,7 @@ namespace neuristor
         // last own window (active).
         for (unsigned int j = 0; j < n; ++j)
           {
-            const double slope = span[j] > 0 ? (P[j] - P_before[j]) / span[j] : 0.0;
+            const double slope = power_slope(P, P_before, span, j);
             surprise[j]        = std::abs(P_end[j] - (P[j] + slope * h));
             if (is_active[j])
               P_before[j] = P_before_in[j], span[j] = span_in[j];

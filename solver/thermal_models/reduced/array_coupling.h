@@ -183,6 +183,20 @@ namespace neuristor
     void
     advance_active(const double t0, const double h, unsigned long &local_spikes);
 
+    /** Append a device's modal state and last power to z_local, p_local. */
+    void
+    append_state(const Device &device);
+
+    /** dP/dt [W/s] of device j on the line through its last two known powers (0 before two). */
+    static double
+    power_slope(const std::vector<double> &power,
+                const std::vector<double> &power_before,
+                const std::vector<double> &power_span,
+                const unsigned int         j)
+    {
+      return power_span[j] > 0 ? (power[j] - power_before[j]) / power_span[j] : 0.0;
+    }
+
     /** Every device's modal state and last power (collective). */
     void
     gather_states(std::vector<double> &Z_all, std::vector<double> &P_all);
