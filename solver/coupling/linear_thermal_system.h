@@ -6,6 +6,7 @@
 
 #include <array>
 #include <ostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -98,5 +99,10 @@ namespace neuristor
     /** One line on the model's work and size for the log. */
     virtual void
     report(std::ostream &log) const = 0;
+
+    /** Adds the model's figures for summary.json (none by default). */
+    virtual void
+    add_counters(std::map<std::string, double> &) const
+    {}
   };
 } // namespace neuristor

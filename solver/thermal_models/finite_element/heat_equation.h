@@ -13,11 +13,13 @@
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/fe/fe_q.h>
 #include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/full_matrix.h>
 #include <deal.II/lac/petsc_precondition.h>
 #include "solver/base/linear_algebra.h"
 
 #include <functional>
 #include <map>
+#include <array>
 #include <memory>
 #include <set>
 #include <string>
@@ -35,6 +37,7 @@ namespace neuristor
     unsigned int aggressive_levels = 1;    // BoomerAMG aggressive coarsening
     std::string  coarsening        = "Falgout"; // BoomerAMG coarsening
     std::string  smoother          = "SORJacobi"; // BoomerAMG relaxation
+    bool         lumped_mass       = false; // row-sum mass matrix
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);
@@ -253,6 +256,16 @@ namespace neuristor
       return n_steps;
     }
 
+    /**
+     * Lowest and highest rise T - T0 of any node after any step since
+     * construction, reset or restart [K].
+     */
+    std::array<double, 2>
+    rise_extremes() const
+    {
+      return extremes;
+    }
+
     /** How often the AMG hierarchy was built. */
     unsigned int
     preconditioner_setups() const
@@ -367,6 +380,9 @@ namespace neuristor
     setup_regions(const RegionFunction &device_of_point, const std::string &what, Regions &region);
     void
     assemble_matrices();
+    /** Row sums on the diagonal: a nonnegative, diagonal mass. */
+    static void
+    lump(dealii::FullMatrix<double> &cell_mass);
     void
     assemble_source(const dealii::Function<3> &source, LA::MPI::Vector &f) const;
 
@@ -404,5 +420,6 @@ namespace neuristor
     unsigned int                       last_iterations = 0;
     unsigned int                       n_steps = 0;
     EnergyBalance                      balance;
+    std::array<double, 2>              extremes{{0.0, 0.0}};
   };
 } // namespace neuristor

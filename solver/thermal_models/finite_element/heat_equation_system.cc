@@ -119,6 +119,16 @@ namespace neuristor
   {
     log << "Heat: " << heat.n_dofs() << " DoFs, " << heat.steps() << " steps, "
         << heat.linear_iterations() << " CG iterations, " << heat.preconditioner_setups()
-        << " AMG setups, energy balance error " << heat.energy().relative_error();
+        << " AMG setups, energy balance error " << heat.energy().relative_error()
+        << ", node temperatures " << ambient_temperature() + heat.rise_extremes()[0] << " to "
+        << ambient_temperature() + heat.rise_extremes()[1] << " K";
+  }
+
+  void
+  HeatEquationSystem::add_counters(std::map<std::string, double> &counters) const
+  {
+    const auto rise              = heat.rise_extremes();
+    counters["field_minimum_K"] = ambient_temperature() + rise[0];
+    counters["field_maximum_K"] = ambient_temperature() + rise[1];
   }
 } // namespace neuristor

@@ -86,6 +86,9 @@ namespace neuristor
     /** DoFs, steps, CG iterations, AMG setups, energy balance. */
     void
     report(std::ostream &log) const override;
+    /** field_minimum_K, field_maximum_K: the extremes of any node since the start. */
+    void
+    add_counters(std::map<std::string, double> &counters) const override;
 
   private:
     /** G and the unit-power fields x[s][j] of one step weight. */

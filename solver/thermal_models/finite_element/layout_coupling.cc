@@ -28,6 +28,7 @@ namespace neuristor
     const auto spikes = integrator->run(t_end, sink);
     stats             = integrator->statistics();
     final_outcomes    = integrator->outcomes();
+    system->add_counters(counters);
     return spikes;
   }
 } // namespace neuristor
