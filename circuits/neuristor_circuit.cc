@@ -39,6 +39,14 @@ namespace neuristor
     for (unsigned int i = 0; i < n_devices; ++i)
       {
         result[i].input  = Waveform::parse(inputs[i], "Circuit/Input");
+        // Far beyond any VO2 device, where the model has no solution; a
+        // clear refusal instead of a failed first step.
+        constexpr double max_input_voltage = 1e4; // V
+        if (!(result[i].input.largest_magnitude() <= max_input_voltage))
+          throw InputError("Circuit/Input",
+                           "'" + inputs[i] + "' reaches " +
+                             format_number(result[i].input.largest_magnitude()) +
+                             " V, beyond the +-10 kV a VO2 device circuit can be given");
         result[i].R_load = R_load[i];
         result[i].C      = C[i];
         if (R_load[i] > 0 && C[i] == 0)

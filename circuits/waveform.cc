@@ -337,4 +337,21 @@ namespace neuristor
         }
     return count;
   }
+
+  double
+  Waveform::largest_magnitude() const
+  {
+    double sum = 0;
+    for (const auto &c : components)
+      if (c.kind == Kind::pwl)
+        {
+          double peak = 0;
+          for (const double v : c.values)
+            peak = std::max(peak, std::abs(v));
+          sum += peak;
+        }
+      else
+        sum += std::abs(c.amplitude);
+    return sum;
+  }
 } // namespace neuristor

@@ -50,6 +50,10 @@ namespace neuristor
     double
     breakpoints_until(const double t_end) const;
 
+    /** An upper bound of |value(t)| over all t: the components' peaks added. */
+    double
+    largest_magnitude() const;
+
     /** The text it was parsed from. */
     const std::string &
     text() const

@@ -306,7 +306,8 @@ namespace neuristor
             for (std::size_t p = first[i]; p < first[i + 1]; ++p)
               for (std::size_t q = first[j]; q < first[j + 1]; ++q)
                 if (overlap(parts[p], parts[q]))
-                  throw InputError(section + "Gap", parts[p].what + " overlaps " + parts[q].what);
+                  throw InputError(section + (regular.rows > 0 ? "Gap" : "Devices"),
+                                   parts[p].what + " overlaps " + parts[q].what);
           }
   }
 
@@ -349,7 +350,7 @@ namespace neuristor
   {
     if (!(fraction > 0 && fraction <= 1))
       throw std::invalid_argument("filament fraction of device " + std::to_string(i) +
-                                  " must lie in (0, 1] but is " + std::to_string(fraction));
+                                  " must lie in (0, 1] but is " + parameter_tools::format_number(fraction));
     Block          b      = channel_box(i);
     const unsigned across = orientations[i] == 0 ? 1 : 0;
     const double   centre = 0.5 * (b.lo[across] + b.hi[across]);

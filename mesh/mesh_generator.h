@@ -4,6 +4,7 @@
 
 #include <deal.II/distributed/tria.h>
 
+#include <array>
 #include <vector>
 
 namespace neuristor
@@ -15,6 +16,9 @@ namespace neuristor
     constexpr dealii::types::boundary_id bottom    = 1; // the stage, T = T0
     constexpr dealii::types::boundary_id sides     = 2; // far substrate, T = T0
   } // namespace boundary
+
+  /** The most cells a mesh may have unless Limits/Maximum mesh cells says otherwise. */
+  constexpr double default_max_cells = 2e7;
 
   struct MeshStatistics
   {
@@ -34,7 +38,23 @@ namespace neuristor
                const std::vector<std::array<double, 2>>     &fine,
                const double                                  h_min,
                const double                                  ratio,
-               const double                                  h_max);
+               const double                                  h_max,
+               const double                                  max_cells = default_max_cells);
+
+  /**
+   * Cells of generate_mesh's grid along x, y and z, counted without
+   * building it; an axis stops counting past max_cells.
+   */
+  std::array<double, 3>
+  estimate_cells_per_axis(const Layout              &layout,
+                          const std::vector<double> &filament_fractions,
+                          const double               max_cells);
+
+  /** InputError (Layout/Finest cell size, with the counts) past max_cells. */
+  void
+  check_mesh_size(const Layout              &layout,
+                  const std::vector<double> &filament_fractions,
+                  const double               max_cells);
 
   /**
    * A hexahedral mesh conforming to every part of the layout: a graded
@@ -48,5 +68,6 @@ namespace neuristor
   MeshStatistics
   generate_mesh(const Layout                                    &layout,
                 dealii::parallel::distributed::Triangulation<3> &tria,
-                const std::vector<double>                       &filament_fractions = {});
+                const std::vector<double>                       &filament_fractions = {},
+                const double max_cells = default_max_cells);
 } // namespace neuristor

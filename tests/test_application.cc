@@ -1,6 +1,8 @@
 // The neuristor executable: outputs of a run and refusal of bad input.
 #include "test_helpers.h"
 
+#include "solver/case/entry_origins.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -283,16 +285,35 @@ INSTANTIATE_TEST_SUITE_P(
     // Resource estimates, refused before the run starts: the entry, the
     // estimate, and the limit to raise.
     BadInput{"--set 'Run/End time=1e300'",
-             "entry 'Run/End time': 1e+300 s needs at least 2e+307 time steps of at most 5e-08 s "
+             "entry 'Run/End time' (set by --set): 1e+300 s needs at least 2e+307 time steps of at most 5e-08 s "
              "(Time integration/Maximum time step), more than Limits/Maximum time steps = 1e+09"},
     BadInput{"--set 'Run/Trace interval=1e-15'",
              "gives 2e+10 rows of traces.csv (about 1700 GB), more than Limits/Maximum trace rows = 2e+07"},
     BadInput{"--set 'Run/End time=1'", "Limits/Maximum trace rows"},
     BadInput{"--set 'Circuit/Input=train(amplitude=5, period=1e-300, duty=0.5)'",
-             "entry 'Circuit/Input': the inputs have 8e+295 edges within Run/End time = 2e-05 s, "
+             "entry 'Circuit/Input' (set by --set): the inputs have 8e+295 edges within Run/End time = 2e-05 s, "
              "more than Limits/Maximum input edges = 1e+07"},
     BadInput{"--set 'Sweep/Entry=Circuit/Capacitance' --set 'Sweep/Values=1:1e-9:2'",
-             "'1:1e-9:2' has 1e+09 points, more than Sweep/Maximum points = 10000"}),
+             "'1:1e-9:2' has 1e+09 points, more than Sweep/Maximum points = 10000"},
+    // Mesh cells counted per axis before any list or folder exists.
+    BadInput{"--set 'Run/Thermal model=finite element' --set 'Layout/Finest cell size=1e-22'",
+             "entry 'Layout/Finest cell size' (set by --set): the mesh would have more than 8e+21 "
+             "cells (2e+07 x 2e+07 x 2e+07), more than Limits/Maximum mesh cells = 2e+07"},
+    BadInput{"--set 'Run/Thermal model=finite element' --set 'Layout/Substrate size x=1e300'",
+             "entry 'Layout/Finest cell size' (not set: the built-in default): the mesh would "
+             "have more than"},
+    BadInput{"characterize " NEURISTOR_CASES_DIR "/two_devices_characterize.prm "
+             "--set 'Limits/Maximum mesh cells=1000'", "Limits/Maximum mesh cells = 1000"},
+    BadInput{"--set 'Run/Thermal model=reduced array' --set 'Layout/Arrangement=lattice' "
+             "--set 'Limits/Maximum mesh cells=1000'", "Limits/Maximum mesh cells = 1000"},
+    // Messages name the origin and the entry the user wrote, in %g.
+    BadInput{"--set 'Circuit/Capacitance=-1e-12'", "(set by --set): must be >= 0 but is -1e-12"},
+    BadInput{"--set 'Circuit/Input=dc(1e300)'", "reaches 1e+300 V, beyond the +-10 kV"},
+    BadInput{"--set 'Thermal network/Coupling=matrix' --set 'Thermal network/Number of devices=3' "
+             "--set 'Thermal network/Eta matrix=0 0.6 0.6; 0.6 0 0.6; 0.6 0.6 0'",
+             "entry 'Thermal network/Eta matrix' (set by --set): the coupling strengths"},
+    BadInput{"--set 'Run/Thermal model=finite element' --set 'Layout/Arrangement=list' "
+             "--set 'Layout/Devices=0 0 0; 0.5e-6 0 0'", "entry 'Layout/Devices' (set by --set)"}),
   [](const ::testing::TestParamInfo<BadInput> &info) {
     return "case" + std::to_string(info.index);
   });
@@ -302,4 +323,60 @@ TEST(Application, UnwritableOutputFolderIsRefused)
   std::string out;
   EXPECT_NE(run_binary("run -q -o /proc/neuristor/out", out), 0);
   EXPECT_NE(out.find("cannot write"), std::string::npos) << out;
+}
+
+TEST(Application, MessagesNameTheFileAndLineOfTheEntry)
+{
+  const auto dir  = scratch("origin");
+  const auto file = dir.parent_path() / "origin_case.prm";
+  std::ofstream(file) << "# a user's case\nsubsection Circuit\n  set Capacitance = 15e-12\n"
+                         "  set Load resistance = -5\nend\n";
+  std::string out;
+  EXPECT_NE(run_binary("run -q " + file.string() + " -o " + dir.string(), out), 0);
+  EXPECT_NE(out.find("entry 'Circuit/Load resistance' (set in origin_case.prm line 4): must "
+                     "be >= 0 but is -5"),
+            std::string::npos)
+    << out;
+  // A value given in the file and again by --set: the --set is named.
+  EXPECT_NE(run_binary("run -q " + file.string() + " --set 'Circuit/Load resistance=-7' -o " +
+                         dir.string(),
+                       out),
+            0);
+  EXPECT_NE(out.find("(set by --set): must be >= 0 but is -7"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir));
+}
+
+TEST(Application, BinaryAndMalformedCaseFilesAreRefusedWithoutEchoingThem)
+{
+  const auto dir     = scratch("binary");
+  const auto binary  = dir.parent_path() / "binary_case.prm";
+  const auto array   = dir.parent_path() / "array_case.json";
+  const auto invalid = dir.parent_path() / "invalid_case.json";
+  std::ofstream(binary) << "subsection Run\n" << std::string("\x01\xff\x00\x1b[2J", 7) << "\n";
+  std::ofstream(array) << "[1, 2]\n";
+  std::ofstream(invalid) << "{\"Run\": \n";
+  const std::vector<std::pair<fs::path, std::string>> cases = {
+    {binary, "is not a text file (byte 0x01 at offset 15)"},
+    {array, "must hold one JSON object of sections"},
+    {invalid, "is not valid JSON"}};
+  for (const auto &[file, expected] : cases)
+    {
+      std::string out;
+      EXPECT_NE(run_binary("run -q " + file.string() + " -o " + dir.string(), out), 0);
+      EXPECT_NE(out.find(expected), std::string::npos) << out;
+      EXPECT_EQ(out.find('\x1b'), std::string::npos) << "raw bytes echoed";
+      EXPECT_EQ(out.find("entry <>"), std::string::npos) << out;
+      EXPECT_FALSE(fs::exists(dir));
+    }
+}
+
+TEST(EntryOrigins, PrmLinesFollowSubsectionsCommentsAndContinuations)
+{
+  std::istringstream text("# comment\nsubsection Layout  \n  set Gap = 1e-7 # why\n"
+                          "  subsection Inner\n    set Long entry = a \\\n  set Fake = 1\n"
+                          "  end\n  set Count= 2\nend\nset Top = 1\n");
+  const auto lines = neuristor::prm_entry_lines(text);
+  const std::map<std::string, unsigned int> expected = {
+    {"Layout/Gap", 3}, {"Layout/Inner/Long entry", 5}, {"Layout/Count", 8}, {"Top", 10}};
+  EXPECT_EQ(lines, expected);
 }

@@ -79,15 +79,20 @@ TEST(Mesh, GradedStepsGrowBoundedAndStayFineInside)
     {
       sum += steps[k];
       if (k > 0)
-        EXPECT_LT(std::max(steps[k], steps[k - 1]) / std::min(steps[k], steps[k - 1]), 1.3 * 1.35)
-          << k;
+        {
+          EXPECT_LT(std::max(steps[k], steps[k - 1]) / std::min(steps[k], steps[k - 1]),
+                    1.3 * 1.35)
+            << k;
+        }
     }
   EXPECT_NEAR(sum, 10, 1e-12);
   double x = 0;
   for (const double h : steps)
     {
       if (x >= 1 - 1e-12 && x + h <= 1.2 + 1e-12)
-        EXPECT_LE(h, 0.05 + 1e-12);
+        {
+          EXPECT_LE(h, 0.05 + 1e-12);
+        }
       EXPECT_LE(h, 2.0 * 1.35);
       x += h;
     }
@@ -98,6 +103,25 @@ TEST(Mesh, TooFineCellsAreRefusedNotMarchedThrough)
   // 1e-28 m cells: 1e22 of them along the axis, and below the rounding of
   // the positions (the march would not move); refused after 2e7.
   EXPECT_THROW(graded_steps({0, 1e-6, 1e-5}, {{{0.0, 1e-6}}}, 1e-28, 1.4, 2e-6), InputError);
+}
+
+TEST(Mesh, CellCountIsEstimatedBeforeTheMeshIsBuilt)
+{
+  const Layout                            l = layout({});
+  parallel::distributed::Triangulation<3> tria(MPI_COMM_SELF);
+  const auto                              stats = generate_mesh(l, tria);
+  const auto                              n     = estimate_cells_per_axis(l, {}, 2e7);
+  // The box grid's count (the merged slivers aside), of which the cells
+  // above the substrate outside the parts are removed.
+  const double box = n[0] * n[1] * n[2];
+  EXPECT_GE(box, 0.9 * stats.cells);
+  EXPECT_LE(box, 3.0 * stats.cells);
+  EXPECT_NO_THROW(check_mesh_size(l, {}, 2 * box));
+  EXPECT_THROW(check_mesh_size(l, {}, 0.5 * stats.cells), InputError);
+  // A limit below the mesh refuses it before any list is built.
+  parallel::distributed::Triangulation<3> small(MPI_COMM_SELF);
+  EXPECT_THROW(generate_mesh(l, small, {}, 0.5 * stats.cells), InputError);
+  EXPECT_EQ(small.n_active_cells(), 0u);
 }
 
 TEST(Mesh, ConformsToEveryPartAndMeshesDevicesExactly)

@@ -5,6 +5,7 @@
 //   neuristor --help
 
 #include "solver/app/command_folder.h"
+#include "solver/base/user_message.h"
 #include "solver/case/case_schema.h"
 #include "solver/case/input_error.h"
 #include "solver/case/parameter_file.h"
@@ -18,6 +19,7 @@
 
 #include <deal.II/base/mpi.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -142,7 +144,7 @@ namespace
     if (!sweep.entry.empty())
       {
         case_schema::load_case(first_point, args.case_file, args.overrides);
-        set_entry(first_point, sweep.entry, sweep.values.front(), "Sweep/Entry");
+        set_entry(first_point, sweep.entry, sweep.values.front(), "Sweep/Values");
       }
     // Validates everything before any output.
     const Simulation  simulation(sweep.entry.empty() ? prm : first_point);
@@ -226,7 +228,7 @@ main(int argc, char **argv)
     {
       if (root)
         {
-          std::cerr << "neuristor: error: " << e.what() << std::endl;
+          std::cerr << "neuristor: error: " << neuristor::user_message(e) << std::endl;
           for (const auto &partial : neuristor::RunFolder::kept_partial_folders())
             std::cerr << "neuristor: the results so far are in '" << partial.string() << "'"
                       << std::endl;

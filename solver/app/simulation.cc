@@ -65,7 +65,13 @@ namespace neuristor
         prm.set(entry, value);
     });
     parameter_tools::in_subsection(prm, "Time integration", [&] { integration.parse_parameters(prm); });
-    thermal = thermal_models::create(settings.thermal_model, prm);
+    ResourceLimits limits;
+    parameter_tools::in_subsection(prm, "Limits", [&] { limits.parse_parameters(prm); });
+    {
+      auto model = thermal_models::create(settings.thermal_model, prm);
+      model->apply_limits(limits);
+      thermal = std::move(model);
+    }
     const unsigned int             n = thermal->n_devices();
     std::vector<CircuitParameters> circuit;
     parameter_tools::in_subsection(prm, "Circuit", [&] {
@@ -75,8 +81,6 @@ namespace neuristor
     for (unsigned int i = 0; i < n; ++i)
       circuits.emplace_back(devices[i], circuit[i], thermal->device_node(i));
     const auto traced = settings.traced(n); // validate now, before any output exists
-    ResourceLimits limits;
-    parameter_tools::in_subsection(prm, "Limits", [&] { limits.parse_parameters(prm); });
     limits.check_run(settings.end_time, settings.trace_interval,
                      std::count(traced.begin(), traced.end(), true), integration.max_step, circuit);
     if (!thermal->has_checkpoints() && settings.checkpoint_interval > 0)

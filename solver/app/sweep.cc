@@ -128,11 +128,11 @@ namespace neuristor
         {
           CommandArguments point_args = args;
           point_args.comm             = MPI_COMM_SELF;
-          point_args.overrides.push_back(sweep.entry + "=" + sweep.values[i]);
-          point_args.overrides.push_back("Sweep/Entry=");
-          point_args.overrides.push_back("Run/Progress interval=0");
           dealii::ParameterHandler point_prm;
-          case_schema::load_case(point_prm, args.case_file, point_args.overrides);
+          case_schema::load_case(point_prm, args.case_file, point_args.overrides,
+                                 {{sweep.entry, sweep.values[i], "Sweep/Values"},
+                                  {"Sweep/Entry", "", "the sweep"},
+                                  {"Run/Progress interval", "0", "the sweep"}});
           const Simulation   simulation(point_prm);
           std::ostringstream point_name;
           point_name << "point_" << std::setw(3) << std::setfill('0') << i;

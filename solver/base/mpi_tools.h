@@ -1,5 +1,7 @@
 #pragma once
 
+#include "solver/base/user_message.h"
+
 #include <deal.II/base/mpi.h>
 
 #include <cstring>
@@ -96,7 +98,7 @@ namespace neuristor
       }
     catch (const std::exception &e)
       {
-        message = e.what();
+        message = user_message(e);
         if (message.empty())
           message = "unknown error";
       }

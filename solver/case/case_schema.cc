@@ -31,11 +31,12 @@ namespace neuristor::case_schema
   }
 
   void
-  load_case(dealii::ParameterHandler       &prm,
-            const std::string              &case_file,
-            const std::vector<std::string> &overrides)
+  load_case(dealii::ParameterHandler            &prm,
+            const std::string                   &case_file,
+            const std::vector<std::string>      &overrides,
+            const std::vector<GeneratedSetting> &generated)
   {
     declare_parameters(prm);
-    load_parameters(prm, case_file, overrides);
+    load_parameters(prm, case_file, overrides, generated);
   }
 } // namespace neuristor::case_schema

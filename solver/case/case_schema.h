@@ -1,5 +1,7 @@
 #pragma once
 
+#include "solver/case/parameter_file.h"
+
 #include <deal.II/base/parameter_handler.h>
 
 #include <string>
@@ -19,7 +21,8 @@ namespace neuristor::case_schema
 
   /** Declare every section and read a case file plus overrides into prm. */
   void
-  load_case(dealii::ParameterHandler       &prm,
-            const std::string              &case_file,
-            const std::vector<std::string> &overrides);
+  load_case(dealii::ParameterHandler            &prm,
+            const std::string                   &case_file,
+            const std::vector<std::string>      &overrides,
+            const std::vector<GeneratedSetting> &generated = {});
 } // namespace neuristor::case_schema

@@ -6,6 +6,14 @@
 namespace neuristor
 {
   /**
+   * Where entry came from in the case being loaded or run, as " (set in
+   * case.prm line 12)", " (set by --set)", " (not set: the built-in
+   * default)", or "" for a name that is no entry (see EntryOrigins).
+   */
+  std::string
+  entry_origin(const std::string &entry);
+
+  /**
    * A problem with what the user gave us (a parameter file, a command-line
    * override, a waveform string). The message names the file, the entry and
    * the reason, so that the application can print it as is and exit non-zero.
@@ -14,7 +22,7 @@ namespace neuristor
   {
   public:
     InputError(const std::string &entry, const std::string &reason)
-      : std::runtime_error("entry '" + entry + "': " + reason)
+      : std::runtime_error("entry '" + entry + "'" + entry_origin(entry) + ": " + reason)
       , entry(entry)
     {}
 

@@ -1,9 +1,14 @@
 #include "solver/case/parameter_file.h"
 
+#include "solver/case/entry_origins.h"
 #include "solver/case/input_error.h"
 #include "solver/io/output_file.h"
 #include "solver/case/parameter_tools.h"
 
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -22,11 +27,48 @@ namespace neuristor
       for (auto &ch : text)
         if (ch == '\n')
           ch = ' ';
+      // deal.II quotes the offending line: no raw control bytes to the terminal.
       std::string compact;
       for (const char ch : text)
         if (!(ch == ' ' && !compact.empty() && compact.back() == ' '))
-          compact += ch;
+          compact += std::iscntrl(static_cast<unsigned char>(ch)) ? '?' : ch;
       return compact;
+    }
+
+    // A case file is text: refuse a binary file before deal.II quotes it.
+    void
+    check_text(const std::string &file, std::istream &in)
+    {
+      char        ch;
+      std::size_t offset = 0;
+      while (in.get(ch))
+        {
+          const auto byte = static_cast<unsigned char>(ch);
+          if (std::iscntrl(byte) && ch != '\n' && ch != '\r' && ch != '\t')
+            {
+              char hex[8];
+              std::snprintf(hex, sizeof(hex), "0x%02x", byte);
+              throw InputError(file, "is not a text file (byte " + std::string(hex) +
+                                       " at offset " + std::to_string(offset) +
+                                       "); give a .prm or .json case");
+            }
+          ++offset;
+        }
+      in.clear();
+      in.seekg(0);
+    }
+
+    // deal.II reads a JSON case as nested objects of sections and entries.
+    void
+    check_json(const std::string &file)
+    {
+      std::ifstream in(file);
+      const auto    json = nlohmann::json::parse(in, nullptr, false);
+      if (json.is_discarded())
+        throw InputError(file, "is not valid JSON");
+      if (!json.is_object())
+        throw InputError(file, "must hold one JSON object of sections, e.g. "
+                               "{\"Run\": {\"End time\": \"2e-6\"}}");
     }
 
     // False for a file of blanks and '#' comments only.
@@ -65,6 +107,14 @@ namespace neuristor
           }
         prm.set(entry, value);
       }
+    catch (const dealii::ParameterHandler::ExcEntryUndeclared &)
+      {
+        for (; depth > 0; --depth)
+          prm.leave_subsection();
+        throw InputError(source + " " + path,
+                         "is no entry (check the sections and the spelling; "
+                         "'neuristor parameters' lists every entry)");
+      }
     catch (const dealii::ExceptionBase &e)
       {
         for (; depth > 0; --depth)
@@ -74,13 +124,16 @@ namespace neuristor
       }
     for (; depth > 0; --depth)
       prm.leave_subsection();
+    EntryOrigins::current().record(path, source);
   }
 
   void
-  load_parameters(dealii::ParameterHandler       &prm,
-                  const std::string              &file,
-                  const std::vector<std::string> &overrides)
+  load_parameters(dealii::ParameterHandler            &prm,
+                  const std::string                   &file,
+                  const std::vector<std::string>      &overrides,
+                  const std::vector<GeneratedSetting> &generated)
   {
+    EntryOrigins::current().start(prm);
     if (!file.empty())
       {
         if (!std::filesystem::is_regular_file(file))
@@ -88,6 +141,9 @@ namespace neuristor
         std::ifstream in(file);
         if (!in)
           throw InputError(file, "the case file cannot be read");
+        check_text(file, in);
+        if (std::filesystem::path(file).extension() == ".json")
+          check_json(file);
         if (!sets_anything(in))
           throw InputError(file, "the case file is empty (no entries, only blanks or "
                                  "comments); give a case, or none for the built-in default");
@@ -99,6 +155,7 @@ namespace neuristor
           {
             throw InputError(file, reason_of(e));
           }
+        EntryOrigins::current().record_file(file);
       }
     for (const auto &item : overrides)
       {
@@ -108,6 +165,8 @@ namespace neuristor
         set_entry(prm, parameter_tools::trim(item.substr(0, eq)),
                   parameter_tools::trim(item.substr(eq + 1)), "--set");
       }
+    for (const auto &setting : generated)
+      set_entry(prm, setting.path, setting.value, setting.source);
   }
 
   void

@@ -14,10 +14,20 @@ namespace neuristor
    * overrides "Section/Sub/Entry=value". Every mistake becomes an
    * InputError whose text names the file (or --set), the entry and why.
    */
+  /** A value the program sets for the user (a sweep point, a calibration trial). */
+  struct GeneratedSetting
+  {
+    std::string path;   // Section/Entry
+    std::string value;
+    std::string source; // named in messages, e.g. "Sweep/Values"
+  };
+
+  /** As above, then the generated settings (after the user's overrides). */
   void
-  load_parameters(dealii::ParameterHandler       &prm,
-                  const std::string              &file,
-                  const std::vector<std::string> &overrides);
+  load_parameters(dealii::ParameterHandler            &prm,
+                  const std::string                   &file,
+                  const std::vector<std::string>      &overrides,
+                  const std::vector<GeneratedSetting> &generated = {});
 
   /** Set "Section/Sub/Entry" to value; InputError if unknown or invalid. */
   void

@@ -157,7 +157,7 @@ namespace neuristor
           throw InputError(entry,
                            "must be " +
                              std::string(zero_allowed ? ">= 0" : "> 0") +
-                             " but is " + std::to_string(values[i]) +
+                             " but is " + format_number(values[i]) +
                              (values.size() > 1 ?
                                 " for device " + std::to_string(i) :
                                 std::string()));

@@ -22,6 +22,11 @@ namespace neuristor
                       "Most breakpoints (edges of pulses, trains and pwl knots) the "
                       "inputs of all devices may have within End time; every edge "
                       "is a step [count].");
+    prm.declare_entry("Maximum mesh cells", "2e7", Double(1),
+                      "Most cells a finite-element mesh may have (the Layout's grid, or "
+                      "the reduced array's patch), counted from the per-axis cell "
+                      "counts before any mesh is built; a cell costs about 1 kB "
+                      "[count].");
   }
 
   void
@@ -30,6 +35,7 @@ namespace neuristor
     trace_rows  = prm.get_double("Maximum trace rows");
     time_steps  = prm.get_double("Maximum time steps");
     input_edges = prm.get_double("Maximum input edges");
+    mesh_cells  = prm.get_double("Maximum mesh cells");
   }
 
   void

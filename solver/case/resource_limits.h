@@ -19,6 +19,7 @@ namespace neuristor
     double trace_rows  = 2e7; // rows of traces.csv (about 85 bytes each)
     double time_steps  = 1e9; // the fewest steps the run can take
     double input_edges = 1e7; // breakpoints of all inputs within End time
+    double mesh_cells  = 2e7; // cells of a finite-element mesh (about 1 kB each)
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);

@@ -1,6 +1,7 @@
 #include "solver/coupling/electrothermal_integrator.h"
 
 #include "solver/case/input_error.h"
+#include "solver/case/parameter_tools.h"
 
 #include <deal.II/lac/lapack_full_matrix.h>
 #include <deal.II/lac/vector.h>
@@ -517,7 +518,7 @@ namespace neuristor
             if (dt <= settings.min_step * (1 + 1e-9))
               throw std::runtime_error(
                 "the coupled step fell below Finite-element coupling/Minimum time step at t = " +
-                std::to_string(t) + " s (Newton " + (converged ? "converged" : "failed") +
+                parameter_tools::format_number(t) + " s (Newton " + (converged ? "converged" : "failed") +
                 "); lower the minimum step or loosen Time integration tolerances");
             dt_try = dt * (std::isfinite(error) ? std::max(0.2, 0.9 * std::cbrt(1 / error)) : 0.25);
             continue;

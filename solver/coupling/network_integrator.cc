@@ -1,6 +1,7 @@
 #include "solver/coupling/network_integrator.h"
 
 #include "solver/base/mpi_tools.h"
+#include "solver/case/parameter_tools.h"
 
 #include <algorithm>
 #include <cmath>
@@ -168,7 +169,7 @@ namespace neuristor
             H *= 0.25;
             if (H < H_min)
               throw std::runtime_error("the coupling iteration does not converge "
-                                       "at t = " + std::to_string(t) +
+                                       "at t = " + parameter_tools::format_number(t) +
                                        " s even for tiny windows");
             continue;
           }

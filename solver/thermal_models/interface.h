@@ -3,6 +3,7 @@
 #include "circuits/neuristor_circuit.h"
 #include "solver/coupling/coupling_scheme.h"
 #include "solver/coupling/device_integrator.h"
+#include "solver/case/resource_limits.h"
 #include "solver/io/run_folder.h"
 
 #include <deal.II/base/conditional_ostream.h>
@@ -62,6 +63,14 @@ namespace neuristor
     /** What the scheme's progress lines call a step ("step", "coupling window"). */
     virtual std::string
     step_name() const = 0;
+
+    /**
+     * Checks what the model will build against the limits (InputError
+     * naming the entry) and keeps those it needs later; before any output.
+     */
+    virtual void
+    apply_limits(const ResourceLimits &)
+    {}
 
     /** Whether its runs can write checkpoints and be resumed. */
     virtual bool

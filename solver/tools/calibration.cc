@@ -96,10 +96,11 @@ namespace neuristor
               const std::vector<std::string> &entries,
               const std::vector<double>      &x)
     {
-      auto all = overrides;
+      std::vector<GeneratedSetting> trial;
       for (unsigned int k = 0; k < entries.size(); ++k)
-        all.push_back(entries[k] + "=" + number(x[k]));
-      case_schema::load_case(prm, case_file, all);
+        trial.push_back({entries[k], number(x[k]),
+                         k == 0 ? "Calibration/Entry" : "Calibration/Second entry"});
+      case_schema::load_case(prm, case_file, overrides, trial);
     }
 
     /** preset.prm: the fitted entries in their sections, with the fit documented. */

@@ -7,6 +7,7 @@
 #include "solver/io/vtu_writer.h"
 #include "solver/case/parameter_file.h"
 #include "solver/case/parameter_tools.h"
+#include "solver/case/resource_limits.h"
 #include "solver/app/plotting.h"
 #include "solver/io/run_folder.h"
 #include "solver/case/case_schema.h"
@@ -73,6 +74,10 @@ namespace neuristor
   {
     parameter_tools::in_subsection(prm, "Characterization", [&] { settings.parse_parameters(prm); });
     parameter_tools::in_subsection(prm, "Reduced model", [&] { reduced_settings.parse_parameters(prm); });
+    ResourceLimits limits;
+    parameter_tools::in_subsection(prm, "Limits", [&] { limits.parse_parameters(prm); });
+    model.max_cells = limits.mesh_cells;
+    check_mesh_size(model.layout, {}, model.max_cells);
     if (settings.reduced_model)
       for (const unsigned int d : reduced_settings.check_devices)
         if (d >= model.layout.n_devices())
@@ -403,10 +408,9 @@ namespace neuristor
         });
         for (unsigned int p = 0; p < sweep.values.size(); ++p)
           {
-            auto point_overrides = args.overrides;
-            point_overrides.push_back(sweep.entry + "=" + sweep.values[p]);
             ParameterHandler point_prm;
-            case_schema::load_case(point_prm, args.case_file, point_overrides);
+            case_schema::load_case(point_prm, args.case_file, args.overrides,
+                                   {{sweep.entry, sweep.values[p], "Sweep/Values"}});
             const ThermalCharacterization point(point_prm);
             log << "Point " << p + 1 << "/" << sweep.values.size() << ": " << sweep.entry
                 << " = " << sweep.values[p] << std::endl;

@@ -31,6 +31,13 @@ namespace neuristor
                        "Run/Thermal model = finite element");
   }
 
+  void
+  FiniteElementModel::apply_limits(const ResourceLimits &limits)
+  {
+    geometry.max_cells = limits.mesh_cells;
+    check_mesh_size(geometry.layout, {}, geometry.max_cells);
+  }
+
   std::string
   FiniteElementModel::description() const
   {

@@ -36,6 +36,9 @@ namespace neuristor
 
     std::string
     description() const override;
+    /** The layout's mesh against Limits/Maximum mesh cells. */
+    void
+    apply_limits(const ResourceLimits &limits) override;
 
     std::string
     step_name() const override

@@ -47,7 +47,7 @@ namespace neuristor
                       MeshStatistics                          *statistics,
                       const std::vector<double>               &filament_fractions) const
   {
-    const MeshStatistics mesh = generate_mesh(layout, tria, filament_fractions);
+    const MeshStatistics mesh = generate_mesh(layout, tria, filament_fractions, max_cells);
     if (statistics)
       *statistics = mesh;
     const Layout &geometry = layout;

@@ -52,5 +52,6 @@ namespace neuristor
     ThermalBoundarySettings boundary;
     HeatSolverSettings      solver;
     double                  T0;
+    double                  max_cells = default_max_cells; // Limits/Maximum mesh cells
   };
 } // namespace neuristor

@@ -299,20 +299,25 @@ namespace neuristor
                                     parameter_tools::per_device_doubles(prm, section, "Thermal capacitance", n);
     parameter_tools::require_positive(section + "/Thermal conductance", S_th);
     parameter_tools::require_positive(section + "/Thermal capacitance", C_th);
-    set_eta(eta, S_th, C_th, prm.get_double("Ambient temperature"));
+    // The entry the etas came from, for a refusal of their sum.
+    const std::string eta_entry = kind == "matrix"           ? "Eta matrix" :
+                                  kind == "characterization" ? "Characterization folder" :
+                                                               "Eta";
+    set_eta(eta, S_th, C_th, prm.get_double("Ambient temperature"), section + "/" + eta_entry);
 
     sigma   = prm.get_double("Noise strength");
     seed    = prm.get_integer("Noise seed");
     summary = text.str();
     if (sigma > 0)
-      summary += ", noise " + std::to_string(sigma) + " K/sqrt(s)";
+      summary += ", noise " + parameter_tools::format_number(sigma) + " K/sqrt(s)";
   }
 
   void
   LumpedThermalNetwork::set_eta(const std::vector<std::vector<Link>> &eta,
                                 const std::vector<double>            &S_th,
                                 const std::vector<double>            &C_th,
-                                const double                          T0)
+                                const double                          T0,
+                                const std::string                    &eta_entry)
   {
     const unsigned n = eta.size();
     eta_links        = eta;
@@ -327,10 +332,10 @@ namespace neuristor
             coupling[i].push_back({link.j, link.S * S_th[i]});
           }
         if (eta_sum >= 1)
-          throw InputError(section + "/Eta",
+          throw InputError(eta_entry,
                            "the coupling strengths of device " +
                              std::to_string(i) + " add up to " +
-                             std::to_string(eta_sum) +
+                             parameter_tools::format_number(eta_sum) +
                              "; they must stay below 1 so that S_env > 0");
         nodes[i] = {C_th[i], (1 - eta_sum) * S_th[i], eta_sum * S_th[i], T0};
       }

@@ -87,7 +87,8 @@ namespace neuristor
     set_eta(const std::vector<std::vector<Link>> &eta,
             const std::vector<double>            &S_th,
             const std::vector<double>            &C_th,
-            const double                          T0);
+            const double                          T0,
+            const std::string                    &eta_entry);
 
     std::vector<ThermalNode>       nodes;
     std::vector<std::vector<Link>> coupling;

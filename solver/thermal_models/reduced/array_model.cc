@@ -105,15 +105,33 @@ namespace neuristor
       LatticeKernel::from_patch(*basis, rows, columns, array.cutoff));
   }
 
-  std::unique_ptr<CouplingScheme>
-  ArrayReducedModel::couple(const CouplingContext &context) const
+  std::array<unsigned int, 2>
+  ArrayReducedModel::first_patch_radii() const
   {
     const auto  &grid      = geometry.layout.grid();
     const double thickness = -geometry.layout.substrate().lo[2];
     const double reach     = array.half_width > 0 ? array.half_width : 2 * thickness;
     // Radii in grid steps, no larger than the array needs.
-    unsigned int radius_rows    = std::min<double>(std::ceil(reach / grid.pitch_across), grid.rows - 1);
-    unsigned int radius_columns = std::min<double>(std::ceil(reach / grid.pitch_along), grid.columns - 1);
+    return {{static_cast<unsigned int>(
+               std::min<double>(std::ceil(reach / grid.pitch_across), grid.rows - 1)),
+             static_cast<unsigned int>(
+               std::min<double>(std::ceil(reach / grid.pitch_along), grid.columns - 1))}};
+  }
+
+  void
+  ArrayReducedModel::apply_limits(const ResourceLimits &limits)
+  {
+    geometry.max_cells   = limits.mesh_cells;
+    const auto [rows, columns] = first_patch_radii();
+    check_mesh_size(geometry.layout.grid_patch(2 * rows + 1, 2 * columns + 1), {},
+                    geometry.max_cells);
+  }
+
+  std::unique_ptr<CouplingScheme>
+  ArrayReducedModel::couple(const CouplingContext &context) const
+  {
+    const auto &grid                     = geometry.layout.grid();
+    auto [radius_rows, radius_columns]   = first_patch_radii();
     std::map<std::string, double>  counters;
     double                         builds = 0;
     for (unsigned int attempt = 0; attempt < 4; ++attempt)

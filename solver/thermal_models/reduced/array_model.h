@@ -41,6 +41,9 @@ namespace neuristor
 
     std::string
     description() const override;
+    /** The first patch's mesh (not the array's) against Limits/Maximum mesh cells. */
+    void
+    apply_limits(const ResourceLimits &limits) override;
 
     std::string
     step_name() const override
@@ -65,6 +68,10 @@ namespace neuristor
     couple(const CouplingContext &context) const override;
 
   private:
+    /** Rows and columns from the centre to the edge of the first patch tried. */
+    std::array<unsigned int, 2>
+    first_patch_radii() const;
+
     /** The kernel from a patch of rows x columns (cached like any reduced model). */
     std::shared_ptr<LatticeKernel>
     patch_kernel(const CouplingContext         &context,
