@@ -171,7 +171,9 @@ TEST(ElectroThermal, NearerDeviceFiresFirst)
   std::printf("A spikes before B fires: %ld; C spikes: %zu\n",
               static_cast<long>(spikes_of_a_before(b.front())), c.size());
   if (!c.empty())
-    EXPECT_LT(spikes_of_a_before(b.front()), spikes_of_a_before(c.front()));
+    {
+      EXPECT_LT(spikes_of_a_before(b.front()), spikes_of_a_before(c.front()));
+    }
   EXPECT_LE(spikes_of_a_before(b.front()), 3);
 }
 
