@@ -42,10 +42,10 @@ namespace neuristor
         // Far beyond any VO2 device, where the model has no solution; a
         // clear refusal instead of a failed first step.
         constexpr double max_input_voltage = 1e4; // V
-        if (!(result[i].input.largest_magnitude() <= max_input_voltage))
+        const double     peak              = result[i].input.largest_magnitude();
+        if (!(peak <= max_input_voltage))
           throw InputError("Circuit/Input",
-                           "'" + inputs[i] + "' reaches " +
-                             format_number(result[i].input.largest_magnitude()) +
+                           "'" + inputs[i] + "' reaches " + format_number(peak) +
                              " V, beyond the +-10 kV a VO2 device circuit can be given");
         result[i].R_load = R_load[i];
         result[i].C      = C[i];

@@ -143,22 +143,48 @@ namespace neuristor
     return steps;
   }
 
+  namespace
+  {
+    std::array<double, 3>
+    count_cells(const AxisGrids &grids, const Layout &layout, const double max_cells)
+    {
+      std::array<double, 3> counts{};
+      for (unsigned d = 0; d < 3; ++d)
+        {
+          const auto lines = distinct_lines(grids.lines[d]);
+          for (std::size_t k = 0; k + 1 < lines.size() && counts[d] <= max_cells; ++k)
+            counts[d] += march(lines[k], lines[k + 1], grids.fine[d], layout.finest_size,
+                               layout.growth_ratio, layout.coarsest_size,
+                               static_cast<unsigned long>(max_cells - counts[d] + 1), nullptr);
+        }
+      return counts;
+    }
+
+    void
+    refuse_past_limit(const std::array<double, 3> &n, const double max_cells)
+    {
+      const double cells = n[0] * n[1] * n[2];
+      // Each axis has at least one cell: one axis past the limit is enough.
+      if (cells > max_cells)
+        throw InputError("Layout/Finest cell size",
+                         std::string("the mesh would have ") +
+                           (std::max({n[0], n[1], n[2]}) > max_cells ? "more than " : "") +
+                           parameter_tools::format_number(cells) + " cells (" +
+                           parameter_tools::format_number(n[0]) + " x " +
+                           parameter_tools::format_number(n[1]) + " x " +
+                           parameter_tools::format_number(n[2]) +
+                           "), more than Limits/Maximum mesh cells = " +
+                           parameter_tools::format_number(max_cells) +
+                           " allows; coarsen it, shrink the substrate, or raise that limit");
+    }
+  } // namespace
+
   std::array<double, 3>
   estimate_cells_per_axis(const Layout              &layout,
                           const std::vector<double> &filament_fractions,
                           const double               max_cells)
   {
-    const auto            grids = axis_grids(layout, filament_fractions);
-    std::array<double, 3> counts{};
-    for (unsigned d = 0; d < 3; ++d)
-      {
-        const auto lines = distinct_lines(grids.lines[d]);
-        for (std::size_t k = 0; k + 1 < lines.size() && counts[d] <= max_cells; ++k)
-          counts[d] += march(lines[k], lines[k + 1], grids.fine[d], layout.finest_size,
-                             layout.growth_ratio, layout.coarsest_size,
-                             static_cast<unsigned long>(max_cells - counts[d] + 1), nullptr);
-      }
-    return counts;
+    return count_cells(axis_grids(layout, filament_fractions), layout, max_cells);
   }
 
   void
@@ -166,20 +192,7 @@ namespace neuristor
                   const std::vector<double> &filament_fractions,
                   const double               max_cells)
   {
-    const auto   n     = estimate_cells_per_axis(layout, filament_fractions, max_cells);
-    const double cells = n[0] * n[1] * n[2];
-    // Each axis has at least one cell: one axis past the limit is enough.
-    if (cells > max_cells)
-      throw InputError("Layout/Finest cell size",
-                       std::string("the mesh would have ") +
-                         (std::max({n[0], n[1], n[2]}) > max_cells ? "more than " : "") +
-                         parameter_tools::format_number(cells) + " cells (" +
-                         parameter_tools::format_number(n[0]) + " x " +
-                         parameter_tools::format_number(n[1]) + " x " +
-                         parameter_tools::format_number(n[2]) +
-                         "), more than Limits/Maximum mesh cells = " +
-                         parameter_tools::format_number(max_cells) +
-                         " allows; coarsen it, shrink the substrate, or raise that limit");
+    refuse_past_limit(estimate_cells_per_axis(layout, filament_fractions, max_cells), max_cells);
   }
 
   MeshStatistics
@@ -188,8 +201,8 @@ namespace neuristor
                 const std::vector<double>               &filament_fractions,
                 const double                             max_cells)
   {
-    check_mesh_size(layout, filament_fractions, max_cells);
-    const auto  grids = axis_grids(layout, filament_fractions);
+    const auto grids = axis_grids(layout, filament_fractions);
+    refuse_past_limit(count_cells(grids, layout, max_cells), max_cells);
     std::vector<std::vector<double>> steps(3);
     for (unsigned d = 0; d < 3; ++d)
       steps[d] = graded_steps(grids.lines[d], grids.fine[d], layout.finest_size,

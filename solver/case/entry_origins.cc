@@ -6,8 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cctype>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <vector>
 
@@ -109,21 +107,18 @@ namespace neuristor
   }
 
   void
-  EntryOrigins::record_file(const std::string &file)
+  EntryOrigins::record_prm(const std::string &name, std::istream &text)
   {
-    std::ifstream in(file);
-    const std::string name = std::filesystem::path(file).filename().string();
-    if (std::filesystem::path(file).extension() == ".prm")
-      {
-        for (const auto &[path, line] : prm_entry_lines(in))
-          origin[path] = "set in " + name + " line " + std::to_string(line);
-        return;
-      }
+    for (const auto &[path, line] : prm_entry_lines(text))
+      origin[path] = "set in " + name + " line " + std::to_string(line);
+  }
+
+  void
+  EntryOrigins::record_json(const std::string &name, const nlohmann::json &json)
+  {
     std::set<std::string>    paths;
     std::vector<std::string> sections;
-    const auto               json = nlohmann::json::parse(in, nullptr, false);
-    if (!json.is_discarded())
-      json_entry_paths(json, sections, paths);
+    json_entry_paths(json, sections, paths);
     for (const auto &path : paths)
       origin[path] = "set in " + name;
   }

@@ -2,6 +2,8 @@
 
 #include <deal.II/base/parameter_handler.h>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <istream>
 #include <map>
 #include <set>
@@ -27,9 +29,13 @@ namespace neuristor
     void
     start(const dealii::ParameterHandler &prm);
 
-    /** Every entry the case file sets ("Section/Entry" -> where). */
+    /** Every entry a .prm case named `name` sets, with its line. */
     void
-    record_file(const std::string &file);
+    record_prm(const std::string &name, std::istream &text);
+
+    /** Every entry a JSON case named `name` sets. */
+    void
+    record_json(const std::string &name, const nlohmann::json &json);
 
     /** path was set by source (e.g. "--set"), replacing the file's value. */
     void

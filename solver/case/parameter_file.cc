@@ -59,16 +59,18 @@ namespace neuristor
     }
 
     // deal.II reads a JSON case as nested objects of sections and entries.
-    void
-    check_json(const std::string &file)
+    nlohmann::json
+    parsed_json(const std::string &file, std::istream &in)
     {
-      std::ifstream in(file);
-      const auto    json = nlohmann::json::parse(in, nullptr, false);
+      auto json = nlohmann::json::parse(in, nullptr, false);
       if (json.is_discarded())
         throw InputError(file, "is not valid JSON");
       if (!json.is_object())
         throw InputError(file, "must hold one JSON object of sections, e.g. "
                                "{\"Run\": {\"End time\": \"2e-6\"}}");
+      in.clear();
+      in.seekg(0);
+      return json;
     }
 
     // False for a file of blanks and '#' comments only.
@@ -98,6 +100,7 @@ namespace neuristor
     const std::string entry = parts.back();
     parts.pop_back();
     unsigned int depth = 0;
+    std::string  failure; // why the value was not taken; empty if it was
     try
       {
         for (const auto &section : parts)
@@ -109,21 +112,17 @@ namespace neuristor
       }
     catch (const dealii::ParameterHandler::ExcEntryUndeclared &)
       {
-        for (; depth > 0; --depth)
-          prm.leave_subsection();
-        throw InputError(source + " " + path,
-                         "is no entry (check the sections and the spelling; "
-                         "'neuristor parameters' lists every entry)");
+        failure = "is no entry (check the sections and the spelling; "
+                  "'neuristor parameters' lists every entry)";
       }
     catch (const dealii::ExceptionBase &e)
       {
-        for (; depth > 0; --depth)
-          prm.leave_subsection();
-        throw InputError(source + " " + path,
-                         "cannot be set to '" + value + "': " + reason_of(e));
+        failure = "cannot be set to '" + value + "': " + reason_of(e);
       }
     for (; depth > 0; --depth)
       prm.leave_subsection();
+    if (!failure.empty())
+      throw InputError(source + " " + path, failure);
     EntryOrigins::current().record(path, source);
   }
 
@@ -142,8 +141,8 @@ namespace neuristor
         if (!in)
           throw InputError(file, "the case file cannot be read");
         check_text(file, in);
-        if (std::filesystem::path(file).extension() == ".json")
-          check_json(file);
+        const bool           is_json = std::filesystem::path(file).extension() == ".json";
+        const nlohmann::json json    = is_json ? parsed_json(file, in) : nlohmann::json();
         if (!sets_anything(in))
           throw InputError(file, "the case file is empty (no entries, only blanks or "
                                  "comments); give a case, or none for the built-in default");
@@ -155,7 +154,15 @@ namespace neuristor
           {
             throw InputError(file, reason_of(e));
           }
-        EntryOrigins::current().record_file(file);
+        const std::string name = std::filesystem::path(file).filename().string();
+        if (is_json)
+          EntryOrigins::current().record_json(name, json);
+        else
+          {
+            in.clear();
+            in.seekg(0);
+            EntryOrigins::current().record_prm(name, in);
+          }
       }
     for (const auto &item : overrides)
       {

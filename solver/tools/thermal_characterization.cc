@@ -76,8 +76,7 @@ namespace neuristor
     parameter_tools::in_subsection(prm, "Reduced model", [&] { reduced_settings.parse_parameters(prm); });
     ResourceLimits limits;
     parameter_tools::in_subsection(prm, "Limits", [&] { limits.parse_parameters(prm); });
-    model.max_cells = limits.mesh_cells;
-    check_mesh_size(model.layout, {}, model.max_cells);
+    model.apply_limits(limits);
     if (settings.reduced_model)
       for (const unsigned int d : reduced_settings.check_devices)
         if (d >= model.layout.n_devices())

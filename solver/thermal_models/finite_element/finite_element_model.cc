@@ -34,8 +34,7 @@ namespace neuristor
   void
   FiniteElementModel::apply_limits(const ResourceLimits &limits)
   {
-    geometry.max_cells = limits.mesh_cells;
-    check_mesh_size(geometry.layout, {}, geometry.max_cells);
+    geometry.apply_limits(limits);
   }
 
   std::string

@@ -41,6 +41,13 @@ namespace neuristor
     return T0;
   }
 
+  void
+  LayoutHeatModel::apply_limits(const ResourceLimits &limits)
+  {
+    max_cells = limits.mesh_cells;
+    check_mesh_size(layout, {}, max_cells);
+  }
+
   std::unique_ptr<HeatEquation>
   LayoutHeatModel::build(parallel::distributed::Triangulation<3> &tria,
                       ConditionalOStream                      &log,

@@ -3,6 +3,7 @@
 #include "materials/thermal_materials.h"
 #include "mesh/layout.h"
 #include "mesh/mesh_generator.h"
+#include "solver/case/resource_limits.h"
 #include "solver/thermal_models/finite_element/heat_equation.h"
 #include "solver/thermal_models/finite_element/thermal_boundary.h"
 
@@ -46,6 +47,13 @@ namespace neuristor
           dealii::ConditionalOStream                      &log,
           MeshStatistics                                  *statistics         = nullptr,
           const std::vector<double>                       &filament_fractions = {}) const;
+
+    /**
+     * Keeps Limits/Maximum mesh cells for build() and refuses (InputError)
+     * a layout whose mesh would have more, before anything is built.
+     */
+    void
+    apply_limits(const ResourceLimits &limits);
 
     Layout                  layout;
     ThermalMaterials        materials;
