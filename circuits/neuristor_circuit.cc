@@ -148,9 +148,15 @@ namespace neuristor
     const double R     = resistance->resistance(T, hysteresis);
     const double v_in  = c.input.value(t);
     const double i_dev = V / R;
-    const double i_load =
-      c.direct_drive() ? i_dev + c.C * c.input.derivative(t) : (v_in - V) / c.R_load;
-    return {t, device, v_in, V, i_load, i_dev, T, R, V * i_dev};
+    return {t, device, v_in, V, load_current(t, V, i_dev), i_dev, T, R, V * i_dev};
+  }
+
+  double
+  NeuristorCircuit::load_current(const double t, const double V, const double i_device) const
+  {
+    const auto &c = circuit_parameters;
+    return c.direct_drive() ? i_device + c.C * c.input.derivative(t)
+                            : (c.input.value(t) - V) / c.R_load;
   }
 
 } // namespace neuristor

@@ -120,6 +120,13 @@ namespace neuristor
     sample(const unsigned int device, const double t, const double V, const double T,
            const HysteresisState &hysteresis) const;
 
+    /**
+     * The source current (V_in(t) - V)/R_load at device voltage V carrying
+     * i_device [A]; driven directly, i_device plus the capacitor's C dV_in/dt.
+     */
+    double
+    load_current(const double t, const double V, const double i_device) const;
+
     /** Only dT/dt: what decides the hysteresis branch. */
     double
     temperature_rate(const double           V,

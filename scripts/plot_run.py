@@ -219,34 +219,39 @@ def cmd_run(run_dir):
 
 
 def cmd_sweep(sweep_dir):
-    """Make SWEEP_DIR/sweep.png: mean rate (kHz) vs swept value per device."""
+    """Make SWEEP_DIR/sweep.png: mean rate (kHz) vs swept value per device.
+
+    Only spiking devices have a rate; the other states are drawn at 0 with
+    their own markers, and the line joins neighbouring spiking points only."""
     path = sweep_dir / "sweep.csv"
     rows = read_rows(path, SWEEP_HEADER)
     if not rows:
         raise InputError(f"{path}: no data rows")
     meta = read_json(sweep_dir / "sweep.json", optional=True)
     try:
-        pts = [(int(r["device"]), float(r["x"]), float(r["mean_rate_hz"]) / 1e3,
+        pts = [(int(r["device"]), float(r["x"]),
+                float(r["mean_rate_hz"]) / 1e3 if r["mean_rate_hz"].strip() else 0.0,
                 r["state"].strip()) for r in rows]
     except ValueError as e:
         raise InputError(f"{path}: non-numeric value ({e})") from None
+    markers = {"spiking": dict(marker="o"),
+               "single spike": dict(marker="s", mfc="white"),
+               "quiescent": dict(marker="o", mfc="white"),
+               "trapped": dict(marker="x", mew=1.5)}
     fig, ax = plt.subplots(figsize=(8, 5))
     for k, d in enumerate(sorted({p[0] for p in pts})):
         x, y, st = zip(*sorted((p[1], p[2], p[3]) for p in pts if p[0] == d))
         x, y, st, c = np.array(x), np.array(y), np.array(st), f"C{k % 10}"
-        ax.plot(x, y, "-", color=c, lw=1.2, label=f"device {d}")
-        for state, kw in (("spiking", dict(marker="o")),
-                          ("quiescent", dict(marker="o", mfc="white")),
-                          ("trapped", dict(marker="x", mew=1.5))):
+        ax.plot(x, np.where(st == "spiking", y, np.nan), "-", color=c, lw=1.2,
+                label=f"device {d}")
+        for state, kw in markers.items():
             m = st == state
             ax.plot(x[m], y[m], ls="", color=c, ms=6, **kw)
-        other = ~np.isin(st, ["spiking", "quiescent", "trapped"])
-        ax.plot(x[other], y[other], ls="", color=c, marker="s", ms=5)
+        other = ~np.isin(st, list(markers))
+        ax.plot(x[other], y[other], ls="", color=c, marker="d", ms=5)
     handles, _ = ax.get_legend_handles_labels()
-    handles += [Line2D([], [], ls="", color="gray", marker="o", label="spiking"),
-                Line2D([], [], ls="", color="gray", marker="o", mfc="white",
-                       label="quiescent"),
-                Line2D([], [], ls="", color="gray", marker="x", mew=1.5, label="trapped")]
+    handles += [Line2D([], [], ls="", color="gray", label=state, **kw)
+                for state, kw in markers.items()]
     ax.legend(handles=handles, fontsize=8, loc="best")
     ax.set_xlabel(str(meta.get("x_label", "swept value")))
     ax.set_ylabel("mean spike rate (kHz)")

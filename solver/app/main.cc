@@ -10,6 +10,7 @@
 #include "solver/case/input_error.h"
 #include "solver/case/parameter_file.h"
 #include "solver/case/parameter_tools.h"
+#include "solver/app/mesh_check.h"
 #include "solver/app/plotting.h"
 #include "solver/io/run_folder.h"
 #include "solver/tools/calibration.h"
@@ -32,7 +33,7 @@ namespace
     "neuristor - electro-thermal simulator for thermal-neuristor arrays\n"
     "\n"
     "Usage:\n"
-    "  neuristor run [CASE.prm|CASE.json] [-o DIR] [--set \"Section/Entry=value\"]... [--quiet|--verbose] [--resume]\n"
+    "  neuristor run [CASE.prm|CASE.json] [-o DIR] [--set \"Section/Entry=value\"]... [--quiet|--verbose] [--resume|--check-mesh]\n"
     "      Run a case (without CASE: the built-in default, one Fig. 2 device at\n"
     "      12.5 V). Results go to DIR (default: results/<case name>): parameters.prm,\n"
     "      log.txt, traces.csv, spikes.csv, summary.json, traces.png. A case with a\n"
@@ -40,6 +41,10 @@ namespace
     "      --resume goes on from the checkpoint a finite-element run with\n"
     "      Run/Checkpoint interval > 0 left in DIR.partial (interrupted) or DIR\n"
     "      (finished; give a later Run/End time), on any number of ranks.\n"
+    "      --check-mesh runs a finite-element or reduced case at its Layout/Finest\n"
+    "      cell size h (DIR/h) and at h/2 (DIR/h_half) and says whether the spike\n"
+    "      table is converged (same spikes and state per device, times within 2 %)\n"
+    "      (default DIR: results/<case name>_mesh_check).\n"
     "  neuristor characterize CASE.prm [-o DIR] [--set ...]\n"
     "      Thermal characterisation of the case's Layout with the 3-D heat equation:\n"
     "      steady R_th and eta_ij, step responses (CSV, PNG, VTU/PVD), C_eff, delays,\n"
@@ -63,6 +68,7 @@ namespace
     bool                     quiet = false;
     bool                     verbose = false; // a progress line every 0.2 s
     bool                     resume  = false; // go on from DIR's checkpoint
+    bool                     check_mesh = false; // run at h and h/2 and compare
   };
 
   Arguments
@@ -95,6 +101,8 @@ namespace
           args.verbose = true;
         else if (a == "--resume")
           args.resume = true;
+        else if (a == "--check-mesh")
+          args.check_mesh = true;
         else if (!a.empty() && a[0] == '-')
           throw neuristor::InputError("command line", "unknown option '" + a + "'");
         else if (args.case_file.empty())
@@ -152,6 +160,13 @@ namespace
                               folder_name(simulation.run_settings().case_name) :
                               args.output_dir;
 
+    if (args.check_mesh)
+      {
+        run_mesh_check(command_arguments(args, args.output_dir.empty() ? dir + "_mesh_check" :
+                                                                         dir),
+                       prm, std::cout);
+        return 0;
+      }
     if (!sweep.entry.empty() && args.resume)
       throw InputError("--resume", "sweeps cannot be resumed; rerun the sweep");
     if (!sweep.entry.empty())

@@ -170,7 +170,7 @@ namespace neuristor
     std::vector<DeviceOutcome> outcomes;
     integrate(comm, folder, sink, timer, pcout, traces, resume, result, outcomes);
 
-    // A device still in a metallic episode fired that spike too.
+    // A device still in the metallic episode of a spike fired that spike too.
     if (root)
       {
         for (const auto &o : outcomes)
@@ -186,14 +186,14 @@ namespace neuristor
     result.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-    unsigned int n_spiking = 0, n_trapped = 0;
+    std::map<std::string, unsigned int> n_in;
     for (const auto &d : result.devices)
-      n_spiking += d.state == "spiking", n_trapped += d.state == "trapped";
+      ++n_in[d.state];
     const auto &st = result.statistics;
     pcout << "Done in " << std::setprecision(3) << result.wall_seconds << " s: "
-          << result.spikes.size() << " spikes; devices spiking " << n_spiking
-          << ", trapped " << n_trapped << ", quiescent "
-          << n_devices() - n_spiking - n_trapped << "\n"
+          << result.spikes.size() << " spikes; devices spiking " << n_in["spiking"]
+          << ", single spike " << n_in["single spike"] << ", trapped " << n_in["trapped"]
+          << ", quiescent " << n_in["quiescent"] << "\n"
           << "Steps " << st.steps << " (rejected " << st.rejected_steps
           << "), hysteresis reversals " << st.reversals << ", coupling windows "
           << st.windows << " (rejected " << st.rejected_windows << ", passes "
@@ -204,9 +204,13 @@ namespace neuristor
     pcout << std::endl;
     if (n_devices() <= 8)
       for (const auto &d : result.devices)
-        pcout << "  device " << d.device << ": " << d.state << ", "
-              << d.spike_count << " spikes, mean rate "
-              << d.mean_rate_hz * 1e-3 << " kHz" << std::endl;
+        {
+          pcout << "  device " << d.device << ": " << d.state << ", " << d.spike_count
+                << (d.spike_count == 1 ? " spike" : " spikes");
+          if (d.mean_rate_hz > 0)
+            pcout << ", mean rate " << d.mean_rate_hz * 1e-3 << " kHz";
+          pcout << std::endl;
+        }
     timer.print_wall_time_statistics(comm);
 
     collectively(comm, [&]() {
@@ -378,14 +382,19 @@ namespace neuristor
     for (const auto &o : outcomes)
       {
         const auto  &p = peaks[o.device];
-        DeviceSummary d{o.device, static_cast<unsigned>(p.size()), 0.0, "quiescent",
-                        p.empty() ? -1.0 : p.front()};
-        if (p.size() >= 2)
-          d.mean_rate_hz = (p.size() - 1) / (p.back() - p.front());
-        if (o.in_spike && settings.end_time - o.episode_start >= settings.trapped_time)
+        DeviceSummary d{o.device,          static_cast<unsigned>(p.size()),
+                        -1.0,              "quiescent",
+                        p.empty() ? -1.0 : p.front(), p.empty() ? -1.0 : p.back(),
+                        o.F};
+        if (o.quiet_metallic_time >= settings.trapped_time)
           d.state = "trapped";
-        else if (!p.empty())
-          d.state = "spiking";
+        else if (p.size() >= 2)
+          {
+            d.state        = "spiking";
+            d.mean_rate_hz = (p.size() - 1) / (p.back() - p.front());
+          }
+        else if (p.size() == 1)
+          d.state = "single spike";
         result.push_back(d);
       }
     return result;
@@ -400,9 +409,11 @@ namespace neuristor
     for (const auto &d : result.devices)
       devices.push_back(Json{{"device", d.device},
                              {"spike_count", d.spike_count},
-                             {"mean_rate_hz", d.mean_rate_hz},
+                             {"mean_rate_hz", missing_as_null(d.mean_rate_hz)},
                              {"state", d.state},
-                             {"first_spike_s", missing_as_null(d.first_spike_s)}});
+                             {"first_spike_s", missing_as_null(d.first_spike_s)},
+                             {"last_spike_s", missing_as_null(d.last_spike_s)},
+                             {"final_insulating_fraction", d.final_insulating_fraction}});
     Json run{{"case", settings.case_name},
                    {"thermal_model", settings.thermal_model},
                    {"coupling", thermal->description()},

@@ -25,9 +25,11 @@ namespace neuristor
   {
     unsigned int device;
     unsigned int spike_count;
-    double       mean_rate_hz;
-    std::string  state; // quiescent, spiking or trapped
+    double       mean_rate_hz;  // Hz, only while spiking; -1 otherwise (null in summary.json)
+    std::string  state;         // quiescent, single spike, spiking or trapped (README)
     double       first_spike_s; // -1 if none (null in summary.json)
+    double       last_spike_s;  // -1 if none
+    double       final_insulating_fraction; // F at the end
   };
 
   /** Everything a run produces, for tests and sweeps. */

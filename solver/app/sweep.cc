@@ -152,8 +152,11 @@ namespace neuristor
               std::snprintf(row.state, sizeof(row.state), "%s", d.state.c_str());
               rows.push_back(row);
               if (result.devices.size() <= 4)
-                line << " | device " << d.device << " " << d.state << " "
-                     << std::setprecision(4) << d.mean_rate_hz * 1e-3 << " kHz";
+                {
+                  line << " | device " << d.device << " " << d.state;
+                  if (d.mean_rate_hz > 0)
+                    line << " " << std::setprecision(4) << d.mean_rate_hz * 1e-3 << " kHz";
+                }
             }
           folder.console() << line.str() << std::endl; // each rank reports its own points
         }
@@ -167,9 +170,13 @@ namespace neuristor
       OutputFile csv(folder.file("sweep.csv"));
       csv << "point,value,x,device,spike_count,mean_rate_hz,state\n" << std::setprecision(10);
       for (const auto &r : all)
-        csv << r.point << "," << parameter_tools::csv_quote(sweep.values[r.point]) << ","
-            << sweep.x[r.point] << "," << r.device << "," << r.spike_count << ","
-            << r.mean_rate_hz << "," << r.state << "\n";
+        {
+          csv << r.point << "," << parameter_tools::csv_quote(sweep.values[r.point]) << ","
+              << sweep.x[r.point] << "," << r.device << "," << r.spike_count << ",";
+          if (r.mean_rate_hz > 0) // a rate only while spiking
+            csv << r.mean_rate_hz;
+          csv << "," << r.state << "\n";
+        }
       csv.close();
       write_json(folder.file("sweep.json"), Json{{"case", case_name},
                                                  {"entry", sweep.entry},

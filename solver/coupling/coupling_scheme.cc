@@ -7,6 +7,22 @@
 
 namespace neuristor
 {
+  DeviceOutcome
+  device_outcome(const unsigned int   device,
+                 const SpikeDetector &detector,
+                 const double         V,
+                 const double         T)
+  {
+    const auto running = detector.running_spike(device);
+    return {device,
+            running.has_value(),
+            running.value_or(Spike{device, 0, 0, 0}),
+            detector.quiet_metallic_time(),
+            detector.insulating_fraction(),
+            V,
+            T};
+  }
+
   void
   emit_samples(const MPI_Comm comm, const std::vector<Sample> &local, const RunSink &sink)
   {

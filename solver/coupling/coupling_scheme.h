@@ -35,11 +35,19 @@ namespace neuristor
   struct DeviceOutcome
   {
     unsigned int device;
-    bool         in_spike;      // still in a metallic episode at the end
-    double       episode_start; // s
-    Spike        running;       // that episode as a spike
+    bool         in_spike;            // a spike still running at the end
+    Spike        running;             // that spike
+    double       quiet_metallic_time; // s metallic without a spike at the end
+    double       F;                   // insulating fraction at the end
     double       V, T;
   };
+
+  /** The end state of `device` from its spike detector. */
+  DeviceOutcome
+  device_outcome(const unsigned int   device,
+                 const SpikeDetector &detector,
+                 const double         V,
+                 const double         T);
 
   /**
    * Every rank's trace rows, in order of time then device, to the sink on

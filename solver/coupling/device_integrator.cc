@@ -325,7 +325,9 @@ namespace neuristor
         ++s.steps;
 
         const double R = step.end.r.R;
-        s.spikes.add(device, s.t, step.end.r.F, s.V / R, s.V * s.V / R, spikes);
+        const double i_dev = s.V / R;
+        s.spikes.add(device, s.t, step.end.r.F, i_dev, model.load_current(s.t, s.V, i_dev),
+                     s.V * i_dev, spikes);
 
         if (reversal)
           {

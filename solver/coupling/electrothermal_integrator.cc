@@ -324,9 +324,11 @@ namespace neuristor
       {
         const auto   rv      = circuits[i].device().evaluate(T[i], hysteresis[i]);
         const double current = V[i] / rv.R;
-        const bool   was_in  = detectors[i].in_spike();
-        detectors[i].add(first_device + i, t_new, rv.F, current, V[i] * current, spikes);
-        if (!was_in && detectors[i].in_spike())
+        const bool   was_in  = detectors[i].in_episode();
+        detectors[i].add(first_device + i, t_new, rv.F, current,
+                         circuits[i].load_current(t_new, V[i], current), V[i] * current,
+                         spikes);
+        if (!was_in && detectors[i].in_episode())
           {
             last_spike_start = t_new;
             next_field       = std::min(next_field, t_new);
@@ -562,10 +564,8 @@ namespace neuristor
 
     final_outcomes.clear();
     for (unsigned int i = 0; i < n; ++i)
-      final_outcomes.push_back({first_device + i, detectors[i].in_spike(),
-                                detectors[i].episode_start(),
-                                detectors[i].current_spike(first_device + i), V_history[0][i],
-                                T_history[0][i]});
+      final_outcomes.push_back(
+        device_outcome(first_device + i, detectors[i], V_history[0][i], T_history[0][i]));
     return spikes;
   }
 

@@ -202,8 +202,7 @@ namespace neuristor
         stats.steps += s.steps;
         stats.rejected_steps += s.rejected;
         stats.reversals += s.reversals;
-        local.push_back({first + k, s.spikes.in_spike(), s.spikes.episode_start(),
-                         s.spikes.current_spike(first + k), s.V, s.T});
+        local.push_back(device_outcome(first + k, s.spikes, s.V, s.T));
       }
     stats.steps          = dealii::Utilities::MPI::sum(stats.steps, comm);
     stats.rejected_steps = dealii::Utilities::MPI::sum(stats.rejected_steps, comm);

@@ -9,19 +9,25 @@ namespace neuristor
                      const double        t,
                      const double        F,
                      const double        current,
+                     const double        load_current,
                      const double        power,
                      std::vector<Spike> &finished)
   {
-    // Outside a spike, f_extreme is the highest F since the last one;
+    if (F >= enter_fraction)
+      metallic_since = -1;
+    else if (metallic_since < 0)
+      metallic_since = t;
+
+    // Outside an episode, f_extreme is the highest F since the last one;
     // inside, the lowest F of this one.
     if (!active && F < enter_fraction && F < f_extreme - swing)
       {
-        active    = true;
-        start     = t;
-        energy    = 0;
-        t_peak    = t;
-        i_peak    = current;
-        f_extreme = F;
+        active      = true;
+        energy      = 0;
+        t_peak      = t;
+        i_peak      = current;
+        i_load_peak = load_current;
+        f_extreme   = F;
       }
     else if (active)
       {
@@ -29,8 +35,9 @@ namespace neuristor
         // A local maximum at the previous sample: refine with a parabola.
         if (i_prev >= i_peak && i_prev >= current && has_prev && t_before < t_prev)
           {
-            t_peak = t_prev;
-            i_peak = i_prev;
+            t_peak      = t_prev;
+            i_peak      = i_prev;
+            i_load_peak = il_prev;
             const double h1 = t_prev - t_before, h2 = t - t_prev;
             const double d1 = (i_prev - i_before) / h1, d2 = (current - i_prev) / h2;
             const double curvature = (d2 - d1) / (0.5 * (h1 + h2));
@@ -47,8 +54,9 @@ namespace neuristor
           }
         else if (current > i_peak)
           {
-            t_peak = t;
-            i_peak = current;
+            t_peak      = t;
+            i_peak      = current;
+            i_load_peak = load_current;
           }
         f_extreme = std::min(f_extreme, F);
         // Over when the device is insulating again, or when it turns back
@@ -59,7 +67,11 @@ namespace neuristor
           F < f_prev && f_prev > f_extreme + 1.2 * swing && f_extreme < metal_fraction;
         if (F > leave_fraction || turned)
           {
-            finished.push_back({device, t_peak, i_peak, energy});
+            if (peak_is_discharge())
+              {
+                finished.push_back({device, t_peak, i_peak, energy});
+                last_spike = t_peak;
+              }
             active    = false;
             f_extreme = std::max(F, f_prev);
           }
@@ -70,14 +82,27 @@ namespace neuristor
     i_before = i_prev;
     t_prev   = t;
     i_prev   = current;
+    il_prev  = load_current;
     p_prev   = power;
     f_prev   = F;
     has_prev = true;
   }
 
-  Spike
-  SpikeDetector::current_spike(const unsigned int device) const
+  std::optional<Spike>
+  SpikeDetector::running_spike(const unsigned int device) const
   {
-    return {device, t_peak, i_peak, energy};
+    if (active && peak_is_discharge())
+      return Spike{device, t_peak, i_peak, energy};
+    return std::nullopt;
+  }
+
+  double
+  SpikeDetector::quiet_metallic_time() const
+  {
+    if (metallic_since < 0)
+      return 0;
+    const auto   running = running_spike(0);
+    const double spike   = running ? running->t_peak : last_spike;
+    return t_prev - std::max(metallic_since, spike);
   }
 } // namespace neuristor

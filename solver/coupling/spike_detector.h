@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <vector>
 
 namespace neuristor
@@ -14,61 +15,93 @@ namespace neuristor
   };
 
   /**
-   * Finds spikes as metallic episodes: a spike starts when the insulating
-   * fraction F of the VO2 drops below 1/2 and ends when it climbs back above
-   * 0.6 (the gap stops noise from splitting one spike in two). A device that
-   * does not recover fully between spikes (F oscillating between ~0 and
-   * 0.15-0.45: lumped devices near the upper edge of the spiking window,
-   * finite-element devices with a fast local heat path) is
-   * handled by the swing: an episode that got metallic (F below 0.05) also
-   * ends where F turns down again after rising by 1.2 swing from its lowest
-   * value, and the next one starts once F has fallen by a swing below its
-   * highest value since.
+   * Finds spikes: current pulses during metallic episodes of the device.
+   *
+   * An episode starts when the insulating fraction F of the VO2 drops below
+   * 1/2 and ends when it climbs back above 0.6 (the gap stops noise from
+   * splitting one episode in two). A device that does not recover fully
+   * between spikes (F oscillating between ~0 and 0.15-0.45: lumped devices
+   * near the upper edge of the spiking window, finite-element devices with
+   * a fast local heat path) is handled by the swing: an episode that got
+   * metallic (F below 0.05) also ends where F turns down again after rising
+   * by 1.2 swing from its lowest value, and the next one starts once F has
+   * fallen by a swing below its highest value since.
+   *
+   * An episode is a spike only if the capacitor discharges through the
+   * device: at the current peak the device current is at least
+   * `discharge_ratio` times the load current, i.e. the capacitor supplies at
+   * least half of it. A slow drift of F through the transition carries just
+   * the load current (ratio 1.1 for B in Fig. S11 at eta = 0.06) and is not
+   * a spike; neither is anything a directly driven device (R_load = 0) does.
    * Within an episode the peak of the device current is located by a
    * parabola through the three samples around the largest one.
+   *
+   * The detector also keeps how long the device has been metallic (F below
+   * 1/2) without a spike: a device that stays so for the trapped time at the
+   * end of a run is trapped, whatever it did before.
    */
   class SpikeDetector
   {
   public:
-    static constexpr double enter_fraction = 0.5;
-    static constexpr double leave_fraction = 0.6;
-    static constexpr double swing          = 0.08; // of F, for partial recoveries
-    static constexpr double metal_fraction = 0.05; // F an episode must reach to end early
+    static constexpr double enter_fraction  = 0.5;
+    static constexpr double leave_fraction  = 0.6;
+    static constexpr double swing           = 0.08; // of F, for partial recoveries
+    static constexpr double metal_fraction  = 0.05; // F an episode must reach to end early
+    static constexpr double discharge_ratio = 2.0;  // device / load current at a spike's peak
 
-    /** Feed the end of an accepted step (t, F, I_device, P). */
+    /**
+     * Feed the end of an accepted step: time, F, device and load current,
+     * Joule power. Finished spikes of `device` are appended to `finished`.
+     */
     void
     add(const unsigned int  device,
         const double        t,
         const double        F,
         const double        current,
+        const double        load_current,
         const double        power,
         std::vector<Spike> &finished);
 
+    /** Is a metallic episode (not necessarily a spike) running? */
     bool
-    in_spike() const
+    in_episode() const
     {
       return active;
     }
 
-    /** Start of the running episode [s]. */
+    /** The running episode if it is a spike (a device trapped after firing). */
+    std::optional<Spike>
+    running_spike(const unsigned int device) const;
+
+    /**
+     * How long, up to the last sample, the device has been metallic
+     * without a spike [s]; 0 if it is not metallic.
+     */
     double
-    episode_start() const
+    quiet_metallic_time() const;
+
+    /** F at the last sample. */
+    double
+    insulating_fraction() const
     {
-      return start;
+      return f_prev;
     }
 
-    /** The running episode as a spike (for a device trapped at the end). */
-    Spike
-    current_spike(const unsigned int device) const;
-
   private:
+    bool
+    peak_is_discharge() const
+    {
+      return i_peak >= discharge_ratio * i_load_peak;
+    }
+
     bool   active = false;
-    double start  = 0;
     double energy = 0;
-    double t_prev = 0, i_prev = 0, p_prev = 0;
+    double t_prev = 0, i_prev = 0, p_prev = 0, il_prev = 0;
     double t_before = 0, i_before = 0; // sample before the previous one
-    double t_peak = 0, i_peak = 0;
+    double t_peak = 0, i_peak = 0, i_load_peak = 0;
     bool   has_prev = false;
     double f_prev = 1, f_extreme = 1; // F at the previous sample; see add()
+    double metallic_since = -1;       // s, start of the metallic stretch; -1 if insulating
+    double last_spike     = -1;       // s, peak of the last spike; -1 if none
   };
 } // namespace neuristor

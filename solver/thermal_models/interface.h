@@ -79,6 +79,16 @@ namespace neuristor
       return false;
     }
 
+    /**
+     * Whether its results rest on a mesh of the Layout (refined by halving
+     * Layout/Finest cell size, as `neuristor run --check-mesh` does).
+     */
+    virtual bool
+    meshes_layout() const
+    {
+      return false;
+    }
+
     /** Whether it has a temperature field to write as a VTU series. */
     virtual bool
     has_field() const

@@ -58,6 +58,12 @@ namespace neuristor
       return true;
     }
 
+    bool
+    meshes_layout() const override
+    {
+      return true;
+    }
+
     /** Meshes the layout and builds the heat equation (collective). */
     std::unique_ptr<CouplingScheme>
     couple(const CouplingContext &context) const override;

@@ -1,0 +1,131 @@
+// Spike classification (README, "Spikes and device states"): a spike is a
+// capacitor discharge through the metallic device, not a slow drift of F;
+// a device is trapped when it has been metallic without a spike for the
+// trapped time at the end; a rate exists only for two spikes or more.
+#include "solver/coupling/spike_detector.h"
+#include "test_helpers.h"
+
+#include <gtest/gtest.h>
+
+using namespace neuristor;
+
+namespace
+{
+  RunResult
+  s13_point(const std::string &v_a)
+  {
+    return test_support::run_case({"Circuit/Input=dc(" + v_a + "); dc(14)"},
+                                  NEURISTOR_CASES_DIR "/fig_s13_va_sweep.prm");
+  }
+
+  /**
+   * F falls from 1 to `F_low` over 100 ns and comes back; the device
+   * current swells to `peak` while the load carries `load`.
+   */
+  std::vector<Spike>
+  episode(SpikeDetector &detector, const double t0, const double F_low, const double peak,
+          const double load)
+  {
+    std::vector<Spike> spikes;
+    for (int k = 0; k <= 100; ++k)
+      {
+        const double s = std::sin(M_PI * k / 100.0); // 0 -> 1 -> 0
+        const double F = 1 - (1 - F_low) * s;
+        detector.add(0, t0 + k * 1e-9, F, load + (peak - load) * s * s, load, 1e-3, spikes);
+      }
+    return spikes;
+  }
+} // namespace
+
+TEST(SpikeDetector, ADischargeIsASpikeADriftIsNot)
+{
+  SpikeDetector detector;
+  // Load current 1 mA: a 4 mA peak is a discharge, a 1.2 mA one a drift.
+  EXPECT_EQ(episode(detector, 0, 0.01, 4e-3, 1e-3).size(), 1u);
+  EXPECT_EQ(episode(detector, 1e-6, 0.01, 1.2e-3, 1e-3).size(), 0u);
+  // Exactly at the ratio it counts; just below it does not.
+  EXPECT_EQ(episode(detector, 2e-6, 0.01, 2e-3, 1e-3).size(), 1u);
+  EXPECT_EQ(episode(detector, 3e-6, 0.01, 1.99e-3, 1e-3).size(), 0u);
+  EXPECT_FALSE(detector.in_episode());
+  EXPECT_EQ(detector.quiet_metallic_time(), 0.0); // insulating at the end
+}
+
+TEST(SpikeDetector, TrappedTimeCountsFromTheLastSpikeOrTheTransition)
+{
+  std::vector<Spike> spikes;
+  SpikeDetector      fired, drifted;
+  // Both devices go metallic at 1 us; one with a discharge peaking at 1.05 us.
+  for (int k = 0; k <= 400; ++k)
+    {
+      const double t = k * 10e-9, F = t < 1e-6 ? 1.0 : 0.01;
+      const double peak = std::abs(t - 1.05e-6) < 1e-12 ? 5e-3 : 1e-3;
+      fired.add(0, t, F, peak, 1e-3, 1e-3, spikes);
+      drifted.add(1, t, F, 1e-3, 1e-3, 1e-3, spikes);
+    }
+  EXPECT_TRUE(spikes.empty()); // the spike of `fired` is still running
+  ASSERT_TRUE(fired.running_spike(0).has_value());
+  EXPECT_NEAR(fired.running_spike(0)->t_peak, 1.05e-6, 1e-8);
+  EXPECT_NEAR(fired.quiet_metallic_time(), 4e-6 - 1.05e-6, 1e-8);
+  EXPECT_FALSE(drifted.running_spike(1).has_value());
+  EXPECT_NEAR(drifted.quiet_metallic_time(), 3e-6, 1e-12);
+  EXPECT_DOUBLE_EQ(drifted.insulating_fraction(), 0.01);
+}
+
+// Fig. S13, V_A = 12.5 V: B fires three spikes, then sits metallic at
+// F ~ 0.05 and 0.9-1.0 mA from 10 to 60 us: trapped, not "spiking at 435 kHz".
+TEST(SpikeClassification, S13At12p5VTrapsB)
+{
+  const auto r = s13_point("12.5");
+  EXPECT_EQ(r.devices[0].state, "spiking");
+  EXPECT_GT(r.devices[0].mean_rate_hz, 4e5);
+  const auto &b = r.devices[1];
+  EXPECT_EQ(b.state, "trapped");
+  EXPECT_EQ(b.spike_count, 3u);
+  EXPECT_LT(b.last_spike_s, 10e-6);
+  EXPECT_LT(b.mean_rate_hz, 0); // no rate for a trapped device
+  EXPECT_LT(b.final_insulating_fraction, 0.5);
+}
+
+// Fig. S13, V_A = 9 V: A drifts to F ~ 0.3 at 0.41 mA under B's heat, with
+// no current spike.
+TEST(SpikeClassification, S13At9VHasNoSpikeOfA)
+{
+  const auto r = s13_point("9");
+  EXPECT_EQ(r.devices[0].spike_count, 0u);
+  EXPECT_TRUE(test_support::spike_times(r, 0).empty());
+  EXPECT_EQ(r.devices[1].state, "spiking");
+}
+
+// Fig. S11, eta = 0.06: B drifts below F = 1/2 and peaks at 0.46 mA, the
+// load current: no spike of B.
+TEST(SpikeClassification, S11AtEta006HasNoSpikeOfB)
+{
+  const auto r = test_support::run_case({"Thermal network/Eta=0.06"},
+                                        NEURISTOR_CASES_DIR "/fig_s11_eta_sweep.prm");
+  EXPECT_EQ(r.devices[0].state, "spiking");
+  EXPECT_EQ(r.devices[1].spike_count, 0u);
+  EXPECT_NE(r.devices[1].state, "spiking");
+}
+
+// The Fig. 2 device at 12.5 V fires its first spike at 2.6 us and its
+// second near 5.5 us: a run to 4 us has one spike and no rate.
+TEST(SpikeClassification, OneSpikeIsASingleSpikeWithoutRate)
+{
+  const auto r = test_support::run_case({"Run/End time=4e-6", "Circuit/Input=dc(12.5)"});
+  ASSERT_EQ(r.devices[0].spike_count, 1u);
+  EXPECT_EQ(r.devices[0].state, "single spike");
+  EXPECT_LT(r.devices[0].mean_rate_hz, 0);
+  EXPECT_EQ(r.devices[0].first_spike_s, r.devices[0].last_spike_s);
+}
+
+// Driven directly (R_load = 0) no capacitor can discharge through the
+// device: at 8 V it heats itself into the metallic state and stays there
+// (the DC output of Fig. 3A), without a spike.
+TEST(SpikeClassification, DirectDriveGoesMetallicWithoutSpikes)
+{
+  const auto r = test_support::run_case(
+    {"Run/End time=10e-6", "Circuit/Load resistance=0", "Circuit/Input=dc(8)"});
+  EXPECT_EQ(r.devices[0].spike_count, 0u);
+  EXPECT_EQ(r.devices[0].state, "trapped");
+  EXPECT_LT(r.devices[0].final_insulating_fraction, 0.05);
+}
