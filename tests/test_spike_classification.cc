@@ -129,3 +129,18 @@ TEST(SpikeClassification, DirectDriveGoesMetallicWithoutSpikes)
   EXPECT_EQ(r.devices[0].state, "trapped");
   EXPECT_LT(r.devices[0].final_insulating_fraction, 0.05);
 }
+
+// Driven directly by a 1 us source pulse the device switches, carries the
+// pulse's current through the metal and recovers when the pulse ends: that
+// current pulse is its spike (A's heat spike in Fig. 3A).
+TEST(SpikeClassification, DirectDrivePulseIsASpike)
+{
+  const auto r = test_support::run_case(
+    {"Run/End time=10e-6", "Circuit/Load resistance=0",
+     "Circuit/Input=pulse(amplitude=10, delay=1e-6, width=1e-6, rise=10e-9, fall=10e-9)"});
+  ASSERT_EQ(r.devices[0].spike_count, 1u);
+  EXPECT_EQ(r.devices[0].state, "single spike");
+  EXPECT_GT(r.devices[0].first_spike_s, 1e-6);
+  EXPECT_LT(r.devices[0].first_spike_s, 2.01e-6);
+  EXPECT_GT(r.spikes[0].i_peak, 10 / 5e3); // metallic: far above 10 V / R_insulating
+}

@@ -119,6 +119,7 @@ namespace neuristor
                                   const std::uint64_t seed) const
   {
     DeviceState s;
+    s.spikes = SpikeDetector(model.circuit().direct_drive());
     model.initial_state(s.V, s.T);
     s.h     = settings.initial_step;
     s.noise = RandomStream(seed, device);

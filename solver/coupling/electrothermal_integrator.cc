@@ -111,8 +111,9 @@ namespace neuristor
     , n(circuits.size())
     , n_regions(thermal.n_regions())
     , hysteresis(n)
-    , detectors(n)
   {
+    for (const auto &circuit : circuits)
+      detectors.emplace_back(circuit.circuit().direct_drive());
     if (thermal.n_devices() != n)
       throw std::logic_error("ElectroThermalIntegrator: devices of the thermal system and circuits differ");
     if (n_regions != (settings.filament_heating ? 2u : 1u))

@@ -67,7 +67,7 @@ namespace neuristor
           F < f_prev && f_prev > f_extreme + 1.2 * swing && f_extreme < metal_fraction;
         if (F > leave_fraction || turned)
           {
-            if (peak_is_discharge())
+            if (direct_drive || peak_is_discharge())
               {
                 finished.push_back({device, t_peak, i_peak, energy});
                 last_spike = t_peak;

@@ -32,7 +32,10 @@ namespace neuristor
    * `discharge_ratio` times the load current, i.e. the capacitor supplies at
    * least half of it. A slow drift of F through the transition carries just
    * the load current (ratio 1.1 for B in Fig. S11 at eta = 0.06) and is not
-   * a spike; neither is anything a directly driven device (R_load = 0) does.
+   * a spike. A device driven directly (R_load = 0) has no capacitor to
+   * discharge: there a spike is an episode that ends, the current pulse a
+   * source pulse drives through the metallic device (A in Fig. 3A); one that
+   * stays metallic is the DC output of B in Fig. 3A, not a spike.
    * Within an episode the peak of the device current is located by a
    * parabola through the three samples around the largest one.
    *
@@ -43,6 +46,10 @@ namespace neuristor
   class SpikeDetector
   {
   public:
+    explicit SpikeDetector(const bool driven_directly = false)
+      : direct_drive(driven_directly)
+    {}
+
     static constexpr double enter_fraction  = 0.5;
     static constexpr double leave_fraction  = 0.6;
     static constexpr double swing           = 0.08; // of F, for partial recoveries
@@ -91,9 +98,10 @@ namespace neuristor
     bool
     peak_is_discharge() const
     {
-      return i_peak >= discharge_ratio * i_load_peak;
+      return !direct_drive && i_peak >= discharge_ratio * i_load_peak;
     }
 
+    bool   direct_drive;
     bool   active = false;
     double energy = 0;
     double t_prev = 0, i_prev = 0, p_prev = 0, il_prev = 0;
