@@ -62,9 +62,10 @@ namespace neuristor
         // Over when the device is insulating again, or when it turns back
         // towards the metal after recovering by a full swing without getting
         // there (the partial recoveries of a device whose fast local heat
-        // path keeps it warm between current spikes).
-        const bool turned =
-          F < f_prev && f_prev > f_extreme + 1.2 * swing && f_extreme < metal_fraction;
+        // path keeps it warm between current spikes; a directly driven
+        // device's source pulse ends only with its recovery).
+        const bool turned = !direct_drive && F < f_prev && f_prev > f_extreme + 1.2 * swing &&
+                            f_extreme < metal_fraction;
         if (F > leave_fraction || turned)
           {
             if (direct_drive || peak_is_discharge())
