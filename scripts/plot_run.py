@@ -30,7 +30,7 @@ TRACES_HEADER = ["time_s", "device", "v_in_V", "v_device_V", "i_load_A",
                  "i_device_A", "temperature_K", "resistance_ohm", "power_W"]
 SPIKES_HEADER = ["device", "t_peak_s", "i_peak_A", "energy_J"]
 SWEEP_HEADER = ["point", "value", "x", "device", "spike_count",
-                "mean_rate_hz", "state"]
+                "mean_rate_hz", "state", "mean_spike_energy_J"]
 MAX_TRACED = 8
 DPI = 120
 
@@ -219,7 +219,8 @@ def cmd_run(run_dir):
 
 
 def cmd_sweep(sweep_dir):
-    """Make SWEEP_DIR/sweep.png: mean rate (kHz) vs swept value per device.
+    """Make SWEEP_DIR/sweep.png: mean rate (kHz) and energy per spike (nJ)
+    vs swept value per device.
 
     Only spiking devices have a rate; the other states are drawn at 0 with
     their own markers, and the line joins neighbouring spiking points only."""
@@ -229,21 +230,24 @@ def cmd_sweep(sweep_dir):
         raise InputError(f"{path}: no data rows")
     meta = read_json(sweep_dir / "sweep.json", optional=True)
     try:
+        number = lambda text, scale: float(text) * scale if text.strip() else np.nan
         pts = [(int(r["device"]), float(r["x"]),
-                float(r["mean_rate_hz"]) / 1e3 if r["mean_rate_hz"].strip() else 0.0,
-                r["state"].strip()) for r in rows]
+                np.nan_to_num(number(r["mean_rate_hz"], 1e-3)), r["state"].strip(),
+                number(r["mean_spike_energy_J"], 1e9)) for r in rows]
     except ValueError as e:
         raise InputError(f"{path}: non-numeric value ({e})") from None
     markers = {"spiking": dict(marker="o"),
                "single spike": dict(marker="s", mfc="white"),
                "quiescent": dict(marker="o", mfc="white"),
                "trapped": dict(marker="x", mew=1.5)}
-    fig, ax = plt.subplots(figsize=(8, 5))
+    fig, (ax, ax_e) = plt.subplots(2, 1, sharex=True, figsize=(8, 7),
+                                   gridspec_kw={"height_ratios": [3, 2]})
     for k, d in enumerate(sorted({p[0] for p in pts})):
-        x, y, st = zip(*sorted((p[1], p[2], p[3]) for p in pts if p[0] == d))
-        x, y, st, c = np.array(x), np.array(y), np.array(st), f"C{k % 10}"
+        x, y, st, e = zip(*sorted((p[1], p[2], p[3], p[4]) for p in pts if p[0] == d))
+        x, y, st, e, c = np.array(x), np.array(y), np.array(st), np.array(e), f"C{k % 10}"
         ax.plot(x, np.where(st == "spiking", y, np.nan), "-", color=c, lw=1.2,
                 label=f"device {d}")
+        ax_e.plot(x, e, "o-", color=c, ms=4, lw=1)
         for state, kw in markers.items():
             m = st == state
             ax.plot(x[m], y[m], ls="", color=c, ms=6, **kw)
@@ -253,9 +257,11 @@ def cmd_sweep(sweep_dir):
     handles += [Line2D([], [], ls="", color="gray", label=state, **kw)
                 for state, kw in markers.items()]
     ax.legend(handles=handles, fontsize=8, loc="best")
-    ax.set_xlabel(str(meta.get("x_label", "swept value")))
+    ax_e.set_xlabel(str(meta.get("x_label", "swept value")))
     ax.set_ylabel("mean spike rate (kHz)")
-    ax.grid(alpha=0.3)
+    ax_e.set_ylabel("energy per spike (nJ)")
+    for a in (ax, ax_e):
+        a.grid(alpha=0.3)
     if "case" in meta:
         ax.set_title(str(meta["case"]))
     fig.tight_layout()

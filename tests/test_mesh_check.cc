@@ -16,7 +16,7 @@ namespace
     for (unsigned int i = 0; i < times.size(); ++i)
       {
         r.devices.push_back({i, static_cast<unsigned>(times[i].size()), 1e5, "spiking",
-                             times[i].front(), times[i].back(), 1.0});
+                             times[i].front(), times[i].back(), 1.0, 1e-9});
         for (const double t : times[i])
           r.spikes.push_back({i, t, 1e-3, 1e-9});
       }

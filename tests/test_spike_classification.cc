@@ -149,3 +149,20 @@ TEST(SpikeClassification, DirectDrivePulseIsASpike)
   EXPECT_LT(r.devices[0].first_spike_s, 2.01e-6);
   EXPECT_GT(r.spikes[0].i_peak, 10 / 5e3); // metallic: far above 10 V / R_insulating
 }
+
+// A spike's energy ends with its discharge: at 16 V the device fires once and
+// stays metallic, dissipating ~9 mW; its spike is ~6 nJ like the others of
+// the spiking window (4.4-6.1 nJ), not the 170 nJ of the whole metallic time.
+TEST(SpikeClassification, TrappedSpikeEnergyEndsWithTheDischarge)
+{
+  const auto r = test_support::run_case({"Run/End time=20e-6", "Circuit/Input=dc(16)"});
+  EXPECT_EQ(r.devices[0].state, "trapped");
+  ASSERT_GE(r.spikes.size(), 1u);
+  for (const auto &s : r.spikes)
+    {
+      EXPECT_GT(s.energy, 2e-9);
+      EXPECT_LT(s.energy, 10e-9);
+    }
+  EXPECT_NEAR(r.devices[0].mean_spike_energy_J, r.spikes.back().energy,
+              r.spikes.back().energy * (r.spikes.size() > 1 ? 1.0 : 1e-12));
+}

@@ -120,8 +120,11 @@ namespace neuristor
                          " thermal model has no mesh for --check-mesh to refine");
 
     CommandFolder folder(args, prm, console);
+    // Every rank has the folder's console; rank 0 speaks for all.
+    std::ostream      no_output(nullptr);
+    std::ostream     &out     = root ? folder.console() : no_output;
     const std::string h_shown = parameter_tools::format_number(h);
-    folder.console() << "Mesh check: Layout/Finest cell size h = " << h_shown << " m and h/2 = "
+    out << "Mesh check: Layout/Finest cell size h = " << h_shown << " m and h/2 = "
                      << parameter_tools::format_number(h / 2) << " m" << std::endl;
     std::vector<RunResult> results;
     for (const auto &[name, simulation, run_prm] :
@@ -138,13 +141,13 @@ namespace neuristor
 
     const auto comparison = compare_spike_tables(results[0], results[1], spike_time_tolerance);
     if (comparison.converged())
-      folder.console() << "Mesh check: CONVERGED at h = " << h_shown
+      out << "Mesh check: CONVERGED at h = " << h_shown
                        << " m: the same spike count and state for every device at h/2, spike "
                           "times within "
                        << percent(comparison.largest_shift()) << " (tolerance "
                        << percent(spike_time_tolerance) << ")" << std::endl;
     else
-      folder.console() << "Mesh check: NOT converged at h = " << h_shown << " m; refine "
+      out << "Mesh check: NOT converged at h = " << h_shown << " m; refine "
                        << "(Layout/Finest cell size) and check again:\n"
                        << comparison.differences() << std::flush;
 

@@ -376,8 +376,9 @@ namespace neuristor
                         const std::vector<DeviceOutcome> &outcomes) const
   {
     std::vector<std::vector<double>> peaks(n_devices());
+    std::vector<double>              energy(n_devices(), 0.0);
     for (const auto &s : spikes)
-      peaks[s.device].push_back(s.t_peak);
+      peaks[s.device].push_back(s.t_peak), energy[s.device] += s.energy;
     std::vector<DeviceSummary> result;
     for (const auto &o : outcomes)
       {
@@ -385,7 +386,7 @@ namespace neuristor
         DeviceSummary d{o.device,          static_cast<unsigned>(p.size()),
                         -1.0,              "quiescent",
                         p.empty() ? -1.0 : p.front(), p.empty() ? -1.0 : p.back(),
-                        o.F};
+                        o.F,               p.empty() ? -1.0 : energy[o.device] / p.size()};
         if (o.quiet_metallic_time >= settings.trapped_time)
           d.state = "trapped";
         else if (p.size() >= 2)
@@ -413,7 +414,8 @@ namespace neuristor
                              {"state", d.state},
                              {"first_spike_s", missing_as_null(d.first_spike_s)},
                              {"last_spike_s", missing_as_null(d.last_spike_s)},
-                             {"final_insulating_fraction", d.final_insulating_fraction}});
+                             {"final_insulating_fraction", d.final_insulating_fraction},
+                             {"mean_spike_energy_J", missing_as_null(d.mean_spike_energy_J)}});
     Json run{{"case", settings.case_name},
                    {"thermal_model", settings.thermal_model},
                    {"coupling", thermal->description()},

@@ -30,6 +30,7 @@ namespace neuristor
     double       first_spike_s; // -1 if none (null in summary.json)
     double       last_spike_s;  // -1 if none
     double       final_insulating_fraction; // F at the end
+    double       mean_spike_energy_J; // J, Joule energy per spike; -1 without spikes
   };
 
   /** Everything a run produces, for tests and sweeps. */

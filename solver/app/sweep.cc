@@ -103,6 +103,7 @@ namespace neuristor
       unsigned int point, device, spike_count;
       double       mean_rate_hz;
       char         state[16];
+      double       mean_spike_energy_J;
     };
   } // namespace
 
@@ -148,7 +149,8 @@ namespace neuristor
           line << "  point " << i + 1 << "/" << n << ": " << sweep.values[i];
           for (const auto &d : result.devices)
             {
-              PointRow row{i, d.device, d.spike_count, d.mean_rate_hz, {}};
+              PointRow row{i, d.device, d.spike_count, d.mean_rate_hz, {},
+                           d.mean_spike_energy_J};
               std::snprintf(row.state, sizeof(row.state), "%s", d.state.c_str());
               rows.push_back(row);
               if (result.devices.size() <= 4)
@@ -168,14 +170,18 @@ namespace neuristor
         return a.point < b.point || (a.point == b.point && a.device < b.device);
       });
       OutputFile csv(folder.file("sweep.csv"));
-      csv << "point,value,x,device,spike_count,mean_rate_hz,state\n" << std::setprecision(10);
+      csv << "point,value,x,device,spike_count,mean_rate_hz,state,mean_spike_energy_J\n"
+          << std::setprecision(10);
       for (const auto &r : all)
         {
           csv << r.point << "," << parameter_tools::csv_quote(sweep.values[r.point]) << ","
               << sweep.x[r.point] << "," << r.device << "," << r.spike_count << ",";
           if (r.mean_rate_hz > 0) // a rate only while spiking
             csv << r.mean_rate_hz;
-          csv << "," << r.state << "\n";
+          csv << "," << r.state << ",";
+          if (r.mean_spike_energy_J >= 0)
+            csv << r.mean_spike_energy_J;
+          csv << "\n";
         }
       csv.close();
       write_json(folder.file("sweep.json"), Json{{"case", case_name},

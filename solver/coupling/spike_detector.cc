@@ -22,8 +22,9 @@ namespace neuristor
     // inside, the lowest F of this one.
     if (!active && F < enter_fraction && F < f_extreme - swing)
       {
-        active      = true;
-        energy      = 0;
+        active           = true;
+        energy           = 0;
+        discharge_energy = -1;
         t_peak      = t;
         i_peak      = current;
         i_load_peak = load_current;
@@ -59,6 +60,9 @@ namespace neuristor
             i_load_peak = load_current;
           }
         f_extreme = std::min(f_extreme, F);
+        if (discharge_energy < 0 && peak_is_discharge() && t > t_peak &&
+            current < discharge_ratio * load_current)
+          discharge_energy = energy;
         // Over when the device is insulating again, or when it turns back
         // towards the metal after recovering by a full swing without getting
         // there (the partial recoveries of a device whose fast local heat
@@ -93,7 +97,7 @@ namespace neuristor
   SpikeDetector::running_spike(const unsigned int device) const
   {
     if (active && peak_is_discharge())
-      return Spike{device, t_peak, i_peak, energy};
+      return Spike{device, t_peak, i_peak, discharge_energy < 0 ? energy : discharge_energy};
     return std::nullopt;
   }
 

@@ -11,7 +11,7 @@ namespace neuristor
     unsigned int device;
     double       t_peak;  // s
     double       i_peak;  // A, device current at the peak
-    double       energy;  // J, Joule energy during the metallic episode
+    double       energy;  // J, Joule energy during the metallic episode (see SpikeDetector)
   };
 
   /**
@@ -37,7 +37,11 @@ namespace neuristor
    * source pulse drives through the metallic device (A in Fig. 3A); one that
    * stays metallic is the DC output of B in Fig. 3A, not a spike.
    * Within an episode the peak of the device current is located by a
-   * parabola through the three samples around the largest one.
+   * parabola through the three samples around the largest one. A spike's
+   * energy is the Joule energy of its episode; for a device that stays
+   * metallic after the spike (trapped), up to where its current falls back
+   * below `discharge_ratio` times the load current, the end of the
+   * discharge, not the DC dissipation after it.
    *
    * The detector also keeps how long the device has been metallic (F below
    * 1/2) without a spike: a device that stays so for the trapped time at the
@@ -107,6 +111,7 @@ namespace neuristor
     double t_prev = 0, i_prev = 0, p_prev = 0, il_prev = 0;
     double t_before = 0, i_before = 0; // sample before the previous one
     double t_peak = 0, i_peak = 0, i_load_peak = 0;
+    double discharge_energy = -1; // J, energy when the discharge ended; -1 before
     bool   has_prev = false;
     double f_prev = 1, f_extreme = 1; // F at the previous sample; see add()
     double metallic_since = -1;       // s, start of the metallic stretch; -1 if insulating
