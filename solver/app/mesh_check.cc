@@ -73,14 +73,15 @@ namespace neuristor
     MeshComparison comparison{{}, tolerance};
     for (unsigned int i = 0; i < coarse.devices.size(); ++i)
       {
-        std::vector<double> t_coarse, t_fine;
-        for (const auto &s : coarse.spikes)
-          if (s.device == i)
-            t_coarse.push_back(s.t_peak);
-        for (const auto &s : fine.spikes)
-          if (s.device == i)
-            t_fine.push_back(s.t_peak);
-        double shift = 0;
+        const auto times_of = [i](const RunResult &result) {
+          std::vector<double> times;
+          for (const auto &s : result.spikes)
+            if (s.device == i)
+              times.push_back(s.t_peak);
+          return times;
+        };
+        const auto t_coarse = times_of(coarse), t_fine = times_of(fine);
+        double     shift = 0;
         for (std::size_t k = 0; k < std::min(t_coarse.size(), t_fine.size()); ++k)
           shift = std::max(shift, std::abs(t_coarse[k] - t_fine[k]) / t_fine[k]);
         comparison.devices.push_back({i, static_cast<unsigned int>(t_coarse.size()),
@@ -125,7 +126,7 @@ namespace neuristor
     std::ostream     &out     = root ? folder.console() : no_output;
     const std::string h_shown = parameter_tools::format_number(h);
     out << "Mesh check: Layout/Finest cell size h = " << h_shown << " m and h/2 = "
-                     << parameter_tools::format_number(h / 2) << " m" << std::endl;
+        << parameter_tools::format_number(h / 2) << " m" << std::endl;
     std::vector<RunResult> results;
     for (const auto &[name, simulation, run_prm] :
          {std::tuple{"h", &coarse, &prm}, std::tuple{"h_half", &fine, &fine_prm}})
@@ -142,14 +143,13 @@ namespace neuristor
     const auto comparison = compare_spike_tables(results[0], results[1], spike_time_tolerance);
     if (comparison.converged())
       out << "Mesh check: CONVERGED at h = " << h_shown
-                       << " m: the same spike count and state for every device at h/2, spike "
-                          "times within "
-                       << percent(comparison.largest_shift()) << " (tolerance "
-                       << percent(spike_time_tolerance) << ")" << std::endl;
+          << " m: the same spike count and state for every device at h/2, spike times within "
+          << percent(comparison.largest_shift()) << " (tolerance "
+          << percent(spike_time_tolerance) << ")" << std::endl;
     else
       out << "Mesh check: NOT converged at h = " << h_shown << " m; refine "
-                       << "(Layout/Finest cell size) and check again:\n"
-                       << comparison.differences() << std::flush;
+          << "(Layout/Finest cell size) and check again:\n"
+          << comparison.differences() << std::flush;
 
     folder.on_root([&]() {
       Json devices = Json::array();

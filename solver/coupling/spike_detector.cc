@@ -60,7 +60,7 @@ namespace neuristor
             i_load_peak = load_current;
           }
         f_extreme = std::min(f_extreme, F);
-        if (discharge_energy < 0 && peak_is_discharge() && t > t_peak &&
+        if (discharge_energy < 0 && episode_is_spike(false) && t > t_peak &&
             current < discharge_ratio * load_current)
           discharge_energy = energy;
         // Over when the device is insulating again, or when it turns back
@@ -72,7 +72,7 @@ namespace neuristor
                             f_extreme < metal_fraction;
         if (F > leave_fraction || turned)
           {
-            if (direct_drive || peak_is_discharge())
+            if (episode_is_spike(true))
               {
                 finished.push_back({device, t_peak, i_peak, energy});
                 last_spike = t_peak;
@@ -96,7 +96,7 @@ namespace neuristor
   std::optional<Spike>
   SpikeDetector::running_spike(const unsigned int device) const
   {
-    if (active && peak_is_discharge())
+    if (active && episode_is_spike(false))
       return Spike{device, t_peak, i_peak, discharge_energy < 0 ? energy : discharge_energy};
     return std::nullopt;
   }
@@ -106,8 +106,7 @@ namespace neuristor
   {
     if (metallic_since < 0)
       return 0;
-    const auto   running = running_spike(0);
-    const double spike   = running ? running->t_peak : last_spike;
+    const double spike = active && episode_is_spike(false) ? t_peak : last_spike;
     return t_prev - std::max(metallic_since, spike);
   }
 } // namespace neuristor

@@ -99,10 +99,15 @@ namespace neuristor
     }
 
   private:
+    /**
+     * Whether the running episode is a spike, if it ends now (`ending`) or
+     * goes on: a discharge at the peak, or for a directly driven device an
+     * episode that ends.
+     */
     bool
-    peak_is_discharge() const
+    episode_is_spike(const bool ending) const
     {
-      return !direct_drive && i_peak >= discharge_ratio * i_load_peak;
+      return direct_drive ? ending : i_peak >= discharge_ratio * i_load_peak;
     }
 
     bool   direct_drive;
