@@ -37,6 +37,13 @@ namespace neuristor
   } // namespace
 
   bool
+  DeviceMeshComparison::counts_agree() const
+  {
+    const unsigned int matched = std::min(spikes_coarse, spikes_fine);
+    return std::max(spikes_coarse, spikes_fine) == matched + unmatched_at_end;
+  }
+
+  bool
   MeshComparison::converged() const
   {
     return differences().empty();
@@ -52,11 +59,22 @@ namespace neuristor
   }
 
   std::string
+  MeshComparison::unmatched_note() const
+  {
+    std::ostringstream text;
+    for (const auto &d : devices)
+      if (d.unmatched_at_end > 0)
+        text << "; device " << d.device << ": " << d.unmatched_at_end
+             << " spike(s) at the end without a partner (within the tolerance of the end time)";
+    return text.str();
+  }
+
+  std::string
   MeshComparison::differences() const
   {
     std::ostringstream text;
     for (const auto &d : devices)
-      if (d.spikes_coarse != d.spikes_fine || d.state_coarse != d.state_fine)
+      if (!d.counts_agree() || d.state_coarse != d.state_fine)
         text << "  device " << d.device << ": " << d.spikes_coarse << " spikes, "
              << d.state_coarse << " at h; " << d.spikes_fine << " spikes, " << d.state_fine
              << " at h/2\n";
@@ -67,7 +85,10 @@ namespace neuristor
   }
 
   MeshComparison
-  compare_spike_tables(const RunResult &coarse, const RunResult &fine, const double tolerance)
+  compare_spike_tables(const RunResult &coarse,
+                       const RunResult &fine,
+                       const double     tolerance,
+                       const double     end_time)
   {
     Assert(coarse.devices.size() == fine.devices.size(), dealii::ExcInternalError());
     MeshComparison comparison{{}, tolerance};
@@ -80,13 +101,19 @@ namespace neuristor
               times.push_back(s.t_peak);
           return times;
         };
-        const auto t_coarse = times_of(coarse), t_fine = times_of(fine);
-        double     shift = 0;
-        for (std::size_t k = 0; k < std::min(t_coarse.size(), t_fine.size()); ++k)
+        const auto  t_coarse = times_of(coarse), t_fine = times_of(fine);
+        const auto &longer   = t_coarse.size() > t_fine.size() ? t_coarse : t_fine;
+        const std::size_t matched = std::min(t_coarse.size(), t_fine.size());
+        double            shift   = 0;
+        for (std::size_t k = 0; k < matched; ++k)
           shift = std::max(shift, std::abs(t_coarse[k] - t_fine[k]) / t_fine[k]);
+        const auto at_end = std::count_if(longer.begin() + matched, longer.end(), [&](double t) {
+          return t > end_time / (1 + tolerance);
+        });
         comparison.devices.push_back({i, static_cast<unsigned int>(t_coarse.size()),
                                       static_cast<unsigned int>(t_fine.size()),
-                                      coarse.devices[i].state, fine.devices[i].state, shift});
+                                      coarse.devices[i].state, fine.devices[i].state, shift,
+                                      static_cast<unsigned int>(at_end)});
       }
     return comparison;
   }
@@ -140,12 +167,13 @@ namespace neuristor
         run.finalize();
       }
 
-    const auto comparison = compare_spike_tables(results[0], results[1], spike_time_tolerance);
+    const auto comparison = compare_spike_tables(results[0], results[1], spike_time_tolerance,
+                                                 coarse.run_settings().end_time);
     if (comparison.converged())
       out << "Mesh check: CONVERGED at h = " << h_shown
           << " m: the same spike count and state for every device at h/2, spike times within "
           << percent(comparison.largest_shift()) << " (tolerance "
-          << percent(spike_time_tolerance) << ")" << std::endl;
+          << percent(spike_time_tolerance) << ")" << comparison.unmatched_note() << std::endl;
     else
       out << "Mesh check: NOT converged at h = " << h_shown << " m; refine "
           << "(Layout/Finest cell size) and check again:\n"
@@ -159,7 +187,8 @@ namespace neuristor
                                {"spikes_h_half", d.spikes_fine},
                                {"state_h", d.state_coarse},
                                {"state_h_half", d.state_fine},
-                               {"largest_relative_shift", d.largest_shift}});
+                               {"largest_relative_shift", d.largest_shift},
+                               {"unmatched_spikes_at_end", d.unmatched_at_end}});
       write_json(folder.file("mesh_check.json"),
                  Json{{"case", coarse.run_settings().case_name},
                       {"finest_cell_size_h_m", h},
