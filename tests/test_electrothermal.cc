@@ -18,7 +18,6 @@
 
 using namespace neuristor;
 using neuristor::test_support::run_case;
-using neuristor::test_support::spike_times;
 
 namespace
 {
@@ -68,7 +67,7 @@ TEST(ElectroThermal, FirstOrderBlockMatchesLumpedMode)
   // The lumped reference has the same S_th, C_th (the defaults) and circuit.
   const auto lumped = run_case({"Run/End time=10e-6"});
   const auto fe     = run_case(lumped_block("10e-6"));
-  const auto t_l = spike_times(lumped, 0), t_f = spike_times(fe, 0);
+  const auto t_l = lumped.spike_times(0), t_f = fe.spike_times(0);
   ASSERT_GE(t_l.size(), 3u);
   ASSERT_EQ(t_f.size(), t_l.size());
   double worst = 0;
@@ -116,7 +115,7 @@ TEST(ElectroThermal, CalibratedFig2DeviceShowsTheThreeRegimes)
   EXPECT_EQ(regime("9").devices[0].state, "quiescent");
   const auto periodic = regime("12.5");
   EXPECT_EQ(periodic.devices[0].state, "spiking");
-  const auto t = spike_times(periodic, 0);
+  const auto t = periodic.spike_times(0);
   ASSERT_GE(t.size(), 3u);
   EXPECT_NEAR(t[0], 2.25e-6, 0.15e-6);
   EXPECT_NEAR(t[2] - t[1], 1.63e-6, 0.15e-6);
@@ -135,7 +134,7 @@ TEST(ElectroThermal, SpikeTimesConvergeWithTheTolerance)
     o.push_back("Time integration/Relative tolerance=" + rtol);
     o.push_back("Time integration/Absolute temperature tolerance=" + rtol);
     o.push_back("Time integration/Absolute voltage tolerance=" + rtol);
-    return spike_times(run_case(o), 0);
+    return run_case(o).spike_times(0);
   };
   const auto reference = times("1e-5");
   const auto coarse = times("1e-3"), fine = times("1e-4");
@@ -162,7 +161,7 @@ TEST(ElectroThermal, NearerDeviceFiresFirst)
   // B needs fewer of A's spikes to fire than C.
   const auto result = run_case({"Finite-element coupling/Field output interval=0"},
                                NEURISTOR_CASES_DIR "/fe_distance_three_devices.prm");
-  const auto a = spike_times(result, 0), b = spike_times(result, 1), c = spike_times(result, 2);
+  const auto a = result.spike_times(0), b = result.spike_times(1), c = result.spike_times(2);
   ASSERT_GE(a.size(), 3u);
   ASSERT_GE(b.size(), 1u) << "B, 0.5 um from A, should fire";
   const auto spikes_of_a_before = [&](const double t) {
@@ -189,8 +188,8 @@ TEST(ElectroThermal, FilamentHeating)
                      "Finite-element coupling/Field output interval=0"},
                     NEURISTOR_CASES_DIR "/tutorial_pair.prm");
   };
-  const auto plain = spike_times(device("1", false), 0);
-  const auto strip = spike_times(device("1", true), 0);
+  const auto plain = device("1", false).spike_times(0);
+  const auto strip = device("1", true).spike_times(0);
   ASSERT_GE(plain.size(), 2u);
   ASSERT_EQ(strip.size(), plain.size());
   for (std::size_t k = 0; k < plain.size(); ++k)

@@ -28,16 +28,6 @@ namespace neuristor::test_support
     return simulation.run(MPI_COMM_SELF, log);
   }
 
-  std::vector<double>
-  spike_times(const RunResult &result, const unsigned int device)
-  {
-    std::vector<double> times;
-    for (const auto &s : result.spikes)
-      if (s.device == device)
-        times.push_back(s.t_peak);
-    return times;
-  }
-
   int
   run_binary(const std::string &arguments, std::string &output)
   {

@@ -15,10 +15,6 @@ namespace neuristor::test_support
   run_case(const std::vector<std::string> &overrides,
            const std::string              &case_file = "");
 
-  /** Peak times of one device's spikes. */
-  std::vector<double>
-  spike_times(const RunResult &result, const unsigned int device);
-
   /** Run the neuristor binary; returns the exit code, output in `output`. */
   int
   run_binary(const std::string &arguments, std::string &output);

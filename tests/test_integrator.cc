@@ -27,7 +27,7 @@ namespace
                                     text(10 * tol),
                                   "Run/End time=20e-6"};
     o.insert(o.end(), extra.begin(), extra.end());
-    return test_support::spike_times(run_case(o), 0);
+    return run_case(o).spike_times(0);
   }
 
   double

@@ -72,7 +72,7 @@ TEST(PaperExperiments, Fig4CascadeIntegratesPulses)
   EXPECT_EQ(test_support::run_case({"Circuit/Input=dc(0); dc(13.2)"}, fig4).devices[1].state,
             "quiescent");
   const auto half = test_support::run_case({}, fig4);
-  const auto a = test_support::spike_times(half, 0), b = test_support::spike_times(half, 1);
+  const auto a = half.spike_times(0), b = half.spike_times(1);
   ASSERT_GE(a.size(), 6u);
   for (std::size_t k = 1; k < a.size(); ++k)
     EXPECT_GT(a[k] - a[k - 1], 4e-6) << k; // at least four input pulses per spike

@@ -16,7 +16,6 @@
 
 using namespace neuristor;
 using neuristor::test_support::run_case;
-using neuristor::test_support::spike_times;
 
 namespace
 {
@@ -83,7 +82,7 @@ namespace
     double worst = 0;
     for (unsigned int d = 0; d < n_devices; ++d)
       {
-        const auto ta = spike_times(a, d), tb = spike_times(b, d);
+        const auto ta = a.spike_times(d), tb = b.spike_times(d);
         EXPECT_EQ(ta.size(), tb.size()) << "device " << d;
         for (std::size_t k = 0; k < std::min(ta.size(), tb.size()); ++k)
           {
@@ -185,7 +184,7 @@ TEST(ReducedModel, TheDefaultToleranceKeepsTheExcitatoryPairOneToOne)
     return run_case(all, excitatory);
   };
   const auto full = with("finite element"), reduced = with("reduced");
-  ASSERT_EQ(spike_times(full, 1).size(), spike_times(full, 0).size()); // 1:1
+  ASSERT_EQ(full.spike_times(1).size(), full.spike_times(0).size()); // 1:1
   const double shift = worst_spike_shift(full, reduced, 2);
   std::printf("%zu spikes; worst spike-time shift at the default tolerance %.3g ns\n",
               full.spikes.size(), shift * 1e9);

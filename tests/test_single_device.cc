@@ -39,7 +39,7 @@ TEST(SingleDevice, QuiescentAt9V)
 TEST(SingleDevice, PeriodicSpikingAt12p5V)
 {
   const auto r     = run_case({"Circuit/Input=dc(12.5)", "Run/End time=40e-6"});
-  const auto times = test_support::spike_times(r, 0);
+  const auto times = r.spike_times(0);
   EXPECT_EQ(r.devices[0].state, "spiking");
   ASSERT_GE(times.size(), 10u);
   // After the first (longer) charging cycle the intervals are equal to 0.1 %.

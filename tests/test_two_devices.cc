@@ -25,7 +25,7 @@ TEST(TwoDevices, WeakCouplingLeavesBSilent)
 TEST(TwoDevices, StrongCouplingLocksOneToOne)
 {
   const auto r = pair_with_eta(0.2);
-  const auto a = test_support::spike_times(r, 0), b = test_support::spike_times(r, 1);
+  const auto a = r.spike_times(0), b = r.spike_times(1);
   ASSERT_GE(a.size(), 8u);
   ASSERT_EQ(a.size(), b.size());
   // Every spike of B follows its partner in A closely (phase locking).

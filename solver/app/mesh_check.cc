@@ -94,14 +94,7 @@ namespace neuristor
     MeshComparison comparison{{}, tolerance};
     for (unsigned int i = 0; i < coarse.devices.size(); ++i)
       {
-        const auto times_of = [i](const RunResult &result) {
-          std::vector<double> times;
-          for (const auto &s : result.spikes)
-            if (s.device == i)
-              times.push_back(s.t_peak);
-          return times;
-        };
-        const auto  t_coarse = times_of(coarse), t_fine = times_of(fine);
+        const auto  t_coarse = coarse.spike_times(i), t_fine = fine.spike_times(i);
         const auto &longer   = t_coarse.size() > t_fine.size() ? t_coarse : t_fine;
         const std::size_t matched = std::min(t_coarse.size(), t_fine.size());
         double            shift   = 0;

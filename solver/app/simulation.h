@@ -42,6 +42,17 @@ namespace neuristor
     IntegrationStatistics      statistics;
     std::map<std::string, double> model_counters; // of the thermal model, for summary.json
     double                     wall_seconds;
+
+    /** Peak times of one device's spikes, in order [s]. */
+    std::vector<double>
+    spike_times(const unsigned int device) const
+    {
+      std::vector<double> times;
+      for (const auto &s : spikes)
+        if (s.device == device)
+          times.push_back(s.t_peak);
+      return times;
+    }
   };
 
   /**

@@ -59,7 +59,6 @@ namespace neuristor
             i_peak      = current;
             i_load_peak = load_current;
           }
-        f_extreme = std::min(f_extreme, F);
         if (discharge_energy < 0 && episode_is_spike(false) && t > t_peak &&
             current < discharge_ratio * load_current)
           discharge_energy = energy;
@@ -68,8 +67,11 @@ namespace neuristor
         // there (the partial recoveries of a device whose fast local heat
         // path keeps it warm between current spikes; a directly driven
         // device's source pulse ends only with its recovery).
+        // The lowest F so far excludes this sample: one large step down
+        // past metal_fraction is the transition going on, not a turn.
         const bool turned = !direct_drive && F < f_prev && f_prev > f_extreme + 1.2 * swing &&
                             f_extreme < metal_fraction;
+        f_extreme = std::min(f_extreme, F);
         if (F > leave_fraction || turned)
           {
             if (episode_is_spike(true))
