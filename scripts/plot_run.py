@@ -6,6 +6,10 @@ Usage:
   /usr/bin/python3 scripts/plot_run.py sweep SWEEP_DIR  -> SWEEP_DIR/sweep.png
   /usr/bin/python3 scripts/plot_run.py characterize DIR -> DIR/step_response.png
   /usr/bin/python3 scripts/plot_run.py characterize-sweep DIR -> DIR/coupling_vs_gap.png
+  /usr/bin/python3 scripts/plot_run.py integration SWEEP_DIR
+      -> SWEEP_DIR/integration.png and integration.csv: per swept value, the
+         probability that device 1 fires after n spikes of device 0 (n
+         counted between consecutive spikes of device 1; Fig. 3D)
   /usr/bin/python3 scripts/plot_run.py compare OUT RUN_DIR RUN_DIR...
       -> OUT/comparison.png (temperatures and spikes of every run on one time
          axis) and OUT/comparison.csv (per run and device: model, spikes,
@@ -380,25 +384,89 @@ def cmd_compare(out, run_dirs):
             # null (e.g. first_spike_s of a device without spikes) -> empty field
             values = ["" if dev.get(k) is None else str(dev[k]) for k in keys]
             rows.append(f"{d.name},{run.get('thermal_model', '?')}," + ",".join(values))
-    tmp = out / ".comparison.csv.tmp"
+    write_text_atomic(out / "comparison.csv", rows)
+
+
+def write_text_atomic(path, lines):
+    """Write *lines* to a temp file next to *path*, then rename it into place."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text("\n".join(rows) + "\n")
-        os.replace(tmp, out / "comparison.csv")
+        tmp.write_text("\n".join(lines) + "\n")
+        os.replace(tmp, path)
     except OSError as e:
         tmp.unlink(missing_ok=True)
-        raise WriteError(f"cannot write '{out / 'comparison.csv'}': {e.strerror or e}") from None
+        raise WriteError(f"cannot write '{path}': {e.strerror or e}") from None
+
+
+INTEGRATION_SHOWN = 10  # the heatmap's top row holds n >= this
+
+
+def integrated_counts(spikes_csv, source, target):
+    """Numbers of *source* spikes between consecutive *target* spikes."""
+    dev, t, _ = load_spikes(spikes_csv)
+    t_source, t_target = np.sort(t[dev == source]), np.sort(t[dev == target])
+    inside = np.searchsorted(t_source, t_target, side="right")
+    return np.diff(inside)
+
+
+def cmd_integration(sweep_dir, source=0, target=1):
+    """Integrate-and-fire statistics of a sweep (Fig. 3D of Qiu et al.): per
+    point, the probability that *target* fires after n spikes of *source*,
+    n counted between consecutive spikes of *target*.
+    -> SWEEP_DIR/integration.csv and integration.png (heatmap, in %)."""
+    meta = read_json(sweep_dir / "sweep.json")
+    rows = read_rows(sweep_dir / "sweep.csv", SWEEP_HEADER)
+    try:
+        x_of = {int(r["point"]): float(r["x"]) for r in rows}
+    except ValueError as e:
+        raise InputError(f"{sweep_dir / 'sweep.csv'}: non-numeric value ({e})") from None
+    if not x_of:
+        raise InputError(f"{sweep_dir / 'sweep.csv'}: no data rows")
+    lines = ["point,x,target_spikes,n_integrated,count,probability"]
+    points = sorted(x_of)
+    grid = np.zeros((INTEGRATION_SHOWN, len(points)))
+    for column, point in enumerate(points):
+        counts = integrated_counts(sweep_dir / f"point_{point:03d}" / "spikes.csv",
+                                   source, target)
+        values, numbers = np.unique(counts, return_counts=True)
+        for n, c in zip(values, numbers):
+            lines.append(f"{point},{x_of[point]:.10g},{len(counts) + 1},{n},{c},"
+                         f"{c / len(counts):.6g}")
+            grid[min(max(n, 1), INTEGRATION_SHOWN) - 1, column] += 100 * c / len(counts)
+    write_text_atomic(sweep_dir / "integration.csv", lines)
+
+    x = np.array([x_of[p] for p in points])
+    fig, ax = plt.subplots(figsize=(max(6, 0.7 * len(points) + 2), 5.5))
+    image = ax.imshow(grid, origin="lower", aspect="auto", cmap="viridis", vmin=0, vmax=100,
+                      extent=(-0.5, len(points) - 0.5, 0.5, INTEGRATION_SHOWN + 0.5))
+    for (row, column), value in np.ndenumerate(grid):
+        if value >= 0.5:
+            ax.text(column, row + 1, f"{value:.0f}", ha="center", va="center", fontsize=7,
+                    color="white" if value < 60 else "black")
+    ax.set_xticks(range(len(points)))
+    ax.set_xticklabels([f"{v:g}" for v in x], rotation=45 if len(points) > 12 else 0)
+    ax.set_yticks(range(1, INTEGRATION_SHOWN + 1))
+    ax.set_yticklabels([str(n) for n in range(1, INTEGRATION_SHOWN)] + [f">={INTEGRATION_SHOWN}"])
+    ax.set_xlabel(str(meta.get("x_label", "swept value")))
+    ax.set_ylabel(f"spikes of device {source} integrated by device {target}")
+    fig.colorbar(image, ax=ax, label="firing probability (%)")
+    ax.set_title(str(meta.get("case", "")) + "\nempty column: fewer than two spikes of "
+                 f"device {target}", fontsize=9)
+    fig.tight_layout()
+    save_atomic(fig, sweep_dir / "integration.png")
 
 
 COMMANDS = {"run": lambda d: cmd_run(d), "sweep": lambda d: cmd_sweep(d),
             "characterize": lambda d: cmd_characterize(d),
-            "characterize-sweep": lambda d: cmd_characterize_sweep(d)}
+            "characterize-sweep": lambda d: cmd_characterize_sweep(d),
+            "integration": lambda d: cmd_integration(d)}
 
 
 def main(argv):
     """Dispatch the sub-commands; return the exit status."""
     compare = len(argv) >= 4 and argv[1] == "compare"
     if not compare and (len(argv) != 3 or argv[1] not in COMMANDS):
-        print("usage: plot_run.py {run|sweep|characterize|characterize-sweep} FOLDER\n"
+        print("usage: plot_run.py {run|sweep|characterize|characterize-sweep|integration} FOLDER\n"
               "       plot_run.py compare OUT RUN_DIR [RUN_DIR...]", file=sys.stderr)
         return 2
     folder = Path(argv[2])
