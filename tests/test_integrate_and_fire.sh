@@ -11,31 +11,17 @@
 #   - low: at least 0.1 less often, after 4 or more at least 10 % of the
 #     time and 5 times as often as at high; mean count higher by 0.4.
 #   test_integrate_and_fire.sh BINARY SOURCE_DIR
-set -euo pipefail
-binary=$1
-source_dir=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/case_checks.sh"
 case_file=$source_dir/cases/fig3cd_stochastic_integrate_and_fire.prm
 
-"$binary" run "$case_file" -o "$work/sweep" --quiet > "$work/sweep.log" 2>&1 \
-  || { cat "$work/sweep.log"; exit 1; }
+run_case sweep
 /usr/bin/python3 "$source_dir/scripts/plot_run.py" integration "$work/sweep"
 [ -s "$work/sweep/integration.png" ] || { echo "no integration.png"; exit 1; }
-"$binary" run "$case_file" -o "$work/b_alone" --quiet --set "Sweep/Entry=" \
-  --set "Circuit/Input=dc(0); dc(9.8)" --set "Run/Plot=false" > "$work/b_alone.log" 2>&1 \
-  || { cat "$work/b_alone.log"; exit 1; }
+run_case b_alone --set "Sweep/Entry=" --set "Circuit/Input=dc(0); dc(9.8)" --set "Run/Plot=false"
 
-/usr/bin/python3 - "$work" <<'PY'
-import csv, json, sys
+check_regime <<'PY'
+import csv, json
 from collections import defaultdict
-work = sys.argv[1]
-failures = []
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures.append(what)
-
 a_counts = sorted(int(r["spike_count"]) for r in csv.DictReader(open(f"{work}/sweep/sweep.csv"))
                   if r["device"] == "0")
 check(a_counts[len(a_counts) // 2] >= 300, f"A spikes, median over the points: {a_counts}")
@@ -62,5 +48,4 @@ check(p2_high >= 0.8, "high: P(2) >= 0.8 (deterministic)")
 check(p2_low <= p2_high - 0.1, "low: P(2) lower by 0.1 (stochastic)")
 check(tail_low >= 0.1 and tail_low >= 5 * tail_high, "low: P(n >= 4) >= 0.1 and 5 x high")
 check(mean_low > mean_high + 0.4, "low: mean count higher by 0.4")
-sys.exit(1 if failures else 0)
 PY
