@@ -61,7 +61,7 @@ def simulate(a):
     noise_amp = a.noise * math.sqrt(dt)
     spike_steps, spike_devs = [], []
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     for n in range(steps):
         active = has_reversed & (Tpr != 0)
         F = insulating_fraction(T, delta, Tpr, Tr, active)
@@ -96,13 +96,13 @@ def simulate(a):
         T = T + dt * dTdt
         if noise_amp > 0:
             T = T + noise_amp * torch.randn(shape, generator=gen, **dd)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
 
     if spike_devs:
         devs, stp = torch.cat(spike_devs), torch.cat(spike_steps)
     else:
         devs = stp = torch.zeros(0, dtype=torch.long)
-    return steps, wall, devs, stp.to(torch.float64) * dt
+    return steps, wall, cpu, devs, stp.to(torch.float64) * dt
 
 
 def main():
@@ -121,10 +121,11 @@ def main():
     p.add_argument("--json", default=None)
     a = p.parse_args()
 
-    steps, wall, devs, times = simulate(a)
+    steps, wall, cpu, devs, times = simulate(a)
     N = a.rows * a.cols
-    res = dict(devices=N, steps=steps, simulated_time_s=steps * a.dt, wall_s=wall,
+    res = dict(devices=N, steps=steps, simulated_time_s=steps * a.dt, wall_s=wall, cpu_s=cpu,
                throughput_device_us_per_s=N * (steps * a.dt * 1e6) / wall,
+               throughput_device_us_per_cpu_s=N * (steps * a.dt * 1e6) / cpu,
                spikes_total=int(devs.numel()), spikes_per_device=devs.numel() / N,
                dt_s=a.dt, eta=a.eta, vin=a.vin, threads=a.threads, noise=a.noise)
     for key, val in res.items():
