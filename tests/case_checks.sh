@@ -8,11 +8,12 @@ binary=$1
 source_dir=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+launcher=(env)  # e.g. (mpirun -np 2) to run the case on 2 ranks
 
 run_case() {
   local name=$1
   shift
-  "$binary" run "$case_file" -o "$work/$name" --quiet "$@" > "$work/$name.log" 2>&1 \
+  "${launcher[@]}" "$binary" run "$case_file" -o "$work/$name" --quiet "$@" > "$work/$name.log" 2>&1 \
     || { cat "$work/$name.log"; exit 1; }
 }
 
