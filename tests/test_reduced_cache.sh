@@ -35,6 +35,7 @@ run() {
 run 1 "first run builds"
 run 0 "the same case reuses"
 grep -q "from the cache" "$work/run$n/log.txt" || fail "the log does not say the model came from the cache"
+run 0 "the same mesh written differently reuses" --set "Layout/Finest cell size=2.0e-07"
 run 0 "a circuit change reuses" --set "Circuit/Capacitance=20e-12"
 run 0 "a drive change reuses" --set "Circuit/Input=dc(7.5); dc(4.8)"
 run 1 "a layout change rebuilds" --set "Layout/Gap=600e-9"

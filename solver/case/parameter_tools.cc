@@ -5,6 +5,8 @@
 #include "solver/case/input_error.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -171,6 +173,44 @@ namespace neuristor
       return text;
     }
 
+    namespace
+    {
+      // Every number written the same way (12.5e-9 and 1.25e-08 alike), so
+      // that a cache key depends on values, not on how they were typed.
+      std::string
+      canonical_numbers(const std::string &text)
+      {
+        const auto numeric = [](const char c) {
+          return std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == 'e' ||
+                 c == 'E' || c == '+' || c == '-';
+        };
+        std::string result;
+        for (std::size_t i = 0; i < text.size();)
+          {
+            std::size_t end = i;
+            while (end < text.size() && numeric(text[end]))
+              ++end;
+            if (end == i)
+              {
+                result += text[i++];
+                continue;
+              }
+            const std::string run = text.substr(i, end - i);
+            char             *stop = nullptr;
+            const double      value = std::strtod(run.c_str(), &stop);
+            const bool        whole = stop == run.c_str() + run.size() &&
+                               std::any_of(run.begin(), run.end(), [](const char c) {
+                                 return std::isdigit(static_cast<unsigned char>(c));
+                               });
+            char formatted[32];
+            std::snprintf(formatted, sizeof(formatted), "%.17g", value);
+            result += whole ? std::string(formatted) : run;
+            i = end;
+          }
+        return result;
+      }
+    } // namespace
+
     std::string
     sections_text(const dealii::ParameterHandler   &prm,
                   const std::vector<std::string> &sections,
@@ -204,7 +244,7 @@ namespace neuristor
                   std::find(except.begin(), except.end(), path[0] + "/" + entry) != except.end())
                 continue;
             }
-          result += text + "\n";
+          result += canonical_numbers(text) + "\n";
         }
       return result;
     }
