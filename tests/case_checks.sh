@@ -9,6 +9,13 @@ source_dir=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 launcher=(env)  # e.g. (mpirun -np 2) to run the case on 2 ranks
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+
+# require_mesh CASE.prm SIZE: the case states the finest cell size the test checks.
+require_mesh() {
+  grep -Eq "^ *set Finest cell size *= *$2" "$1" \
+    || { echo "$1 does not state the $2 m mesh this test checks"; exit 1; }
+}
 
 run_case() {
   local name=$1

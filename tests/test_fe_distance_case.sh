@@ -7,9 +7,7 @@
 #   test_fe_distance_case.sh BINARY SOURCE_DIR
 source "$(dirname "$0")/case_checks.sh"
 case_file=$source_dir/cases/fe_distance_three_devices.prm
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-grep -Eq "^ *set Finest cell size *= *12.5e-9" "$case_file" \
-  || { echo "the case does not state the 12.5 nm mesh this test checks"; exit 1; }
+require_mesh "$case_file" 12.5e-9
 launcher=(mpirun -np 2)
 run_case distance --set "Run/End time=2e-6" --set "Run/Plot=false" \
   --set "Finite-element coupling/Field output interval=0" --set "Reduced model/Cache folder=$work/cache"

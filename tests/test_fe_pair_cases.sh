@@ -9,27 +9,21 @@
 #   inhibition: B alone keeps spiking, with A it is trapped after a few spikes.
 # The four cases share one layout, so one reduced model (built here once).
 #   test_fe_pair_cases.sh BINARY SOURCE_DIR
-set -euo pipefail
-binary=$1
-source_dir=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+source "$(dirname "$0")/case_checks.sh"
 cases=$source_dir/cases/finite_element
+launcher=(mpirun -np 2)
 
 for c in excitatory_pair cascade_train_50 cascade_train_80 inhibitory_pair; do
-  grep -Eq "^ *set Finest cell size *= *12.5e-9" "$cases/$c.prm" \
-    || { echo "$c.prm does not state the 12.5 nm mesh this test checks"; exit 1; }
+  require_mesh "$cases/$c.prm" 12.5e-9
 done
 
 run() {  # run NAME CASE END_TIME [--set ...]
-  local name=$1 case=$2 end=$3
+  local name=$1 end=$3
+  case_file=$cases/$2.prm
   shift 3
-  mpirun -np 2 "$binary" run "$cases/$case.prm" -o "$work/$name" --quiet \
-    --set "Run/End time=$end" --set "Run/Plot=false" \
+  run_case "$name" --set "Run/End time=$end" --set "Run/Plot=false" \
     --set "Finite-element coupling/Field output interval=0" \
-    --set "Reduced model/Cache folder=$work/cache" "$@" > "$work/$name.log" 2>&1 \
-    || { cat "$work/$name.log"; exit 1; }
+    --set "Reduced model/Cache folder=$work/cache" "$@"
 }
 run one_to_one excitatory_pair 3e-6
 run two_to_one excitatory_pair 5e-6 --set "Circuit/Input=dc(5.8); dc(5.15)"
