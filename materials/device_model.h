@@ -1,11 +1,5 @@
 #pragma once
 
-#include <deal.II/base/parameter_handler.h>
-
-#include <memory>
-#include <string>
-#include <vector>
-
 namespace neuristor
 {
   /**
@@ -36,12 +30,11 @@ namespace neuristor
   };
 
   /**
-   * The device in each neuristor's circuit, as every coupling scheme sees
-   * it: a temperature-dependent resistance with memory. The RC circuit
-   * around it (circuits/neuristor_circuit.h) and the thermal models are
-   * shared by all devices. Implementations are registered by name in
-   * materials/device_models.cc (`Run/Device model`); the VO2 model of Qiu
-   * et al. is the built-in one.
+   * A two-terminal device as a temperature-dependent resistance with
+   * memory: what NeuristorCircuit (circuits/neuristor_circuit.h) puts in
+   * its RC circuit. The coupling schemes see the device in its circuit
+   * (circuits/device_circuit.h); the VO2 model of Qiu et al.
+   * (materials/vo2_resistance.h) is the built-in resistance.
    */
   class DeviceModel
   {
@@ -72,46 +65,4 @@ namespace neuristor
       return 1.0;
     }
   };
-
-  /** The device models `Run/Device model` offers. */
-  namespace device_models
-  {
-    struct Registration
-    {
-      std::string name;        // the value of Run/Device model
-      std::string description; // one line for the documentation
-      /** Declares the model's entries (at the top level of prm). */
-      void (*declare_parameters)(dealii::ParameterHandler &prm);
-      /** One model per device from prm; InputError on bad input. */
-      std::vector<std::shared_ptr<const DeviceModel>> (*create)(
-        dealii::ParameterHandler &prm,
-        const unsigned int        n_devices);
-    };
-
-    /** Every device model: the built-in list, then any added ones. */
-    const std::vector<Registration> &
-    registrations();
-
-    /** Adds a model (e.g. one defined in a test); before the schema is declared. */
-    void
-    add(const Registration &registration);
-
-    /** "name1|name2|..." for a Patterns::Selection. */
-    std::string
-    selection_pattern();
-
-    /** One line per model ("name: description"), for the documentation. */
-    std::string
-    documentation();
-
-    /** Declares every model's entries. */
-    void
-    declare_parameters(dealii::ParameterHandler &prm);
-
-    /** The models of `name` for n devices; InputError if there is no such model. */
-    std::vector<std::shared_ptr<const DeviceModel>>
-    create(const std::string        &name,
-           dealii::ParameterHandler &prm,
-           const unsigned int        n_devices);
-  } // namespace device_models
 } // namespace neuristor

@@ -1,4 +1,5 @@
 // Electro-thermal co-simulation: circuits driven by the finite-element heat flow.
+#include "circuits/neuristor_circuit.h"
 #include "mesh/layout.h"
 #include "solver/case/parameter_file.h"
 #include "solver/case/parameter_tools.h"
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <unistd.h>
 #include <string>
@@ -331,17 +333,108 @@ namespace
   register_linear_resistor()
   {
     static const bool registered = [] {
-      device_models::add(
+      device_circuits::registry().add(
         {"test resistor", "a linear resistor defined in test_electrothermal.cc",
          [](dealii::ParameterHandler &) {},
-         [](dealii::ParameterHandler &, const unsigned int n) {
-           return std::vector<std::shared_ptr<const DeviceModel>>(
-             n, std::make_shared<LinearResistor>());
+         [](dealii::ParameterHandler &, const std::vector<CircuitParameters> &circuits) {
+           DeviceCircuits devices;
+           for (const auto &c : circuits) // in the RC circuit of the VO2 device
+             devices.push_back(
+               std::make_shared<NeuristorCircuit>(std::make_shared<LinearResistor>(), c));
+           return devices;
          }});
       return true;
     }();
     (void)registered;
     return "Run/Device model=test resistor";
+  }
+
+  // A device in a circuit of its own, defined only here through the
+  // circuit-level interface: the linear resistor above fed by a constant
+  // current source I_s, with a capacitor C across it,
+  //   C dV/dt = I_s - V/R(T).
+  // No voltage source, no R_load, no input edges.
+  constexpr double source_current = 0.25e-3, source_capacitance = 10e-12;
+
+  class CurrentDrivenThermistor : public DeviceCircuit
+  {
+  public:
+    double
+    initial_voltage() const override
+    {
+      return 0;
+    }
+    ResistanceValue
+    device_state(const double T, const HysteresisState &memory) const override
+    {
+      return resistor.evaluate(T, memory);
+    }
+    double
+    filament_fraction() const override
+    {
+      return 1;
+    }
+    VoltageRate
+    voltage_rate(const double, const double V, const ResistanceValue &r, const bool) const override
+    {
+      const double C = source_capacitance;
+      return {(source_current - V / r.R) / C, -1 / (r.R * C), V * r.dR_dT / (r.R * r.R * C), 0};
+    }
+    CircuitResidual
+    residual(const double t, const double V, const double V_rate, const double dV_rate_dV,
+             const ResistanceValue &r, const bool end_of_step) const override
+    {
+      const auto   rate = voltage_rate(t, V, r, end_of_step);
+      const double C    = source_capacitance;
+      return {C * (V_rate - rate.dV_dt), C * (dV_rate_dV - rate.d_dV), -C * rate.d_dT};
+    }
+    double
+    next_breakpoint(const double) const override
+    {
+      return std::numeric_limits<double>::infinity();
+    }
+    HysteresisState
+    reverse(const double T, const HysteresisState &memory) const override
+    {
+      return resistor.reverse(T, memory);
+    }
+    Sample
+    sample(const unsigned int device, const double t, const double V, const double T,
+           const HysteresisState &memory) const override
+    {
+      const double R = resistor.evaluate(T, memory).R;
+      return {t, device, V, V, source_current, V / R, T, R, V * V / R};
+    }
+    double
+    load_current(const double, const double, const double) const override
+    {
+      return source_current;
+    }
+    bool
+    direct_drive() const override
+    {
+      return false;
+    }
+
+  private:
+    LinearResistor resistor;
+  };
+
+  const char *
+  register_current_driven_thermistor()
+  {
+    static const bool registered = [] {
+      device_circuits::registry().add(
+        {"test current-driven thermistor",
+         "a current-driven resistor defined in test_electrothermal.cc",
+         [](dealii::ParameterHandler &) {},
+         [](dealii::ParameterHandler &, const std::vector<CircuitParameters> &circuits) {
+           return DeviceCircuits(circuits.size(), std::make_shared<CurrentDrivenThermistor>());
+         }});
+      return true;
+    }();
+    (void)registered;
+    return "Run/Device model=test current-driven thermistor";
   }
 } // namespace
 
@@ -378,4 +471,31 @@ TEST(ElectroThermal, DeviceModelDefinedInATestRunsThroughBothThermalModels)
     }
   std::printf("steady %.4f K: lumped %.4f K, finite element %.4f K\n", T,
               lumped.final_temperatures[0], fe.final_temperatures[0]);
+}
+
+TEST(ElectroThermal, DeviceCircuitDefinedInATestRunsThroughBothThermalModels)
+{
+  // Steady state: S_th (T - T0) = I_s^2 R(T) with R linear in T, in closed form.
+  const double heat  = source_current * source_current * resistor_R0; // W at T0
+  const double rise  = heat / (S_th - heat * resistor_slope);
+  const double shift = heat / S_th; // what a fixed R would give instead
+  ASSERT_GT(rise, resistor_Ts - resistor_T0); // the indicator fires
+  ASSERT_GT(std::abs(rise - shift), 0.02);    // and R(T) matters
+
+  const std::vector<std::string> device = {register_current_driven_thermistor(), "Run/Plot=false"};
+  auto lumped_options = device;
+  lumped_options.push_back("Run/End time=10e-6"); // RC 0.2 us, C_th/S_th 0.24 us
+  auto fe_options = lumped_block("10e-6");
+  fe_options.insert(fe_options.end(), device.begin(), device.end());
+  const auto lumped = run_case(lumped_options);
+  const auto fe     = run_case(fe_options);
+  EXPECT_NEAR(lumped.final_temperatures[0] - resistor_T0, rise, 1e-3);
+  EXPECT_NEAR(fe.final_temperatures[0] - resistor_T0, rise, 0.01 * rise);
+  for (const auto &result : {lumped, fe})
+    {
+      EXPECT_EQ(result.devices[0].state, "trapped");
+      EXPECT_EQ(result.devices[0].spike_count, 0u);
+    }
+  std::printf("steady rise %.4f K: lumped %.4f K, finite element %.4f K\n", rise,
+              lumped.final_temperatures[0] - resistor_T0, fe.final_temperatures[0] - resistor_T0);
 }

@@ -127,8 +127,8 @@ TEST(ThermalNetwork, DistanceLawOverTheLayoutsDevices)
   double coupled = 0;
   for (unsigned int i = 0; i < 6; ++i)
     {
-      EXPECT_DOUBLE_EQ(from_layout.device_node(i).S_coupled, from_list.device_node(i).S_coupled) << i;
-      coupled += from_layout.device_node(i).S_coupled;
+      EXPECT_DOUBLE_EQ(from_layout.thermal_network().node(i).S_coupled, from_list.thermal_network().node(i).S_coupled) << i;
+      coupled += from_layout.thermal_network().node(i).S_coupled;
     }
   EXPECT_GT(coupled, 0.0); // the devices are within the cutoff of each other
 

@@ -2,7 +2,7 @@
 
 #include "solver/case/input_error.h"
 #include "solver/case/parameter_tools.h"
-#include "materials/device_model.h"
+#include "circuits/device_circuit.h"
 #include "solver/thermal_models/registry.h"
 
 #include <cmath>
@@ -15,12 +15,12 @@ namespace neuristor
     using namespace dealii::Patterns;
     prm.declare_entry("Case name", "single device, 12.5 V",
                       Anything(), "Name of the case, shown in logs and plots.");
-    prm.declare_entry("Thermal model", "lumped", Selection(thermal_models::selection_pattern()),
+    prm.declare_entry("Thermal model", "lumped", Selection(thermal_models::registry().selection_pattern()),
                       "How heat couples the devices (solver/thermal_models/): " +
-                        thermal_models::documentation() + ".");
-    prm.declare_entry("Device model", "VO2", Selection(device_models::selection_pattern()),
-                      "The device in each circuit (materials/device_models.cc): " +
-                        device_models::documentation() + ".");
+                        thermal_models::registry().documentation() + ".");
+    prm.declare_entry("Device model", "VO2", Selection(device_circuits::registry().selection_pattern()),
+                      "The device in its circuit (circuits/device_circuits.cc): " +
+                        device_circuits::registry().documentation() + ".");
     prm.declare_entry("End time", "20e-6", Double(0),
                       "Simulated time span [s].");
     prm.declare_entry("Trace interval", "10e-9", Double(0),

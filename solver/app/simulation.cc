@@ -77,9 +77,7 @@ namespace neuristor
     parameter_tools::in_subsection(prm, "Circuit", [&] {
       circuit = CircuitParameters::parse_parameters(prm, n);
     });
-    const auto devices = device_models::create(settings.device_model, prm, n);
-    for (unsigned int i = 0; i < n; ++i)
-      circuits.emplace_back(devices[i], circuit[i], thermal->device_node(i));
+    circuits = device_circuits::create(settings.device_model, prm, circuit);
     const auto traced = settings.traced(n); // validate now, before any output exists
     limits.check_run(settings.end_time, settings.trace_interval,
                      std::count(traced.begin(), traced.end(), true), integration.max_step, circuit);

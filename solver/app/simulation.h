@@ -1,6 +1,6 @@
 #pragma once
 
-#include "circuits/neuristor_circuit.h"
+#include "circuits/device_circuit.h"
 #include "solver/io/checkpoint.h"
 #include "solver/coupling/device_integrator.h"
 #include "solver/coupling/coupling_scheme.h"
@@ -152,7 +152,7 @@ namespace neuristor
     RunSettings                                  settings;
     IntegratorSettings                           integration;
     std::shared_ptr<const ThermalModelInterface> thermal;
-    std::vector<NeuristorCircuit>                circuits;
+    DeviceCircuits                               circuits;
     // The parameters a checkpoint must match: all but those a resumed run
     // may change (end time, progress, checkpoint cadence, plotting).
     std::string identity;

@@ -1,7 +1,7 @@
 #include "solver/case/case_schema.h"
 
-#include "circuits/neuristor_circuit.h"
-#include "materials/device_model.h"
+#include "circuits/circuit_parameters.h"
+#include "circuits/device_circuit.h"
 #include "solver/tools/calibration.h"
 #include "solver/coupling/device_integrator.h"
 #include "solver/case/parameter_file.h"
@@ -21,8 +21,8 @@ namespace neuristor::case_schema
     in_subsection(prm, "Run", [&] { RunSettings::declare_parameters(prm); });
     in_subsection(prm, "Time integration", [&] { IntegratorSettings::declare_parameters(prm); });
     in_subsection(prm, "Circuit", [&] { CircuitParameters::declare_parameters(prm); });
-    device_models::declare_parameters(prm);
-    thermal_models::declare_parameters(prm);
+    device_circuits::registry().declare_parameters(prm);
+    thermal_models::registry().declare_parameters(prm);
     in_subsection(prm, "Sweep", [&] { SweepSettings::declare_parameters(prm); });
     in_subsection(prm, "Limits", [&] { ResourceLimits::declare_parameters(prm); });
     in_subsection(prm, "Characterization",

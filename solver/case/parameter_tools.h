@@ -85,46 +85,6 @@ namespace neuristor
     std::string
     csv_quote(const std::string &text);
 
-    /** "name1|name2|..." of a registration list (for a Patterns::Selection). */
-    template <typename Registration>
-    std::string
-    selection_pattern(const std::vector<Registration> &list)
-    {
-      std::string pattern;
-      for (const auto &r : list)
-        pattern += (pattern.empty() ? "" : "|") + r.name;
-      return pattern;
-    }
-
-    /** "name: description; ..." of a registration list (for documentation). */
-    template <typename Registration>
-    std::string
-    registration_documentation(const std::vector<Registration> &list)
-    {
-      std::string text;
-      for (const auto &r : list)
-        text += (text.empty() ? "" : "; ") + r.name + ": " + r.description;
-      return text;
-    }
-
-    /**
-     * The registration called `name` in a registration list; otherwise an
-     * InputError on `entry` ("Run/Thermal model") naming the known ones.
-     */
-    template <typename Registration>
-    const Registration &
-    find_registration(const std::vector<Registration> &list,
-                      const std::string               &name,
-                      const std::string               &entry,
-                      const std::string               &what)
-    {
-      for (const auto &r : list)
-        if (r.name == name)
-          return r;
-      throw InputError(entry, "unknown " + what + " '" + name + "' (known: " +
-                                selection_pattern(list) + ")");
-    }
-
     /** A number for a message, as printf's %g (4e-07, not 0.000000). */
     std::string
     format_number(const double value);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "circuits/neuristor_circuit.h"
+#include "circuits/circuit_parameters.h"
 
 #include <deal.II/base/parameter_handler.h>
 

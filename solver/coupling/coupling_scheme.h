@@ -1,6 +1,6 @@
 #pragma once
 
-#include "circuits/neuristor_circuit.h"
+#include "circuits/device_circuit.h"
 #include "solver/io/checkpoint.h"
 #include "solver/coupling/spike_detector.h"
 

@@ -104,11 +104,13 @@ namespace neuristor
             (3 * s2 - 4 * s + 1) * dq0 + (3 * s2 - 2 * s) * dq1;
   }
 
-  DeviceIntegrator::DeviceIntegrator(const NeuristorCircuit   &circuit,
-                                     const IntegratorSettings &settings,
-                                     const double              noise_strength,
-                                     const double              sample_interval)
-    : model(circuit)
+  DeviceIntegrator::DeviceIntegrator(std::shared_ptr<const DeviceCircuit> circuit,
+                                     const ThermalNode                   &node,
+                                     const IntegratorSettings            &settings,
+                                     const double                         noise_strength,
+                                     const double                         sample_interval)
+    : circuit(std::move(circuit))
+    , node(node)
     , settings(settings)
     , sigma(noise_strength)
     , sample_interval(sample_interval)
@@ -119,11 +121,54 @@ namespace neuristor
                                   const std::uint64_t seed) const
   {
     DeviceState s;
-    s.spikes = SpikeDetector(model.circuit().direct_drive());
-    model.initial_state(s.V, s.T);
+    s.spikes = SpikeDetector(circuit->direct_drive());
+    s.V      = circuit->initial_voltage();
+    s.T      = node.T0;
     s.h     = settings.initial_step;
     s.noise = RandomStream(seed, device);
     return s;
+  }
+
+  double
+  DeviceIntegrator::temperature_rate(const DeviceState &s, const double q) const
+  {
+    return temperature_rate(s.V, s.T, s.hysteresis, q);
+  }
+
+  double
+  DeviceIntegrator::temperature_rate(const double           V,
+                                     const double           T,
+                                     const HysteresisState &memory,
+                                     const double           q) const
+  {
+    const double R = circuit->device_state(T, memory).R;
+    return (V * V / R - node.S_env * (T - node.T0) - node.S_coupled * T + q) / node.C_th;
+  }
+
+  DeviceDerivatives
+  DeviceIntegrator::derivatives(const double           t,
+                                const double           V,
+                                const double           T,
+                                const HysteresisState &memory,
+                                const double           q,
+                                const double           dq_dt,
+                                const bool             end_of_step) const
+  {
+    DeviceDerivatives d;
+    d.r                    = circuit->device_state(T, memory);
+    const VoltageRate rate = circuit->voltage_rate(t, V, d.r, end_of_step);
+    d.f[0]                 = rate.dV_dt;
+    d.J[0][0]              = rate.d_dV;
+    d.J[0][1]              = rate.d_dT;
+    d.df_dt[0]             = rate.d_dt;
+
+    const JoulePower heat = circuit->joule_power(V, d.r);
+    const double     C_th = node.C_th;
+    d.f[1]     = (heat.P - node.S_env * (T - node.T0) - node.S_coupled * T + q) / C_th;
+    d.J[1][0]  = heat.dP_dV / C_th;
+    d.J[1][1]  = (heat.dP_dT - node.S_env - node.S_coupled) / C_th;
+    d.df_dt[1] = dq_dt / C_th;
+    return d;
   }
 
   DeviceIntegrator::Step
@@ -144,7 +189,7 @@ namespace neuristor
     step.error = std::numeric_limits<double>::infinity();
     if (!(T_half > 0))
       return step;
-    const auto f1 = model.derivatives(s.t + 0.5 * h, V_half, T_half, s.hysteresis, q, dq);
+    const auto f1 = derivatives(s.t + 0.5 * h, V_half, T_half, s.hysteresis, q, dq);
     W.solve(f1.f[0] - k1[0], f1.f[1] - k1[1], k2);
     k2[0] += k1[0];
     k2[1] += k1[1];
@@ -154,13 +199,13 @@ namespace neuristor
     if (!(step.T > 0) || !std::isfinite(step.V))
       return step;
     heat.evaluate(s.t + h, q, dq);
-    step.end = model.derivatives(s.t + h, step.V, step.T, s.hysteresis, q, dq, true);
+    step.end = derivatives(s.t + h, step.V, step.T, s.hysteresis, q, dq, true);
     const auto &f2 = step.end.f;
     W.solve(f2[0] - e32 * (k2[0] - f1.f[0]) - 2 * (k1[0] - d0.f[0]) + hd * d0.df_dt[0],
             f2[1] - e32 * (k2[1] - f1.f[1]) - 2 * (k1[1] - d0.f[1]) + hd * d0.df_dt[1],
             k3);
 
-    const double T0   = model.node().T0;
+    const double T0   = node.T0;
     const double rtol = settings.relative_tolerance;
     const double scale_V =
       settings.voltage_tolerance + rtol * std::max(std::abs(s.V), std::abs(step.V));
@@ -190,15 +235,16 @@ namespace neuristor
   DeviceIntegrator::locate_reversal(const DeviceState &s, const Step &step,
                                     const double h, const HeatInput &heat) const
   {
-    // g(theta) = delta dT/dt along the dense output: g(0) >= 0 > g(1).
-    const int  delta = s.hysteresis.delta;
-    const auto g     = [&](const double theta) {
+    // g(theta) = dT/dt along the branch on the dense output: g(0) >= 0 > g(1).
+    const auto &memory = s.hysteresis;
+    const auto  g      = [&](const double theta) {
       double V, T, q, dq;
       dense_output(s, step, h, theta, V, T);
       heat.evaluate(s.t + theta * h, q, dq);
-      return delta * model.temperature_rate(V, T, s.hysteresis, q);
+      return DeviceCircuit::branch_rate(memory, temperature_rate(V, T, memory, q));
     };
-    double lo = 0, hi = 1, g_lo = delta * s.derivatives.f[1], g_hi = delta * step.end.f[1];
+    double lo = 0, hi = 1, g_lo = DeviceCircuit::branch_rate(memory, s.derivatives.f[1]),
+           g_hi = DeviceCircuit::branch_rate(memory, step.end.f[1]);
     int    side = 0;
     for (int it = 0; it < 60 && hi - lo > 1e-9; ++it)
       {
@@ -234,14 +280,13 @@ namespace neuristor
                             std::vector<Sample> &samples,
                             std::vector<Spike>  &spikes) const
   {
-    const auto  &input   = model.circuit().input;
     const double rev_min = settings.reversal_rate;
     double       q, dq;
 
     const auto sample_time = [&]() { return s.sample_index * sample_interval; };
     if (traced && s.sample_index == 0)
       {
-        samples.push_back(model.sample(device, 0, s.V, s.T, s.hysteresis));
+        samples.push_back(circuit->sample(device, 0, s.V, s.T, s.hysteresis));
         s.sample_index = 1;
       }
 
@@ -250,20 +295,20 @@ namespace neuristor
         if (!s.have_derivatives)
           {
             heat.evaluate(s.t, q, dq);
-            s.derivatives = model.derivatives(s.t, s.V, s.T, s.hysteresis, q, dq);
+            s.derivatives = derivatives(s.t, s.V, s.T, s.hysteresis, q, dq);
             s.have_derivatives = true;
           }
         // A reversal exactly at the start (initial cooling, or after noise).
-        if (s.hysteresis.delta * s.derivatives.f[1] < -rev_min)
+        if (DeviceCircuit::reversal_due(s.hysteresis, s.derivatives.f[1], rev_min))
           {
-            s.hysteresis = model.device().reverse(s.T, s.hysteresis);
+            s.hysteresis = circuit->reverse(s.T, s.hysteresis);
             ++s.reversals;
             heat.evaluate(s.t, q, dq);
-            s.derivatives = model.derivatives(s.t, s.V, s.T, s.hysteresis, q, dq);
+            s.derivatives = derivatives(s.t, s.V, s.T, s.hysteresis, q, dq);
           }
 
         // Land on the window end and on input breakpoints; avoid slivers.
-        const double stop = std::min(t_end, input.next_breakpoint(s.t));
+        const double stop = std::min(t_end, circuit->next_breakpoint(s.t));
         double       h    = std::min(s.h, settings.max_step);
         if (s.t + 1.05 * h >= stop)
           h = stop - s.t;
@@ -292,7 +337,7 @@ namespace neuristor
                           std::min(5.0, 0.8 * std::cbrt(1 / step.error)) :
                           5.0;
         bool   reversal = false;
-        if (sigma == 0 && s.hysteresis.delta * step.end.f[1] < -rev_min)
+        if (sigma == 0 && DeviceCircuit::reversal_due(s.hysteresis, step.end.f[1], rev_min))
           {
             // Retake the step so that it ends where dT/dt = 0.
             const double theta = locate_reversal(s, step, h, heat);
@@ -311,12 +356,12 @@ namespace neuristor
             {
               double V, T;
               dense_output(s, step, h, (sample_time() - s.t) / h, V, T);
-              samples.push_back(model.sample(device, sample_time(), V, T, s.hysteresis));
+              samples.push_back(circuit->sample(device, sample_time(), V, T, s.hysteresis));
               ++s.sample_index;
             }
 
         const bool landed        = s.t + h == stop;
-        const bool on_breakpoint = landed && input.next_breakpoint(s.t) == stop;
+        const bool on_breakpoint = landed && circuit->next_breakpoint(s.t) == stop;
         s.t  = landed ? stop : s.t + h;
         s.V  = step.V;
         s.T  = step.T;
@@ -327,12 +372,12 @@ namespace neuristor
 
         const double R = step.end.r.R;
         const double i_dev = s.V / R;
-        s.spikes.add(device, s.t, step.end.r.F, i_dev, model.load_current(s.t, s.V, i_dev),
+        s.spikes.add(device, s.t, step.end.r.F, i_dev, circuit->load_current(s.t, s.V, i_dev),
                      s.V * i_dev, spikes);
 
         if (reversal)
           {
-            s.hysteresis = model.device().reverse(s.T, s.hysteresis);
+            s.hysteresis = circuit->reverse(s.T, s.hysteresis);
             ++s.reversals;
             s.have_derivatives = false;
           }

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "circuits/neuristor_circuit.h"
+#include "circuits/device_circuit.h"
+#include "solver/thermal_models/lumped/thermal_node.h"
 #include "solver/coupling/random_stream.h"
 #include "solver/coupling/spike_detector.h"
 
@@ -43,6 +44,15 @@ namespace neuristor
     evaluate(const double t, double &q, double &dq_dt) const;
   };
 
+  /** Right-hand side f, Jacobian J and df/dt of one device's ODE in y = (V, T). */
+  struct DeviceDerivatives
+  {
+    double          f[2];
+    double          J[2][2];
+    double          df_dt[2];
+    ResistanceValue r;
+  };
+
   /** Everything that evolves for one device; copied to repeat a window. */
   struct DeviceState
   {
@@ -58,7 +68,14 @@ namespace neuristor
   };
 
   /**
-   * Advances one device over a coupling window with its own adaptive steps:
+   * One device in its circuit with its node of the lumped network, as an
+   * ODE in y = (V, T) with the heat q(t) = sum_j S_ij T_j(t) flowing in from
+   * the other devices given from outside:
+   *
+   *   dV/dt       = the circuit's rate (DeviceCircuit::voltage_rate)
+   *   C_th dT/dt  = P(V, T) - S_env (T - T0) - S_coupled T + q(t)
+   *
+   * Advances it over a coupling window with its own adaptive steps:
    * the L-stable Rosenbrock pair of Shampine's ode23s (order 2 with an
    * order-3 error estimate), which copes with R_load = 0 and tiny C. Steps
    * land on every input breakpoint; a sign change of dT/dt (hysteresis
@@ -70,10 +87,11 @@ namespace neuristor
   class DeviceIntegrator
   {
   public:
-    DeviceIntegrator(const NeuristorCircuit   &circuit,
-                     const IntegratorSettings &settings,
-                     const double              noise_strength,
-                     const double              sample_interval);
+    DeviceIntegrator(std::shared_ptr<const DeviceCircuit> circuit,
+                     const ThermalNode                   &node,
+                     const IntegratorSettings            &settings,
+                     const double                         noise_strength,
+                     const double                         sample_interval);
 
     /** Start state at t = 0. */
     DeviceState
@@ -92,11 +110,9 @@ namespace neuristor
             std::vector<Sample> &samples,
             std::vector<Spike>  &spikes) const;
 
-    const NeuristorCircuit &
-    circuit() const
-    {
-      return model;
-    }
+    /** Only dT/dt at the state, with heat input q [W]: what decides the hysteresis branch. */
+    double
+    temperature_rate(const DeviceState &s, const double q) const;
 
   private:
     struct Step
@@ -119,9 +135,24 @@ namespace neuristor
     dense_output(const DeviceState &s, const Step &step, const double h,
                  const double theta, double &V, double &T) const;
 
-    NeuristorCircuit   model;
-    IntegratorSettings settings;
-    double             sigma;
-    double             sample_interval;
+    /** f, J and df/dt at (t, V, T) with the heat input q, dq/dt. */
+    DeviceDerivatives
+    derivatives(const double           t,
+                const double           V,
+                const double           T,
+                const HysteresisState &memory,
+                const double           q,
+                const double           dq_dt,
+                const bool             end_of_step = false) const;
+
+    double
+    temperature_rate(const double V, const double T, const HysteresisState &memory,
+                     const double q) const;
+
+    std::shared_ptr<const DeviceCircuit> circuit;
+    ThermalNode                          node;
+    IntegratorSettings                   settings;
+    double                               sigma;
+    double                               sample_interval;
   };
 } // namespace neuristor

@@ -92,7 +92,7 @@ namespace neuristor
   ElectroThermalIntegrator::ElectroThermalIntegrator(
     const MPI_Comm                       comm,
     LinearThermalSystem                 &thermal,
-    const std::vector<NeuristorCircuit> &circuits,
+    const DeviceCircuits                &circuits,
     const IntegratorSettings            &tolerances,
     const FiniteElementCouplingSettings &settings,
     const double                         sample_interval,
@@ -113,7 +113,7 @@ namespace neuristor
     , hysteresis(n)
   {
     for (const auto &circuit : circuits)
-      detectors.emplace_back(circuit.circuit().direct_drive());
+      detectors.emplace_back(circuit->direct_drive());
     if (thermal.n_devices() != n)
       throw std::logic_error("ElectroThermalIntegrator: devices of the thermal system and circuits differ");
     if (n_regions != (settings.filament_heating ? 2u : 1u))
@@ -141,7 +141,7 @@ namespace neuristor
     work.shares.clear();
     if (n_regions == 2)
       for (unsigned int i = 0; i < n; ++i)
-        work.shares.push_back(region_weights(circuits[i].device().evaluate(T[i], hysteresis[i])).w[1]);
+        work.shares.push_back(region_weights(circuits[i]->device_state(T[i], hysteresis[i])).w[1]);
     return work.shares;
   }
 
@@ -150,7 +150,7 @@ namespace neuristor
   {
     work.powers.resize(n);
     for (unsigned int j = 0; j < n; ++j)
-      work.powers[j] = V[j] * V[j] / circuits[j].device().resistance(T[j], hysteresis[j]);
+      work.powers[j] = circuits[j]->joule_power(V[j], circuits[j]->device_state(T[j], hysteresis[j])).P;
     return work.powers;
   }
 
@@ -225,28 +225,19 @@ namespace neuristor
         J = 0;
         for (unsigned int i = 0; i < n; ++i)
           {
-            const auto rv   = circuits[i].device().evaluate(T[i], hysteresis[i]);
+            const auto rv   = circuits[i]->device_state(T[i], hysteresis[i]);
             weights[i]      = region_weights(rv);
-            const auto heat = NeuristorCircuit::joule_power(V[i], rv);
+            const auto heat = circuits[i]->joule_power(V[i], rv);
             P[i]            = heat.P;
             dP_dV[i]        = heat.dP_dV;
             dP_dT[i]        = heat.dP_dT;
-            const auto &c   = circuits[i].circuit();
-            if (c.direct_drive())
-              {
-                r(i)    = V[i] - c.input.value(t_new, true);
-                J(i, i) = 1;
-              }
-            else
-              {
-                // BDF2 of the circuit's dV/dt: (a0 V + a1 V_n + a2 V_n-1)/dt = dV/dt(V, T).
-                const auto   rate = circuits[i].voltage_rate(t_new, V[i], rv, true);
-                const double bdf  = (a0 * V[i] + a1 * V_history[0][i] +
-                                    (history_length > 1 ? a2 * V_history[1][i] : 0.0)) / dt;
-                r(i)        = c.C * (bdf - rate.dV_dt);
-                J(i, i)     = c.C * (a0 / dt - rate.d_dV);
-                J(i, n + i) = -c.C * rate.d_dT;
-              }
+            // BDF2 of the circuit's dV/dt: (a0 V + a1 V_n + a2 V_n-1)/dt.
+            const double bdf = (a0 * V[i] + a1 * V_history[0][i] +
+                                (history_length > 1 ? a2 * V_history[1][i] : 0.0)) / dt;
+            const auto row = circuits[i]->residual(t_new, V[i], bdf, a0 / dt, rv, true);
+            r(i)        = row.r;
+            J(i, i)     = row.dr_dV;
+            J(i, n + i) = row.dr_dT;
           }
         // T_i - T0 = sum_r w_r(i) theta_r(i), theta_r(i) = a_r(i) + sum_js G_rs(i,j) w_s(j) P_j.
         for (unsigned int i = 0; i < n; ++i)
@@ -323,11 +314,11 @@ namespace neuristor
     const bool root = Utilities::MPI::this_mpi_process(comm) == 0;
     for (unsigned int i = 0; i < n; ++i)
       {
-        const auto   rv      = circuits[i].device().evaluate(T[i], hysteresis[i]);
+        const auto   rv      = circuits[i]->device_state(T[i], hysteresis[i]);
         const double current = V[i] / rv.R;
         const bool   was_in  = detectors[i].in_episode();
         detectors[i].add(first_device + i, t_new, rv.F, current,
-                         circuits[i].load_current(t_new, V[i], current), V[i] * current,
+                         circuits[i]->load_current(t_new, V[i], current), V[i] * current,
                          spikes);
         if (!was_in && detectors[i].in_episode())
           {
@@ -348,7 +339,7 @@ namespace neuristor
             {
               const double Vs = V_history[0][i] + s * (V[i] - V_history[0][i]);
               const double Ts = T_history[0][i] + s * (T[i] - T_history[0][i]);
-              rows.push_back(circuits[i].sample(first_device + i, ts, Vs, Ts, hysteresis[i]));
+              rows.push_back(circuits[i]->sample(first_device + i, ts, Vs, Ts, hysteresis[i]));
             }
         ++next_sample;
       }
@@ -402,7 +393,7 @@ namespace neuristor
     const double T0 = thermal.ambient_temperature();
     std::vector<double> V(n), T(n, T0);
     for (unsigned int i = 0; i < n; ++i)
-      circuits[i].initial_state(V[i], T[i]);
+      V[i] = circuits[i]->initial_voltage();
     for (auto &h : V_history)
       h = V;
     for (auto &h : T_history)
@@ -436,7 +427,7 @@ namespace neuristor
         const double dt_ladder = on_ladder ? ladder_step(dt_wanted) : dt_wanted;
         double stop = t_end;
         for (const auto &c : circuits)
-          stop = std::min(stop, c.circuit().input.next_breakpoint(t));
+          stop = std::min(stop, c->next_breakpoint(t));
         const bool   land    = t + dt_ladder > stop * (1 - 1e-12) ||
                             stop - (t + dt_ladder) < 1e-3 * dt_ladder;
         // Off the ladder, two even steps rather than one and a sliver.
@@ -482,11 +473,10 @@ namespace neuristor
           {
             for (unsigned int i = 0; i < n; ++i)
               {
-                const double dT = T_new[i] - T_history[0][i];
-                if (dT * hysteresis[i].delta < 0 &&
-                    std::abs(dT) / dt > tolerances.reversal_rate)
+                const double dT_dt = (T_new[i] - T_history[0][i]) / dt;
+                if (DeviceCircuit::reversal_due(hysteresis[i], dT_dt, tolerances.reversal_rate))
                   {
-                    hysteresis[i] = circuits[i].device().reverse(T_history[0][i], hysteresis[i]);
+                    hysteresis[i] = circuits[i]->reverse(T_history[0][i], hysteresis[i]);
                     ++reversals;
                   }
               }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "circuits/neuristor_circuit.h"
+#include "circuits/device_circuit.h"
 #include "solver/coupling/device_integrator.h"
 #include "solver/coupling/coupling_scheme.h"
 #include "solver/coupling/linear_thermal_system.h"
@@ -61,7 +61,7 @@ namespace neuristor
   public:
     ElectroThermalIntegrator(const MPI_Comm                        comm,
                              LinearThermalSystem                  &thermal,
-                             const std::vector<NeuristorCircuit>  &circuits,
+                             const DeviceCircuits                 &circuits,
                              const IntegratorSettings             &tolerances,
                              const FiniteElementCouplingSettings  &settings,
                              const double                          sample_interval,
@@ -169,7 +169,7 @@ namespace neuristor
 
     MPI_Comm                             comm;
     LinearThermalSystem                 &thermal;
-    const std::vector<NeuristorCircuit> &circuits;
+    const DeviceCircuits                &circuits;
     IntegratorSettings                   tolerances;
     FiniteElementCouplingSettings        settings;
     double                               sample_interval;

@@ -11,7 +11,7 @@ namespace neuristor
 {
   NetworkIntegrator::NetworkIntegrator(const MPI_Comm                       comm,
                                        const LumpedThermalNetwork          &network,
-                                       const std::vector<NeuristorCircuit> &circuits,
+                                       const DeviceCircuits                &circuits,
                                        const IntegratorSettings            &settings,
                                        const double                 sample_interval,
                                        const std::vector<bool>     &traced,
@@ -35,8 +35,8 @@ namespace neuristor
       }
     for (unsigned int i = first; i < last; ++i)
       {
-        integrators.emplace_back(circuits[i], settings, network.noise_strength(),
-                                 sample_interval);
+        integrators.emplace_back(circuits[i], network.node(i), settings,
+                                 network.noise_strength(), sample_interval);
         states.push_back(integrators.back().initial_state(i, network.noise_seed()));
       }
   }
@@ -74,7 +74,7 @@ namespace neuristor
       {
         const auto &s = states[k];
         T_now[k]      = s.T;
-        dT_now[k] = integrators[k].circuit().temperature_rate(s.V, s.T, s.hysteresis, 0);
+        dT_now[k] = integrators[k].temperature_rate(s, 0);
       }
     all_gather(T_now, T_all);
     all_gather(dT_now, dT_all);
@@ -131,8 +131,7 @@ namespace neuristor
                     double q, dq;
                     heat[k].evaluate(t + H, q, dq);
                     T_now[k]  = trial[k].T;
-                    dT_now[k] = integrators[k].circuit().temperature_rate(
-                      trial[k].V, trial[k].T, trial[k].hysteresis, q);
+                    dT_now[k] = integrators[k].temperature_rate(trial[k], q);
                   }
               });
             }

@@ -32,7 +32,7 @@ namespace neuristor
   public:
     NetworkIntegrator(const MPI_Comm                       comm,
                       const LumpedThermalNetwork          &network,
-                      const std::vector<NeuristorCircuit> &circuits,
+                      const DeviceCircuits                &circuits,
                       const IntegratorSettings            &settings,
                       const double                         sample_interval,
                       const std::vector<bool>             &traced,

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "circuits/neuristor_circuit.h"
+#include "circuits/device_circuit.h"
 #include "solver/coupling/coupling_scheme.h"
 #include "solver/coupling/device_integrator.h"
 #include "solver/case/resource_limits.h"
@@ -21,7 +21,7 @@ namespace neuristor
   struct CouplingContext
   {
     MPI_Comm                             comm;
-    const std::vector<NeuristorCircuit> &circuits;
+    const DeviceCircuits                &circuits;
     const IntegratorSettings            &integration;
     double                               sample_interval; // s between trace rows
     std::vector<bool>                    traced;
@@ -36,9 +36,8 @@ namespace neuristor
    * network, the heat equation of the layout, a reduced model of it).
    * Implementations live in solver/thermal_models/NAME/ and are listed once
    * in solver/thermal_models/registry.cc, where `Run/Thermal model` picks
-   * them by name. A model parses its own sections, tells each device what
-   * its own thermal node is, and creates the coupling scheme that advances
-   * devices and heat together.
+   * them by name. A model parses its own sections and creates the coupling
+   * scheme that advances devices and heat together.
    */
   class ThermalModelInterface
   {
@@ -48,13 +47,6 @@ namespace neuristor
     /** Number of devices the model couples. */
     virtual unsigned int
     n_devices() const = 0;
-
-    /**
-     * The thermal node in device i's own equations: the lumped network's
-     * node, or only the ambient temperature where the model computes T.
-     */
-    virtual ThermalNode
-    device_node(const unsigned int i) const = 0;
 
     /** How the devices are coupled, for the log and the summary. */
     virtual std::string

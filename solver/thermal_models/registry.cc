@@ -1,6 +1,5 @@
 #include "solver/thermal_models/registry.h"
 
-#include "solver/case/parameter_tools.h"
 #include "solver/thermal_models/finite_element/finite_element_model.h"
 #include "solver/thermal_models/lumped/lumped_model.h"
 #include "solver/thermal_models/reduced/array_model.h"
@@ -18,11 +17,11 @@ namespace neuristor::thermal_models
     }
   } // namespace
 
-  const std::vector<Registration> &
-  registrations()
+  const RegistrationList<Registration> &
+  registry()
   {
     // The registration list: a new thermal model is one folder and one line here.
-    static const std::vector<Registration> list = {
+    static const RegistrationList<Registration> list("Run/Thermal model", "thermal model", {
       {"lumped", "the paper's lumped network of the 'Thermal network' section",
        &LumpedModel::declare_parameters, &make<LumpedModel>},
       {"finite element",
@@ -34,34 +33,13 @@ namespace neuristor::thermal_models
       {"reduced array",
        "for regular arrays: one patch's reduced model applied translation-invariantly within "
        "a cutoff, each device on its own steps ('Reduced array' section)",
-       &ArrayReducedModel::declare_parameters, &make<ArrayReducedModel>}};
+       &ArrayReducedModel::declare_parameters, &make<ArrayReducedModel>}});
     return list;
-  }
-
-  std::string
-  selection_pattern()
-  {
-    return parameter_tools::selection_pattern(registrations());
-  }
-
-  std::string
-  documentation()
-  {
-    return parameter_tools::registration_documentation(registrations());
-  }
-
-  void
-  declare_parameters(dealii::ParameterHandler &prm)
-  {
-    for (const auto &r : registrations())
-      r.declare_parameters(prm);
   }
 
   std::unique_ptr<ThermalModelInterface>
   create(const std::string &name, dealii::ParameterHandler &prm)
   {
-    return parameter_tools::find_registration(registrations(), name, "Run/Thermal model",
-                                              "thermal model")
-      .create(prm);
+    return registry().find(name).create(prm);
   }
 } // namespace neuristor::thermal_models

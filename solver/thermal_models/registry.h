@@ -1,5 +1,6 @@
 #pragma once
 
+#include "solver/case/registration_list.h"
 #include "solver/thermal_models/interface.h"
 
 #include <deal.II/base/parameter_handler.h>
@@ -21,21 +22,9 @@ namespace neuristor::thermal_models
     std::unique_ptr<ThermalModelInterface> (*create)(dealii::ParameterHandler &prm);
   };
 
-  /** Every thermal model, in the order of the registration list. */
-  const std::vector<Registration> &
-  registrations();
-
-  /** "name1|name2|..." for a Patterns::Selection. */
-  std::string
-  selection_pattern();
-
-  /** One line per model ("name: description"), for the documentation. */
-  std::string
-  documentation();
-
-  /** Declares every model's sections. */
-  void
-  declare_parameters(dealii::ParameterHandler &prm);
+  /** Every thermal model `Run/Thermal model` offers. */
+  const RegistrationList<Registration> &
+  registry();
 
   /** The model called `name`, parsed from prm; InputError if there is none. */
   std::unique_ptr<ThermalModelInterface>

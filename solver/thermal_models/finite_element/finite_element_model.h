@@ -27,13 +27,6 @@ namespace neuristor
       return geometry.layout.n_devices();
     }
 
-    /** The heat equation computes T: a device keeps only the ambient temperature. */
-    ThermalNode
-    device_node(const unsigned int) const override
-    {
-      return ThermalNode{1.0, 0.0, 0.0, geometry.T0};
-    }
-
     std::string
     description() const override;
     /** The layout's mesh against Limits/Maximum mesh cells. */

@@ -11,7 +11,7 @@ namespace neuristor
     std::vector<double> filament_fractions; // 1/k per device, with filament heating
     if (settings.filament_heating)
       for (const auto &c : context.circuits)
-        filament_fractions.push_back(c.device().filament_fraction());
+        filament_fractions.push_back(c->filament_fraction());
     heat       = geometry.build(tria, context.log, nullptr, filament_fractions);
     system     = make_system(*heat, counters);
     integrator = std::make_unique<ElectroThermalIntegrator>(

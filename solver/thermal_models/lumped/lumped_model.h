@@ -24,12 +24,6 @@ namespace neuristor
       return network.n_devices();
     }
 
-    ThermalNode
-    device_node(const unsigned int i) const override
-    {
-      return network.node(i);
-    }
-
     std::string
     description() const override
     {
@@ -44,6 +38,13 @@ namespace neuristor
 
     std::unique_ptr<CouplingScheme>
     couple(const CouplingContext &context) const override;
+
+    /** The network: each device's node and its links. */
+    const LumpedThermalNetwork &
+    thermal_network() const
+    {
+      return network;
+    }
 
   private:
     LumpedThermalNetwork network;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "circuits/neuristor_circuit.h"
+#include "solver/thermal_models/lumped/thermal_node.h"
 
 #include <deal.II/base/parameter_handler.h>
 

@@ -110,7 +110,7 @@ namespace neuristor
     /** One device with its own thermal model and integrator. */
     struct Device
     {
-      std::vector<NeuristorCircuit>             circuit; // just this device
+      DeviceCircuits                            circuit; // just this device
       std::unique_ptr<DrivenSystem>             system;
       const ModalSystem                        *own = nullptr; // inside system
       std::unique_ptr<ElectroThermalIntegrator> integrator;

@@ -197,7 +197,7 @@ namespace neuristor
     std::string full_key  = key;
     if (coupling.filament_heating) // the filament widths are meshed
       for (const auto &c : context.circuits)
-        full_key += "filament fraction " + std::to_string(c.device().filament_fraction()) + "\n";
+        full_key += "filament fraction " + std::to_string(c->filament_fraction()) + "\n";
     return std::make_unique<LayoutCoupling>(
       geometry, coupling, context,
       [=, &context](HeatEquation &heat, std::map<std::string, double> &counters) {
