@@ -93,15 +93,13 @@ namespace neuristor
     , fe(settings.degree)
     , dof_handler(triangulation)
   {
-    channels.vectors.resize(n_devices);
-    if (filament_of_point)
-      filaments.vectors.resize(n_devices);
-    setup_system(device_of_point, filament_of_point);
+    setup_system(n_devices, device_of_point, filament_of_point);
     assemble_matrices();
   }
 
   void
-  HeatEquation::setup_system(const RegionFunction &device_of_point,
+  HeatEquation::setup_system(const unsigned int    n_devices,
+                             const RegionFunction &device_of_point,
                              const RegionFunction &filament_of_point)
   {
     dof_handler.distribute_dofs(fe);
@@ -138,18 +136,8 @@ namespace neuristor
     interior_indicator.set(fixed, std::vector<PetscScalar>(fixed.size(), 0.0));
     interior_indicator.compress(VectorOperation::insert);
 
-    setup_regions(device_of_point, "", channels);
-    if (!has_filaments())
-      return;
-    setup_regions(filament_of_point, "'s filament", filaments);
-    for (const auto &cell : triangulation.active_cell_iterators())
-      if (cell->is_locally_owned())
-        {
-          const int device = filaments.cell_device[cell->active_cell_index()];
-          if (device >= 0 && channels.cell_device[cell->active_cell_index()] != device)
-            throw std::logic_error("the filament of device " + std::to_string(device) +
-                                   " leaves its channel");
-        }
+    devices = std::make_unique<DeviceRegions>(dof_handler, constraints, owned, n_devices,
+                                              device_of_point, filament_of_point);
   }
 
   namespace
@@ -308,46 +296,7 @@ namespace neuristor
                     nullptr);
         system_dt = dt;
         system_a0 = a0;
-        // The AMG hierarchy of a nearby a0/dt still preconditions well (CG
-        // checks the result), and its setup costs several solves. Keep one
-        // hierarchy per band [3^b, 3^(b+1)) of the mass weight a0/dt, so that
-        // steps that jump between spikes and quiet phases reuse them all.
-        const double weight = a0 / dt;
-        const int    band   = static_cast<int>(std::floor(std::log(weight) / std::log(3.0)));
-        auto        &slot   = preconditioners[band];
-        if (!slot)
-          {
-            const std::string kind =
-              settings.preconditioner != "auto" ? settings.preconditioner :
-              weight > 1e6                      ? "block jacobi" :
-                                                  "amg";
-            if (kind == "jacobi")
-              slot = std::make_unique<PETScWrappers::PreconditionJacobi>(system);
-            else if (kind == "block jacobi")
-              slot = std::make_unique<PETScWrappers::PreconditionBlockJacobi>(system);
-            else
-              {
-                PETScWrappers::PreconditionBoomerAMG::AdditionalData data;
-                data.symmetric_operator = true;
-                data.strong_threshold   = settings.strong_threshold;
-                data.aggressive_coarsening_num_levels = settings.aggressive_levels;
-                using Relax = PETScWrappers::PreconditionBoomerAMG::AdditionalData::RelaxationType;
-                const Relax relax = settings.smoother == "l1scaledJacobi" ? Relax::l1scaledJacobi :
-                                    settings.smoother == "Chebyshev"      ? Relax::Chebyshev :
-                                    settings.smoother == "l1GaussSeidel"  ? Relax::l1GaussSeidel :
-                                                                            Relax::SORJacobi;
-                data.relaxation_type_up   = relax;
-                data.relaxation_type_down = relax;
-                // deal.II has no field for the coarsening; hypre reads it
-                // from the PETSc options database when the PC is set up.
-                PetscOptionsSetValue(nullptr, "-pc_hypre_boomeramg_coarsen_type",
-                                     settings.coarsening.c_str());
-                slot = std::make_unique<PETScWrappers::PreconditionBoomerAMG>(system, data);
-              }
-            PCSetReusePreconditioner(slot->get_pc(), PETSC_TRUE);
-            ++n_preconditioner_setups;
-          }
-        preconditioner = slot.get();
+        preconditioner = &preconditioners.get(system, a0 / dt);
       }
   }
 
@@ -356,10 +305,7 @@ namespace neuristor
                               const Function<3>         *extra_source) const
   {
     LA::MPI::Vector f(owned, comm);
-    const std::size_t          n = channels.vectors.size();
-    for (std::size_t k = 0; k < region_power.size(); ++k)
-      if (region_power[k] != 0)
-        f.add(region_power[k], (k < n ? channels : filaments).vectors[k % n]);
+    devices->add_sources(f, region_power);
     if (extra_source)
       {
         LA::MPI::Vector g(owned, comm);
@@ -414,7 +360,7 @@ namespace neuristor
     // M (a0 theta + a1 theta^n + a2 theta^{n-1}) / dt + K theta = f.
     LA::MPI::Vector rhs(owned, comm);
     mass.vmult(rhs, history_rate());
-    rhs.sadd(-1.0, 1.0, source_vector(region_powers(powers, filament_share), extra_source));
+    rhs.sadd(-1.0, 1.0, source_vector(devices->region_powers(powers, filament_share), extra_source));
     // Start CG from the caller's guess or the linear extrapolation of the
     // last two steps: in smooth phases it is already close.
     const double norm = rhs.l2_norm();
@@ -424,7 +370,7 @@ namespace neuristor
   LA::MPI::Vector
   HeatEquation::unit_response(const unsigned int device, const DeviceRegion region)
   {
-    LA::MPI::Vector rhs(regions(region).vectors.at(device)), zero(owned, comm);
+    LA::MPI::Vector rhs(devices->vector(device, region)), zero(owned, comm);
     const double norm = rhs.l2_norm();
     return solve_system(rhs, zero, norm);
   }
@@ -440,7 +386,7 @@ namespace neuristor
     // the transfer term, so its column sums are the weights int h phi ds:
     // that heat leaves through the transfer boundaries.
     const double               dt           = dt_prepared;
-    const auto                 region_power = region_powers(powers, filament_share);
+    const auto                 region_power = devices->region_powers(powers, filament_share);
     const auto                 f            = source_vector(region_power, extra_source);
     LA::MPI::Vector rate(history_rate()), residual(owned, comm), tmp(owned, comm);
     rate.add(a0 / dt, solution);

@@ -2,6 +2,8 @@
 
 #include "materials/thermal_materials.h"
 #include "solver/io/checkpoint.h"
+#include "solver/thermal_models/finite_element/device_regions.h"
+#include "solver/thermal_models/finite_element/preconditioner_cache.h"
 #include "solver/thermal_models/finite_element/thermal_boundary.h"
 #include "solver/io/vtu_writer.h"
 
@@ -67,17 +69,10 @@ namespace neuristor
    * material interfaces, and variable-step BDF2 in time. The unknown is the
    * rise theta = T - T0.
    *
-   * Heat sources are N "devices": device i deposits power P_i(t) uniformly
-   * in its region (cells whose centre the region function maps to i), and
-   * its temperature is the volume average over that region. Both use one
-   * vector b_i = int phi / V_i, so T_i = T0 + b_i . theta.
-   *
-   * Optionally each device also has a filament, a part of its channel given
-   * by a second region function, with f_i = int phi / V^f_i. A step may then
-   * deposit a share s_i of P_i in the filament and the rest in the whole
-   * channel (filament included); the matching device temperature is
-   * T0 + ((1 - s_i) b_i + s_i f_i) . theta. Without shares (or filaments)
-   * everything is as above.
+   * Heat sources are N "devices" (DeviceRegions): device i deposits power
+   * P_i(t) uniformly in its channel, optionally a share s_i of it in a
+   * filament inside the channel, and its temperature is the matching
+   * average of the field.
    *
    * The system matrix a0/dt M + K is rebuilt when the step changes; BoomerAMG
    * hierarchies are kept per factor-3 band of a0/dt and reused.
@@ -85,14 +80,8 @@ namespace neuristor
   class HeatEquation
   {
   public:
-    using RegionFunction = std::function<int(const dealii::Point<3> &)>;
-
-    /** Where a device deposits power or is averaged (channel first: {} means it). */
-    enum class DeviceRegion
-    {
-      channel,
-      filament
-    };
+    using RegionFunction = DeviceRegions::RegionFunction;
+    using DeviceRegion   = DeviceRegions::Region;
 
     /**
      * filament_of_point maps a point to the device whose filament holds it
@@ -185,41 +174,50 @@ namespace neuristor
 
     /** Volume-averaged device temperatures [K] (collective). */
     std::vector<double>
-    device_temperatures() const;
+    device_temperatures() const
+    {
+      return devices->temperatures(theta, T0);
+    }
 
     /**
      * Device temperatures offset + ((1 - s_i) b_i + s_i f_i) . field of any
      * field (collective): channel averages without filament shares.
      */
     std::vector<double>
-    device_temperatures(const LA::MPI::Vector &field,
-                        const double                              offset,
-                        const std::vector<double>                &filament_share = {}) const;
+    device_temperatures(const LA::MPI::Vector     &field,
+                        const double               offset,
+                        const std::vector<double> &filament_share = {}) const
+    {
+      return devices->temperatures(field, offset, filament_share);
+    }
 
     /** Plain averages offset + b_i . field or offset + f_i . field (collective). */
     std::vector<double>
     device_temperatures(const LA::MPI::Vector &field,
-                        const double                              offset,
-                        const DeviceRegion                        region) const;
+                        const double           offset,
+                        const DeviceRegion     region) const
+    {
+      return devices->temperatures(field, offset, region);
+    }
 
     /** Device region volumes [m^3]. */
     const std::vector<double> &
     device_volumes() const
     {
-      return channels.volumes;
+      return devices->volumes();
     }
 
     bool
     has_filaments() const
     {
-      return !filaments.vectors.empty();
+      return devices->has_filaments();
     }
 
     /** Filament volumes [m^3] (empty without filaments). */
     const std::vector<double> &
     filament_volumes() const
     {
-      return filaments.volumes;
+      return devices->volumes(DeviceRegion::filament);
     }
 
     /** Set the rise theta = T - T0 from a function (e.g. an exact solution). */
@@ -270,7 +268,7 @@ namespace neuristor
     unsigned int
     preconditioner_setups() const
     {
-      return n_preconditioner_setups;
+      return preconditioners.setups;
     }
 
     dealii::types::global_dof_index
@@ -298,7 +296,7 @@ namespace neuristor
     const LA::MPI::Vector &
     region_vector(const unsigned int device, const DeviceRegion region = DeviceRegion::channel) const
     {
-      return regions(region).vectors.at(device);
+      return devices->vector(device, region);
     }
 
     /** A zero field of this mesh's DoF layout. */
@@ -339,28 +337,6 @@ namespace neuristor
     write_vtu(const std::string &folder, const unsigned int index) const;
 
   private:
-    /** Where power goes and what is averaged: the channels or the filaments. */
-    struct Regions
-    {
-      std::vector<LA::MPI::Vector> vectors; // int phi / V_i
-      std::vector<double>                             volumes; // m^3
-      std::vector<int>                                cell_device; // by active cell index
-    };
-
-    const Regions &
-    regions(const DeviceRegion region) const;
-
-    /** Whether filament_share puts any power in a filament; throws if it is invalid. */
-    bool
-    splits(const std::vector<double> &filament_share) const;
-
-    /**
-     * Power per region [W]: the channel parts (1 - s_i) P_i of the devices,
-     * then, if any s_i > 0, the N filament parts s_i P_i.
-     */
-    std::vector<double>
-    region_powers(const std::vector<double> &powers, const std::vector<double> &filament_share) const;
-
     /** sum over regions of their power times their vector (+ the extra source at the new time) [W per test function]. */
     LA::MPI::Vector
     source_vector(const std::vector<double> &region_power, const dealii::Function<3> *extra_source) const;
@@ -374,10 +350,9 @@ namespace neuristor
                  const double                              reference_norm);
 
     void
-    setup_system(const RegionFunction &device_of_point, const RegionFunction &filament_of_point);
-    /** int phi / V_i over the cells the region function maps to device i. */
-    void
-    setup_regions(const RegionFunction &device_of_point, const std::string &what, Regions &region);
+    setup_system(const unsigned int    n_devices,
+                 const RegionFunction &device_of_point,
+                 const RegionFunction &filament_of_point);
     void
     assemble_matrices();
     /** Row sums on the diagonal: a nonnegative, diagonal mass. */
@@ -401,15 +376,13 @@ namespace neuristor
     std::vector<PetscInt>                             fixed_rows; // owned fixed DoFs
 
     LA::MPI::SparseMatrix mass, stiffness, system;
-    // One preconditioner per band of a0/dt; the one of the prepared step.
-    std::map<int, std::unique_ptr<dealii::PETScWrappers::PreconditionBase>> preconditioners;
-    dealii::PETScWrappers::PreconditionBase *preconditioner = nullptr;
+    PreconditionerCache                            preconditioners{settings};
+    const dealii::PETScWrappers::PreconditionBase *preconditioner = nullptr; // of the prepared step
     double                                   system_dt = -1, system_a0 = -1;
-    unsigned int                             n_preconditioner_setups = 0;
     unsigned long                            n_linear_iterations = 0;
 
-    Regions             channels, filaments; // filaments empty if there are none
-    std::vector<double> last_region_powers;  // W, of the last step
+    std::unique_ptr<DeviceRegions> devices;
+    std::vector<double>            last_region_powers; // W, of the last step
     mutable std::unique_ptr<VtuSeriesWriter> vtu_writer; // Q1 output, built at the first snapshot
 
     LA::MPI::Vector theta, theta_old; // owned, T - T0

@@ -58,7 +58,7 @@ namespace neuristor
     // Without filament shares the region powers are the device powers:
     // the layout of checkpoints from before filaments.
     out(t, dt_old, n_steps, balance, last_region_powers, n_linear_iterations,
-        n_preconditioner_setups);
+        preconditioners.setups);
   }
 
   void
@@ -88,8 +88,8 @@ namespace neuristor
     if (Utilities::MPI::min(found ? 1 : 0, comm) == 0)
       throw std::runtime_error("the checkpoint's field does not fit this case's mesh");
     in(t, dt_old, n_steps, balance, last_region_powers, n_linear_iterations,
-       n_preconditioner_setups);
-    const std::size_t n = channels.vectors.size();
+       preconditioners.setups);
+    const std::size_t n = devices->n_devices();
     if (last_region_powers.size() > n &&
         (!has_filaments() || last_region_powers.size() != 2 * n))
       throw std::runtime_error("the checkpoint holds " + std::to_string(last_region_powers.size()) +
@@ -181,7 +181,7 @@ namespace neuristor
   {
     theta              = rise;
     t                  = time;
-    last_region_powers = region_powers(powers, filament_share);
+    last_region_powers = devices->region_powers(powers, filament_share);
   }
 
   std::string
@@ -190,7 +190,6 @@ namespace neuristor
     LA::MPI::Vector rise(owned, relevant, comm);
     rise = theta;
     const unsigned int n_cells = triangulation.n_active_cells();
-    const std::size_t  n       = channels.vectors.size();
     std::vector<float> material(n_cells), rank(n_cells), device(n_cells), filament(n_cells),
       source(n_cells);
     for (const auto &cell : triangulation.active_cell_iterators())
@@ -199,16 +198,9 @@ namespace neuristor
           const unsigned int c = cell->active_cell_index();
           material[c]          = cell->material_id();
           rank[c]              = triangulation.locally_owned_subdomain();
-          const int d          = channels.cell_device[c];
-          const int f          = has_filaments() ? filaments.cell_device[c] : -1;
-          device[c]            = d;
-          filament[c]          = f;
-          // Region powers: the channels', then the filaments' (if any).
-          const auto &p = last_region_powers;
-          if (d >= 0 && static_cast<std::size_t>(d) < p.size())
-            source[c] += p[d] / channels.volumes[d];
-          if (f >= 0 && n + f < p.size())
-            source[c] += p[n + f] / filaments.volumes[f];
+          device[c]   = devices->device_of_cell(c, DeviceRegion::channel);
+          filament[c] = devices->device_of_cell(c, DeviceRegion::filament);
+          source[c]   = devices->source_density(c, last_region_powers);
         }
     std::vector<VtuSeriesWriter::Field> constant = {{"material_id", material}, {"device_id", device}};
     if (has_filaments())
