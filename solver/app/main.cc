@@ -2,10 +2,11 @@
 //
 //   neuristor run [CASE.prm] [-o DIR] [--set "Section/Entry=value" ...] [--quiet|--verbose]
 //   neuristor parameters        print the annotated default parameter file
-//   neuristor --help
+//   neuristor --help, neuristor COMMAND --help, neuristor --version
 
 #include "solver/app/command_folder.h"
 #include "solver/base/user_message.h"
+#include "solver/base/version.h"
 #include "solver/case/case_schema.h"
 #include "solver/case/input_error.h"
 #include "solver/case/parameter_file.h"
@@ -25,40 +26,70 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <string>
+#include <utility>
+#include <vector>
 #include <sstream>
 
 namespace
 {
-  const char *usage =
-    "neuristor - electro-thermal simulator for thermal-neuristor arrays\n"
-    "\n"
-    "Usage:\n"
-    "  neuristor run [CASE.prm|CASE.json] [-o DIR] [--set \"Section/Entry=value\"]... [--quiet|--verbose] [--resume|--check-mesh]\n"
-    "      Run a case (without CASE: the built-in default, one Fig. 2 device at\n"
-    "      12.5 V). Results go to DIR (default: results/<case name>): parameters.prm,\n"
-    "      log.txt, traces.csv, spikes.csv, summary.json, traces.png. A case with a\n"
-    "      Sweep/Entry runs one point per value, spread over the MPI ranks.\n"
-    "      --resume goes on from the checkpoint a finite-element run with\n"
-    "      Run/Checkpoint interval > 0 left in DIR.partial (interrupted) or DIR\n"
-    "      (finished; give a later Run/End time), on any number of ranks.\n"
-    "      --check-mesh runs a finite-element or reduced case at its Layout/Finest\n"
-    "      cell size h (DIR/h) and at h/2 (DIR/h_half) and says whether the spike\n"
-    "      table is converged (same spikes and state per device, times within 2 %)\n"
-    "      (default DIR: results/<case name>_mesh_check).\n"
-    "  neuristor characterize CASE.prm [-o DIR] [--set ...]\n"
-    "      Thermal characterisation of the case's Layout with the 3-D heat equation:\n"
-    "      steady R_th and eta_ij, step responses (CSV, PNG, VTU/PVD), C_eff, delays,\n"
-    "      and a truncation check. With Sweep/Entry (e.g. Layout/Gap) one point per value.\n"
-    "  neuristor calibrate CASE.prm [-o DIR] [--set ...]\n"
-    "      Fit one declared physical unknown of a single device's layout\n"
-    "      (Calibration/Entry, e.g. Layout/Channel width) so that its steady thermal\n"
-    "      conductance is Calibration/Target thermal conductance; writes preset.prm.\n"
-    "  neuristor parameters\n"
-    "      Print every parameter with its default, units and documentation.\n"
-    "  neuristor --help\n"
-    "      This text.\n"
-    "\n"
-    "Run in parallel with: mpirun -np N neuristor run CASE.prm\n";
+  const char *header = "neuristor - electro-thermal simulator for thermal-neuristor arrays\n";
+
+  // One help text per command: `neuristor COMMAND --help` prints its own.
+  const std::vector<std::pair<std::string, std::string>> command_help = {
+    {"run",
+     "  neuristor run [CASE.prm|CASE.json] [-o DIR] [--set \"Section/Entry=value\"]... [--quiet|--verbose] [--resume|--check-mesh]\n"
+     "      Run a case (without CASE: the built-in default, one Fig. 2 device at\n"
+     "      12.5 V). Results go to DIR (default: results/<case name>): parameters.prm,\n"
+     "      log.txt, traces.csv, spikes.csv, summary.json, traces.png. A case with a\n"
+     "      Sweep/Entry runs one point per value, spread over the MPI ranks.\n"
+     "      --resume goes on from the checkpoint a finite-element run with\n"
+     "      Run/Checkpoint interval > 0 left in DIR.partial (interrupted) or DIR\n"
+     "      (finished; give a later Run/End time), on any number of ranks.\n"
+     "      --check-mesh runs a finite-element or reduced case at its Layout/Finest\n"
+     "      cell size h (DIR/h) and at h/2 (DIR/h_half) and says whether the spike\n"
+     "      table is converged (same spikes and state per device, times within 2 %)\n"
+     "      (default DIR: results/<case name>_mesh_check).\n"},
+    {"characterize",
+     "  neuristor characterize CASE.prm [-o DIR] [--set ...]\n"
+     "      Thermal characterisation of the case's Layout with the 3-D heat equation:\n"
+     "      steady R_th and eta_ij, step responses (CSV, PNG, VTU/PVD), C_eff, delays,\n"
+     "      and a truncation check. With Sweep/Entry (e.g. Layout/Gap) one point per value.\n"
+     "      (default DIR: results/characterization).\n"},
+    {"calibrate",
+     "  neuristor calibrate CASE.prm [-o DIR] [--set ...]\n"
+     "      Fit one declared physical unknown of a single device's layout\n"
+     "      (Calibration/Entry, e.g. Layout/Channel width) so that its steady thermal\n"
+     "      conductance is Calibration/Target thermal conductance; writes preset.prm\n"
+     "      (default DIR: results/calibration).\n"},
+    {"parameters",
+     "  neuristor parameters\n"
+     "      Print every parameter with its default, units and documentation.\n"},
+    {"--version",
+     "  neuristor --version\n"
+     "      The version and the source commit the binary was built from.\n"},
+    {"--help",
+     "  neuristor --help, neuristor COMMAND --help\n"
+     "      This text, or the part of it for one command.\n"}};
+
+  std::string
+  usage()
+  {
+    std::string text = std::string(header) + "\nUsage:\n";
+    for (const auto &[command, help] : command_help)
+      text += help;
+    return text + "\nRun in parallel with: mpirun -np N neuristor run CASE.prm\n";
+  }
+
+  /** The help of one command; empty if there is no such command. */
+  std::string
+  help_of(const std::string &command)
+  {
+    for (const auto &[name, help] : command_help)
+      if (name == command)
+        return "Usage:\n" + help;
+    return "";
+  }
 
   struct Arguments
   {
@@ -69,6 +100,7 @@ namespace
     bool                     verbose = false; // a progress line every 0.2 s
     bool                     resume  = false; // go on from DIR's checkpoint
     bool                     check_mesh = false; // run at h and h/2 and compare
+    bool                     help = false; // COMMAND --help
   };
 
   Arguments
@@ -86,7 +118,9 @@ namespace
             throw neuristor::InputError("command line", a + " needs a value");
           return std::string(argv[++i]);
         };
-        if (a == "-o" || a == "--output")
+        if (a == "--help" || a == "-h")
+          args.help = true;
+        else if (a == "-o" || a == "--output")
           {
             args.output_dir   = need_value();
             args.output_given = true;
@@ -203,7 +237,19 @@ main(int argc, char **argv)
       if (args.command == "--help" || args.command == "-h" || args.command == "help")
         {
           if (root)
-            std::cout << usage;
+            std::cout << usage();
+          return 0;
+        }
+      if (args.command == "--version" || args.command == "version")
+        {
+          if (root)
+            std::cout << neuristor::version::text() << std::endl;
+          return 0;
+        }
+      if (const std::string help = help_of(args.command); args.help && !help.empty())
+        {
+          if (root)
+            std::cout << help;
           return 0;
         }
       if (args.command == "parameters")
@@ -226,6 +272,13 @@ main(int argc, char **argv)
           if (args.resume)
             throw neuristor::InputError("--resume", "only 'neuristor run' resumes; '" +
                                                       args.command + "' starts afresh");
+          // A tool works on a layout the user chose; no silent multi-minute default.
+          if (args.case_file.empty())
+            throw neuristor::InputError("command line",
+                                        "'neuristor " + args.command +
+                                          "' needs a case file (CASE.prm or CASE.json) whose "
+                                          "layout it works on; see 'neuristor " +
+                                          args.command + " --help'");
           tool->second.first(command_arguments(args, args.output_dir.empty() ?
                                                        tool->second.second :
                                                        args.output_dir),
@@ -236,7 +289,7 @@ main(int argc, char **argv)
         std::cerr << "neuristor: error: "
                   << (args.command.empty() ? "no command given" :
                                              "unknown command '" + args.command + "'")
-                  << "\n\n" << usage;
+                  << "\n\n" << usage();
       return 2;
     }
   catch (const std::exception &e)

@@ -4,6 +4,7 @@
 #include "solver/case/input_error.h"
 #include "solver/io/json_file.h"
 #include "solver/base/mpi_tools.h"
+#include "solver/base/version.h"
 #include "solver/case/parameter_file.h"
 #include "solver/case/parameter_tools.h"
 #include "solver/case/resource_limits.h"
@@ -433,6 +434,9 @@ namespace neuristor
         run[name] = static_cast<long long>(value);
       else
         run[name] = value;
-    write_json(file, Json{{"run", run}, {"devices", devices}});
+    const Json program{{"name", "neuristor"},
+                       {"version", version::number},
+                       {"commit", version::commit}};
+    write_json(file, Json{{"program", program}, {"run", run}, {"devices", devices}});
   }
 } // namespace neuristor

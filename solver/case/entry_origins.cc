@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <sstream>
 #include <vector>
@@ -20,24 +21,6 @@ namespace neuristor
       for (const auto &s : sections)
         path += s + "/";
       return path + name;
-    }
-
-    // deal.II writes names in JSON with every character other than a
-    // letter or digit as _XX (hexadecimal); plain names read the same.
-    std::string
-    demangled(const std::string &name)
-    {
-      std::string out;
-      for (std::size_t i = 0; i < name.size(); ++i)
-        if (name[i] == '_' && i + 2 < name.size() && std::isxdigit(name[i + 1]) &&
-            std::isxdigit(name[i + 2]))
-          {
-            out += static_cast<char>(std::stoi(name.substr(i + 1, 2), nullptr, 16));
-            i += 2;
-          }
-        else
-          out += name[i];
-      return out;
     }
 
     void
@@ -57,7 +40,64 @@ namespace neuristor
             paths.insert(joined(sections, name));
         }
     }
+
+    // Levenshtein distance, ignoring case: how far a misspelling is.
+    std::size_t
+    edit_distance(const std::string &a, const std::string &b)
+    {
+      std::vector<std::size_t> row(b.size() + 1);
+      for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+      for (std::size_t i = 1; i <= a.size(); ++i)
+        {
+          std::size_t diagonal = row[0];
+          row[0]               = i;
+          for (std::size_t j = 1; j <= b.size(); ++j)
+            {
+              const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                                std::tolower(static_cast<unsigned char>(b[j - 1]));
+              const std::size_t next = std::min({row[j] + 1, row[j - 1] + 1, diagonal + !same});
+              diagonal = row[j];
+              row[j]   = next;
+            }
+        }
+      return row[b.size()];
+    }
+
+    std::string
+    leaf(const std::string &path)
+    {
+      return path.substr(path.rfind('/') + 1);
+    }
   } // namespace
+
+  std::string
+  demangled(const std::string &name)
+  {
+    std::string out;
+    for (std::size_t i = 0; i < name.size(); ++i)
+      if (name[i] == '_' && i + 2 < name.size() && std::isxdigit(name[i + 1]) &&
+          std::isxdigit(name[i + 2]))
+        {
+          out += static_cast<char>(std::stoi(name.substr(i + 1, 2), nullptr, 16));
+          i += 2;
+        }
+      else
+        out += name[i];
+    return out;
+  }
+
+  std::map<std::string, unsigned int>
+  json_entries(const nlohmann::json &json)
+  {
+    std::set<std::string>    paths;
+    std::vector<std::string> sections;
+    json_entry_paths(json, sections, paths);
+    std::map<std::string, unsigned int> entries;
+    for (const auto &path : paths)
+      entries[path] = 0;
+    return entries;
+  }
 
   std::map<std::string, unsigned int>
   prm_entry_lines(std::istream &in)
@@ -116,10 +156,7 @@ namespace neuristor
   void
   EntryOrigins::record_json(const std::string &name, const nlohmann::json &json)
   {
-    std::set<std::string>    paths;
-    std::vector<std::string> sections;
-    json_entry_paths(json, sections, paths);
-    for (const auto &path : paths)
+    for (const auto &[path, line] : json_entries(json))
       origin[path] = "set in " + name;
   }
 
@@ -137,6 +174,38 @@ namespace neuristor
     if (declared.count(entry) > 0)
       return " (not set: the built-in default)";
     return "";
+  }
+
+  std::string
+  EntryOrigins::closest_entry(const std::string &path) const
+  {
+    // A close spelling of the whole path, else the same entry name in another section.
+    std::string best, same_leaf;
+    std::size_t best_distance = std::max<std::size_t>(2, path.size() / 5) + 1;
+    unsigned    leaf_matches  = 0;
+    for (const auto &entry : declared)
+      {
+        if (const std::size_t d = edit_distance(path, entry); d < best_distance)
+          best = entry, best_distance = d;
+        if (edit_distance(leaf(path), leaf(entry)) == 0)
+          same_leaf = entry, ++leaf_matches;
+      }
+    return !best.empty() ? best : leaf_matches == 1 ? same_leaf : "";
+  }
+
+  std::string
+  EntryOrigins::misspelling_hint(const std::map<std::string, unsigned int> &set_entries) const
+  {
+    std::string  path, suggestion;
+    unsigned int first_line = 0;
+    for (const auto &[entry, line] : set_entries)
+      if (declared.count(entry) == 0 && (path.empty() || line < first_line))
+        if (const auto close = closest_entry(entry); !close.empty())
+          path = entry, suggestion = close, first_line = line;
+    if (path.empty())
+      return "";
+    return " ('" + path + "'" + (first_line > 0 ? " on line " + std::to_string(first_line) : "") +
+           ": did you mean '" + suggestion + "'?)";
   }
 
   std::string

@@ -48,6 +48,18 @@ namespace neuristor
     std::string
     describe(const std::string &entry) const;
 
+    /** The declared entry closest to a misspelt path ("Layout/Gapp" -> "Layout/Gap"), or "". */
+    std::string
+    closest_entry(const std::string &path) const;
+
+    /**
+     * For a case that failed to parse: " ('Layout/Gapp' on line 12: did
+     * you mean 'Layout/Gap'?)" for the first entry set (by line) that is
+     * not declared and has a close declared one; "" if none.
+     */
+    std::string
+    misspelling_hint(const std::map<std::string, unsigned int> &set_entries) const;
+
   private:
     std::set<std::string>              declared;
     std::map<std::string, std::string> origin;
@@ -56,4 +68,15 @@ namespace neuristor
   /** "Section/Entry" -> line (from 1) of every 'set' in a .prm text. */
   std::map<std::string, unsigned int>
   prm_entry_lines(std::istream &in);
+
+  /**
+   * A section or entry name as deal.II writes it in JSON (every character
+   * other than a letter or digit as _XX, hexadecimal) back in plain text.
+   */
+  std::string
+  demangled(const std::string &name);
+
+  /** "Section/Entry" -> 0 (no lines) of every entry a JSON case sets. */
+  std::map<std::string, unsigned int>
+  json_entries(const nlohmann::json &json);
 } // namespace neuristor

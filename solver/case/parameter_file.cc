@@ -4,6 +4,7 @@
 #include "solver/case/input_error.h"
 #include "solver/io/output_file.h"
 #include "solver/case/parameter_tools.h"
+#include "solver/base/version.h"
 
 #include <nlohmann/json.hpp>
 
@@ -73,6 +74,33 @@ namespace neuristor
       return json;
     }
 
+    // Folders and files (entries with a FileName or DirectoryName pattern)
+    // given relative to where the program runs become absolute, so that a
+    // run folder's parameters.prm re-runs from any folder.
+    void
+    make_paths_absolute(dealii::ParameterHandler &prm, const nlohmann::json &node)
+    {
+      for (const auto &[key, value] : node.items())
+        {
+          if (!value.is_object())
+            continue;
+          const std::string name = demangled(key);
+          if (!value.contains("value"))
+            {
+              prm.enter_subsection(name);
+              make_paths_absolute(prm, value);
+              prm.leave_subsection();
+              continue;
+            }
+          const std::string pattern = value.value("pattern_description", "");
+          const std::string path    = prm.get(name);
+          const bool        is_path = pattern.rfind("[FileName", 0) == 0 ||
+                               pattern.rfind("[DirectoryName", 0) == 0;
+          if (is_path && !path.empty() && path != "none" && std::filesystem::path(path).is_relative())
+            prm.set(name, std::filesystem::absolute(path).lexically_normal().string());
+        }
+    }
+
     // False for a file of blanks and '#' comments only.
     bool
     sets_anything(std::istream &in)
@@ -112,8 +140,10 @@ namespace neuristor
       }
     catch (const dealii::ParameterHandler::ExcEntryUndeclared &)
       {
-        failure = "is no entry (check the sections and the spelling; "
-                  "'neuristor parameters' lists every entry)";
+        const std::string close = EntryOrigins::current().closest_entry(path);
+        failure = close.empty() ? "is no entry (check the sections and the spelling; "
+                                  "'neuristor parameters' lists every entry)" :
+                                  "is no entry; did you mean '" + close + "'?";
       }
     catch (const dealii::ExceptionBase &e)
       {
@@ -152,7 +182,11 @@ namespace neuristor
           }
         catch (const dealii::ExceptionBase &e)
           {
-            throw InputError(file, reason_of(e));
+            in.clear();
+            in.seekg(0);
+            const auto set_entries = is_json ? json_entries(json) : prm_entry_lines(in);
+            throw InputError(file, reason_of(e) +
+                                     EntryOrigins::current().misspelling_hint(set_entries));
           }
         const std::string name = std::filesystem::path(file).filename().string();
         if (is_json)
@@ -174,12 +208,16 @@ namespace neuristor
       }
     for (const auto &setting : generated)
       set_entry(prm, setting.path, setting.value, setting.source);
+    std::stringstream schema;
+    prm.print_parameters(schema, dealii::ParameterHandler::JSON);
+    make_paths_absolute(prm, nlohmann::json::parse(schema.str()));
   }
 
   void
   write_parameters(const dealii::ParameterHandler &prm, const std::filesystem::path &file)
   {
     OutputFile out(file);
+    out << "# Written by " << version::text() << "\n";
     prm.print_parameters(out, dealii::ParameterHandler::PRM);
     out.close();
   }

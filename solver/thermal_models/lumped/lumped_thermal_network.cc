@@ -56,10 +56,12 @@ namespace neuristor
                       "device positions; or eta_ij, S_th = 1/R_th and C_th = "
                       "C_eff computed from a layout by `neuristor "
                       "characterize` (see Characterization folder).");
-    prm.declare_entry("Characterization folder", "", dealii::Patterns::Anything(),
+    prm.declare_entry("Characterization folder", "", dealii::Patterns::DirectoryName(),
                       "For 'characterization': the output folder of `neuristor "
                       "characterize` (eta.csv, characterization.json); its "
-                      "values replace Thermal conductance and capacitance.");
+                      "values replace Thermal conductance and capacitance [path; "
+                      "relative to the current folder, written absolute to the "
+                      "run's parameters.prm].");
     prm.declare_entry("Eta", "0.1", Double(0, 1),
                       "Coupling strength eta [dimensionless]: between nearest "
                       "neighbours for 'chain' and 'lattice'; the prefactor of "

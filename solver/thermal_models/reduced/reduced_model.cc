@@ -43,10 +43,11 @@ namespace neuristor
                       "[device indices].");
     prm.declare_entry("Check time", "2e-6", Patterns::Double(0),
                       "How long the check follows the step responses [s].");
-    prm.declare_entry("Cache folder", "", Patterns::Anything(),
+    prm.declare_entry("Cache folder", "", Patterns::DirectoryName(),
                       "Where built models are kept for later runs: empty for "
                       "$XDG_CACHE_HOME/neuristor (or ~/.cache/neuristor), 'none' for no "
-                      "cache [path].");
+                      "cache [path; relative to the current folder, written absolute "
+                      "to the run's parameters.prm].");
   }
 
   void
