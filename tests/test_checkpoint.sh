@@ -30,11 +30,14 @@ kill_and_resume "$binary" "$case_file" 2 "${common[@]}"
 import csv
 rows = list(csv.DictReader(open("full/traces.csv")))
 assert abs(float(rows[-1]["time_s"]) - 1.0e-6) < 1e-12, rows[-1]["time_s"]
-assert len(rows) == 2 * 101, len(rows)
-print("extended to 1.0 us:", len(rows), "trace rows")
+# Every 10 ns for both devices, plus a row at every step during spikes.
+on_cadence = [r for r in rows if abs(float(r["time_s"]) / 10e-9 - round(float(r["time_s"]) / 10e-9)) < 1e-6]
+assert len(on_cadence) == 2 * 101, len(on_cadence)
+before = lambda table: [r for r in table if float(r["time_s"]) < 0.8e-6 * (1 - 1e-12)]
+cut = list(csv.DictReader(open("cut/traces.csv")))
+assert before(rows) == before(cut), "extending changed the traces before 0.8 us"
+print("extended to 1.0 us:", len(rows), "trace rows,", len(rows) - len(on_cadence), "of them in spikes")
 PY
-cmp <(head -n 162 full/traces.csv) <(head -n 162 cut/traces.csv) > /dev/null \
-  || { echo "extending changed the traces before 0.8 us"; exit 1; }
 
 # Refusals: other parameters, no checkpoint.
 if "$binary" run "$case_file" -o cut "${common[@]}" --set "Circuit/Input=dc(8); dc(5)" --set "Run/End time=2e-6" --resume > bad.log 2>&1; then

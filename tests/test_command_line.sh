@@ -3,7 +3,8 @@
 #  1. --version names the version and the commit; summary.json and
 #     parameters.prm carry both;
 #  2. COMMAND --help prints that command's help (exit 0), nothing else;
-#  3. characterize and calibrate without a case are refused before any output;
+#  3. characterize and calibrate without a case are refused before any output,
+#     naming a case that comes with the program;
 #  4. a misspelt entry (--set or in a case file) gets a "did you mean";
 #  5. a folder entry given relative to the current folder is written absolute
 #     to parameters.prm, so that the run folder re-runs from anywhere.
@@ -61,6 +62,8 @@ echo "ok: run, characterize, calibrate and parameters --help"
 # 3. Tools without a case ------------------------------------------------------
 for tool in characterize calibrate; do
   expect_refusal "$tool.log" "needs a case file" "$binary" "$tool"
+  example=$(grep -o 'e\.g\. [^ ]*\.prm' "$tool.log" | cut -c6-)
+  [ -f "$source_dir/cases/$example" ] || { cat "$tool.log"; fail "$tool names no case that exists"; }
 done
 [ ! -e results ] || fail "a refused tool wrote results/"
 echo "ok: characterize and calibrate refuse to start without a case"

@@ -32,6 +32,8 @@ run train_80 cascade_train_80 3e-6
 run inhibited inhibitory_pair 3e-6   # trapped: metallic for Run/Trapped time (2 us)
 run b_alone inhibitory_pair 1.5e-6 --set "Circuit/Input=dc(0); dc(20.4)"
 [ "$(ls "$work/cache" | wc -l)" = 1 ] || { ls "$work/cache"; echo "expected one shared model"; exit 1; }
+# Its traces show the true spike peaks (Run/Trace every step during spikes).
+/usr/bin/python3 "$source_dir/tests/check_trace_peaks.py" "$work/one_to_one"
 
 /usr/bin/python3 - "$work" <<'PY'
 import csv, json, sys

@@ -264,9 +264,18 @@ main(int argc, char **argv)
         return run(args);
       // Tools on one case: the function and its default output folder.
       using Tool = void (*)(const neuristor::CommandArguments &, std::ostream &);
-      const std::map<std::string, std::pair<Tool, std::string>> tools = {
-        {"characterize", {neuristor::run_characterize, "results/characterization"}},
-        {"calibrate", {neuristor::run_calibrate, "results/calibration"}}};
+      struct ToolEntry
+      {
+        Tool        run;
+        std::string folder;  // the default output folder
+        std::string example; // a case that comes with the program
+      };
+      const std::map<std::string, ToolEntry> tools = {
+        {"characterize",
+         {neuristor::run_characterize, "results/characterization",
+          "two_devices_characterize.prm"}},
+        {"calibrate",
+         {neuristor::run_calibrate, "results/calibration", "presets/calibrate_fig2_device.prm"}}};
       if (const auto tool = tools.find(args.command); tool != tools.end())
         {
           if (args.resume)
@@ -277,12 +286,14 @@ main(int argc, char **argv)
             throw neuristor::InputError("command line",
                                         "'neuristor " + args.command +
                                           "' needs a case file (CASE.prm or CASE.json) whose "
-                                          "layout it works on; see 'neuristor " +
-                                          args.command + " --help'");
-          tool->second.first(command_arguments(args, args.output_dir.empty() ?
-                                                       tool->second.second :
-                                                       args.output_dir),
-                             std::cout);
+                                          "layout it works on, e.g. " + tool->second.example +
+                                          " from the cases that come with it (cases/ in the "
+                                          "source, share/neuristor/cases installed); see "
+                                          "'neuristor " + args.command + " --help'");
+          tool->second.run(command_arguments(args, args.output_dir.empty() ?
+                                                     tool->second.folder :
+                                                     args.output_dir),
+                           std::cout);
           return 0;
         }
       if (root)

@@ -27,6 +27,11 @@ namespace neuristor
                       "Time between rows of traces.csv [s] (samples come "
                       "from each device's dense output, exactly at multiples "
                       "of this interval).");
+    prm.declare_entry("Trace every step during spikes", "true", dealii::Patterns::Bool(),
+                      "Also write a row at the end of every time step while a "
+                      "device spikes, so that traces.csv and traces.png show "
+                      "the true spike peaks (those of spikes.csv), not the "
+                      "Trace interval's aliased samples [boolean].");
     prm.declare_entry("Traced devices", "all", Anything(),
                       "Devices whose traces are written: 'all', 'none', or a "
                       "comma-separated list of device indices (from 0).");
@@ -55,6 +60,7 @@ namespace neuristor
     device_model      = prm.get("Device model");
     end_time          = prm.get_double("End time");
     trace_interval    = prm.get_double("Trace interval");
+    trace_spikes      = prm.get_bool("Trace every step during spikes");
     traced_devices    = parameter_tools::trim(prm.get("Traced devices"));
     trapped_time      = prm.get_double("Trapped time");
     progress_interval = prm.get_double("Progress interval");

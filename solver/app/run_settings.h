@@ -15,6 +15,7 @@ namespace neuristor
     std::string device_model;      // a name from the device-model registry
     double      end_time;          // s
     double      trace_interval;    // s
+    bool        trace_spikes;      // a trace row at every step during spikes
     std::string traced_devices;    // "all", "none" or a list of indices
     double      trapped_time;      // s
     double      progress_interval; // s of wall time, 0 = quiet

@@ -239,7 +239,8 @@ namespace neuristor
   {
     const bool root   = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
     auto       scheme = thermal->couple(CouplingContext{comm, circuits, integration,
-                                                        settings.trace_interval,
+                                                        TraceSettings{settings.trace_interval,
+                                                                      settings.trace_spikes},
                                                         settings.traced(n_devices()), timer,
                                                         pcout, folder});
     // Field snapshots: fields/temperature_NNNNN.pvtu and one .pvd series.

@@ -108,12 +108,12 @@ namespace neuristor
                                      const ThermalNode                   &node,
                                      const IntegratorSettings            &settings,
                                      const double                         noise_strength,
-                                     const double                         sample_interval)
+                                     const TraceSettings                 &trace)
     : circuit(std::move(circuit))
     , node(node)
     , settings(settings)
     , sigma(noise_strength)
-    , sample_interval(sample_interval)
+    , trace(trace)
   {}
 
   DeviceState
@@ -283,7 +283,7 @@ namespace neuristor
     const double rev_min = settings.reversal_rate;
     double       q, dq;
 
-    const auto sample_time = [&]() { return s.sample_index * sample_interval; };
+    const auto sample_time = [&]() { return s.sample_index * trace.interval; };
     if (traced && s.sample_index == 0)
       {
         samples.push_back(circuit->sample(device, 0, s.V, s.T, s.hysteresis));
@@ -372,8 +372,14 @@ namespace neuristor
 
         const double R = step.end.r.R;
         const double i_dev = s.V / R;
+        const bool was_spiking = s.spikes.in_episode();
         s.spikes.add(device, s.t, step.end.r.F, i_dev, circuit->load_current(s.t, s.V, i_dev),
                      s.V * i_dev, spikes);
+        // In a spike, the step end too (where the detector reads the peak).
+        const double last_row = (s.sample_index - 1.0) * trace.interval;
+        if (traced && trace.every_step_in_spikes && (was_spiking || s.spikes.in_episode()) &&
+            std::abs(last_row - s.t) > 1e-12 * s.t)
+          samples.push_back(circuit->sample(device, s.t, s.V, s.T, s.hysteresis));
 
         if (reversal)
           {

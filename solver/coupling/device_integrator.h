@@ -4,6 +4,7 @@
 #include "solver/thermal_models/lumped/thermal_node.h"
 #include "solver/coupling/random_stream.h"
 #include "solver/coupling/spike_detector.h"
+#include "solver/coupling/trace_settings.h"
 
 #include <deal.II/base/parameter_handler.h>
 
@@ -91,7 +92,7 @@ namespace neuristor
                      const ThermalNode                   &node,
                      const IntegratorSettings            &settings,
                      const double                         noise_strength,
-                     const double                         sample_interval);
+                     const TraceSettings                 &trace);
 
     /** Start state at t = 0. */
     DeviceState
@@ -153,6 +154,6 @@ namespace neuristor
     ThermalNode                          node;
     IntegratorSettings                   settings;
     double                               sigma;
-    double                               sample_interval;
+    TraceSettings                        trace;
   };
 } // namespace neuristor

@@ -95,7 +95,7 @@ namespace neuristor
     const DeviceCircuits                &circuits,
     const IntegratorSettings            &tolerances,
     const FiniteElementCouplingSettings &settings,
-    const double                         sample_interval,
+    const TraceSettings                 &trace,
     const std::vector<bool>             &traced,
     TimerOutput                         *timer,
     const unsigned int                   first_device)
@@ -104,7 +104,7 @@ namespace neuristor
     , circuits(circuits)
     , tolerances(tolerances)
     , settings(settings)
-    , sample_interval(sample_interval)
+    , trace(trace)
     , traced(traced)
     , timer(timer)
     , first_device(first_device)
@@ -312,6 +312,8 @@ namespace neuristor
                                    std::vector<Spike>        &spikes)
   {
     const bool root = Utilities::MPI::this_mpi_process(comm) == 0;
+    auto      &spiking = work.spiking;
+    spiking.assign(n, 0);
     for (unsigned int i = 0; i < n; ++i)
       {
         const auto   rv      = circuits[i]->device_state(T[i], hysteresis[i]);
@@ -320,6 +322,7 @@ namespace neuristor
         detectors[i].add(first_device + i, t_new, rv.F, current,
                          circuits[i]->load_current(t_new, V[i], current), V[i] * current,
                          spikes);
+        spiking[i] = was_in || detectors[i].in_episode();
         if (!was_in && detectors[i].in_episode())
           {
             last_spike_start = t_new;
@@ -330,9 +333,11 @@ namespace neuristor
     // Trace samples on the exact cadence, linear between step ends.
     std::vector<Sample> rows;
     const double        t_old = times[0];
-    while (sample_interval > 0 && next_sample * sample_interval <= t_new * (1 + 1e-12))
+    double last_row = -1; // time of the last row on the cadence
+    while (trace.interval > 0 && next_sample * trace.interval <= t_new * (1 + 1e-12))
       {
-        const double ts = next_sample * sample_interval;
+        const double ts = next_sample * trace.interval;
+        last_row        = ts;
         const double s  = t_new > t_old ? (ts - t_old) / (t_new - t_old) : 1.0;
         for (unsigned int i = 0; i < n; ++i)
           if (traced[i])
@@ -343,6 +348,11 @@ namespace neuristor
             }
         ++next_sample;
       }
+    // In a spike, the step end too (where the detector reads the peak).
+    if (trace.every_step_in_spikes && std::abs(last_row - t_new) > 1e-12 * t_new)
+      for (unsigned int i = 0; i < n; ++i)
+        if (traced[i] && spiking[i])
+          rows.push_back(circuits[i]->sample(first_device + i, t_new, V[i], T[i], hysteresis[i]));
     if (root && sink.samples && !rows.empty())
       sink.samples(std::move(rows));
 

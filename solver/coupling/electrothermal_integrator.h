@@ -64,7 +64,7 @@ namespace neuristor
                              const DeviceCircuits                 &circuits,
                              const IntegratorSettings             &tolerances,
                              const FiniteElementCouplingSettings  &settings,
-                             const double                          sample_interval,
+                             const TraceSettings                  &trace,
                              const std::vector<bool>              &traced,
                              dealii::TimerOutput                  *timer,
                              const unsigned int                    first_device = 0);
@@ -172,7 +172,7 @@ namespace neuristor
     const DeviceCircuits                &circuits;
     IntegratorSettings                   tolerances;
     FiniteElementCouplingSettings        settings;
-    double                               sample_interval;
+    TraceSettings                        trace;
     std::vector<bool>                    traced;
     dealii::TimerOutput                 *timer; // null: untimed
     const unsigned int                   first_device; // number of circuits[0] in the outputs
@@ -203,6 +203,7 @@ namespace neuristor
       dealii::Vector<double>           r, delta;
       std::vector<double>              P, dP_dV, dP_dT;
       std::vector<RegionWeights>       weights;
+      std::vector<char>                spiking; // per device, at the recorded step
     } work;
   };
 } // namespace neuristor

@@ -13,7 +13,7 @@ namespace neuristor
                                        const LumpedThermalNetwork          &network,
                                        const DeviceCircuits                &circuits,
                                        const IntegratorSettings            &settings,
-                                       const double                 sample_interval,
+                                       const TraceSettings         &trace,
                                        const std::vector<bool>     &traced,
                                        dealii::TimerOutput         &timer)
     : comm(comm)
@@ -36,7 +36,7 @@ namespace neuristor
     for (unsigned int i = first; i < last; ++i)
       {
         integrators.emplace_back(circuits[i], network.node(i), settings,
-                                 network.noise_strength(), sample_interval);
+                                 network.noise_strength(), trace);
         states.push_back(integrators.back().initial_state(i, network.noise_seed()));
       }
   }

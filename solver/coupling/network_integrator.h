@@ -34,7 +34,7 @@ namespace neuristor
                       const LumpedThermalNetwork          &network,
                       const DeviceCircuits                &circuits,
                       const IntegratorSettings            &settings,
-                      const double                         sample_interval,
+                      const TraceSettings                 &trace,
                       const std::vector<bool>             &traced,
                       dealii::TimerOutput                 &timer);
 

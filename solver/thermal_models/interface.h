@@ -3,6 +3,7 @@
 #include "circuits/device_circuit.h"
 #include "solver/coupling/coupling_scheme.h"
 #include "solver/coupling/device_integrator.h"
+#include "solver/coupling/trace_settings.h"
 #include "solver/case/resource_limits.h"
 #include "solver/io/run_folder.h"
 
@@ -23,7 +24,7 @@ namespace neuristor
     MPI_Comm                             comm;
     const DeviceCircuits                &circuits;
     const IntegratorSettings            &integration;
-    double                               sample_interval; // s between trace rows
+    TraceSettings                        trace;           // when trace rows are written
     std::vector<bool>                    traced;
     dealii::TimerOutput                 &timer;
     dealii::ConditionalOStream          &log;

@@ -16,7 +16,7 @@ namespace neuristor
     system     = make_system(*heat, counters);
     integrator = std::make_unique<ElectroThermalIntegrator>(
       context.comm, *system, context.circuits, context.integration, settings,
-      context.sample_interval, context.traced, &context.timer);
+      context.trace, context.traced, &context.timer);
   }
 
   std::vector<Spike>

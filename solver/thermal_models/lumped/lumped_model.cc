@@ -32,7 +32,7 @@ namespace neuristor
   LumpedModel::couple(const CouplingContext &context) const
   {
     return std::make_unique<NetworkIntegrator>(context.comm, network, context.circuits,
-                                               context.integration, context.sample_interval,
+                                               context.integration, context.trace,
                                                context.traced, context.timer);
   }
 } // namespace neuristor

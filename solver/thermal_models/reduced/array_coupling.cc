@@ -84,7 +84,7 @@ namespace neuristor
         device->system      = std::make_unique<DrivenSystem>(std::move(modal));
         device->integrator   = std::make_unique<ElectroThermalIntegrator>(
           MPI_COMM_SELF, *device->system, device->circuit, tolerances, own_steps,
-          context.sample_interval, std::vector<bool>{context.traced[i]}, nullptr, i);
+          context.trace, std::vector<bool>{context.traced[i]}, nullptr, i);
         device->integrator->use_free_steps();
         device->sink = collector(*device);
         devices.push_back(std::move(device));
