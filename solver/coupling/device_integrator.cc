@@ -33,6 +33,13 @@ namespace neuristor
         x[1] = (a * r1 - c * r0) * inv_det;
       }
     };
+
+    // dT/dt of a device's node: C_th dT/dt = P - S_env (T - T0) - S_coupled T + q.
+    double
+    node_rate(const ThermalNode &node, const double P, const double T, const double q)
+    {
+      return (P - node.S_env * (T - node.T0) - node.S_coupled * T + q) / node.C_th;
+    }
   } // namespace
 
   void
@@ -141,8 +148,7 @@ namespace neuristor
                                      const HysteresisState &memory,
                                      const double           q) const
   {
-    const double R = circuit->device_state(T, memory).R;
-    return (V * V / R - node.S_env * (T - node.T0) - node.S_coupled * T + q) / node.C_th;
+    return node_rate(node, circuit->joule_power(V, circuit->device_state(T, memory)).P, T, q);
   }
 
   DeviceDerivatives
@@ -164,7 +170,7 @@ namespace neuristor
 
     const JoulePower heat = circuit->joule_power(V, d.r);
     const double     C_th = node.C_th;
-    d.f[1]     = (heat.P - node.S_env * (T - node.T0) - node.S_coupled * T + q) / C_th;
+    d.f[1]     = node_rate(node, heat.P, T, q);
     d.J[1][0]  = heat.dP_dV / C_th;
     d.J[1][1]  = (heat.dP_dT - node.S_env - node.S_coupled) / C_th;
     d.df_dt[1] = dq_dt / C_th;
