@@ -18,7 +18,7 @@ Each frame (1280 x 1080 by default) shows, with one colour range for the
 temperature rise (K) for all frames:
   top    the top surface from above, zoomed on the devices and electrodes
          (their bounds plus --margin), VO2 outlines (magenta), Ti/Au electrode
-         outlines (white), colour legend, scale bar, time label (ns below
+         outlines (white; left out above 100 devices), colour legend, scale bar, time label (ns below
          1 us, us above), white ticks marking the cut;
   bottom a vertical cut through the devices' centre line (along the row of
          devices; along the channel for a single device), same scale.
@@ -77,6 +77,7 @@ TIME_LABEL_EXPRESSION = ("('t = %.4g ns' % (t_value * 1e9)) if t_value < 1e-6 "
                          "else ('t = %.4g us' % (t_value * 1e6))")
 VO2_COLOUR = [1.0, 0.25, 1.0]
 ELECTRODE_COLOUR = [1.0, 1.0, 1.0]
+MAX_OUTLINED_DEVICES = 100  # more would hide the field
 TEXT_COLOUR = [1.0, 1.0, 1.0]
 BACKGROUND = [0.20, 0.21, 0.25]
 COLOUR_MAP = "Turbo"
@@ -488,8 +489,11 @@ class Scene:
         # ---- top view: surface from above
         top = new_view("top surface")
         show_field(grid, top)
-        show_lines(outline(electrodes, "electrode outlines"), top, ELECTRODE_COLOUR, 2.0)
-        show_lines(outline(vo2, "VO2 outlines"), top, VO2_COLOUR, 2.0)
+        # Outlines of thousands of devices would hide the field.
+        outlined = len(centres) <= MAX_OUTLINED_DEVICES
+        if outlined:
+            show_lines(outline(electrodes, "electrode outlines"), top, ELECTRODE_COLOUR, 2.0)
+            show_lines(outline(vo2, "VO2 outlines"), top, VO2_COLOUR, 2.0)
         annot = ps.PythonAnnotation(registrationName="time label", Input=reader)
         annot.ArrayAssociation = "Field Data"
         annot.Expression = TIME_LABEL_EXPRESSION
@@ -501,8 +505,8 @@ class Scene:
         ad.Color = TEXT_COLOUR
         text(top, f"{os.path.basename(os.path.abspath(run_dir))} / {name}\n"
              "top surface from above", "Upper Center", 16)
-        text(top, "outlines: VO2 (magenta), Ti/Au electrodes (white)",
-             "Lower Right Corner", 15)
+        text(top, "outlines: VO2 (magenta), Ti/Au electrodes (white)" if outlined else
+             f"no outlines ({len(centres)} devices)", "Lower Right Corner", 15)
         bar = ps.GetScalarBar(lut, top)
         bar.Title = "temperature rise (K)"
         bar.ComponentTitle = ""
@@ -542,8 +546,9 @@ class Scene:
         # ---- bottom view: the vertical cut
         side = new_view("vertical cut")
         show_field(slice_of(grid, "cut"), side)
-        show_lines(slice_outline(electrodes, "electrode cut outlines"), side, ELECTRODE_COLOUR, 2.0)
-        show_lines(slice_outline(vo2, "VO2 cut outlines"), side, VO2_COLOUR, 2.0)
+        if outlined:
+            show_lines(slice_outline(electrodes, "electrode cut outlines"), side, ELECTRODE_COLOUR, 2.0)
+            show_lines(slice_outline(vo2, "VO2 cut outlines"), side, VO2_COLOUR, 2.0)
         side_aspect = W / bottom_h
         h_side = half_w / side_aspect
         side_centre = centre.copy()

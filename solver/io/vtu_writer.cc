@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <fstream>
 #include <iomanip>
+#include <numeric>
 #include <sstream>
 #include <stdexcept>
 #include <unordered_map>
@@ -32,7 +33,7 @@ namespace neuristor
     constexpr std::array<unsigned int, 8> vtk_order = {{0, 1, 3, 2, 4, 5, 7, 6}};
     std::unordered_map<types::global_dof_index, std::uint32_t> point_of_dof;
     std::vector<float>                                          points;
-    std::vector<std::uint32_t>                                  connectivity, offsets;
+    std::vector<std::uint32_t>                                  connectivity;
     std::vector<types::global_dof_index>                        dofs(8);
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
@@ -49,10 +50,32 @@ namespace neuristor
                 }
               connectivity.push_back(it->second);
             }
-          offsets.push_back(connectivity.size());
           cell_indices.push_back(cell->active_cell_index());
         }
-    n_points = point_dofs.size();
+    set_geometry(points, connectivity, constant_cell_fields);
+  }
+
+  VtuSeriesWriter::VtuSeriesWriter(const MPI_Comm                    comm,
+                                   const std::vector<float>         &points,
+                                   const std::vector<std::uint32_t> &hexahedra,
+                                   const std::vector<Field>         &constant_cell_fields)
+    : comm(comm)
+    , n_active_cells(hexahedra.size() / 8)
+  {
+    cell_indices.resize(n_active_cells);
+    std::iota(cell_indices.begin(), cell_indices.end(), 0u);
+    set_geometry(points, hexahedra, constant_cell_fields);
+  }
+
+  void
+  VtuSeriesWriter::set_geometry(const std::vector<float>         &points,
+                                const std::vector<std::uint32_t> &connectivity,
+                                const std::vector<Field>         &constant_cell_fields)
+  {
+    n_points = points.size() / 3;
+    std::vector<std::uint32_t> offsets(cell_indices.size());
+    for (std::size_t c = 0; c < offsets.size(); ++c)
+      offsets[c] = 8 * (c + 1);
     const std::vector<std::uint8_t> types(cell_indices.size(), 12); // VTK_HEXAHEDRON
     geometry = {compressed(points.data(), points.size() * sizeof(float)),
                 compressed(connectivity.data(), connectivity.size() * sizeof(std::uint32_t)),

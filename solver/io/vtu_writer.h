@@ -3,6 +3,7 @@
 #include <deal.II/dofs/dof_handler.h>
 #include "solver/base/linear_algebra.h"
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,16 @@ namespace neuristor
     /** The owned cells of a Q1 dof_handler and cell fields that never change (by active cell index). */
     VtuSeriesWriter(const dealii::DoFHandler<3> &dof_handler,
                     const std::vector<Field>    &constant_cell_fields);
+
+    /**
+     * This rank's piece given directly: points (x, y, z per point) and
+     * hexahedra (8 point indices each, in VTK's order), with cell fields
+     * that never change (per hexahedron). Collective in write() only.
+     */
+    VtuSeriesWriter(const MPI_Comm                    comm,
+                    const std::vector<float>         &points,
+                    const std::vector<std::uint32_t> &hexahedra,
+                    const std::vector<Field>         &constant_cell_fields);
 
     /** Values of a ghosted nodal vector (plus offset) at this rank's points. */
     std::vector<float>
@@ -53,6 +64,12 @@ namespace neuristor
           const std::vector<Field> &cell_fields) const;
 
   private:
+    /** Compress the piece's geometry and its constant cell fields (by active cell index). */
+    void
+    set_geometry(const std::vector<float>         &points,
+                 const std::vector<std::uint32_t> &connectivity,
+                 const std::vector<Field>         &constant_cell_fields);
+
     /** A zlib block with its VTK header (UInt32: blocks, sizes, compressed size). */
     static std::string
     compressed(const void *data, const std::size_t bytes);

@@ -318,6 +318,15 @@ namespace neuristor
                const std::vector<double>                &filament_share);
 
     /**
+     * The values of each field at the points (the same points on every
+     * rank; every rank gets every value). Collective. Throws if a point
+     * lies outside the mesh.
+     */
+    std::vector<std::vector<double>>
+    values_at(const std::vector<LA::MPI::Vector> &fields,
+              const std::vector<dealii::Point<3>> &points) const;
+
+    /**
      * Write fields in DoF support-point order (collective; rank 0 writes)
      * and read them back on any partition of the same mesh: the form of
      * fields in caches.

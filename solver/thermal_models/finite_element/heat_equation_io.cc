@@ -184,6 +184,79 @@ namespace neuristor
     last_region_powers = devices->region_powers(powers, filament_share);
   }
 
+  std::vector<std::vector<double>>
+  HeatEquation::values_at(const std::vector<LA::MPI::Vector> &fields,
+                          const std::vector<Point<3>>         &points) const
+  {
+    // The cells are axis-aligned boxes (a tensor-product grid), so a point
+    // is found by its coordinates, and a Q1 value is trilinear in them.
+    // deal.II's general search (RemotePointEvaluation) takes minutes on
+    // these meshes, whose every cell is a coarse cell.
+    if (fe.degree != 1)
+      throw std::logic_error("HeatEquation::values_at: needs Q1 elements");
+    std::vector<unsigned int> by_x(points.size());
+    std::iota(by_x.begin(), by_x.end(), 0u);
+    std::sort(by_x.begin(), by_x.end(),
+              [&](const unsigned int a, const unsigned int b) { return points[a][0] < points[b][0]; });
+    const std::size_t            found_at = fields.size() * points.size(); // then how often found
+    std::vector<double>          sums(found_at + points.size(), 0.0);
+    std::vector<LA::MPI::Vector> ghosted;
+    for (const auto &field : fields)
+      {
+        ghosted.emplace_back(owned, relevant, comm);
+        ghosted.back() = field;
+      }
+    std::vector<types::global_dof_index> dofs(GeometryInfo<3>::vertices_per_cell);
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          Point<3> lo = cell->vertex(0), hi = cell->vertex(0);
+          for (unsigned int v = 1; v < GeometryInfo<3>::vertices_per_cell; ++v)
+            for (unsigned int d = 0; d < 3; ++d)
+              lo[d] = std::min(lo[d], cell->vertex(v)[d]), hi[d] = std::max(hi[d], cell->vertex(v)[d]);
+          const double slack = 1e-9 * (hi[0] - lo[0]);
+          auto           first = std::lower_bound(by_x.begin(), by_x.end(), lo[0] - slack,
+                                        [&](const unsigned int q, const double x) { return points[q][0] < x; });
+          for (auto it = first; it != by_x.end() && points[*it][0] <= hi[0] + slack; ++it)
+            {
+              const Point<3> &p = points[*it];
+              std::array<double, 3> u;
+              bool                  inside = true;
+              for (unsigned int d = 0; d < 3; ++d)
+                {
+                  u[d]   = (p[d] - lo[d]) / (hi[d] - lo[d]);
+                  inside = inside && u[d] >= -1e-9 && u[d] <= 1 + 1e-9;
+                }
+              if (!inside)
+                continue;
+              cell->get_dof_indices(dofs);
+              for (unsigned int f = 0; f < fields.size(); ++f)
+                {
+                  double value = 0;
+                  for (unsigned int v = 0; v < dofs.size(); ++v)
+                    {
+                      double weight = ghosted[f][dofs[v]];
+                      for (unsigned int d = 0; d < 3; ++d)
+                        weight *= cell->vertex(v)[d] > 0.5 * (lo[d] + hi[d]) ? u[d] : 1 - u[d];
+                      value += weight;
+                    }
+                  sums[f * points.size() + *it] += value;
+                }
+              sums[found_at + *it] += 1;
+            }
+        }
+    MPI_Allreduce(MPI_IN_PLACE, sums.data(), sums.size(), MPI_DOUBLE, MPI_SUM, comm);
+    std::vector<std::vector<double>> values(fields.size(), std::vector<double>(points.size()));
+    for (std::size_t q = 0; q < points.size(); ++q)
+      {
+        if (sums[found_at + q] == 0)
+          throw std::logic_error("HeatEquation::values_at: a point lies outside the mesh");
+        for (unsigned int f = 0; f < fields.size(); ++f)
+          values[f][q] = sums[f * points.size() + q] / sums[found_at + q];
+      }
+    return values;
+  }
+
   std::string
   HeatEquation::write_vtu(const std::string &folder, const unsigned int index) const
   {

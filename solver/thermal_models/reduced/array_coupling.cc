@@ -46,6 +46,7 @@ namespace neuristor
 
   ArrayCoupling::ArrayCoupling(const CouplingContext               &context,
                                std::shared_ptr<const LatticeKernel> kernel,
+                               std::shared_ptr<ArrayField>          field,
                                const Layout::Grid                  &grid,
                                const FiniteElementCouplingSettings &steps,
                                const double                         T0,
@@ -53,6 +54,9 @@ namespace neuristor
                                const std::map<std::string, double> &model_counters)
     : comm(context.comm)
     , kernel(std::move(kernel))
+    , field(std::move(field))
+    , field_interval(this->field ? steps.field_interval : 0.0)
+    , T0(T0)
     , grid(grid)
     , tolerances(context.integration)
     , timer(context.timer)
@@ -89,6 +93,8 @@ namespace neuristor
         device->sink = collector(*device);
         devices.push_back(std::move(device));
       }
+    if (this->field)
+      this->field->prepare(comm, first, last);
     Z.assign(std::size_t(n) * m, 0.0);
     P.assign(n, 0.0);
     P_before = span = surprise = P;
@@ -225,6 +231,29 @@ namespace neuristor
     return device.spikes.size();
   }
 
+  bool
+  ArrayCoupling::try_advance(Device        &device,
+                             const double   t0,
+                             const double   h,
+                             const double   q0,
+                             const double   q_mid,
+                             const double   q1,
+                             const bool     may_retry,
+                             unsigned long &spikes)
+  {
+    try
+      {
+        spikes += advance(device, t0, h, q0, q_mid, q1);
+        return true;
+      }
+    catch (const std::runtime_error &)
+      {
+        if (!may_retry)
+          throw;
+        return false;
+      }
+  }
+
   void
   ArrayCoupling::keep(Device &device, const bool inner)
   {
@@ -297,6 +326,7 @@ namespace neuristor
           q_at_end[a] = neighbour_rise(W_in, first + local_active[a]);
 
         unsigned long spikes = 0;
+        int           failed = 0;
         {
           dealii::TimerOutput::Scope scope(timer, "Array: devices");
           collectively(comm, [&] {
@@ -305,10 +335,21 @@ namespace neuristor
                 auto &device = *devices[local_active[a]];
                 if (may_retry)
                   keep(device, true);
-                spikes += advance(device, s, h_in, q_now[local_active[a]], q_mid_in[a], q_at_end[a]);
+                if (!failed)
+                  failed = !try_advance(device, s, h_in, q_now[local_active[a]], q_mid_in[a],
+                                        q_at_end[a], may_retry, spikes);
               }
           });
         }
+        if (dealii::Utilities::MPI::max(failed, comm))
+          {
+            dealii::TimerOutput::Scope scope(timer, "Array: devices");
+            for (const unsigned int k : local_active)
+              restore(*devices[k], true);
+            ++inner_rejected;
+            inner_window = std::max(shortest_window, 0.25 * h_in);
+            continue;
+          }
 
         // The active states now; the latent ones as predicted (W_in).
         z_local.clear(), p_local.clear();
@@ -365,9 +406,12 @@ namespace neuristor
     if (window == 0)
       {
         window = inner_window = std::min(longest_window, 100 * tolerances.initial_step);
+        next_checkpoint       = checkpoint_interval;
+        next_field            = 0;
         for (auto &device : devices)
           device->integrator->start(device->sink);
       }
+    write_field_if_due();
     unsigned long spike_count = 0;
     while (t < t_end * (1 - 1e-12))
       {
@@ -383,6 +427,7 @@ namespace neuristor
           neighbour_rises(W, q_end);
         }
         unsigned long local_spikes = 0;
+        int           failed       = 0;
         {
           dealii::TimerOutput::Scope scope(timer, "Array: devices");
           collectively(comm, [&] {
@@ -390,11 +435,22 @@ namespace neuristor
               {
                 if (may_retry)
                   keep(*devices[k], false);
-                if (!is_active[first + k])
-                  local_spikes += advance(*devices[k], t, h, q_now[k], q_mid[k], q_end[k]);
+                if (!is_active[first + k] && !failed)
+                  failed = !try_advance(*devices[k], t, h, q_now[k], q_mid[k], q_end[k], may_retry,
+                                        local_spikes);
               }
           });
         }
+        if (dealii::Utilities::MPI::max(failed, comm))
+          {
+            // A device could not step through the window: all again, shorter.
+            dealii::TimerOutput::Scope scope(timer, "Array: devices");
+            for (auto &device : devices)
+              restore(*device, false);
+            ++stats.rejected_windows;
+            window = std::max(shortest_window, 0.25 * h);
+            continue;
+          }
         q_now_start = q_now;
         if (!active.empty())
           {
@@ -458,6 +514,19 @@ namespace neuristor
         spike_count = dealii::Utilities::MPI::sum(local_spikes, comm);
         if (sink.progress)
           sink.progress(t, h, spike_count);
+        write_field_if_due();
+        if (checkpoint && checkpoint_interval > 0 && t >= next_checkpoint * (1 - 1e-12) &&
+            t < t_end * (1 - 1e-12))
+          {
+            dealii::TimerOutput::Scope scope(timer, "Array: checkpoints");
+            checkpoint(t);
+            next_checkpoint = (std::floor(t / checkpoint_interval + 1e-9) + 1) * checkpoint_interval;
+          }
+      }
+    if (checkpoint && checkpoint_interval > 0)
+      {
+        dealii::TimerOutput::Scope scope(timer, "Array: checkpoints");
+        checkpoint(t);
       }
 
     // Statistics, end states and spikes of all devices.
@@ -481,6 +550,75 @@ namespace neuristor
     counters["array_active_windows"]            = inner_windows;
     counters["array_active_windows_retaken"]    = inner_rejected;
     return gather_spikes(comm, spikes, true);
+  }
+
+  void
+  ArrayCoupling::save(BinaryWriter &out) const
+  {
+    out(t, window, inner_window, next_checkpoint, next_field, largest_mismatch, inner_windows, inner_rejected,
+        stats.windows, stats.rejected_windows, Z, P, P_before, span, surprise);
+    // Each device's integrator as one record, gathered in device order.
+    std::vector<std::uint64_t> sizes;
+    std::vector<char>          bytes;
+    for (const auto &device : devices)
+      {
+        std::ostringstream record;
+        BinaryWriter       writer(&record);
+        device->integrator->save(writer);
+        const auto text = record.str();
+        sizes.push_back(text.size());
+        bytes.insert(bytes.end(), text.begin(), text.end());
+      }
+    out(mpi_tools::gather(comm, sizes, false), mpi_tools::gather(comm, bytes, false));
+  }
+
+  void
+  ArrayCoupling::load(BinaryReader &in)
+  {
+    in(t, window, inner_window, next_checkpoint, next_field, largest_mismatch, inner_windows, inner_rejected,
+       stats.windows, stats.rejected_windows, Z, P, P_before, span, surprise);
+    std::vector<std::uint64_t> sizes;
+    std::vector<char>          bytes;
+    in(sizes, bytes);
+    if (Z.size() != std::size_t(n) * m || P.size() != n || sizes.size() != n)
+      throw std::runtime_error("the checkpoint holds " + std::to_string(sizes.size()) +
+                               " devices with modal states of " + std::to_string(Z.size()) +
+                               " values; this case has " + std::to_string(n) +
+                               " devices of order " + std::to_string(m));
+    std::uint64_t offset = 0;
+    for (unsigned int i = 0; i < n; ++i)
+      {
+        if (sizes[i] > bytes.size() - offset)
+          throw std::runtime_error("the checkpoint's record of device " + std::to_string(i) +
+                                   " runs past its end");
+        if (i >= first && i < last)
+          {
+            std::istringstream record(std::string(bytes.data() + offset, sizes[i]));
+            BinaryReader reader(record, "the checkpoint's record of device " + std::to_string(i));
+            devices[i - first]->integrator->load(reader);
+          }
+        offset += sizes[i];
+      }
+    // At a window end every device's neighbour rise is that of the states.
+    neighbour_rises(Z, q_now);
+  }
+
+  void
+  ArrayCoupling::write_field_if_due()
+  {
+    if (!field_output || field_interval <= 0 || t < next_field * (1 - 1e-12))
+      return;
+    dealii::TimerOutput::Scope scope(timer, "output");
+    field_output(t);
+    next_field = (std::floor(t / field_interval + 1e-9) + 1) * field_interval;
+  }
+
+  std::string
+  ArrayCoupling::write_field(const std::string &folder, const unsigned int index) const
+  {
+    if (!field)
+      throw std::logic_error("ArrayCoupling: field output without a field");
+    return field->write(folder, index, t, T0, Z);
   }
 
   void

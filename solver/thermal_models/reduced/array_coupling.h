@@ -4,6 +4,7 @@
 #include "solver/coupling/driven_system.h"
 #include "solver/coupling/electrothermal_integrator.h"
 #include "solver/thermal_models/interface.h"
+#include "solver/thermal_models/reduced/array_field.h"
 #include "solver/thermal_models/reduced/lattice_kernel.h"
 #include "solver/thermal_models/reduced/modal_system.h"
 
@@ -86,8 +87,10 @@ namespace neuristor
   class ArrayCoupling : public CouplingScheme
   {
   public:
+    /** field: the array's temperature field for field output (null: none). */
     ArrayCoupling(const CouplingContext                &context,
                   std::shared_ptr<const LatticeKernel>  kernel,
+                  std::shared_ptr<ArrayField>           field,
                   const Layout::Grid                   &grid,
                   const FiniteElementCouplingSettings  &steps,
                   const double                          T0,
@@ -105,6 +108,21 @@ namespace neuristor
 
     void
     report(std::ostream &log) const override;
+
+    /** The array's field at the present time (ArrayField), as snapshot `index`. */
+    std::string
+    write_field(const std::string &folder, const unsigned int index) const override;
+
+    /**
+     * The windows' state and every device's integrator, in device order, so
+     * that a checkpoint resumes on any rank count (collective).
+     */
+    void
+    save(BinaryWriter &out) const override;
+
+    /** Continue from a saved state; each rank takes its own devices. */
+    void
+    load(BinaryReader &in) override;
 
   private:
     /** One device with its own thermal model and integrator. */
@@ -137,6 +155,22 @@ namespace neuristor
             const double q0,
             const double q_mid,
             const double q1);
+
+    /**
+     * advance() adding the finished spikes to `spikes`; false if a device
+     * step failed (below the minimum step) in a window that can be retaken
+     * shorter, which the caller then does. At the shortest window the
+     * failure is the run's.
+     */
+    bool
+    try_advance(Device        &device,
+                const double   t0,
+                const double   h,
+                const double   q0,
+                const double   q_mid,
+                const double   q1,
+                const bool     may_retry,
+                unsigned long &spikes);
 
     /** Save a device's state (inner: at an active device's own window start) for a retry. */
     static void
@@ -197,12 +231,19 @@ namespace neuristor
       return power_span[j] > 0 ? (power[j] - power_before[j]) / power_span[j] : 0.0;
     }
 
+    /** A field snapshot if one is due at t (after an accepted window). */
+    void
+    write_field_if_due();
+
     /** Every device's modal state and last power (collective). */
     void
     gather_states(std::vector<double> &Z_all, std::vector<double> &P_all);
 
     const MPI_Comm                       comm;
     std::shared_ptr<const LatticeKernel> kernel;
+    std::shared_ptr<ArrayField>          field;
+    const double                         field_interval; // s, 0: no field output
+    const double                         T0;             // K
     const Layout::Grid                   grid;
     const IntegratorSettings            &tolerances;
     dealii::TimerOutput                 &timer;
@@ -233,6 +274,8 @@ namespace neuristor
     std::vector<double> z_active, p_active;        // gathered states and powers of the active devices
     unsigned long       inner_windows = 0, inner_rejected = 0;
     double                               t = 0, window = 0;
+    double                               next_checkpoint = 0; // s
+    double                               next_field      = 0; // s
     double                               largest_mismatch = 0; // K, of the accepted windows
   };
 } // namespace neuristor

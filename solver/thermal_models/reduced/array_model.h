@@ -1,5 +1,6 @@
 #pragma once
 
+#include "solver/thermal_models/reduced/array_field.h"
 #include "solver/thermal_models/reduced/lattice_kernel.h"
 #include "solver/thermal_models/reduced/reduced_model.h"
 
@@ -11,6 +12,7 @@ namespace neuristor
     double cutoff     = 1e-3; // of a device's own steady rise
     double half_width = 0;    // m; 0 = twice the substrate thickness
     bool   multirate  = true; // quiet devices take each window in one go
+    double field_spacing = 200e-9; // m, of the field's points
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);
@@ -51,16 +53,11 @@ namespace neuristor
       return "coupling window";
     }
 
-    bool
-    has_checkpoints() const override
-    {
-      return false;
-    }
-
+    /** The field at the substrate's top (ArrayField), when Field output interval > 0. */
     bool
     has_field() const override
     {
-      return false;
+      return coupling.field_interval > 0;
     }
 
     /** Loads or builds the patch model, then couples every device (collective). */
@@ -72,11 +69,15 @@ namespace neuristor
     std::array<unsigned int, 2>
     first_patch_radii() const;
 
-    /** The kernel from a patch of rows x columns (cached like any reduced model). */
-    std::shared_ptr<LatticeKernel>
+    /**
+     * The kernel from a patch of rows x columns (cached like any reduced
+     * model) and, if with_field, the array's field sampled from its modes.
+     */
+    std::pair<std::shared_ptr<LatticeKernel>, std::shared_ptr<ArrayField>>
     patch_kernel(const CouplingContext         &context,
                  const unsigned int             rows,
                  const unsigned int             columns,
+                 const bool                     with_field,
                  std::map<std::string, double> &counters) const;
 
     ReducedArraySettings array;
