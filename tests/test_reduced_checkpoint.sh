@@ -19,3 +19,4 @@ cd "$work"
 source "$here/kill_and_resume.sh"
 kill_and_resume "$binary" "$case_file" 10 "${common[@]}"
 grep -q "from the cache" cut/log.txt || { echo "the resumed run rebuilt the model"; exit 1; }
+[ ! -e full/fields ] || { echo "Field output interval = 0 left a fields/ folder"; exit 1; }

@@ -107,6 +107,14 @@ namespace neuristor
     };
   } // namespace
 
+  std::string
+  SweepSettings::point_folder(const unsigned int i)
+  {
+    std::ostringstream name;
+    name << "point_" << std::setw(3) << std::setfill('0') << i;
+    return name.str();
+  }
+
   void
   run_sweep(const CommandArguments         &args,
             const dealii::ParameterHandler &prm,
@@ -135,9 +143,7 @@ namespace neuristor
                                   {"Sweep/Entry", "", "the sweep"},
                                   {"Run/Progress interval", "0", "the sweep"}});
           const Simulation   simulation(point_prm);
-          std::ostringstream point_name;
-          point_name << "point_" << std::setw(3) << std::setfill('0') << i;
-          point_args.output_dir = folder.file(point_name.str()).string();
+          point_args.output_dir = folder.file(SweepSettings::point_folder(i)).string();
           // A point's log goes to its log.txt only; the console gets one line.
           std::ostream  no_console(nullptr);
           CommandFolder point(point_args, point_prm, no_console);

@@ -23,6 +23,10 @@ namespace neuristor
     declare_parameters(dealii::ParameterHandler &prm);
     void
     parse_parameters(const dealii::ParameterHandler &prm);
+
+    /** The folder of point i inside the sweep's folder: point_NNN. */
+    static std::string
+    point_folder(const unsigned int i);
   };
 
   /**

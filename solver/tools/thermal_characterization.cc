@@ -414,7 +414,7 @@ namespace neuristor
             log << "Point " << p + 1 << "/" << sweep.values.size() << ": " << sweep.entry
                 << " = " << sweep.values[p] << std::endl;
             const auto        c    = point.run(comm, log);
-            const std::string name = folder.file("point_" + std::to_string(p)).string();
+            const std::string name = folder.file(SweepSettings::point_folder(p)).string();
             folder.on_root([&]() {
               std::filesystem::create_directories(name);
               point.write(c, name);

@@ -45,10 +45,11 @@ namespace neuristor
       return true;
     }
 
+    /** A field series when Finite-element coupling/Field output interval > 0. */
     bool
     has_field() const override
     {
-      return true;
+      return coupling.field_interval > 0;
     }
 
     bool

@@ -53,13 +53,6 @@ namespace neuristor
       return "coupling window";
     }
 
-    /** The field at the substrate's top (ArrayField), when Field output interval > 0. */
-    bool
-    has_field() const override
-    {
-      return coupling.field_interval > 0;
-    }
-
     /** Loads or builds the patch model, then couples every device (collective). */
     std::unique_ptr<CouplingScheme>
     couple(const CouplingContext &context) const override;
