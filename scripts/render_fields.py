@@ -651,15 +651,18 @@ def main(argv):
     pvd, name = find_series(run_dir, args.series)
     times = read_pvd(pvd)
     frames = select_frames(args, times)
+    if not os.environ.get("DISPLAY"):
+        # Without X, Debian's ParaView aborts at its first view (SIGABRT,
+        # which Python cannot catch): refuse before anything is written.
+        raise InputError("DISPLAY is not set, and Debian's ParaView renders through X: "
+                         "run as 'xvfb-run -a pvbatch --disable-xdisplay-test "
+                         "scripts/render_fields.py ...'")
     if args.state is None:
         final, tmp = prepare_output(run_dir, args.output)
     else:
         state = os.path.abspath(args.state)
         if not os.path.isdir(os.path.dirname(state)):
             raise InputError(f"--state {state}: folder {os.path.dirname(state)} not found")
-    if not os.environ.get("DISPLAY"):
-        print(f"{PROG}: note: DISPLAY is not set; Debian's ParaView renders through X: "
-              "run as 'xvfb-run -a pvbatch ...'", file=sys.stderr)
     if args.movie and shutil.which("ffmpeg") is None:
         print(f"{PROG}: note: ffmpeg is not installed: no movie.mp4, only the frames "
               "(apt-get install ffmpeg)", file=sys.stderr)

@@ -118,6 +118,12 @@ if pv "$work/bad.log" "$run" --series no_such_series; then fail "a bad --series 
 grep -q "error: --series no_such_series" "$work/bad.log" || { cat "$work/bad.log"; fail "no clear --series message"; }
 if pv "$work/bad_time.log" "$run" --times 1; then fail "a time outside the series was accepted"; fi
 grep -q "outside the series" "$work/bad_time.log" || { cat "$work/bad_time.log"; fail "no clear --times message"; }
+# Without a display: refused before anything is written (ParaView would abort).
+if env -u DISPLAY pvbatch "$script" "$run" > "$work/no_display.log" 2>&1; then
+  fail "a render without DISPLAY was accepted"
+fi
+grep -q "error: DISPLAY is not set" "$work/no_display.log" \
+  || { cat "$work/no_display.log"; fail "no clear message without DISPLAY"; }
 [ "$(ls "$run/render")" = "$before" ] || fail "bad input changed $run/render"
 if ls -d "$run"/render.partial-* > /dev/null 2>&1; then fail "a partial folder was left behind"; fi
 
