@@ -287,49 +287,73 @@ def load_table(path):
 
 
 def cmd_characterize(folder):
-    """Step responses: rise of every device when device j is heated, log time;
-    the reduced model's (Characterization/Reduced model comparison), if there,
-    dashed in the same colour."""
+    """Step responses: rise of every device when device j is heated, on log
+    axes (the neighbours rise a few percent of the heated device), each
+    neighbour labelled with its eta and its half-rise delay (a dot on its
+    curve) from characterization.json; the reduced model's
+    (Characterization/Reduced model comparison), if there, dashed in the
+    same colour."""
     files = sorted(folder.glob("step_response_device_*.csv"),
                    key=lambda p: int(p.stem.rsplit("_", 1)[1]))
     if not files:
         raise InputError(f"{folder}: no step_response_device_*.csv")
+    info = read_json(folder / "characterization.json", optional=True)
+    eta, delay = info.get("eta"), info.get("half_rise_delay_s")
     shown = files[:4]
-    fig, axes = plt.subplots(1, len(shown), figsize=(5 * len(shown), 4), squeeze=False)
+    fig, axes = plt.subplots(1, len(shown), figsize=(5.5 * len(shown), 4.5), squeeze=False)
     for ax, path in zip(axes[0], shown):
+        heated = int(path.stem.rsplit("_", 1)[1])
         names, data = load_table(path)
+        t_ns = data[:, 0] * 1e9
         full = [c for c, name in enumerate(names) if name.startswith("rise_device_")][:8]
+        top = max(np.max(data[:, c]) for c in full)
         for col in full:
-            device = names[col][len("rise_device_"):-len("_K")]
-            line, = ax.semilogx(data[:, 0] * 1e9, data[:, col], label=f"device {device}")
+            device = int(names[col][len("rise_device_"):-len("_K")])
+            label = f"device {device}"
+            if device == heated:
+                label += " (heated)"
+            elif eta and delay:
+                label += f": eta {eta[device][heated]:.3g}, half rise {delay[device][heated] * 1e9:.3g} ns"
+            line, = ax.loglog(t_ns, data[:, col], label=label)
+            if device != heated and delay:
+                t50 = delay[device][heated] * 1e9
+                ax.plot([t50], [np.interp(t50, t_ns, data[:, col])], "o", color=line.get_color())
             reduced = f"reduced_rise_device_{device}_K"
             if reduced in names:
-                ax.semilogx(data[:, 0] * 1e9, data[:, names.index(reduced)], "--",
-                            color=line.get_color(), label=f"device {device}, reduced")
+                ax.loglog(t_ns, data[:, names.index(reduced)], "--", color=line.get_color(),
+                          label=f"device {device}, reduced")
+        ax.set_ylim(top * 1e-4, top * 2)
         ax.set_xlabel("time after the power step (ns)")
         ax.set_ylabel("temperature rise (K)")
-        ax.set_title(f"device {path.stem.rsplit('_', 1)[1]} heated")
+        ax.set_title(f"device {heated} heated (dots: half rise)")
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     save_atomic(fig, folder / "step_response.png")
 
 
 def cmd_characterize_sweep(folder):
-    """eta(gap) and half-rise delay(gap) of device 1 when device 0 is heated."""
+    """eta(gap) and half-rise delay(gap) of device 1 when device 0 is heated,
+    on log-log axes (power laws are lines; the gaps span decades)."""
     names, data = load_table(folder / "sweep.csv")
     meta = read_json(folder / "sweep.json", optional=True)
     x = data[:, names.index("x")]
     scale, unit = (1e6, "um") if np.max(np.abs(x)) < 1e-3 else (1.0, "")
     label = meta.get("x_label", "swept value")
     fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
-    a.semilogy(x * scale, data[:, names.index("eta_10")], "o-")
+    plot = (lambda ax, *rest, **kw: ax.loglog(*rest, **kw)) if np.all(x > 0) else \
+           (lambda ax, *rest, **kw: ax.semilogy(*rest, **kw))
+    plot(a, x * scale, data[:, names.index("eta_10")], "o-")
     a.set_ylabel("coupling eta (rise of 1 / rise of 0)")
-    b.plot(x * scale, data[:, names.index("half_rise_delay_10_s")] * 1e9, "s-", color="C1")
+    plot(b, x * scale, data[:, names.index("half_rise_delay_10_s")] * 1e9, "s-", color="C1")
     b.set_ylabel("half-rise delay of device 1 (ns)")
-    for ax in (a, b):
+    for ax, column, what in ((a, "eta_10", "eta"), (b, "half_rise_delay_10_s", "delay")):
         ax.set_xlabel(f"{label}" + (f" ({unit})" if unit and "(" not in label else ""))
         ax.grid(True, which="both", alpha=0.3)
+        y = data[:, names.index(column)]
+        if len(x) >= 2 and np.all(x > 0) and np.all(y > 0):  # the least-squares power law
+            slope = np.polyfit(np.log(x), np.log(y), 1)[0]
+            ax.set_title(f"{what} ~ x^{slope:.2f} (fit over all points)", fontsize=10)
     fig.tight_layout()
     save_atomic(fig, folder / "coupling_vs_gap.png")
 
