@@ -143,20 +143,51 @@ def save_atomic(fig, out):
             tmp.unlink()
 
 
-def plot_traces(tr, spikes, states, title):
-    """Three stacked panels (voltage, current, temperature) vs time in us."""
-    fig, (ax_v, ax_i, ax_t) = plt.subplots(3, 1, sharex=True, figsize=(11, 8))
+def transition_band(prm_path):
+    """(low, high) of the VO2 transition, Tc -/+ w/2 over all devices (and 3
+    Tc spreads) [K], from the run's parameters.prm; None if it cannot be read."""
+    values, section = {}, []
+    try:
+        with open(prm_path, encoding="utf-8") as f:
+            for line in f:
+                words = line.split("#", 1)[0].split()
+                if words[:1] == ["subsection"]:
+                    section.append(" ".join(words[1:]))
+                elif words[:1] == ["end"] and section:
+                    section.pop()
+                elif words[:1] == ["set"] and section == ["VO2"] and "=" in line:
+                    name, value = line.split("#", 1)[0].strip()[4:].split("=", 1)
+                    values[name.strip()] = [float(v) for v in value.split(",") if v.strip()]
+        Tc, w = values["Tc"], values["Hysteresis width w"]
+        spread = 3 * values.get("Tc spread", [0.0])[0]  # the deviates' cut
+    except (OSError, KeyError, ValueError, IndexError):
+        return None
+    return min(Tc) - max(w) / 2 - spread, max(Tc) + max(w) / 2 + spread
+
+
+def plot_traces(tr, spikes, states, title, band=None):
+    """Stacked panels against time in us: input voltages; device voltages on
+    their own axis; load and device currents with the spike peaks; device
+    temperatures with the VO2 transition band (band, K); and, if some
+    devices are not spiking, their temperature rise above their start on
+    the scale of the heat their neighbours send them (below the band's top)."""
     devices = np.unique(tr["device"]).astype(int)
     sp_dev, sp_t, sp_i = spikes
+    receivers = [d for d in devices if states.get(d) != "spiking"]
+    ratios = [1, 2, 2, 2] + ([1.6] if receivers and len(receivers) < len(devices) else [])
+    fig, axes = plt.subplots(len(ratios), 1, sharex=True, figsize=(11, 2.1 * sum(ratios) / 1.6),
+                             gridspec_kw={"height_ratios": ratios})
+    ax_in, ax_v, ax_i, ax_t = axes[:4]
+    ax_rise = axes[4] if len(axes) > 4 else None
     same_vin = all(np.array_equal(tr["v_in_V"][tr["device"] == devices[0]],
                                   tr["v_in_V"][tr["device"] == d]) for d in devices)
+    rise_top = rise_bottom = 0.0
     for k, d in enumerate(devices):
         m = tr["device"] == d
         t_us, color = tr["time_s"][m] * 1e6, f"C{k % 10}"
         if not same_vin or k == 0:
-            ax_v.plot(t_us, tr["v_in_V"][m], "--", lw=1,
-                      color="k" if same_vin else color,
-                      label="input" if same_vin else f"input {d}")
+            ax_in.plot(t_us, tr["v_in_V"][m], lw=1, color="k" if same_vin else color,
+                       label="all devices" if same_vin else f"device {d}")
         ax_v.plot(t_us, tr["v_device_V"][m], color=color, lw=1.2,
                   label=f"device {d} ({states.get(d, '?')})")
         ax_i.plot(t_us, tr["i_load_A"][m] * 1e3, color=color, lw=1.2)
@@ -164,19 +195,39 @@ def plot_traces(tr, spikes, states, title):
         s = sp_dev == d
         ax_i.plot(sp_t[s] * 1e6, sp_i[s] * 1e3, "o", color=color, ms=4)
         ax_t.plot(t_us, tr["temperature_K"][m], color=color, lw=1.2)
+        if ax_rise is not None and d in receivers:
+            T = tr["temperature_K"][m]
+            ax_rise.plot(t_us, T - T[0], color=color, lw=1.2, label=f"device {d}")
+            # On the scale of the heat received, not of the device's own spikes.
+            below = T < band[1] if band else T <= np.percentile(T, 90)
+            if np.any(below):
+                rise_top = max(rise_top, float(np.max(T[below] - T[0])))
+                rise_bottom = min(rise_bottom, float(np.min(T[below] - T[0])))
+    if band:
+        ax_t.axhspan(*band, color="0.85", zorder=0, label="VO2 transition (Tc ± w/2)")
+        ax_t.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     outside = dict(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax_in.legend(**outside)
     ax_v.legend(**outside)
     ax_i.legend(handles=[Line2D([], [], color="gray", lw=1.2, label="load current"),
                          Line2D([], [], color="gray", lw=0.6, label="device current"),
                          Line2D([], [], color="gray", ls="", marker="o", ms=4,
                                 label="spike peak")], **outside)
-    ax_v.set_ylabel("voltage (V)")
+    ax_in.set_ylabel("input (V)")
+    ax_v.set_ylabel("device voltage (V)")
     ax_i.set_ylabel("current (mA)")
     ax_t.set_ylabel("temperature (K)")
-    ax_t.set_xlabel("time (µs)")
-    for ax in (ax_v, ax_i, ax_t):
+    if ax_rise is not None:
+        ax_rise.set_ylabel("rise (K)")
+        if rise_top > 0:
+            ax_rise.set_ylim(rise_bottom - 0.05 * rise_top, 1.15 * rise_top)
+        ax_rise.legend(**outside)
+        ax_rise.set_title("devices not spiking: temperature rise above their start, "
+                          "below the transition's top", fontsize=9, loc="left")
+    axes[-1].set_xlabel("time (µs)")
+    for ax in axes:
         ax.grid(alpha=0.3)
-    ax_v.set_title(title)
+    ax_in.set_title(title)
     fig.tight_layout()
     return fig
 
@@ -218,7 +269,8 @@ def cmd_run(run_dir):
     if len(states) > MAX_TRACED:
         fig = plot_raster(spikes, max(len(states), int(spikes[0].max(initial=-1)) + 1), title)
     else:
-        fig = plot_traces(load_traces(run_dir / "traces.csv"), spikes, states, title)
+        fig = plot_traces(load_traces(run_dir / "traces.csv"), spikes, states, title,
+                          transition_band(run_dir / "parameters.prm"))
     save_atomic(fig, run_dir / "traces.png")
 
 
