@@ -116,7 +116,7 @@ def load_spikes(path):
 
 
 def load_summary(path):
-    """Return (run dict, {device: state}) from summary.json."""
+    """Return (run dict, {device: state}, {device: name}) from summary.json."""
     data = read_json(path)
     devices = data.get("devices", [])
     run = data.get("run", {})
@@ -124,9 +124,10 @@ def load_summary(path):
         raise InputError(f"{path}: 'run' must be an object, 'devices' a list")
     try:
         states = {int(d["device"]): str(d.get("state", "?")) for d in devices}
+        names = {int(d["device"]): str(d.get("name", f"device {d['device']}")) for d in devices}
     except (TypeError, KeyError, ValueError):
         raise InputError(f"{path}: each device entry needs an integer 'device'") from None
-    return run, states
+    return run, states, names
 
 
 def save_atomic(fig, out):
@@ -165,7 +166,7 @@ def transition_band(prm_path):
     return min(Tc) - max(w) / 2 - spread, max(Tc) + max(w) / 2 + spread
 
 
-def plot_traces(tr, spikes, states, title, band=None):
+def plot_traces(tr, spikes, states, names, title, band=None):
     """Stacked panels against time in us: input voltages; device voltages on
     their own axis; load and device currents with the spike peaks; device
     temperatures with the VO2 transition band (band, K); and, if some
@@ -187,9 +188,9 @@ def plot_traces(tr, spikes, states, title, band=None):
         t_us, color = tr["time_s"][m] * 1e6, f"C{k % 10}"
         if not same_vin or k == 0:
             ax_in.plot(t_us, tr["v_in_V"][m], lw=1, color="k" if same_vin else color,
-                       label="all devices" if same_vin else f"device {d}")
+                       label="all devices" if same_vin else names.get(d, f"device {d}"))
         ax_v.plot(t_us, tr["v_device_V"][m], color=color, lw=1.2,
-                  label=f"device {d} ({states.get(d, '?')})")
+                  label=f"{names.get(d, f'device {d}')} ({states.get(d, '?')})")
         ax_i.plot(t_us, tr["i_load_A"][m] * 1e3, color=color, lw=1.2)
         ax_i.plot(t_us, tr["i_device_A"][m] * 1e3, color=color, lw=0.6, alpha=0.6)
         s = sp_dev == d
@@ -197,7 +198,7 @@ def plot_traces(tr, spikes, states, title, band=None):
         ax_t.plot(t_us, tr["temperature_K"][m], color=color, lw=1.2)
         if ax_rise is not None and d in receivers:
             T = tr["temperature_K"][m]
-            ax_rise.plot(t_us, T - T[0], color=color, lw=1.2, label=f"device {d}")
+            ax_rise.plot(t_us, T - T[0], color=color, lw=1.2, label=names.get(d, f"device {d}"))
             # On the scale of the heat received, not of the device's own spikes.
             below = T < band[1] if band else T <= np.percentile(T, 90)
             if np.any(below):
@@ -263,13 +264,13 @@ def plot_raster(spikes, n_devices, title):
 
 def cmd_run(run_dir):
     """Make RUN_DIR/traces.png (traces for <= 8 devices, raster otherwise)."""
-    run, states = load_summary(run_dir / "summary.json")
+    run, states, names = load_summary(run_dir / "summary.json")
     spikes = load_spikes(run_dir / "spikes.csv")
     title = str(run.get("case", run_dir.resolve().name))
     if len(states) > MAX_TRACED:
         fig = plot_raster(spikes, max(len(states), int(spikes[0].max(initial=-1)) + 1), title)
     else:
-        fig = plot_traces(load_traces(run_dir / "traces.csv"), spikes, states, title,
+        fig = plot_traces(load_traces(run_dir / "traces.csv"), spikes, states, names, title,
                           transition_band(run_dir / "parameters.prm"))
     save_atomic(fig, run_dir / "traces.png")
 
@@ -416,7 +417,7 @@ def cmd_compare(out, run_dirs):
     for d in run_dirs:
         if not d.is_dir():
             raise InputError(f"{d}: not a directory")
-        run, states = load_summary(d / "summary.json")
+        run, states, names = load_summary(d / "summary.json")
         devices = read_json(d / "summary.json").get("devices", [])
         runs.append((d, run, devices, load_traces(d / "traces.csv"),
                      load_spikes(d / "spikes.csv")))

@@ -321,6 +321,8 @@ INSTANTIATE_TEST_SUITE_P(
     // Messages name the origin and the entry the user wrote, in %g.
     BadInput{"--set 'Circuit/Capacitance=-1e-12'", "(set by --set): must be >= 0 but is -1e-12"},
     BadInput{"--set 'Circuit/Input=dc(1e300)'", "reaches 1e+300 V, beyond the +-10 kV"},
+    BadInput{"--set 'Run/Device names=A, B'", "entry 'Run/Device names' (set by --set): gives 2 "
+             "names for 1 devices"},
     BadInput{"--set 'Thermal network/Coupling=matrix' --set 'Thermal network/Number of devices=3' "
              "--set 'Thermal network/Eta matrix=0 0.6 0.6; 0.6 0 0.6; 0.6 0.6 0'",
              "entry 'Thermal network/Eta matrix' (set by --set): the coupling strengths"},

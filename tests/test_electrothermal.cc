@@ -188,7 +188,7 @@ TEST(ElectroThermal, FilamentHeating)
   // One physical device (tutorial layout) at 8 V. With k = 1 the filament
   // strip is the whole channel, so filament heating must change nothing.
   const auto device = [](const std::string &k, const bool filament) {
-    return run_case({"Layout/Count=1", "Circuit/Input=dc(8)", "Run/End time=1.5e-6",
+    return run_case({"Layout/Count=1", "Run/Device names=A", "Circuit/Input=dc(8)", "Run/End time=1.5e-6",
                      "VO2/Filament factor k=" + k,
                      std::string("Finite-element coupling/Filament heating=") +
                        (filament ? "true" : "false"),
@@ -212,7 +212,7 @@ TEST(ElectroThermal, FilamentHeating)
     std::string out;
     EXPECT_EQ(test_support::run_binary(
                 "run " NEURISTOR_CASES_DIR "/tutorial_pair.prm -q -o " + folder +
-                  " --set Layout/Count=1 --set 'Circuit/Input=dc(8)'"
+                  " --set Layout/Count=1 --set 'Run/Device names=A' --set 'Circuit/Input=dc(8)'"
                   " --set 'Run/End time=1.5e-6' --set 'Run/Trace interval=1e-9'"
                   " --set Run/Plot=false"
                   " --set 'Finite-element coupling/Field output interval=0'"

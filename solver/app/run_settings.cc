@@ -35,6 +35,10 @@ namespace neuristor
     prm.declare_entry("Traced devices", "all", Anything(),
                       "Devices whose traces are written: 'all', 'none', or a "
                       "comma-separated list of device indices (from 0).");
+    prm.declare_entry("Device names", "", Anything(),
+                      "Names of the devices in the log, summary.json and plots: one "
+                      "per device, comma-separated, in device order (e.g. 'A, B'); "
+                      "empty for 'device 0', 'device 1', ...");
     prm.declare_entry("Trapped time", "2e-6", Double(0),
                       "A device still metallic at the end, for longer than "
                       "this, is reported as 'trapped' [s].");
@@ -63,6 +67,14 @@ namespace neuristor
     trace_spikes      = prm.get_bool("Trace every step during spikes");
     traced_devices    = parameter_tools::trim(prm.get("Traced devices"));
     trapped_time      = prm.get_double("Trapped time");
+    device_names.clear();
+    if (!parameter_tools::trim(prm.get("Device names")).empty())
+      for (const auto &name : parameter_tools::split(prm.get("Device names"), ','))
+        {
+          device_names.push_back(parameter_tools::trim(name));
+          if (device_names.back().empty())
+            throw InputError("Run/Device names", "has an empty name");
+        }
     progress_interval = prm.get_double("Progress interval");
     checkpoint_interval = prm.get_double("Checkpoint interval");
     plot              = prm.get_bool("Plot");
@@ -70,6 +82,21 @@ namespace neuristor
       throw InputError("Run/End time", "must be > 0");
     if (!(trace_interval > 0))
       throw InputError("Run/Trace interval", "must be > 0");
+  }
+
+  std::string
+  RunSettings::device_name(const unsigned int i) const
+  {
+    return i < device_names.size() ? device_names[i] : "device " + std::to_string(i);
+  }
+
+  void
+  RunSettings::check_device_names(const unsigned int n_devices) const
+  {
+    if (!device_names.empty() && device_names.size() != n_devices)
+      throw InputError("Run/Device names", "gives " + std::to_string(device_names.size()) +
+                                             " names for " + std::to_string(n_devices) +
+                                             " devices");
   }
 
   std::vector<bool>

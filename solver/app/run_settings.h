@@ -17,6 +17,7 @@ namespace neuristor
     double      trace_interval;    // s
     bool        trace_spikes;      // a trace row at every step during spikes
     std::string traced_devices;    // "all", "none" or a list of indices
+    std::vector<std::string> device_names; // empty: "device I"
     double      trapped_time;      // s
     double      progress_interval; // s of wall time, 0 = quiet
     double      checkpoint_interval; // s of simulated time, 0 = none
@@ -26,6 +27,14 @@ namespace neuristor
     declare_parameters(dealii::ParameterHandler &prm);
     void
     parse_parameters(const dealii::ParameterHandler &prm);
+
+    /** Device i's name for logs, summary.json and plots ("device i" without names). */
+    std::string
+    device_name(const unsigned int i) const;
+
+    /** InputError unless there are no names or one per device. */
+    void
+    check_device_names(const unsigned int n_devices) const;
 
     /** Which devices write traces; InputError for a bad index. */
     std::vector<bool>

@@ -80,6 +80,7 @@ namespace neuristor
     });
     circuits = device_circuits::create(settings.device_model, prm, circuit);
     const auto traced = settings.traced(n); // validate now, before any output exists
+    settings.check_device_names(n);
     limits.check_run(settings.end_time, settings.trace_interval,
                      std::count(traced.begin(), traced.end(), true), integration.max_step, circuit);
     if (!thermal->has_checkpoints() && settings.checkpoint_interval > 0)
@@ -204,7 +205,7 @@ namespace neuristor
     if (n_devices() <= 8)
       for (const auto &d : result.devices)
         {
-          pcout << "  device " << d.device << ": " << d.state << ", " << d.spike_count
+          pcout << "  " << settings.device_name(d.device) << ": " << d.state << ", " << d.spike_count
                 << (d.spike_count == 1 ? " spike" : " spikes");
           if (d.mean_rate_hz > 0)
             pcout << ", mean rate " << d.mean_rate_hz * 1e-3 << " kHz";
@@ -409,6 +410,7 @@ namespace neuristor
     Json        devices = Json::array();
     for (const auto &d : result.devices)
       devices.push_back(Json{{"device", d.device},
+                             {"name", settings.device_name(d.device)},
                              {"spike_count", d.spike_count},
                              {"mean_rate_hz", missing_as_null(d.mean_rate_hz)},
                              {"state", d.state},
