@@ -98,7 +98,10 @@ namespace neuristor
           own_channel.push_back(top && top->device == int(centre));
         }
 
-    // The modes at every offset's tile around the patch's centre device.
+    // The modes at every offset's tile around the patch's centre device
+    // (held inside the substrate where an outer tile reaches past a margin
+    // narrower than half a pitch).
+    const auto &box = patch_layout.substrate();
     std::vector<Point<3>> points;
     points.reserve(offsets.size() * probes.size());
     for (const auto &o : offsets)
@@ -106,7 +109,13 @@ namespace neuristor
         const unsigned int receiver =
           (patch_rows / 2 + o.rows) * patch_columns + patch_columns / 2 + o.columns;
         for (const auto &probe : probes)
-          points.push_back(Point<3>(at[receiver][0], at[receiver][1], 0) + probe);
+          {
+            auto p = Point<3>(at[receiver][0], at[receiver][1], 0) + probe;
+            for (unsigned int d = 0; d < 2; ++d)
+              if (p[d] < box.lo[d] || p[d] > box.hi[d])
+                p[d] = std::clamp(p[d], box.lo[d], box.hi[d]), p[2] = 0; // the substrate's top
+            points.push_back(p);
+          }
       }
     const auto values = patch.values_at(modes, points);
     phi.resize(points.size() * m);
