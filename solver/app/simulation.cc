@@ -207,7 +207,9 @@ namespace neuristor
         {
           pcout << "  " << settings.device_name(d.device) << ": " << d.state << ", " << d.spike_count
                 << (d.spike_count == 1 ? " spike" : " spikes");
-          if (d.mean_rate_hz > 0)
+          if (d.mean_rate_hz >= 1e6)
+            pcout << ", mean rate " << d.mean_rate_hz * 1e-6 << " MHz";
+          else if (d.mean_rate_hz > 0)
             pcout << ", mean rate " << d.mean_rate_hz * 1e-3 << " kHz";
           pcout << std::endl;
         }
