@@ -305,7 +305,8 @@ namespace neuristor
             s.have_derivatives = true;
           }
         // A reversal exactly at the start (initial cooling, or after noise).
-        if (DeviceCircuit::reversal_due(s.hysteresis, s.derivatives.f[1], rev_min))
+        if (!s.just_reversed &&
+            DeviceCircuit::reversal_due(s.hysteresis, s.derivatives.f[1], rev_min))
           {
             s.hysteresis = circuit->reverse(s.T, s.hysteresis);
             ++s.reversals;
@@ -343,6 +344,7 @@ namespace neuristor
                           std::min(5.0, 0.8 * std::cbrt(1 / step.error)) :
                           5.0;
         bool   reversal = false;
+        const double h_tried = h;
         if (sigma == 0 && DeviceCircuit::reversal_due(s.hysteresis, step.end.f[1], rev_min))
           {
             // Retake the step so that it ends where dT/dt = 0.
@@ -351,7 +353,7 @@ namespace neuristor
               {
                 h      = std::max(theta * h, settings.min_step);
                 step   = rosenbrock_step(s, h, heat);
-                growth = 1;
+                growth = h_tried / h;
               }
             reversal = true;
           }
@@ -374,6 +376,7 @@ namespace neuristor
         s.derivatives      = step.end;
         s.have_derivatives = !on_breakpoint; // right limit needed after an edge
         s.h                = h * growth;
+        s.just_reversed    = reversal;
         ++s.steps;
 
         const double R = step.end.r.R;

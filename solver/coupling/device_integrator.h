@@ -62,6 +62,7 @@ namespace neuristor
     double          h = 0;              // next step size to try
     unsigned long   sample_index = 0;   // next trace sample at index x interval
     bool            have_derivatives = false;
+    bool            just_reversed = false;  // the last step ended at a reversal
     DeviceDerivatives derivatives;      // at (t, V, T), reused (FSAL)
     RandomStream    noise;
     SpikeDetector   spikes;
