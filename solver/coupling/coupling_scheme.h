@@ -6,6 +6,7 @@
 
 #include <deal.II/base/mpi.h>
 
+#include <cmath>
 #include <functional>
 #include <map>
 #include <ostream>
@@ -41,6 +42,16 @@ namespace neuristor
     double       F;                   // insulating fraction at the end
     double       V, T;
   };
+
+  /**
+   * The first multiple of `interval` after t [s]; t a rounding short of a
+   * multiple counts as on it (so an output or checkpoint is not repeated).
+   */
+  inline double
+  next_multiple(const double t, const double interval)
+  {
+    return (std::floor(t / interval + 1e-9) + 1) * interval;
+  }
 
   /** The end state of `device` from its spike detector. */
   DeviceOutcome

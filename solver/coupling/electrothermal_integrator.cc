@@ -363,7 +363,7 @@ namespace neuristor
         const bool   in_window = last_spike_start >= 0 &&
                                t_new - last_spike_start < settings.spike_field_window;
         const double interval  = in_window ? settings.spike_field_interval : settings.field_interval;
-        next_field             = (std::floor(t_new / interval + 1e-9) + 1) * interval;
+        next_field             = next_multiple(t_new, interval);
       }
   }
 
@@ -554,7 +554,7 @@ namespace neuristor
           {
             Section scope(timer, "Coupled: checkpoints");
             checkpoint(t);
-            next_checkpoint = (std::floor(t / checkpoint_interval + 1e-9) + 1) * checkpoint_interval;
+            next_checkpoint = next_multiple(t, checkpoint_interval);
           }
       }
     if (checkpoint && checkpoint_interval > 0)

@@ -520,7 +520,7 @@ namespace neuristor
           {
             dealii::TimerOutput::Scope scope(timer, "Array: checkpoints");
             checkpoint(t);
-            next_checkpoint = (std::floor(t / checkpoint_interval + 1e-9) + 1) * checkpoint_interval;
+            next_checkpoint = next_multiple(t, checkpoint_interval);
           }
       }
     if (checkpoint && checkpoint_interval > 0)
@@ -610,7 +610,7 @@ namespace neuristor
       return;
     dealii::TimerOutput::Scope scope(timer, "output");
     field_output(t);
-    next_field = (std::floor(t / field_interval + 1e-9) + 1) * field_interval;
+    next_field = next_multiple(t, field_interval);
   }
 
   std::string
