@@ -111,19 +111,37 @@ TEST(Integrator, NoiseIsSeededAndHasTheRightSpread)
   // stationary variance sigma^2 C_th / (2 S_th).
   const std::vector<std::string> o = {"Circuit/Input=dc(0)", "Thermal network/Noise strength=2000",
                                       "Thermal network/Coupling=chain",
-                                      "Thermal network/Number of devices=200",
+                                      "Thermal network/Number of devices=2000",
                                       "Thermal network/Eta=0", "Run/End time=3e-6"};
   const auto   a = run_case(o);
   const auto   b = run_case(o);
   double       mean = 0, var = 0;
   for (const double T : a.final_temperatures)
-    mean += (T - 325) / 200;
+    mean += (T - 325) / 2000;
   for (const double T : a.final_temperatures)
-    var += (T - 325 - mean) * (T - 325 - mean) / 199;
+    var += (T - 325 - mean) * (T - 325 - mean) / 1999;
   const double expected = 2000.0 * 2000.0 * 49.6e-12 / (2 * 0.206e-3);
-  EXPECT_NEAR(var / expected, 1.0, 0.25); // 200 samples: ~10 % statistical error
+  // 2000 samples: 3.2 % statistical error. A jump of sigma sqrt(h) added
+  // after each step would give +18 % at the 50 ns steps taken here.
+  EXPECT_NEAR(var / expected, 1.0, 0.08) << var / expected;
   EXPECT_EQ(a.final_temperatures, b.final_temperatures); // same seed, same path
   auto other = o;
   other.push_back("Thermal network/Noise seed=7");
   EXPECT_NE(run_case(other).final_temperatures, a.final_temperatures);
+
+  // The noise is a fixed Wiener path per device, not a draw per step: with
+  // steps of at most 1 ns (50 ns above) the devices end where they did, to
+  // a fraction of the 0.69 K spread (independent paths differ by ~1 K).
+  auto fine = o;
+  fine.push_back("Time integration/Maximum time step=1e-9");
+  const auto c = run_case(fine);
+  ASSERT_GT(c.statistics.steps, 3 * a.statistics.steps);
+  double square_sum = 0;
+  for (std::size_t i = 0; i < a.final_temperatures.size(); ++i)
+    {
+      const double d = c.final_temperatures[i] - a.final_temperatures[i];
+      EXPECT_LT(std::abs(d), 0.15) << "device " << i;
+      square_sum += d * d;
+    }
+  EXPECT_LT(std::sqrt(square_sum / a.final_temperatures.size()), 0.05);
 }

@@ -109,6 +109,8 @@ namespace neuristor
         (-2 * s3 + 3 * s2) * q1 + (s3 - s2) * H * dq1;
     dq_dt = ((6 * s2 - 6 * s) * q0 + (-6 * s2 + 6 * s) * q1) / H +
             (3 * s2 - 4 * s + 1) * dq0 + (3 * s2 - 2 * s) * dq1;
+    if (noise_sum)
+      q += (*noise_sum)(t) - noise_sum_at_t0; // white: no slope to add
   }
 
   DeviceIntegrator::DeviceIntegrator(std::shared_ptr<const DeviceCircuit> circuit,
@@ -124,15 +126,13 @@ namespace neuristor
   {}
 
   DeviceState
-  DeviceIntegrator::initial_state(const unsigned int  device,
-                                  const std::uint64_t seed) const
+  DeviceIntegrator::initial_state() const
   {
     DeviceState s;
     s.spikes = SpikeDetector(circuit->direct_drive());
     s.V      = circuit->initial_voltage();
     s.T      = node.T0;
     s.h     = settings.initial_step;
-    s.noise = RandomStream(seed, device);
     return s;
   }
 
@@ -179,9 +179,10 @@ namespace neuristor
 
   DeviceIntegrator::Step
   DeviceIntegrator::rosenbrock_step(const DeviceState &s, const double h,
-                                    const HeatInput &heat) const
+                                    const HeatInput &heat, const double noise_power) const
   {
-    const auto     &d0 = s.derivatives;
+    DeviceDerivatives d0 = s.derivatives;
+    d0.f[1] += noise_power / node.C_th;
     const double    hd = h * d_ros;
     const Solver2x2 W(d0.J, hd);
     Step            step;
@@ -195,7 +196,8 @@ namespace neuristor
     step.error = std::numeric_limits<double>::infinity();
     if (!(T_half > 0))
       return step;
-    const auto f1 = derivatives(s.t + 0.5 * h, V_half, T_half, s.hysteresis, q, dq);
+    const auto f1 =
+      derivatives(s.t + 0.5 * h, V_half, T_half, s.hysteresis, q + noise_power, dq);
     W.solve(f1.f[0] - k1[0], f1.f[1] - k1[1], k2);
     k2[0] += k1[0];
     k2[1] += k1[1];
@@ -205,7 +207,7 @@ namespace neuristor
     if (!(step.T > 0) || !std::isfinite(step.V))
       return step;
     heat.evaluate(s.t + h, q, dq);
-    step.end = derivatives(s.t + h, step.V, step.T, s.hysteresis, q, dq, true);
+    step.end = derivatives(s.t + h, step.V, step.T, s.hysteresis, q + noise_power, dq, true);
     const auto &f2 = step.end.f;
     W.solve(f2[0] - e32 * (k2[0] - f1.f[0]) - 2 * (k1[0] - d0.f[0]) + hd * d0.df_dt[0],
             f2[1] - e32 * (k2[1] - f1.f[1]) - 2 * (k1[1] - d0.f[1]) + hd * d0.df_dt[1],
@@ -222,6 +224,7 @@ namespace neuristor
     step.error         = std::max(std::abs(err_V), std::abs(err_T));
     if (!std::isfinite(step.error))
       step.error = std::numeric_limits<double>::infinity();
+    step.end.f[1] -= noise_power / node.C_th; // the drift, for the next step
     return step;
   }
 
@@ -281,6 +284,7 @@ namespace neuristor
   DeviceIntegrator::advance(DeviceState         &s,
                             const double         t_end,
                             const HeatInput     &heat,
+                            NoisePath           *noise,
                             const unsigned int   device,
                             const bool           traced,
                             std::vector<Sample> &samples,
@@ -320,7 +324,13 @@ namespace neuristor
         if (s.t + 1.05 * h >= stop)
           h = stop - s.t;
 
-        Step step = rosenbrock_step(s, h, heat);
+        // The noise over the step as a constant power: the path of W is
+        // linear over the step, and the device's relaxation acts on it
+        // within the step (a jump added after the step would not feel it,
+        // and would overstate the spread by h C_th / (2 S_th) relative).
+        const double noise_power =
+          sigma > 0 ? node.C_th * sigma * (noise->at(s.t + h) - noise->at(s.t)) / h : 0.0;
+        Step step = rosenbrock_step(s, h, heat, noise_power);
         if (step.error > 1)
           {
             ++s.rejected;
@@ -352,7 +362,7 @@ namespace neuristor
             if (theta < 1)
               {
                 h      = std::max(theta * h, settings.min_step);
-                step   = rosenbrock_step(s, h, heat);
+                step   = rosenbrock_step(s, h, heat, 0.0);
                 growth = h_tried / h;
               }
             reversal = true;
@@ -394,11 +404,6 @@ namespace neuristor
           {
             s.hysteresis = circuit->reverse(s.T, s.hysteresis);
             ++s.reversals;
-            s.have_derivatives = false;
-          }
-        if (sigma > 0)
-          {
-            s.T += sigma * std::sqrt(h) * s.noise.normal();
             s.have_derivatives = false;
           }
       }

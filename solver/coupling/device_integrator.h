@@ -2,7 +2,7 @@
 
 #include "circuits/device_circuit.h"
 #include "solver/thermal_models/lumped/thermal_node.h"
-#include "solver/coupling/random_stream.h"
+#include "solver/coupling/noise_path.h"
 #include "solver/coupling/spike_detector.h"
 #include "solver/coupling/trace_settings.h"
 
@@ -34,12 +34,17 @@ namespace neuristor
 
   /**
    * Heat flowing into a device from the others over one coupling window,
-   * q(t) = sum_j S_ij T_j(t) [W], as a cubic Hermite polynomial through the
-   * values and slopes at the window ends.
+   * q(t) = sum_j S_ij T_j(t) [W]: a cubic Hermite polynomial through the
+   * values and slopes of its drift at the window ends, plus the noise of
+   * the neighbours since the window start, sigma sum_j S_ij (W_j(t) -
+   * W_j(t0)), which is known in advance (NoisePath) and so needs no
+   * prediction.
    */
   struct HeatInput
   {
     double t0 = 0, H = 1, q0 = 0, dq0 = 0, q1 = 0, dq1 = 0;
+    const GridFunction *noise_sum = nullptr; // sigma sum_j S_ij W_j [W]; null: none
+    double              noise_sum_at_t0 = 0;
 
     void
     evaluate(const double t, double &q, double &dq_dt) const;
@@ -64,7 +69,6 @@ namespace neuristor
     bool            have_derivatives = false;
     bool            just_reversed = false;  // the last step ended at a reversal
     DeviceDerivatives derivatives;      // at (t, V, T), reused (FSAL)
-    RandomStream    noise;
     SpikeDetector   spikes;
     unsigned long   steps = 0, rejected = 0, reversals = 0;
   };
@@ -82,9 +86,10 @@ namespace neuristor
    * order-3 error estimate), which copes with R_load = 0 and tiny C. Steps
    * land on every input breakpoint; a sign change of dT/dt (hysteresis
    * reversal) is located within the step by regula falsi on the dense
-   * output and the step is retaken to end exactly there. Noise, if any, is
-   * added after each step (Euler-Maruyama), and reversals are then taken at
-   * step ends.
+   * output and the step is retaken to end exactly there. Noise, if any,
+   * enters each step as the constant power C_th sigma (W(t + h) - W(t)) / h
+   * of the device's fixed Wiener path (NoisePath); reversals are then
+   * taken at step ends, by the sign of the drift.
    */
   class DeviceIntegrator
   {
@@ -97,16 +102,18 @@ namespace neuristor
 
     /** Start state at t = 0. */
     DeviceState
-    initial_state(const unsigned int device, const std::uint64_t seed) const;
+    initial_state() const;
 
     /**
-     * Integrate from state.t to t_end. Trace samples (if traced) and
-     * finished spikes are appended to the vectors.
+     * Integrate from state.t to t_end with the device's noise path (null
+     * without noise). Trace samples (if traced) and finished spikes are
+     * appended to the vectors.
      */
     void
     advance(DeviceState        &state,
             const double        t_end,
             const HeatInput    &heat,
+            NoisePath          *noise,
             const unsigned int  device,
             const bool          traced,
             std::vector<Sample> &samples,
@@ -125,8 +132,10 @@ namespace neuristor
       double            error;    // weighted norm, accept if <= 1
     };
 
+    /** One step with the noise as a constant power [W] over it. */
     Step
-    rosenbrock_step(const DeviceState &s, const double h, const HeatInput &heat) const;
+    rosenbrock_step(const DeviceState &s, const double h, const HeatInput &heat,
+                    const double noise_power) const;
 
     /** Fraction s in (0,1] of the step where dT/dt changes sign. */
     double

@@ -21,6 +21,7 @@ namespace neuristor
     , settings(settings)
     , traced(traced)
     , timer(timer)
+    , sigma(network.noise_strength())
   {
     const unsigned int n       = network.n_devices();
     const unsigned int n_ranks = dealii::Utilities::MPI::n_mpi_processes(comm);
@@ -33,12 +34,42 @@ namespace neuristor
         if (r == rank)
           first = b, last = e;
       }
+    noise.resize(n);
+    const auto add_noise = [&](const unsigned int j) {
+      if (sigma > 0 && !noise[j])
+        noise[j] = std::make_unique<NoisePath>(network.noise_seed(), j, network.noise_time_step());
+    };
     for (unsigned int i = first; i < last; ++i)
       {
-        integrators.emplace_back(circuits[i], network.node(i), settings,
-                                 network.noise_strength(), trace);
-        states.push_back(integrators.back().initial_state(i, network.noise_seed()));
+        integrators.emplace_back(circuits[i], network.node(i), settings, sigma, trace);
+        states.push_back(integrators.back().initial_state());
+        add_noise(i);
+        for (const auto &link : network.links(i))
+          add_noise(link.j);
       }
+    noise_sums.resize(sigma > 0 ? last - first : 0);
+  }
+
+  void
+  NetworkIntegrator::sum_neighbour_noise(const double t, const double H)
+  {
+    const double dt = network.noise_time_step();
+    for (unsigned int k = 0; k < noise_sums.size(); ++k)
+      {
+        auto &sum = noise_sums[k];
+        sum.dt    = dt;
+        sum.k0    = static_cast<std::uint64_t>(t / dt);
+        sum.values.assign(static_cast<std::uint64_t>((t + H) / dt) + 2 - sum.k0, 0.0);
+        for (const auto &link : network.links(first + k))
+          for (std::size_t m = 0; m < sum.values.size(); ++m)
+            sum.values[m] += sigma * link.S * noise[link.j]->at_step(sum.k0 + m);
+      }
+  }
+
+  double
+  NetworkIntegrator::noise_increment(const unsigned int i, const double t, const double H) const
+  {
+    return noise[i] ? sigma * (noise[i]->at(t + H) - noise[i]->at(t)) : 0.0;
   }
 
   void
@@ -110,6 +141,14 @@ namespace neuristor
             h.q1  = h.q0 + H * h.dq0; // predictor: extrapolate the slope
             h.dq1 = h.dq0;
           }
+        // The neighbours' noise over the window is known: it is added to
+        // the heat as it comes, and the predictor need only guess the drift.
+        sum_neighbour_noise(t, H);
+        for (unsigned int k = 0; k < noise_sums.size(); ++k)
+          {
+            heat[k].noise_sum       = &noise_sums[k];
+            heat[k].noise_sum_at_t0 = noise_sums[k](t);
+          }
 
         bool   converged = false;
         double predictor_error = 0;
@@ -125,12 +164,13 @@ namespace neuristor
                 for (unsigned int k = 0; k < n_local; ++k)
                   {
                     trial[k].have_derivatives = false;
-                    integrators[k].advance(trial[k], t + H, heat[k], first + k,
+                    integrators[k].advance(trial[k], t + H, heat[k], noise[first + k].get(), first + k,
                                            traced[first + k], window_samples,
                                            window_spikes);
                     double q, dq;
                     heat[k].evaluate(t + H, q, dq);
-                    T_now[k]  = trial[k].T;
+                    // End values of the drift: the window's own noise left out.
+                    T_now[k]  = trial[k].T - noise_increment(first + k, t, H);
                     dT_now[k] = integrators[k].temperature_rate(trial[k], q);
                   }
               });
@@ -175,10 +215,15 @@ namespace neuristor
 
         ++stats.windows;
         states.swap(trial);
-        T_all.swap(T_end_all);
+        for (unsigned int k = 0; k < n_local; ++k)
+          T_now[k] = states[k].T;
+        all_gather(T_now, T_all);
         dT_all.swap(dT_end_all);
         spikes.insert(spikes.end(), window_spikes.begin(), window_spikes.end());
         t += H;
+        for (auto &path : noise)
+          if (path)
+            path->forget_before(t);
         H = std::min(settings.max_window,
                      H * std::clamp(0.9 * std::cbrt(settings.coupling_tolerance /
                                                      std::max(predictor_error, 1e-300)),

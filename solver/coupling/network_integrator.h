@@ -10,6 +10,7 @@
 #include <deal.II/base/timer.h>
 
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace neuristor
@@ -49,6 +50,14 @@ namespace neuristor
     }
 
   private:
+    /** sigma sum_j S_ij W_j of every local device i on the noise grid over [t, t + H]. */
+    void
+    sum_neighbour_noise(const double t, const double H);
+
+    /** sigma (W_i(t + H) - W_i(t)): device i's own noise over a window [K]. */
+    double
+    noise_increment(const unsigned int i, const double t, const double H) const;
+
     /** Heat input q and dq/dt for device i from global T, dT/dt vectors. */
     void
     heat_from(const unsigned int         i,
@@ -66,10 +75,13 @@ namespace neuristor
     IntegratorSettings            settings;
     std::vector<bool>             traced;
     dealii::TimerOutput          &timer;
+    double                        sigma; // K/sqrt(s)
 
     unsigned int              first, last; // local device range
     std::vector<int>          counts, offsets;
     std::vector<DeviceState>  states;
+    std::vector<std::unique_ptr<NoisePath>> noise; // of local devices and their neighbours
+    std::vector<GridFunction> noise_sums;          // local, over the window
     double                    t_reached = 0;
   };
 } // namespace neuristor

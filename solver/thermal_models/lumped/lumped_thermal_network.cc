@@ -95,6 +95,12 @@ namespace neuristor
                       "device temperature, dT = ... dt + sigma dW "
                       "[K/sqrt(s)]. The stationary spread of an isolated "
                       "device is sigma sqrt(C_th / (2 S_th)).");
+    prm.declare_entry("Noise time step", "10e-9", Double(0),
+                      "Time step of each device's Wiener path W [s]: W is "
+                      "drawn at multiples of it and linear in between, so "
+                      "the noise is white on longer times whatever steps the "
+                      "integrator takes. Choose it well below the thermal "
+                      "time C_th / S_th.");
     prm.declare_entry("Noise seed", "1", Integer(0),
                       "Seed of the noise; each device draws from its own "
                       "stream, so results do not depend on the MPI ranks.");
@@ -309,6 +315,8 @@ namespace neuristor
 
     sigma   = prm.get_double("Noise strength");
     seed    = prm.get_integer("Noise seed");
+    noise_dt = prm.get_double("Noise time step");
+    parameter_tools::require_positive(section + "/Noise time step", std::vector<double>{noise_dt});
     summary = text.str();
     if (sigma > 0)
       summary += ", noise " + parameter_tools::format_number(sigma) + " K/sqrt(s)";

@@ -78,6 +78,13 @@ namespace neuristor
       return seed;
     }
 
+    /** Step of the noise's Wiener path [s]. */
+    double
+    noise_time_step() const
+    {
+      return noise_dt;
+    }
+
     /** Human-readable description of the coupling for the log. */
     std::string
     description() const;
@@ -95,6 +102,7 @@ namespace neuristor
     std::vector<std::vector<Link>> eta_links;
     double                         sigma = 0;
     std::uint64_t                  seed  = 1;
+    double                         noise_dt = 10e-9; // s
     std::string                    summary;
     std::vector<double>            characterized_S, characterized_C; // from characterize
   };

@@ -1,0 +1,94 @@
+#pragma once
+
+#include "solver/coupling/random_stream.h"
+
+#include <cmath>
+#include <cstdint>
+#include <algorithm>
+#include <deque>
+#include <vector>
+
+namespace neuristor
+{
+  /**
+   * One device's standard Wiener path W(t) [sqrt(s)]: exact Brownian values
+   * at multiples of a fixed time step, linear in between. The path is a
+   * function of (seed, device) alone: it does not depend on the integrator's
+   * steps, on how often a coupling window is repeated, or on the MPI ranks,
+   * so a repeated window sees the same noise and a neighbour's noise can be
+   * known in advance. Values are drawn lazily in time order.
+   */
+  class NoisePath
+  {
+  public:
+    NoisePath(const std::uint64_t seed, const std::uint64_t device, const double time_step)
+      : stream(seed, device)
+      , dt(time_step)
+      , sqrt_dt(std::sqrt(time_step))
+      , values{0.0}
+    {}
+
+    /** W(t) for t >= the time last forgotten. */
+    double
+    at(const double t)
+    {
+      const double  x = t / dt;
+      std::uint64_t k = std::max(static_cast<std::uint64_t>(x), first);
+      const double  w0 = at_step(k);
+      return w0 + (x - static_cast<double>(k)) * (at_step(k + 1) - w0);
+    }
+
+    /** W(k dt) for k at or after the step last forgotten. */
+    double
+    at_step(const std::uint64_t k)
+    {
+      while (first + values.size() <= k)
+        values.push_back(values.back() + sqrt_dt * stream.normal());
+      return values[k - first];
+    }
+
+    /** The grid step of the path [s]. */
+    double
+    time_step() const
+    {
+      return dt;
+    }
+
+    /** Drop the values before t: later calls ask only for times >= t. */
+    void
+    forget_before(const double t)
+    {
+      const auto k = static_cast<std::uint64_t>(t / dt);
+      while (first < k && values.size() > 1)
+        {
+          values.pop_front();
+          ++first;
+        }
+    }
+
+  private:
+    RandomStream        stream;
+    double              dt, sqrt_dt;
+    std::uint64_t       first = 0; // grid index of values.front()
+    std::deque<double>  values;
+  };
+} // namespace neuristor
+
+namespace neuristor
+{
+  /** A function linear between the points of a uniform time grid, from k0 dt on. */
+  struct GridFunction
+  {
+    std::uint64_t       k0 = 0;
+    double              dt = 1;
+    std::vector<double> values; // at (k0 + m) dt
+
+    double
+    operator()(const double t) const
+    {
+      const double x = t / dt - static_cast<double>(k0);
+      const auto   m = std::min(static_cast<std::size_t>(std::max(x, 0.0)), values.size() - 2);
+      return values[m] + (x - static_cast<double>(m)) * (values[m + 1] - values[m]);
+    }
+  };
+} // namespace neuristor
