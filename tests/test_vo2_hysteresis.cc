@@ -168,3 +168,43 @@ TEST(VO2Variability, NoSpreadKeepsEveryDeviceAsGiven)
   EXPECT_EQ(devices[2].Tc, 332);
   EXPECT_EQ(devices[2].R0, p.R0);
 }
+
+TEST(VO2Hysteresis, LogisticFormEqualsTheSeedsTanhFormEverywhere)
+{
+  // F and P are evaluated as 1 / (1 + exp(-2 u)) (one exp) instead of the
+  // seed's 1/2 + 1/2 tanh(u). Against the tanh forms of (S2)-(S4), written
+  // out here, over 200-500 K on both major branches and on minor branches
+  // after reversals (where the proximity term acts): F agrees to 1e-13, R
+  // to 1e-13 relative, dR/dT with a central difference of the tanh form to
+  // 1e-6 relative (+ 1e-6 Ohm/K).
+  const VO2Resistance vo2(p);
+  const double        pi = 3.14159265358979323846;
+  const auto          seed_F = [&](const double T, const HysteresisState &s) {
+    double shift = 0;
+    if (s.reversed)
+      {
+        const double x = (T - s.T_r) / s.T_pr, y = pi * pi - 2 * pi * x;
+        shift = s.T_pr * 0.5 * (1 - std::sin(p.gamma * x)) * (1 + std::tanh(y));
+      }
+    return 0.5 + 0.5 * std::tanh(p.beta * (s.delta * p.w / 2 + p.Tc - (T + shift)));
+  };
+  const auto seed_R = [&](const double T, const HysteresisState &s) {
+    return p.R0 * std::exp(p.Ea / T) * seed_F(T, s) + p.k * p.Rm;
+  };
+  std::vector<HysteresisState> branches = {HysteresisState(), vo2.reverse(380, {})};
+  for (const double T_r : {334.0, 329.0, 336.0})
+    branches.push_back(vo2.reverse(T_r, branches.back()));
+  int compared = 0;
+  for (const auto &branch : branches)
+    for (double T = 200; T <= 500; T += 0.37)
+      {
+        const auto   r = vo2.evaluate(T, branch);
+        const double h = 1e-4;
+        EXPECT_NEAR(r.F, seed_F(T, branch), 1e-13) << T;
+        EXPECT_NEAR(r.R / seed_R(T, branch), 1.0, 1e-13) << T;
+        const double slope = (seed_R(T + h, branch) - seed_R(T - h, branch)) / (2 * h);
+        EXPECT_NEAR(r.dR_dT, slope, 1e-6 * std::abs(slope) + 1e-6) << T;
+        ++compared;
+      }
+  EXPECT_GT(compared, 4000);
+}
