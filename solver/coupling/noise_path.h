@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdint>
 #include <algorithm>
-#include <deque>
 #include <vector>
 
 namespace neuristor
@@ -33,17 +32,18 @@ namespace neuristor
     at(const double t)
     {
       const double  x = t / dt;
-      std::uint64_t k = std::max(static_cast<std::uint64_t>(x), first);
+      const auto    k = std::max(static_cast<std::uint64_t>(x), first);
       const double  w0 = at_step(k);
       return w0 + (x - static_cast<double>(k)) * (at_step(k + 1) - w0);
     }
 
     /** W(k dt) for k at or after the step last forgotten. */
     double
-    at_step(const std::uint64_t k)
+    at_step(std::uint64_t k)
     {
-      while (first + values.size() <= k)
-        values.push_back(values.back() + sqrt_dt * stream.normal());
+      k = std::max(k, first); // a rounding below a step already forgotten
+      if (k - first >= values.size())
+        extend(k);
       return values[k - first];
     }
 
@@ -58,19 +58,27 @@ namespace neuristor
     void
     forget_before(const double t)
     {
-      const auto k = static_cast<std::uint64_t>(t / dt);
-      while (first < k && values.size() > 1)
+      const auto k = std::min(static_cast<std::uint64_t>(t / dt), first + values.size() - 1);
+      // Erase in bulk, once the forgotten part is as long as the rest.
+      if (k > first && 2 * (k - first) >= values.size())
         {
-          values.pop_front();
-          ++first;
+          values.erase(values.begin(), values.begin() + (k - first));
+          first = k;
         }
     }
 
   private:
+    void
+    extend(const std::uint64_t k)
+    {
+      while (first + values.size() <= k)
+        values.push_back(values.back() + sqrt_dt * stream.normal());
+    }
+
     RandomStream        stream;
     double              dt, sqrt_dt;
     std::uint64_t       first = 0; // grid index of values.front()
-    std::deque<double>  values;
+    std::vector<double> values; // W at (first + m) dt
   };
 } // namespace neuristor
 
