@@ -2,9 +2,9 @@
 
 #include "solver/coupling/random_stream.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <algorithm>
 #include <vector>
 
 namespace neuristor
@@ -47,13 +47,6 @@ namespace neuristor
       return values[k - first];
     }
 
-    /** The grid step of the path [s]. */
-    double
-    time_step() const
-    {
-      return dt;
-    }
-
     /** Drop the values before t: later calls ask only for times >= t. */
     void
     forget_before(const double t)
@@ -80,10 +73,7 @@ namespace neuristor
     std::uint64_t       first = 0; // grid index of values.front()
     std::vector<double> values; // W at (first + m) dt
   };
-} // namespace neuristor
 
-namespace neuristor
-{
   /** A function linear between the points of a uniform time grid, from k0 dt on. */
   struct GridFunction
   {
