@@ -3,12 +3,16 @@
 #include "solver/case/input_error.h"
 #include "solver/case/parameter_tools.h"
 
-#include <deal.II/grid/grid_generator.h>
+#include "mesh/grid_partition.h"
+#include "mesh/tensor_grid.h"
+
+#include <deal.II/base/mpi.h>
 #include <deal.II/grid/tria.h>
+#include <deal.II/grid/tria_description.h>
 
 #include <algorithm>
 #include <cmath>
-#include <set>
+#include <cstdint>
 
 namespace neuristor
 {
@@ -195,71 +199,238 @@ namespace neuristor
     refuse_past_limit(estimate_cells_per_axis(layout, filament_fractions, max_cells), max_cells);
   }
 
+  namespace
+  {
+    // Grid lines of an axis from its first line and its cell sizes, with
+    // the lines at breakpoints (part faces) set to them exactly: summed
+    // sizes miss them by rounding (a substrate top at -1e-22 m instead of
+    // 0 is below a probe at z = 0).
+    std::vector<double>
+    lines_from_steps(const double start, const std::vector<double> &steps,
+                     const std::vector<double> &breakpoints)
+    {
+      std::vector<double> lines{start};
+      for (const double h : steps)
+        lines.push_back(lines.back() + h);
+      for (const double b : distinct_lines(breakpoints))
+        {
+          auto nearest = std::lower_bound(lines.begin(), lines.end(), b);
+          if (nearest == lines.end() || (nearest != lines.begin() && b - *(nearest - 1) < *nearest - b))
+            --nearest;
+          *nearest = b;
+        }
+      return lines;
+    }
+
+    using CellIndex = std::array<unsigned int, 3>;
+
+    /**
+     * The locally relevant part of the grid on one rank: its own columns
+     * and, around them, the ghost cells (those sharing a vertex with an
+     * owned cell), with materials read from a box one cell wider still (the
+     * ghosts' neighbours decide their boundary faces).
+     */
+    class LocalGrid
+    {
+    public:
+      LocalGrid(const Layout &layout, const TensorGrid &grid, const GridPartition &partition,
+                const unsigned int rank)
+        : grid(grid)
+        , partition(partition)
+        , rank(rank)
+        , materials(layout, grid, widened(grid, partition, rank, 2))
+        , relevant(widened(grid, partition, rank, 1))
+      {}
+
+      int
+      material(const CellIndex &c) const
+      {
+        return materials.at(c);
+      }
+
+      unsigned int
+      owner(const CellIndex &c) const
+      {
+        return partition.owner(c[0], c[1]);
+      }
+
+      /** A solid cell owned here, or one sharing a vertex with such a cell. */
+      bool
+      is_relevant(const CellIndex &c) const
+      {
+        if (material(c) < 0)
+          return false;
+        if (owner(c) == rank)
+          return true;
+        for (int dk = -1; dk <= 1; ++dk)
+          for (int dj = -1; dj <= 1; ++dj)
+            for (int di = -1; di <= 1; ++di)
+              {
+                const CellIndex n{{c[0] + di, c[1] + dj, c[2] + dk}};
+                if (relevant.contains(n) && owner(n) == rank && material(n) >= 0)
+                  return true;
+              }
+        return false;
+      }
+
+      /** Boundary id of face f (deal.II numbering) of cell c, or -1 if the face is interior. */
+      int
+      boundary_id(const CellIndex &c, const unsigned int f) const
+      {
+        const unsigned int axis = f / 2;
+        const bool         at_grid_edge = f % 2 == 0 ? c[axis] == 0 : c[axis] + 1 == grid.n_cells(axis);
+        if (!at_grid_edge)
+          {
+            CellIndex n = c;
+            n[axis] += f % 2 == 0 ? -1 : 1;
+            if (material(n) >= 0)
+              return -1;
+          }
+        if (f == 4 && c[2] == 0)
+          return boundary::bottom;
+        const double z = 0.5 * (grid.lines[2][c[2]] + grid.lines[2][c[2] + 1]);
+        if (axis < 2 && at_grid_edge && z < 0)
+          return boundary::sides;
+        return boundary::adiabatic;
+      }
+
+      CellBox relevant_box() const
+      {
+        return relevant;
+      }
+
+    private:
+      // The rank's columns widened by `layers` cells in x and y (within the grid), all of z.
+      static CellBox
+      widened(const TensorGrid &grid, const GridPartition &partition, const unsigned int rank,
+              const unsigned int layers)
+      {
+        CellBox box;
+        for (unsigned int d = 0; d < 2; ++d)
+          {
+            const auto r = partition.range(rank, d);
+            box.lo[d]    = r[0] >= layers ? r[0] - layers : 0;
+            box.hi[d]    = std::min(r[1] + layers, grid.n_cells(d));
+          }
+        box.lo[2] = 0;
+        box.hi[2] = grid.n_cells(2);
+        return box;
+      }
+
+      const TensorGrid    &grid;
+      const GridPartition &partition;
+      const unsigned int   rank;
+      const CellMaterials  materials;
+      const CellBox        relevant;
+    };
+
+    /** The description of the rank's relevant cells that parallel::fullydistributed::Triangulation builds from. */
+    TriangulationDescription::Description<3, 3>
+    describe(const LocalGrid &local, const TensorGrid &grid, const MPI_Comm comm)
+    {
+      TriangulationDescription::Description<3, 3> description;
+      description.comm      = comm;
+      description.smoothing = Triangulation<3>::none;
+      description.settings  = TriangulationDescription::Settings::default_setting;
+      description.cell_infos.resize(1);
+      const CellBox box = local.relevant_box();
+      // Local vertex numbers by vertex index within the box (-1: not yet used).
+      const unsigned int   bx = box.hi[0] - box.lo[0] + 1, by = box.hi[1] - box.lo[1] + 1;
+      std::vector<int>     vertex_number(std::size_t(bx) * by * (grid.n_cells(2) + 1), -1);
+      const auto           vertex = [&](const unsigned i, const unsigned j, const unsigned k) {
+        int &number = vertex_number[(i - box.lo[0]) + std::size_t(bx) * ((j - box.lo[1]) + std::size_t(by) * k)];
+        if (number < 0)
+          {
+            number = description.coarse_cell_vertices.size();
+            description.coarse_cell_vertices.emplace_back(grid.lines[0][i], grid.lines[1][j], grid.lines[2][k]);
+          }
+        return static_cast<unsigned int>(number);
+      };
+      const std::uint64_t nx = grid.n_cells(0), ny = grid.n_cells(1);
+      for (unsigned int k = box.lo[2]; k < box.hi[2]; ++k)
+        for (unsigned int j = box.lo[1]; j < box.hi[1]; ++j)
+          for (unsigned int i = box.lo[0]; i < box.hi[0]; ++i)
+            {
+              const CellIndex c{{i, j, k}};
+              if (!local.is_relevant(c))
+                continue;
+              CellData<3> cell;
+              for (unsigned int v = 0; v < 8; ++v)
+                cell.vertices[v] = vertex(i + (v & 1), j + ((v >> 1) & 1), k + ((v >> 2) & 1));
+              cell.material_id = local.material(c);
+              description.coarse_cells.push_back(cell);
+              const types::coarse_cell_id id = i + nx * (j + ny * k);
+              description.coarse_cell_index_to_coarse_cell_id.push_back(id);
+
+              TriangulationDescription::CellData<3> info;
+              info.id                 = CellId(id, std::vector<std::uint8_t>()).to_binary<3>();
+              info.subdomain_id       = local.owner(c);
+              info.level_subdomain_id = numbers::artificial_subdomain_id;
+              info.manifold_id        = numbers::flat_manifold_id;
+              info.manifold_line_ids.fill(numbers::flat_manifold_id);
+              info.manifold_quad_ids.fill(numbers::flat_manifold_id);
+              for (unsigned int f = 0; f < 6; ++f)
+                if (const int b = local.boundary_id(c, f); b >= 0)
+                  info.boundary_ids.emplace_back(f, b);
+              description.cell_infos[0].push_back(std::move(info));
+            }
+      return description;
+    }
+
+    // Cell counts and extremes of size and aspect ratio over the owned solid cells, reduced over ranks.
+    MeshStatistics
+    statistics(const LocalGrid &local, const TensorGrid &grid, const unsigned int rank, const MPI_Comm comm)
+    {
+      MeshStatistics stats;
+      double         cells = 0, lo_aspect = std::numeric_limits<double>::max(), hi_aspect = 0;
+      double         lo_size = std::numeric_limits<double>::max(), hi_size = 0;
+      const CellBox  box = local.relevant_box();
+      for (unsigned int k = box.lo[2]; k < box.hi[2]; ++k)
+        for (unsigned int j = box.lo[1]; j < box.hi[1]; ++j)
+          for (unsigned int i = box.lo[0]; i < box.hi[0]; ++i)
+            {
+              const CellIndex c{{i, j, k}};
+              if (local.owner(c) != rank || local.material(c) < 0)
+                continue;
+              double lo = std::numeric_limits<double>::max(), hi = 0;
+              for (unsigned int d = 0; d < 3; ++d)
+                {
+                  const double e = grid.lines[d][c[d] + 1] - grid.lines[d][c[d]];
+                  lo = std::min(lo, e), hi = std::max(hi, e);
+                }
+              ++cells;
+              lo_aspect = std::min(lo_aspect, hi / lo), hi_aspect = std::max(hi_aspect, hi / lo);
+              lo_size = std::min(lo_size, lo), hi_size = std::max(hi_size, hi);
+            }
+      stats.cells            = static_cast<unsigned long>(Utilities::MPI::sum(cells, comm));
+      stats.min_aspect_ratio = Utilities::MPI::min(lo_aspect, comm);
+      stats.max_aspect_ratio = Utilities::MPI::max(hi_aspect, comm);
+      stats.min_cell_size    = Utilities::MPI::min(lo_size, comm);
+      stats.max_cell_size    = Utilities::MPI::max(hi_size, comm);
+      return stats;
+    }
+  } // namespace
+
   MeshStatistics
-  generate_mesh(const Layout                            &layout,
-                parallel::distributed::Triangulation<3> &tria,
-                const std::vector<double>               &filament_fractions,
-                const double                             max_cells)
+  generate_mesh(const Layout                              &layout,
+                parallel::fullydistributed::Triangulation<3> &tria,
+                const std::vector<double>                 &filament_fractions,
+                const double                               max_cells)
   {
     const auto grids = axis_grids(layout, filament_fractions);
     refuse_past_limit(count_cells(grids, layout, max_cells), max_cells);
-    std::vector<std::vector<double>> steps(3);
+    const auto &sub = layout.substrate();
+    TensorGrid  grid;
     for (unsigned d = 0; d < 3; ++d)
-      steps[d] = graded_steps(grids.lines[d], grids.fine[d], layout.finest_size,
-                              layout.growth_ratio, layout.coarsest_size, max_cells);
-    const auto  &sub = layout.substrate();
-    const double top = grids.top;
-
-    Triangulation<3> box;
-    GridGenerator::subdivided_hyper_rectangle(box, steps,
-                                              Point<3>(sub.lo[0], sub.lo[1], sub.lo[2]),
-                                              Point<3>(sub.hi[0], sub.hi[1], top));
-    std::set<Triangulation<3>::active_cell_iterator> void_cells;
-    for (const auto &cell : box.active_cell_iterators())
-      {
-        const int m = layout.material_at(cell->center());
-        if (m < 0)
-          void_cells.insert(cell);
-        else
-          cell->set_material_id(m);
-      }
-    Triangulation<3> solid;
-    GridGenerator::create_triangulation_with_removed_cells(box, void_cells, solid);
-
-    const double tol = 1e-9 * (sub.hi[0] - sub.lo[0]);
-    for (const auto &cell : solid.active_cell_iterators())
-      for (const auto &face : cell->face_iterators())
-        if (face->at_boundary())
-          {
-            const auto c = face->center();
-            if (std::abs(c[2] - sub.lo[2]) < tol)
-              face->set_boundary_id(boundary::bottom);
-            else if (c[2] < 0 && (std::abs(c[0] - sub.lo[0]) < tol ||
-                                  std::abs(c[0] - sub.hi[0]) < tol ||
-                                  std::abs(c[1] - sub.lo[1]) < tol ||
-                                  std::abs(c[1] - sub.hi[1]) < tol))
-              face->set_boundary_id(boundary::sides);
-            else
-              face->set_boundary_id(boundary::adiabatic);
-          }
-
-    MeshStatistics stats;
-    stats.cells            = solid.n_active_cells();
-    stats.min_aspect_ratio = stats.min_cell_size = std::numeric_limits<double>::max();
-    for (const auto &cell : solid.active_cell_iterators())
-      {
-        double lo = std::numeric_limits<double>::max(), hi = 0;
-        for (unsigned d = 0; d < 3; ++d)
-          {
-            const double e = cell->extent_in_direction(d);
-            lo = std::min(lo, e), hi = std::max(hi, e);
-          }
-        stats.min_aspect_ratio = std::min(stats.min_aspect_ratio, hi / lo);
-        stats.max_aspect_ratio = std::max(stats.max_aspect_ratio, hi / lo);
-        stats.min_cell_size    = std::min(stats.min_cell_size, lo);
-        stats.max_cell_size    = std::max(stats.max_cell_size, hi);
-      }
-    tria.copy_triangulation(solid);
-    return stats;
+      grid.lines[d] = lines_from_steps(sub.lo[d],
+                                       graded_steps(grids.lines[d], grids.fine[d], layout.finest_size,
+                                                    layout.growth_ratio, layout.coarsest_size, max_cells),
+                                       grids.lines[d]);
+    const MPI_Comm      comm = tria.get_communicator();
+    const unsigned int  rank = Utilities::MPI::this_mpi_process(comm);
+    const GridPartition partition(grid.n_cells(0), grid.n_cells(1), Utilities::MPI::n_mpi_processes(comm));
+    const LocalGrid     local(layout, grid, partition, rank);
+    tria.create_triangulation(describe(local, grid, comm));
+    return statistics(local, grid, rank, comm);
   }
 } // namespace neuristor

@@ -2,7 +2,7 @@
 
 #include "mesh/layout.h"
 
-#include <deal.II/distributed/tria.h>
+#include <deal.II/distributed/fully_distributed_tria.h>
 
 #include <array>
 #include <vector>
@@ -61,13 +61,17 @@ namespace neuristor
    * tensor-product grid through all part faces, without the cells above the
    * substrate that lie in no part. Material ids from the parts; boundary
    * ids as above. The coarse mesh is the final mesh (no hanging nodes).
+   * Distributed from the start (collective): each rank describes only its
+   * block of columns (GridPartition) and the ghost cells around it, so no
+   * rank holds the whole mesh; ghost faces toward cells of neither kind
+   * read as adiabatic boundary.
    * With filament fractions (one per device), the faces of the filament
    * boxes are grid lines too, so each filament is a union of cells (at
    * least one across, however narrow).
    */
   MeshStatistics
-  generate_mesh(const Layout                                    &layout,
-                dealii::parallel::distributed::Triangulation<3> &tria,
+  generate_mesh(const Layout                                         &layout,
+                dealii::parallel::fullydistributed::Triangulation<3> &tria,
                 const std::vector<double>                       &filament_fractions = {},
                 const double max_cells = default_max_cells);
 } // namespace neuristor

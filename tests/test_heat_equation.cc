@@ -5,6 +5,7 @@
 #include "solver/thermal_models/finite_element/heat_equation.h"
 #include "solver/case/parameter_file.h"
 
+#include <deal.II/distributed/tria.h>
 #include <deal.II/grid/grid_generator.h>
 
 #include <gtest/gtest.h>

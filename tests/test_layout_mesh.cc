@@ -1,6 +1,7 @@
 // Layout validation, graded cell sizes, mesh conformity, and the thermal
 // characterisation of a small two-device layout.
 #include "mesh/layout.h"
+#include "mesh/grid_partition.h"
 #include "mesh/mesh_generator.h"
 #include "solver/thermal_models/finite_element/heat_equation.h"
 #include "solver/case/input_error.h"
@@ -108,7 +109,7 @@ TEST(Mesh, TooFineCellsAreRefusedNotMarchedThrough)
 TEST(Mesh, CellCountIsEstimatedBeforeTheMeshIsBuilt)
 {
   const Layout                            l = layout({});
-  parallel::distributed::Triangulation<3> tria(MPI_COMM_SELF);
+  parallel::fullydistributed::Triangulation<3> tria(MPI_COMM_SELF);
   const auto                              stats = generate_mesh(l, tria);
   const auto                              n     = estimate_cells_per_axis(l, {}, 2e7);
   // The box grid's count (the merged slivers aside), of which the cells
@@ -119,7 +120,7 @@ TEST(Mesh, CellCountIsEstimatedBeforeTheMeshIsBuilt)
   EXPECT_NO_THROW(check_mesh_size(l, {}, 2 * box));
   EXPECT_THROW(check_mesh_size(l, {}, 0.5 * stats.cells), InputError);
   // A limit below the mesh refuses it before any list is built.
-  parallel::distributed::Triangulation<3> small(MPI_COMM_SELF);
+  parallel::fullydistributed::Triangulation<3> small(MPI_COMM_SELF);
   EXPECT_THROW(generate_mesh(l, small, {}, 0.5 * stats.cells), InputError);
   EXPECT_EQ(small.n_active_cells(), 0u);
 }
@@ -129,7 +130,7 @@ TEST(Mesh, ConformsToEveryPartAndMeshesDevicesExactly)
   for (const std::string orientation : {"0", "90"})
     {
       const Layout l = layout({"Layout/Orientation=" + orientation});
-      parallel::distributed::Triangulation<3> tria(MPI_COMM_SELF);
+      parallel::fullydistributed::Triangulation<3> tria(MPI_COMM_SELF);
       const auto stats = generate_mesh(l, tria);
       EXPECT_GT(stats.cells, 1000u);
       for (const auto &cell : tria.active_cell_iterators())
@@ -149,6 +150,84 @@ TEST(Mesh, ConformsToEveryPartAndMeshesDevicesExactly)
                         HeatSolverSettings(), 325);
       for (unsigned i = 0; i < 2; ++i)
         EXPECT_NEAR(heat.device_volumes()[i], 500e-9 * 100e-9 * 100e-9, 1e-30);
+    }
+}
+
+TEST(Mesh, PartitionGivesEachRankABlockOfColumnsWithFewestCuts)
+{
+  // Square grid, 4 ranks: 2 x 2 blocks of 25 columns each.
+  const GridPartition square(10, 10, 4);
+  EXPECT_EQ(square.slabs(), (std::array<unsigned int, 2>{{2, 2}}));
+  std::vector<unsigned int> columns(4, 0);
+  for (unsigned int i = 0; i < 10; ++i)
+    for (unsigned int j = 0; j < 10; ++j)
+      {
+        const unsigned int p = square.owner(i, j);
+        ASSERT_LT(p, 4u);
+        ++columns[p];
+        for (unsigned int axis = 0; axis < 2; ++axis)
+          {
+            const auto r = square.range(p, axis);
+            EXPECT_GE(axis == 0 ? i : j, r[0]);
+            EXPECT_LT(axis == 0 ? i : j, r[1]);
+          }
+      }
+  EXPECT_EQ(columns, std::vector<unsigned int>(4, 25));
+  // A long thin grid is cut across its length only.
+  EXPECT_EQ(GridPartition(100, 4, 4).slabs(), (std::array<unsigned int, 2>{{4, 1}}));
+  EXPECT_EQ(GridPartition(4, 100, 4).slabs(), (std::array<unsigned int, 2>{{1, 4}}));
+  // Three ranks cannot share 2 x 2 columns.
+  EXPECT_THROW(GridPartition(2, 2, 3), InputError);
+}
+
+TEST(Mesh, EachRankHoldsOnlyItsBlockAndTheGhostsAroundIt)
+{
+  // Run on 1, 2 and 4 ranks (ctest mesh_distributed_N): a two-device
+  // layout at 25 nm, over 100 k cells.
+  const MPI_Comm comm    = MPI_COMM_WORLD;
+  const unsigned n_ranks = Utilities::MPI::n_mpi_processes(comm);
+  const Layout   l       = layout({"Layout/Finest cell size=20e-9", "Layout/Coarsest cell size=0.2e-6"});
+  parallel::fullydistributed::Triangulation<3> tria(comm);
+  const auto stats = generate_mesh(l, tria);
+  ASSERT_GE(stats.cells, 100000u);
+  EXPECT_EQ(tria.n_global_active_cells(), stats.cells);
+
+  unsigned long owned = 0, held = 0;
+  double        bottom = 0, sides = 0; // areas of the fixed-temperature faces, m^2
+  for (const auto &cell : tria.active_cell_iterators())
+    {
+      if (cell->is_artificial())
+        continue;
+      ++held;
+      ASSERT_EQ(static_cast<int>(cell->material_id()), l.material_at(cell->center()));
+      if (!cell->is_locally_owned())
+        continue;
+      ++owned;
+      for (const unsigned int f : cell->face_indices())
+        if (cell->at_boundary(f))
+          {
+            const double area = cell->face(f)->measure();
+            if (cell->face(f)->boundary_id() == boundary::bottom)
+              bottom += area;
+            else if (cell->face(f)->boundary_id() == boundary::sides)
+              sides += area;
+          }
+    }
+  EXPECT_EQ(Utilities::MPI::sum(owned, comm), stats.cells);
+  // Whatever the partition, the bottom face is the substrate's and the
+  // sides are its four side walls.
+  const Block &sub = l.substrate();
+  const double X = sub.hi[0] - sub.lo[0], Y = sub.hi[1] - sub.lo[1], H = sub.hi[2] - sub.lo[2];
+  EXPECT_NEAR(Utilities::MPI::sum(bottom, comm), X * Y, 1e-9 * X * Y);
+  EXPECT_NEAR(Utilities::MPI::sum(sides, comm), 2 * (X + Y) * H, 1e-9 * (X + Y) * H);
+  // Own cells plus one layer of ghosts: at most 60 % of the mesh on 2 ranks.
+  if (n_ranks == 2)
+    {
+      EXPECT_LE(held, 0.6 * stats.cells) << held << " of " << stats.cells;
+    }
+  if (n_ranks == 4)
+    {
+      EXPECT_LE(held, 0.35 * stats.cells) << held << " of " << stats.cells;
     }
 }
 
@@ -195,7 +274,7 @@ TEST(Mesh, FilamentNarrowerThanTheFinestCellIsMeshedExactly)
                                300);
       std::ostringstream log;
       ConditionalOStream out(log, true);
-      parallel::distributed::Triangulation<3> plain_tria(MPI_COMM_SELF), tria(MPI_COMM_SELF);
+      parallel::fullydistributed::Triangulation<3> plain_tria(MPI_COMM_SELF), tria(MPI_COMM_SELF);
       const auto     plain = generate_mesh(model.layout, plain_tria);
       MeshStatistics stats;
       const auto     heat = model.build(tria, out, &stats, fractions);

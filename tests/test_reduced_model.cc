@@ -26,7 +26,7 @@ namespace
   {
     dealii::ParameterHandler                        prm;
     std::unique_ptr<LayoutHeatModel>                geometry;
-    dealii::parallel::distributed::Triangulation<3> tria{MPI_COMM_WORLD};
+    dealii::parallel::fullydistributed::Triangulation<3> tria{MPI_COMM_WORLD};
     std::unique_ptr<HeatEquation>                   heat;
     ReducedModelSettings                            settings;
 

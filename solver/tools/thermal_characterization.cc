@@ -105,7 +105,7 @@ namespace neuristor
   ThermalCharacterization::SteadyResponse
   ThermalCharacterization::steady_response(const MPI_Comm comm, ConditionalOStream &log) const
   {
-    parallel::distributed::Triangulation<3> tria(comm);
+    parallel::fullydistributed::Triangulation<3> tria(comm);
     const auto          heat = model.build(tria, log);
     std::vector<double> P(model.layout.n_devices(), 0.0);
     // One implicit step far beyond every time scale is the steady state.
@@ -190,7 +190,7 @@ namespace neuristor
   {
     const unsigned int n = model.layout.n_devices();
     Characterization   c;
-    parallel::distributed::Triangulation<3> tria(comm);
+    parallel::fullydistributed::Triangulation<3> tria(comm);
     const auto heat_pointer = model.build(tria, log, &c.mesh);
     HeatEquation &heat      = *heat_pointer;
     c.dofs                  = heat.n_dofs();
@@ -267,7 +267,7 @@ namespace neuristor
       {
         LayoutHeatModel larger = model;
         larger.layout.scale_substrate(2);
-        parallel::distributed::Triangulation<3> tria2(comm);
+        parallel::fullydistributed::Triangulation<3> tria2(comm);
         ConditionalOStream                      silent(log.get_stream(), false);
         const auto steady2 = steady_rises(*larger.build(tria2, silent));
         c.truncation_R_th = c.truncation_eta = 0;

@@ -62,7 +62,7 @@ namespace neuristor
     }
 
   private:
-    dealii::parallel::distributed::Triangulation<3> tria;
+    dealii::parallel::fullydistributed::Triangulation<3> tria;
     std::unique_ptr<HeatEquation>                   heat;
     std::unique_ptr<LinearThermalSystem>            system;
     std::unique_ptr<ElectroThermalIntegrator>       integrator;

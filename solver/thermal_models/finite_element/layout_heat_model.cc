@@ -49,7 +49,7 @@ namespace neuristor
   }
 
   std::unique_ptr<HeatEquation>
-  LayoutHeatModel::build(parallel::distributed::Triangulation<3> &tria,
+  LayoutHeatModel::build(parallel::fullydistributed::Triangulation<3> &tria,
                       ConditionalOStream                      &log,
                       MeshStatistics                          *statistics,
                       const std::vector<double>               &filament_fractions) const

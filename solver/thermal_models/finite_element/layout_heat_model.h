@@ -9,7 +9,7 @@
 
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/parameter_handler.h>
-#include <deal.II/distributed/tria.h>
+#include <deal.II/distributed/fully_distributed_tria.h>
 
 #include <memory>
 
@@ -43,7 +43,7 @@ namespace neuristor
      * meshed exactly as well.
      */
     std::unique_ptr<HeatEquation>
-    build(dealii::parallel::distributed::Triangulation<3> &tria,
+    build(dealii::parallel::fullydistributed::Triangulation<3> &tria,
           dealii::ConditionalOStream                      &log,
           MeshStatistics                                  *statistics         = nullptr,
           const std::vector<double>                       &filament_fractions = {}) const;

@@ -4,7 +4,7 @@
 #include "solver/case/parameter_tools.h"
 #include "solver/thermal_models/reduced/array_coupling.h"
 
-#include <deal.II/distributed/tria.h>
+#include <deal.II/distributed/fully_distributed_tria.h>
 
 #include <cmath>
 #include <sstream>
@@ -108,7 +108,7 @@ namespace neuristor
     context.log << "Reduced array: patch of " << rows << " x " << columns << " devices"
                 << std::endl;
     // The field needs the patch's mesh and modes (from the cache as well).
-    parallel::distributed::Triangulation<3> tria(context.comm);
+    parallel::fullydistributed::Triangulation<3> tria(context.comm);
     std::unique_ptr<HeatEquation>           heat;
     if (with_field)
       heat = patch.build(tria, context.log);
