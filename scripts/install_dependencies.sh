@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the project needs, only those missing.
 #   scripts/install_dependencies.sh            build + run + tests
-#   scripts/install_dependencies.sh --bench    also PyTorch, for the benchmark's reference
+#   scripts/install_dependencies.sh --bench    also PyTorch and DOLFINx, the benchmarks' peers
 set -euo pipefail
 packages=(build-essential cmake ccache libdeal.ii-dev libgtest-dev nlohmann-json3-dev openmpi-bin
           python3 python3-matplotlib python3-numpy
           paraview python3-paraview xvfb xauth ffmpeg)  # scripts/render_fields.py
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(python3-torch)
+  packages+=(python3-torch python3-dolfinx)
 fi
 missing=()
 for p in "${packages[@]}"; do

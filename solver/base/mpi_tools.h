@@ -20,6 +20,14 @@ namespace neuristor
    */
   namespace mpi_tools
   {
+    /** values[i] = the sum of values[i] over all ranks (collective). */
+    inline void
+    sum_in_place(const MPI_Comm comm, std::vector<double> &values)
+    {
+      MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE,
+                    MPI_SUM, comm);
+    }
+
     /**
      * All ranks' vectors concatenated in rank order into result (its storage
      * reused); on root only if !all (elsewhere result is emptied).

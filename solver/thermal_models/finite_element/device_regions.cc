@@ -1,12 +1,15 @@
 #include "solver/thermal_models/finite_element/device_regions.h"
 
+#include "solver/base/mpi_tools.h"
 #include "solver/case/input_error.h"
 
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/quadrature_lib.h>
+#include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/lac/vector.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace neuristor
@@ -19,13 +22,21 @@ namespace neuristor
                                const unsigned int               n_devices,
                                const RegionFunction            &device_of_point,
                                const RegionFunction            &filament_of_point)
+    : comm(dof_handler.get_triangulation().get_communicator())
+    , owned(owned)
+    , relevant(DoFTools::extract_locally_relevant_dofs(dof_handler))
   {
-    channels.vectors.resize(n_devices);
-    setup(dof_handler, constraints, owned, device_of_point, "", channels);
+    // The region entries go straight to DoFs: no hanging nodes (the
+    // generated meshes are conforming, the test meshes uniform).
+    Assert(constraints.n_constraints() == 0,
+           ExcMessage("DeviceRegions: constrained DoFs are not supported"));
+    (void)constraints;
+    channels.volumes.resize(n_devices);
+    setup(dof_handler, device_of_point, "", channels);
     if (!filament_of_point)
       return;
-    filaments.vectors.resize(n_devices);
-    setup(dof_handler, constraints, owned, filament_of_point, "'s filament", filaments);
+    filaments.volumes.resize(n_devices);
+    setup(dof_handler, filament_of_point, "'s filament", filaments);
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
@@ -37,23 +48,25 @@ namespace neuristor
   }
 
   void
-  DeviceRegions::setup(const DoFHandler<3>             &dof_handler,
-                       const AffineConstraints<double> &constraints,
-                       const IndexSet                  &owned,
-                       const RegionFunction            &device_of_point,
-                       const std::string               &what,
-                       Regions                         &region)
+  DeviceRegions::setup(const DoFHandler<3>  &dof_handler,
+                       const RegionFunction &device_of_point,
+                       const std::string    &what,
+                       Regions              &region)
   {
     // b_i = int_{region i} phi / V_i: spreads P_i and averages T_i.
     const MPI_Comm      comm = dof_handler.get_triangulation().get_communicator();
     const auto         &fe   = dof_handler.get_fe();
     const QGauss<3>     quadrature(fe.degree + 1);
     FEValues<3>         fe_values(fe, quadrature, update_values | update_JxW_values);
-    Vector<double>      cell_b(fe.n_dofs_per_cell());
     std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
-    for (auto &b : region.vectors)
-      b.reinit(owned, comm);
-    region.volumes.assign(region.vectors.size(), 0.0);
+    const unsigned int  n = region.volumes.size();
+    struct Entry
+    {
+      unsigned int            device;
+      types::global_dof_index dof;
+      double                  weight;
+    };
+    std::vector<Entry> entries;
     region.cell_device.assign(dof_handler.get_triangulation().n_active_cells(), -1);
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
@@ -62,26 +75,59 @@ namespace neuristor
           region.cell_device[cell->active_cell_index()] = device;
           if (device < 0)
             continue;
-          if (device >= static_cast<int>(region.vectors.size()))
+          if (device >= static_cast<int>(n))
             throw std::logic_error("region function returned an unknown device");
           fe_values.reinit(cell);
-          cell_b = 0;
-          for (unsigned int q = 0; q < quadrature.size(); ++q)
-            for (unsigned int i = 0; i < fe.n_dofs_per_cell(); ++i)
-              cell_b(i) += fe_values.shape_value(i, q) * fe_values.JxW(q);
           region.volumes[device] += cell->measure();
           cell->get_dof_indices(dofs);
-          constraints.distribute_local_to_global(cell_b, dofs, region.vectors[device]);
+          for (unsigned int i = 0; i < fe.n_dofs_per_cell(); ++i)
+            {
+              double b = 0;
+              for (unsigned int q = 0; q < quadrature.size(); ++q)
+                b += fe_values.shape_value(i, q) * fe_values.JxW(q);
+              entries.push_back({static_cast<unsigned int>(device), dofs[i], b});
+            }
         }
-    for (unsigned int i = 0; i < region.vectors.size(); ++i)
+    std::sort(entries.begin(), entries.end(), [](const Entry &a, const Entry &b) {
+      return a.device != b.device ? a.device < b.device : a.dof < b.dof;
+    });
+    mpi_tools::sum_in_place(comm, region.volumes);
+    region.start.assign(n + 1, 0);
+    for (std::size_t e = 0; e < entries.size(); ++e)
       {
-        region.vectors[i].compress(VectorOperation::add);
-        region.volumes[i] = Utilities::MPI::sum(region.volumes[i], comm);
+        const Entry &entry = entries[e];
+        const bool   same  = e > 0 && entries[e - 1].device == entry.device && entries[e - 1].dof == entry.dof;
+        if (same)
+          region.weights.back() += entry.weight / region.volumes[entry.device];
+        else
+          {
+            region.dofs.push_back(entry.dof);
+            region.weights.push_back(entry.weight / region.volumes[entry.device]);
+            ++region.start[entry.device + 1];
+          }
+      }
+    for (unsigned int i = 0; i < n; ++i)
+      {
+        region.start[i + 1] += region.start[i];
         if (region.volumes[i] <= 0)
           throw InputError("Layout", "device " + std::to_string(i) + what +
                                        " covers no mesh cell (refine the mesh)");
-        region.vectors[i] /= region.volumes[i];
       }
+  }
+
+  LA::MPI::Vector
+  DeviceRegions::vector(const unsigned int device, const Region region) const
+  {
+    const Regions &r = of(region);
+    if (device >= n_devices())
+      throw std::out_of_range("DeviceRegions: no device " + std::to_string(device));
+    LA::MPI::Vector b(owned, comm);
+    b.add(std::vector<types::global_dof_index>(r.dofs.begin() + r.start[device],
+                                               r.dofs.begin() + r.start[device + 1]),
+          std::vector<double>(r.weights.begin() + r.start[device],
+                              r.weights.begin() + r.start[device + 1]));
+    b.compress(VectorOperation::add);
+    return b;
   }
 
   const DeviceRegions::Regions &
@@ -136,10 +182,22 @@ namespace neuristor
   void
   DeviceRegions::add_sources(LA::MPI::Vector &f, const std::vector<double> &region_power) const
   {
-    const std::size_t n = n_devices();
+    // Entries on DoFs of other ranks reach them in the compress.
+    const std::size_t                    n = n_devices();
+    std::vector<types::global_dof_index> dofs;
+    std::vector<double>                  values;
     for (std::size_t k = 0; k < region_power.size(); ++k)
       if (region_power[k] != 0)
-        f.add(region_power[k], (k < n ? channels : filaments).vectors[k % n]);
+        {
+          const Regions &r = k < n ? channels : filaments;
+          for (std::size_t e = r.start[k % n]; e < r.start[k % n + 1]; ++e)
+            {
+              dofs.push_back(r.dofs[e]);
+              values.push_back(region_power[k] * r.weights[e]);
+            }
+        }
+    f.add(dofs, values);
+    f.compress(VectorOperation::add);
   }
 
   double
@@ -178,10 +236,19 @@ namespace neuristor
                               const double           offset,
                               const Region           region) const
   {
-    const auto         &vectors = of(region).vectors;
-    std::vector<double> T(vectors.size());
+    // One ghost exchange and one reduction for all devices.
+    const Regions  &r = of(region);
+    LA::MPI::Vector ghosted(owned, relevant, comm);
+    ghosted = field;
+    std::vector<double> values(r.dofs.size());
+    ghosted.extract_subvector_to(r.dofs, values);
+    std::vector<double> T(n_devices(), 0.0);
     for (unsigned int i = 0; i < T.size(); ++i)
-      T[i] = offset + (vectors[i] * field);
+      for (std::size_t e = r.start[i]; e < r.start[i + 1]; ++e)
+        T[i] += r.weights[e] * values[e];
+    mpi_tools::sum_in_place(comm, T);
+    for (double &t : T)
+      t += offset;
     return T;
   }
 } // namespace neuristor

@@ -52,13 +52,13 @@ namespace neuristor
     unsigned int
     n_devices() const
     {
-      return channels.vectors.size();
+      return channels.volumes.size();
     }
 
     bool
     has_filaments() const
     {
-      return !filaments.vectors.empty();
+      return !filaments.volumes.empty();
     }
 
     /** Region volumes [m^3] (filaments: empty without them). */
@@ -68,12 +68,9 @@ namespace neuristor
       return region == Region::channel ? channels.volumes : filaments.volumes;
     }
 
-    /** b_i or f_i [1/m^3 per test function]. */
-    const LA::MPI::Vector &
-    vector(const unsigned int device, const Region region = Region::channel) const
-    {
-      return of(region).vectors.at(device);
-    }
+    /** b_i or f_i as a vector [1/m^3 per test function] (collective: built on demand). */
+    LA::MPI::Vector
+    vector(const unsigned int device, const Region region = Region::channel) const;
 
     /** The device whose region holds a locally owned cell, or -1. */
     int
@@ -114,11 +111,19 @@ namespace neuristor
     temperatures(const LA::MPI::Vector &field, const double offset, const Region region) const;
 
   private:
+    /**
+     * The entries of every b_i from this rank's cells, device by device:
+     * device i's are [start[i], start[i + 1]) of dofs and weights (global
+     * DoF indices, owned or ghost). A vector per device would cost 8 B per
+     * DoF per device, and a dot product and a reduction per device.
+     */
     struct Regions
     {
-      std::vector<LA::MPI::Vector> vectors;     // int phi / V_i
-      std::vector<double>          volumes;     // m^3
-      std::vector<int>             cell_device; // by active cell index
+      std::vector<dealii::types::global_dof_index> dofs;
+      std::vector<double>                  weights;     // int phi / V_i over this rank's cells
+      std::vector<std::size_t>             start;       // n_devices + 1
+      std::vector<double>                  volumes;     // m^3
+      std::vector<int>                     cell_device; // by active cell index
     };
 
     const Regions &
@@ -127,12 +132,12 @@ namespace neuristor
     /** int phi / V_i over the cells the region function maps to device i. */
     static void
     setup(const dealii::DoFHandler<3>             &dof_handler,
-          const dealii::AffineConstraints<double> &constraints,
-          const dealii::IndexSet                  &owned,
           const RegionFunction                    &device_of_point,
           const std::string                       &what,
           Regions                                 &region);
 
-    Regions channels, filaments; // filaments empty if there are none
+    MPI_Comm         comm;
+    dealii::IndexSet owned, relevant;
+    Regions          channels, filaments; // filaments empty if there are none
   };
 } // namespace neuristor

@@ -61,6 +61,11 @@ namespace neuristor
                       "temperatures from dipping below the ambient after a spike "
                       "(the consistent matrix lets a few nodes next to a cooling "
                       "channel undershoot by up to ~3 K for a few ns; see README).");
+
+    prm.declare_entry("Time scheme", "BDF2", Patterns::Selection("BDF2|backward Euler"),
+                      "BDF2: second order with variable steps (backward Euler on "
+                      "the first step); backward Euler: first order on every step "
+                      "(for comparisons with codes that use it).");
   }
 
   void
@@ -74,9 +79,10 @@ namespace neuristor
     coarsening        = prm.get("AMG coarsening");
     smoother          = prm.get("AMG smoother");
     lumped_mass       = prm.get("Mass matrix") == "lumped";
+    backward_euler    = prm.get("Time scheme") == "backward Euler";
   }
 
-  HeatEquation::HeatEquation(parallel::distributed::Triangulation<3> &triangulation,
+  HeatEquation::HeatEquation(parallel::TriangulationBase<3> &triangulation,
                              const ThermalMaterials                  &materials,
                              const BoundaryConditions                &boundary_conditions,
                              const unsigned int                       n_devices,
@@ -115,12 +121,16 @@ namespace neuristor
       VectorTools::interpolate_boundary_values(dof_handler, id, Functions::ZeroFunction<3>(),
                                                boundary_values);
 
-    DynamicSparsityPattern dsp(relevant);
-    DoFTools::make_sparsity_pattern(dof_handler, dsp, constraints, false);
-    SparsityTools::distribute_sparsity_pattern(dsp, owned, comm, relevant);
-    mass.reinit(owned, owned, dsp, comm);
-    stiffness.reinit(owned, owned, dsp, comm);
-    system.reinit(owned, owned, dsp, comm);
+    {
+      // The pattern (larger than a matrix) lives only until the first
+      // matrix has taken its structure; the others copy that structure.
+      DynamicSparsityPattern dsp(relevant);
+      DoFTools::make_sparsity_pattern(dof_handler, dsp, constraints, false);
+      SparsityTools::distribute_sparsity_pattern(dsp, owned, comm, relevant);
+      mass.reinit(owned, owned, dsp, comm);
+    }
+    stiffness.reinit(mass);
+    system.reinit(mass);
     for (auto *v : {&theta, &theta_old, &interior_indicator, &transfer_weights})
       v->reinit(owned, comm);
     // 1 at free DoFs, 0 at fixed-temperature DoFs.
@@ -281,7 +291,7 @@ namespace neuristor
   {
     if (!(dt > 0))
       throw std::invalid_argument("HeatEquation::prepare_step: dt must be > 0");
-    const auto a = bdf2_coefficients(dt, dt_old, n_steps == 0);
+    const auto a = bdf2_coefficients(dt, dt_old, n_steps == 0 || settings.backward_euler);
     a0 = a[0], a1 = a[1], a2 = a[2];
     dt_prepared = dt;
 
@@ -457,4 +467,25 @@ namespace neuristor
     return VectorTools::compute_global_error(triangulation, cellwise, VectorTools::L2_norm);
   }
 
+  std::map<std::string, double>
+  HeatEquation::memory_use() const
+  {
+    // AIJ storage: a value and a column index per allocated entry, three
+    // row arrays.
+    const auto matrix = [](const LA::MPI::SparseMatrix &m) {
+      MatInfo  info;
+      PetscInt rows, columns;
+      MatGetInfo(static_cast<Mat>(m), MAT_LOCAL, &info);
+      MatGetLocalSize(static_cast<Mat>(m), &rows, &columns);
+      return info.nz_allocated * (sizeof(PetscScalar) + sizeof(PetscInt)) +
+             3.0 * rows * sizeof(PetscInt);
+    };
+    double vectors = 0;
+    for (const auto *v : {&theta, &theta_old, &interior_indicator, &transfer_weights})
+      vectors += v->memory_consumption();
+    return {{"mesh", static_cast<double>(triangulation.memory_consumption())},
+            {"dof handler", static_cast<double>(dof_handler.memory_consumption())},
+            {"matrices", matrix(mass) + matrix(stiffness) + matrix(system)},
+            {"state vectors", vectors}};
+  }
 } // namespace neuristor

@@ -11,7 +11,7 @@
 #include <deal.II/base/function.h>
 #include <deal.II/base/index_set.h>
 #include <deal.II/base/parameter_handler.h>
-#include <deal.II/distributed/tria.h>
+#include <deal.II/distributed/tria_base.h>
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/fe/fe_q.h>
 #include <deal.II/lac/affine_constraints.h>
@@ -40,6 +40,7 @@ namespace neuristor
     std::string  coarsening        = "Falgout"; // BoomerAMG coarsening
     std::string  smoother          = "SORJacobi"; // BoomerAMG relaxation
     bool         lumped_mass       = false; // row-sum mass matrix
+    bool         backward_euler    = false; // first order in time (else BDF2)
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);
@@ -88,7 +89,7 @@ namespace neuristor
      * (or -1); an empty function means no filaments. Every filament cell
      * must lie in its device's channel.
      */
-    HeatEquation(dealii::parallel::distributed::Triangulation<3> &triangulation,
+    HeatEquation(dealii::parallel::TriangulationBase<3>      &triangulation,
                  const ThermalMaterials                          &materials,
                  const BoundaryConditions                        &boundary_conditions,
                  const unsigned int                               n_devices,
@@ -278,10 +279,19 @@ namespace neuristor
     }
 
     /**
+     * Bytes held on this rank by the mesh, the DoF handler, the matrices
+     * (as PETSc counts them) and the vectors of the state; the
+     * preconditioners' own copies are not counted (hypre does not say).
+     */
+    std::map<std::string, double>
+    memory_use() const;
+
+    /**
      * The linear system M theta' + K theta = sum_i P_i b_i behind the steps,
      * for models built from it (a reduced model): M [J/K per DoF pair], K
      * [W/K] with the transfer term, rows of fixed DoFs not zeroed (keep
-     * vectors zero there), and the region vector b_i (or f_i).
+     * vectors zero there), and the region vector b_i (or f_i; collective,
+     * built on demand).
      */
     const LA::MPI::SparseMatrix &
     mass_matrix() const
@@ -293,7 +303,7 @@ namespace neuristor
     {
       return stiffness;
     }
-    const LA::MPI::Vector &
+    LA::MPI::Vector
     region_vector(const unsigned int device, const DeviceRegion region = DeviceRegion::channel) const
     {
       return devices->vector(device, region);
@@ -371,7 +381,7 @@ namespace neuristor
     assemble_source(const dealii::Function<3> &source, LA::MPI::Vector &f) const;
 
     MPI_Comm                                         comm;
-    dealii::parallel::distributed::Triangulation<3> &triangulation;
+    dealii::parallel::TriangulationBase<3>      &triangulation;
     const ThermalMaterials                          &materials;
     BoundaryConditions                               boundary_conditions;
     HeatSolverSettings                               settings;
