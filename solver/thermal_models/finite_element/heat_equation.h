@@ -221,6 +221,14 @@ namespace neuristor
       return devices->volumes(DeviceRegion::filament);
     }
 
+    /**
+     * A volumetric source q(x) [W/m^3] that does not change in time, added
+     * to every later step (assembled once: an extra_source of step() is
+     * assembled at every step).
+     */
+    void
+    set_steady_source(const dealii::Function<3> &q);
+
     /** Set the rise theta = T - T0 from a function (e.g. an exact solution). */
     void
     interpolate(const dealii::Function<3> &theta);
@@ -407,6 +415,7 @@ namespace neuristor
     LA::MPI::Vector theta, theta_old; // owned, T - T0
     LA::MPI::Vector interior_indicator; // 0 at fixed DoFs
     LA::MPI::Vector transfer_weights;   // int h phi ds, W/K
+    LA::MPI::Vector steady_source;      // int q phi dx, W (empty if none)
     double                             t = 0, dt_old = 0;
     double                             a0 = 1, a1 = -1, a2 = 0, dt_prepared = 0;
     unsigned int                       last_iterations = 0;
