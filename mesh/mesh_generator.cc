@@ -347,33 +347,29 @@ namespace neuristor
         return static_cast<unsigned int>(number);
       };
       const std::uint64_t nx = grid.n_cells(0), ny = grid.n_cells(1);
-      for (unsigned int k = box.lo[2]; k < box.hi[2]; ++k)
-        for (unsigned int j = box.lo[1]; j < box.hi[1]; ++j)
-          for (unsigned int i = box.lo[0]; i < box.hi[0]; ++i)
-            {
-              const CellIndex c{{i, j, k}};
-              if (!local.is_relevant(c))
-                continue;
-              CellData<3> cell;
-              for (unsigned int v = 0; v < 8; ++v)
-                cell.vertices[v] = vertex(i + (v & 1), j + ((v >> 1) & 1), k + ((v >> 2) & 1));
-              cell.material_id = local.material(c);
-              description.coarse_cells.push_back(cell);
-              const types::coarse_cell_id id = i + nx * (j + ny * k);
-              description.coarse_cell_index_to_coarse_cell_id.push_back(id);
+      for_each_cell(box, [&](const CellIndex &c) {
+        if (!local.is_relevant(c))
+          return;
+        CellData<3> cell;
+        for (unsigned int v = 0; v < 8; ++v)
+          cell.vertices[v] = vertex(c[0] + (v & 1), c[1] + ((v >> 1) & 1), c[2] + ((v >> 2) & 1));
+        cell.material_id = local.material(c);
+        description.coarse_cells.push_back(cell);
+        const types::coarse_cell_id id = c[0] + nx * (c[1] + ny * c[2]);
+        description.coarse_cell_index_to_coarse_cell_id.push_back(id);
 
-              TriangulationDescription::CellData<3> info;
-              info.id                 = CellId(id, std::vector<std::uint8_t>()).to_binary<3>();
-              info.subdomain_id       = local.owner(c);
-              info.level_subdomain_id = numbers::artificial_subdomain_id;
-              info.manifold_id        = numbers::flat_manifold_id;
-              info.manifold_line_ids.fill(numbers::flat_manifold_id);
-              info.manifold_quad_ids.fill(numbers::flat_manifold_id);
-              for (unsigned int f = 0; f < 6; ++f)
-                if (const int b = local.boundary_id(c, f); b >= 0)
-                  info.boundary_ids.emplace_back(f, b);
-              description.cell_infos[0].push_back(std::move(info));
-            }
+        TriangulationDescription::CellData<3> info;
+        info.id                 = CellId(id, std::vector<std::uint8_t>()).to_binary<3>();
+        info.subdomain_id       = local.owner(c);
+        info.level_subdomain_id = numbers::artificial_subdomain_id;
+        info.manifold_id        = numbers::flat_manifold_id;
+        info.manifold_line_ids.fill(numbers::flat_manifold_id);
+        info.manifold_quad_ids.fill(numbers::flat_manifold_id);
+        for (unsigned int f = 0; f < 6; ++f)
+          if (const int b = local.boundary_id(c, f); b >= 0)
+            info.boundary_ids.emplace_back(f, b);
+        description.cell_infos[0].push_back(std::move(info));
+      });
       return description;
     }
 
@@ -384,24 +380,19 @@ namespace neuristor
       MeshStatistics stats;
       double         cells = 0, lo_aspect = std::numeric_limits<double>::max(), hi_aspect = 0;
       double         lo_size = std::numeric_limits<double>::max(), hi_size = 0;
-      const CellBox  box = local.relevant_box();
-      for (unsigned int k = box.lo[2]; k < box.hi[2]; ++k)
-        for (unsigned int j = box.lo[1]; j < box.hi[1]; ++j)
-          for (unsigned int i = box.lo[0]; i < box.hi[0]; ++i)
-            {
-              const CellIndex c{{i, j, k}};
-              if (local.owner(c) != rank || local.material(c) < 0)
-                continue;
-              double lo = std::numeric_limits<double>::max(), hi = 0;
-              for (unsigned int d = 0; d < 3; ++d)
-                {
-                  const double e = grid.lines[d][c[d] + 1] - grid.lines[d][c[d]];
-                  lo = std::min(lo, e), hi = std::max(hi, e);
-                }
-              ++cells;
-              lo_aspect = std::min(lo_aspect, hi / lo), hi_aspect = std::max(hi_aspect, hi / lo);
-              lo_size = std::min(lo_size, lo), hi_size = std::max(hi_size, hi);
-            }
+      for_each_cell(local.relevant_box(), [&](const CellIndex &c) {
+        if (local.owner(c) != rank || local.material(c) < 0)
+          return;
+        double lo = std::numeric_limits<double>::max(), hi = 0;
+        for (unsigned int d = 0; d < 3; ++d)
+          {
+            const double e = grid.lines[d][c[d] + 1] - grid.lines[d][c[d]];
+            lo = std::min(lo, e), hi = std::max(hi, e);
+          }
+        ++cells;
+        lo_aspect = std::min(lo_aspect, hi / lo), hi_aspect = std::max(hi_aspect, hi / lo);
+        lo_size = std::min(lo_size, lo), hi_size = std::max(hi_size, hi);
+      });
       stats.cells            = static_cast<unsigned long>(Utilities::MPI::sum(cells, comm));
       stats.min_aspect_ratio = Utilities::MPI::min(lo_aspect, comm);
       stats.max_aspect_ratio = Utilities::MPI::max(hi_aspect, comm);

@@ -35,10 +35,9 @@ namespace neuristor
           }
         if (empty)
           continue;
-        for (unsigned int k = span.lo[2]; k < span.hi[2]; ++k)
-          for (unsigned int j = span.lo[1]; j < span.hi[1]; ++j)
-            for (unsigned int i = span.lo[0]; i < span.hi[0]; ++i)
-              material[index({{i, j, k}})] = static_cast<std::int16_t>(part.material);
+        for_each_cell(span, [&](const std::array<unsigned int, 3> &c) {
+          material[index(c)] = static_cast<std::int16_t>(part.material);
+        });
       }
   }
 } // namespace neuristor

@@ -39,6 +39,17 @@ namespace neuristor
     }
   };
 
+  /** Calls f(c) for every cell c of the box, x fastest. */
+  template <typename Function>
+  void
+  for_each_cell(const CellBox &box, const Function &f)
+  {
+    for (unsigned int k = box.lo[2]; k < box.hi[2]; ++k)
+      for (unsigned int j = box.lo[1]; j < box.hi[1]; ++j)
+        for (unsigned int i = box.lo[0]; i < box.hi[0]; ++i)
+          f(std::array<unsigned int, 3>{{i, j, k}});
+  }
+
   /**
    * The material of every cell of one box of a tensor grid that conforms
    * to the layout (its part faces are grid lines): the parts painted in the

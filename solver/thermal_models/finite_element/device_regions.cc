@@ -118,15 +118,14 @@ namespace neuristor
   LA::MPI::Vector
   DeviceRegions::vector(const unsigned int device, const Region region) const
   {
-    const Regions &r = of(region);
+    of(region); // refuses a filament when there are none
     if (device >= n_devices())
       throw std::out_of_range("DeviceRegions: no device " + std::to_string(device));
+    // A unit power in that one region (region powers: channels, then filaments).
+    std::vector<double> unit(region == Region::channel ? n_devices() : 2 * n_devices(), 0.0);
+    unit[region == Region::channel ? device : n_devices() + device] = 1;
     LA::MPI::Vector b(owned, comm);
-    b.add(std::vector<types::global_dof_index>(r.dofs.begin() + r.start[device],
-                                               r.dofs.begin() + r.start[device + 1]),
-          std::vector<double>(r.weights.begin() + r.start[device],
-                              r.weights.begin() + r.start[device + 1]));
-    b.compress(VectorOperation::add);
+    add_sources(b, unit);
     return b;
   }
 

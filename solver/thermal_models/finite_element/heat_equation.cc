@@ -282,43 +282,37 @@ namespace neuristor
   HeatEquation::assemble_source(const Function<3> &source, LA::MPI::Vector &f) const
   {
     // On box cells the quadrature points and weights follow from the
-    // extents (FEValues' mapping took 4x the time of the rest).
+    // extents (FEValues' mapping took 4x the time of the rest); Lagrange
+    // shape values at the quadrature points are the reference cell's.
     const QGauss<3>     quadrature(settings.degree + 2);
     const unsigned int  n = fe.n_dofs_per_cell();
     std::vector<double> shape(n * quadrature.size());
     for (unsigned int q = 0; q < quadrature.size(); ++q)
       for (unsigned int i = 0; i < n; ++i)
         shape[q * n + i] = fe.shape_value(i, quadrature.point(q));
-    FEValues<3>    fe_values(fe, quadrature, update_values | update_quadrature_points | update_JxW_values);
+    FEValues<3>    fe_values(fe, quadrature, update_quadrature_points | update_JxW_values);
     Vector<double> cell_f(n);
     std::vector<types::global_dof_index> dofs(n);
     Tensor<1, 3>                         extent;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
+          const bool box = is_box(cell, extent);
+          if (!box)
+            fe_values.reinit(cell);
           cell_f = 0;
-          if (is_box(cell, extent))
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
             {
-              const double volume = extent[0] * extent[1] * extent[2];
-              for (unsigned int q = 0; q < quadrature.size(); ++q)
-                {
-                  Point<3> x = cell->vertex(0);
-                  for (unsigned int d = 0; d < 3; ++d)
-                    x[d] += extent[d] * quadrature.point(q)[d];
-                  const double value = source.value(x) * volume * quadrature.weight(q);
-                  for (unsigned int i = 0; i < n; ++i)
-                    cell_f(i) += value * shape[q * n + i];
-                }
-            }
-          else
-            {
-              fe_values.reinit(cell);
-              for (unsigned int q = 0; q < quadrature.size(); ++q)
-                {
-                  const double value = source.value(fe_values.quadrature_point(q));
-                  for (unsigned int i = 0; i < n; ++i)
-                    cell_f(i) += value * fe_values.shape_value(i, q) * fe_values.JxW(q);
-                }
+              Point<3> x   = cell->vertex(0);
+              double   JxW = extent[0] * extent[1] * extent[2] * quadrature.weight(q);
+              if (box)
+                for (unsigned int d = 0; d < 3; ++d)
+                  x[d] += extent[d] * quadrature.point(q)[d];
+              else
+                x = fe_values.quadrature_point(q), JxW = fe_values.JxW(q);
+              const double value = source.value(x) * JxW;
+              for (unsigned int i = 0; i < n; ++i)
+                cell_f(i) += value * shape[q * n + i];
             }
           cell->get_dof_indices(dofs);
           constraints.distribute_local_to_global(cell_f, dofs, f);

@@ -288,7 +288,7 @@ namespace neuristor
 
     /**
      * Bytes held on this rank by the mesh, the DoF handler, the matrices
-     * (as PETSc counts them) and the vectors of the state; the
+     * (estimated from PETSc's allocated entries) and the state vectors; the
      * preconditioners' own copies are not counted (hypre does not say).
      */
     std::map<std::string, double>
