@@ -4,8 +4,14 @@
 Usage:
   /usr/bin/python3 scripts/plot_run.py run RUN_DIR      -> RUN_DIR/traces.png
   /usr/bin/python3 scripts/plot_run.py sweep SWEEP_DIR  -> SWEEP_DIR/sweep.png
+      one swept entry: spike count, first-spike latency, count ratio to
+      device 0, mean rate (markers per state) and energy per spike against
+      the swept value; two entries (a grid): the state of each device and
+      the count ratios over the grid
   /usr/bin/python3 scripts/plot_run.py characterize DIR -> DIR/step_response.png
   /usr/bin/python3 scripts/plot_run.py characterize-sweep DIR -> DIR/coupling_vs_gap.png
+      R_th of device 0, and eta and half-rise delay of device 1 when device
+      0 is heated (where the sweep has two devices), against the swept value
   /usr/bin/python3 scripts/plot_run.py integration SWEEP_DIR
       -> SWEEP_DIR/integration.png and integration.csv: per swept value, the
          probability that device 1 fires after n spikes of device 0 (n
@@ -14,11 +20,24 @@ Usage:
       -> OUT/comparison.png (temperatures and spikes of every run on one time
          axis) and OUT/comparison.csv (per run and device: model, spikes,
          rate, first spike; empty without spikes). Any number of runs, e.g.
-         the lumped, reduced and finite-element runs of compare_models.sh
+         the lumped, reduced and finite-element runs of compare_models.sh.
+         Runs whose parameters.prm differ in one entry only (points of a
+         sweep) are labelled "Entry = value", others by their folder name
+
+Every PNG carries its panels' titles, axis labels, legends and a summary of
+the plotted data (per line: points, finite points, range; per colour mesh:
+shape, cells with a value) as JSON in its PNG text chunk "plot_run"
+(PIL: Image.open(png).text["plot_run"]), for tests and scripts.
+
+Axes show SI values with a prefix chosen from the data (si_scale): a gap of
+1e-6..3e-6 m is drawn in µm, a latency in ns or µs, a rate in kHz or MHz.
+Missing values (empty CSV cells) are gaps in the lines, never zeros.
 """
 import csv
 import json
+import math
 import os
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -27,16 +46,34 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.collections import QuadMesh  # noqa: E402
+from matplotlib.colors import BoundaryNorm, ListedColormap  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 TRACES_HEADER = ["time_s", "device", "v_in_V", "v_device_V", "i_load_A",
                  "i_device_A", "temperature_K", "resistance_ohm", "power_W"]
 SPIKES_HEADER = ["device", "t_peak_s", "i_peak_A", "energy_J"]
-SWEEP_HEADER = ["point", "value", "x", "device", "spike_count",
-                "mean_rate_hz", "state", "mean_spike_energy_J"]
+# Columns sweep.csv must have besides those of the swept entries (value_k, x_k_<unit>).
+SWEEP_COLUMNS = ["point", "device", "name", "state", "spike_count", "first_spike_s",
+                 "mean_rate_hz", "count_ratio", "mean_spike_energy_J"]
+CHARACTERIZE_SWEEP_COLUMNS = ["point", "R_th_0_K_per_W", "eta_10", "half_rise_delay_10_s"]
 MAX_TRACED = 8
+MAX_GRID_DEVICES = 4  # state maps drawn in a two-entry sweep
 DPI = 120
+METADATA_KEY = "plot_run"  # PNG text chunk with describe_figure()'s JSON
+SMALL_LINE = 64  # lines with at most this many points keep their y values in it
+
+# Device states (summary.json, sweep.csv): marker in line plots, colour in maps.
+STATE_MARKERS = {"spiking": dict(marker="o"),
+                 "single spike": dict(marker="s", mfc="white"),
+                 "quiescent": dict(marker="o", mfc="white"),
+                 "trapped": dict(marker="x", mew=1.5)}
+OTHER_STATE_MARKER = dict(marker="d")
+STATE_COLOURS = {"quiescent": "#d9d9d9", "single spike": "#9ecae1",
+                 "spiking": "#3182bd", "trapped": "#e6550d"}
+SI_PREFIXES = {-15: "f", -12: "p", -9: "n", -6: "\u00b5", -3: "m", 0: "", 3: "k", 6: "M", 9: "G"}
 
 
 class InputError(Exception):
@@ -130,11 +167,68 @@ def load_summary(path):
     return run, states, names
 
 
+def finite_summary(values):
+    """Points, finite points and their range of an array (NaN: not drawn)."""
+    v = np.ma.filled(np.ma.asarray(values, dtype=float), np.nan).ravel()
+    finite = v[np.isfinite(v)]
+    summary = {"points": int(v.size), "finite": int(finite.size)}
+    if finite.size:
+        summary.update(min=float(finite.min()), max=float(finite.max()))
+    return summary
+
+
+def describe_line(line):
+    """A line of a panel: its label, finite_summary of its y, and the y
+    values themselves (null: not drawn) for a short line."""
+    y = np.asarray(line.get_ydata(), dtype=float)
+    summary = {"label": str(line.get_label()), **finite_summary(y)}
+    if y.size <= SMALL_LINE:
+        summary["y"] = [float(v) if np.isfinite(v) else None for v in y]
+    return summary
+
+
+def describe_mesh(mesh):
+    """A colour mesh (pcolormesh): its shape in cells (rows, columns) and
+    finite_summary of its values (masked: blank)."""
+    rows, columns = (n - 1 for n in mesh.get_coordinates().shape[:2])
+    return {"shape": [rows, columns], **finite_summary(mesh.get_array())}
+
+
+def describe_legend(legend, fig, renderer):
+    """A legend's texts and whether it covers a panel's drawing area."""
+    box = legend.get_window_extent(renderer)
+    panels = [ax for ax in fig.axes if ax.get_label() != "<colorbar>" and ax.axison]
+    return {"texts": [t.get_text() for t in legend.get_texts()],
+            "covers_a_panel": any(box.overlaps(ax.get_window_extent(renderer)) for ax in panels)}
+
+
+def describe_figure(fig):
+    """What a figure shows, for tests: per panel (colour bars too) the title,
+    axis labels, the lines in data coordinates, colour meshes and legend;
+    the figure's own legends."""
+    renderer = fig.canvas.get_renderer()
+    panels = []
+    for ax in fig.axes:
+        titles = (ax.get_title(loc) for loc in ("left", "center", "right"))
+        panel = {"title": " ".join(t for t in titles if t),
+                 "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(),
+                 "colorbar": ax.get_label() == "<colorbar>",
+                 "lines": [describe_line(line) for line in ax.get_lines()
+                           if line.get_transform() is ax.transData],
+                 "meshes": [describe_mesh(m) for m in ax.collections if isinstance(m, QuadMesh)]}
+        if ax.get_legend() is not None:
+            panel["legend"] = describe_legend(ax.get_legend(), fig, renderer)
+        panels.append(panel)
+    return {"panels": panels, "legends": [describe_legend(g, fig, renderer) for g in fig.legends]}
+
+
 def save_atomic(fig, out):
-    """Save *fig* to a temp file next to *out*, then rename it into place."""
+    """Save *fig* to a temp file next to *out*, then rename it into place;
+    the PNG carries describe_figure() in its text chunk METADATA_KEY."""
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
-        fig.savefig(tmp, dpi=DPI, format="png")
+        metadata = {METADATA_KEY: json.dumps(describe_figure(fig))}
+        fig.savefig(tmp, dpi=DPI, format="png", metadata=metadata)
         os.replace(tmp, out)
     except OSError as e:
         raise WriteError(f"cannot write '{out}': {e.strerror or e}") from None
@@ -144,24 +238,61 @@ def save_atomic(fig, out):
             tmp.unlink()
 
 
-def transition_band(prm_path):
-    """(low, high) of the VO2 transition, Tc -/+ w/2 over all devices (and 3
-    Tc spreads) [K], from the run's parameters.prm; None if it cannot be read."""
+def si_scale(values, unit):
+    """(factor, prefixed unit) to show *values* given in the SI *unit*: the
+    prefix that puts the largest finite magnitude in [1, 1000). In a unit
+    'A/B' the prefix goes on B (K/W -> K/mW). No unit, a power (m^2) or no
+    value: (1, unit)."""
+    v = np.abs(np.asarray(values, dtype=float).ravel())
+    v = v[np.isfinite(v) & (v > 0)]
+    if not unit or "^" in unit or not v.size:
+        return 1.0, unit
+    exponent = int(np.clip(3 * math.floor(math.log10(v.max()) / 3), -15, 9))
+    numerator, slash, denominator = unit.partition("/")
+    if slash:
+        exponent = max(exponent, -9)
+        return 10.0 ** -exponent, f"{numerator}/{SI_PREFIXES[-exponent]}{denominator}"
+    return 10.0 ** -exponent, SI_PREFIXES[exponent] + unit
+
+
+def scaled_label(name, values, unit):
+    """(factor, axis label) for *values* in *unit*: "name (prefixed unit)";
+    a unit already in parentheses at the end of *name* is replaced."""
+    factor, shown = si_scale(values, unit)
+    if not unit:
+        return factor, name
+    return factor, re.sub(r"\s*\([^()]*\)\s*$", "", name) + f" ({shown})"
+
+
+def read_prm(path):
+    """The entries of a parameters.prm as {"Section/Entry": value text}
+    (nested sections joined by '/'); {} if it cannot be read."""
     values, section = {}, []
     try:
-        with open(prm_path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8") as f:
             for line in f:
                 words = line.split("#", 1)[0].split()
                 if words[:1] == ["subsection"]:
                     section.append(" ".join(words[1:]))
                 elif words[:1] == ["end"] and section:
                     section.pop()
-                elif words[:1] == ["set"] and section == ["VO2"] and "=" in line:
+                elif words[:1] == ["set"] and "=" in line:
                     name, value = line.split("#", 1)[0].strip()[4:].split("=", 1)
-                    values[name.strip()] = [float(v) for v in value.split(",") if v.strip()]
-        Tc, w = values["Tc"], values["Hysteresis width w"]
-        spread = 3 * values.get("Tc spread", [0.0])[0]  # the deviates' cut
-    except (OSError, KeyError, ValueError, IndexError):
+                    values["/".join(section + [name.strip()])] = value.strip()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return values
+
+
+def transition_band(prm_path):
+    """(low, high) of the VO2 transition, Tc -/+ w/2 over all devices (and 3
+    Tc spreads) [K], from the run's parameters.prm; None if it cannot be read."""
+    values = read_prm(prm_path)
+    try:
+        numbers = lambda name: [float(v) for v in values[f"VO2/{name}"].split(",") if v.strip()]
+        Tc, w = numbers("Tc"), numbers("Hysteresis width w")
+        spread = 3 * (numbers("Tc spread") if "VO2/Tc spread" in values else [0.0])[0]
+    except (KeyError, ValueError, IndexError):
         return None
     return min(Tc) - max(w) / 2 - spread, max(Tc) + max(w) / 2 + spread
 
@@ -275,53 +406,274 @@ def cmd_run(run_dir):
     save_atomic(fig, run_dir / "traces.png")
 
 
-def cmd_sweep(sweep_dir):
-    """Make SWEEP_DIR/sweep.png: mean rate (kHz) and energy per spike (nJ)
-    vs swept value per device.
-
-    Only spiking devices have a rate; the other states are drawn at 0 with
-    their own markers, and the line joins neighbouring spiking points only."""
-    path = sweep_dir / "sweep.csv"
-    rows = read_rows(path, SWEEP_HEADER)
-    if not rows:
+def read_columns(path, required):
+    """A CSV with a header line as (header, {column: list of cell texts});
+    fails without the *required* columns or without data rows."""
+    if not path.is_file():
+        raise InputError(f"{path}: file not found")
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    header = [h.strip() for h in rows[0]] if rows else []
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(f"{path}: bad header, missing column(s) {','.join(missing)}")
+    for n, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise InputError(f"{path}: line {n}: expected {len(header)} fields")
+    if len(rows) < 2:
         raise InputError(f"{path}: no data rows")
-    meta = read_json(sweep_dir / "sweep.json", optional=True)
-    try:
-        number = lambda text, scale: float(text) * scale if text.strip() else np.nan
-        pts = [(int(r["device"]), float(r["x"]),
-                np.nan_to_num(number(r["mean_rate_hz"], 1e-3)), r["state"].strip(),
-                number(r["mean_spike_energy_J"], 1e9)) for r in rows]
-    except ValueError as e:
-        raise InputError(f"{path}: non-numeric value ({e})") from None
-    markers = {"spiking": dict(marker="o"),
-               "single spike": dict(marker="s", mfc="white"),
-               "quiescent": dict(marker="o", mfc="white"),
-               "trapped": dict(marker="x", mew=1.5)}
-    fig, (ax, ax_e) = plt.subplots(2, 1, sharex=True, figsize=(8, 7),
-                                   gridspec_kw={"height_ratios": [3, 2]})
-    for k, d in enumerate(sorted({p[0] for p in pts})):
-        x, y, st, e = zip(*sorted((p[1], p[2], p[3], p[4]) for p in pts if p[0] == d))
-        x, y, st, e, c = np.array(x), np.array(y), np.array(st), np.array(e), f"C{k % 10}"
-        ax.plot(x, np.where(st == "spiking", y, np.nan), "-", color=c, lw=1.2,
-                label=f"device {d}")
-        ax_e.plot(x, e, "o-", color=c, ms=4, lw=1)
-        for state, kw in markers.items():
-            m = st == state
-            ax.plot(x[m], y[m], ls="", color=c, ms=6, **kw)
-        other = ~np.isin(st, list(markers))
-        ax.plot(x[other], y[other], ls="", color=c, marker="d", ms=5)
-    handles, _ = ax.get_legend_handles_labels()
-    handles += [Line2D([], [], ls="", color="gray", label=state, **kw)
-                for state, kw in markers.items()]
-    ax.legend(handles=handles, fontsize=8, loc="best")
-    ax_e.set_xlabel(str(meta.get("x_label", "swept value")))
-    ax.set_ylabel("mean spike rate (kHz)")
-    ax_e.set_ylabel("energy per spike (nJ)")
-    for a in (ax, ax_e):
-        a.grid(alpha=0.3)
-    if "case" in meta:
-        ax.set_title(str(meta["case"]))
-    fig.tight_layout()
+    return header, {name: [row[k] for row in rows[1:]] for k, name in enumerate(header)}
+
+
+class Entry:
+    """A swept entry of sweep.json: name, axis label, SI unit ("" without
+    one), the sweep.csv column of its numeric value, and its values in the
+    order of the sweep."""
+
+    def __init__(self, data, header, path):
+        if not isinstance(data, dict) or data.get("x_column") not in header:
+            raise InputError(f"{path}: every one of 'entries' needs an 'x_column' of sweep.csv")
+        self.column = data["x_column"]
+        self.name = str(data.get("entry", self.column))
+        self.label = str(data.get("axis_label") or self.name)
+        self.unit = str(data.get("unit") or "")
+        try:
+            self.values = np.array(data.get("x", []), dtype=float).ravel()
+        except (TypeError, ValueError):
+            raise InputError(f"{path}: 'x' of entry {self.name} is not a list of numbers") from None
+
+    def axis(self):
+        """(factor, axis label) for this entry's values, SI-prefixed."""
+        return scaled_label(self.label, self.values, self.unit)
+
+
+class Sweep:
+    """sweep.csv and sweep.json of a sweep folder; the swept entries."""
+
+    def __init__(self, folder, required):
+        self.csv = folder / "sweep.csv"
+        header, self.cells = read_columns(self.csv, required)
+        meta_path = folder / "sweep.json"
+        self.meta = read_json(meta_path)
+        entries = self.meta.get("entries")
+        if not isinstance(entries, list) or len(entries) not in (1, 2):
+            raise InputError(f"{meta_path}: 'entries' must list one or two swept entries")
+        self.entries = [Entry(e, header, meta_path) for e in entries]
+        self.point = self.integers("point")
+
+    def numbers(self, column):
+        """A column as floats; an empty cell (no value) is NaN."""
+        try:
+            return np.array([float(c) if c.strip() else np.nan for c in self.cells[column]])
+        except ValueError as e:
+            raise InputError(f"{self.csv}: column {column}: non-numeric value ({e})") from None
+
+    def integers(self, column):
+        """A column of non-negative integers (no empty cell)."""
+        values = self.numbers(column)
+        if not np.all((values >= 0) & (values == np.round(values))):
+            raise InputError(f"{self.csv}: column {column}: not a non-negative integer everywhere")
+        return values.astype(int)
+
+    def texts(self, column):
+        """A column's cells, stripped."""
+        return np.array([c.strip() for c in self.cells[column]])
+
+
+class RunSweep(Sweep):
+    """A sweep of runs: one row per point and device."""
+
+    def __init__(self, folder):
+        super().__init__(folder, SWEEP_COLUMNS)
+        self.device = self.integers("device")
+        self.state = self.texts("state")
+        self.devices = sorted(set(self.device.tolist()))
+        names = self.texts("name")
+        self.names = {d: names[self.device == d][0] or f"device {d}" for d in self.devices}
+        if len(self.entries) == 2:
+            n1, n2 = (len(e.values) for e in self.entries)
+            if np.any(self.point >= n1 * n2):
+                raise InputError(f"{self.csv}: a point beyond the {n1} x {n2} grid of sweep.json")
+
+    def series(self, device, values):
+        """Entry 1's value, *values* and the state of one device's rows,
+        ordered by entry 1's value."""
+        mine = self.device == device
+        x = self.numbers(self.entries[0].column)[mine]
+        order = np.argsort(x, kind="stable")
+        return x[order], np.asarray(values)[mine][order], self.state[mine][order]
+
+    def grid(self, device, values):
+        """*values* of one device on the grid of a two-entry sweep, indexed
+        [i2, i1] (entry 1 along x); point = i1 * n2 + i2. NaN: no row."""
+        n1, n2 = (len(e.values) for e in self.entries)
+        out = np.full((n2, n1), np.nan)
+        mine = self.device == device
+        i1, i2 = np.divmod(self.point[mine], n2)
+        out[i2, i1] = np.asarray(values, dtype=float)[mine]
+        return out
+
+
+def device_colour(device):
+    """The colour of a device in every plot."""
+    return f"C{device % 10}"
+
+
+def state_markers(ax, x, y, states, colour, **kw):
+    """A marker per point showing its state (STATE_MARKERS)."""
+    for state in np.unique(states):
+        here = states == state
+        ax.plot(x[here], y[here], ls="", color=colour, ms=6,
+                **STATE_MARKERS.get(state, OTHER_STATE_MARKER), **kw)
+
+
+def known_first(states, known):
+    """The distinct *states*: those in *known* in its order, then the others sorted."""
+    present = set(states.tolist())
+    return [s for s in known if s in present] + sorted(present - set(known))
+
+
+def state_legend_handles(states):
+    """Legend entries (gray) for the state markers of *states*."""
+    return [Line2D([], [], ls="", color="gray", label=s, **STATE_MARKERS.get(s, OTHER_STATE_MARKER))
+            for s in states]
+
+
+def split_at_changes(x, y, keys):
+    """x, y with a NaN point inserted between neighbours whose *keys* differ,
+    so that a line through them is not joined across a change (of state)."""
+    cut = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    return np.insert(x.astype(float), cut, np.nan), np.insert(y.astype(float), cut, np.nan)
+
+
+def rate_line(ax, x, rate, states, colour, label):
+    """The f–V curve of one device: the rate where there is one, a line only
+    between neighbours of the same state, markers per state; the points
+    without a rate as state markers along the panel's bottom edge (placed in
+    axes coordinates: not data, not a rate of 0)."""
+    has = np.isfinite(rate)
+    ax.plot(*split_at_changes(x, rate, states), "-", color=colour, lw=1.2, label=label)
+    state_markers(ax, x[has], rate[has], states[has], colour)
+    state_markers(ax, x[~has], np.full((~has).sum(), 0.03), states[~has], colour,
+                  transform=ax.get_xaxis_transform(), clip_on=False)
+
+
+def figure_legend(fig, handles, title=""):
+    """A legend above the panels (never over the data) under the figure's
+    *title*; lays the figure out below them."""
+    height = fig.get_size_inches()[1]
+    columns = max(1, min(len(handles), 6))
+    top = 1 - (0.45 if title else 0.1) / height
+    if title:
+        fig.suptitle(title, y=1 - 0.1 / height, va="top")
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, top), ncol=columns,
+               fontsize=8, frameon=False)
+    rows = math.ceil(len(handles) / columns)
+    fig.tight_layout(rect=(0, 0, 1, top - (0.22 * rows + 0.1) / height))
+
+
+def sweep_line_panels(sweep):
+    """The panels of a one-entry sweep: (sweep.csv column, quantity, SI unit,
+    title); the count ratio only with two devices or more."""
+    panels = [("spike_count", "spike count", "", "spikes per run"),
+              ("first_spike_s", "first-spike latency", "s", "time of the first spike peak")]
+    if len(sweep.devices) >= 2:
+        first = sweep.names[sweep.devices[0]]
+        panels.append(("count_ratio", f"spikes of {first} per spike", "",
+                       f"count ratio {first}:device (2: 2:1 locking)"))
+    return panels + [("mean_rate_hz", "mean spike rate", "Hz",
+                      "mean rate (markers at the bottom: no rate)"),
+                     ("mean_spike_energy_J", "energy per spike", "J", "energy per spike")]
+
+
+def plot_sweep_lines(sweep):
+    """A one-entry sweep: each quantity of sweep_line_panels() against the
+    swept value, a line per device (at most MAX_TRACED); no value, no point."""
+    x_factor, x_label = sweep.entries[0].axis()
+    devices, panels = sweep.devices[:MAX_TRACED], sweep_line_panels(sweep)
+    rows = math.ceil(len(panels) / 2)
+    fig, axes = plt.subplots(rows, 2, sharex=True, figsize=(11, 2.9 * rows + 1.2), squeeze=False)
+    first = sweep.names[devices[0]]
+    for ax, (column, quantity, unit, title) in zip(axes.flat, panels):
+        values = sweep.numbers(column)
+        factor, label = scaled_label(quantity, values, unit)
+        for d in devices[1:] if column == "count_ratio" else devices:
+            x, y, states = sweep.series(d, values * factor)
+            name = f"{first}:{sweep.names[d]}" if column == "count_ratio" else sweep.names[d]
+            if column == "mean_rate_hz":
+                rate_line(ax, x * x_factor, y, states, device_colour(d), name)
+            else:
+                ax.plot(x * x_factor, y, "o-", color=device_colour(d), ms=4, lw=1.2, label=name)
+        if column == "spike_count":
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        if column == "mean_rate_hz":  # the f–V curve from 0; no-rate markers below its points
+            ax.set_ylim(bottom=0)
+        ax.set(xlabel=x_label, ylabel=label, title=title)
+        ax.title.set_fontsize(9)
+        ax.grid(alpha=0.3)
+    for ax in axes.flat[len(panels):]:
+        fig.delaxes(ax)
+    devices_note = f" (first {len(devices)} of {len(sweep.devices)} devices)" \
+        if len(devices) < len(sweep.devices) else ""
+    handles = [Line2D([], [], color=device_colour(d), lw=1.5, label=sweep.names[d]) for d in devices]
+    figure_legend(fig, handles + state_legend_handles(known_first(sweep.state, STATE_MARKERS)),
+                  str(sweep.meta.get("case", "")) + devices_note)
+    return fig
+
+
+def grid_panel(ax, sweep, values, **mesh):
+    """A colour map of *values* ([i2, i1]) over the two swept entries, one
+    cell per point (any spacing), SI-prefixed tick labels; no value: blank."""
+    (n2, n1), (e1, e2) = values.shape, sweep.entries
+    image = ax.pcolormesh(np.arange(n1 + 1) - 0.5, np.arange(n2 + 1) - 0.5,
+                          np.ma.masked_invalid(values), **mesh)
+    for axis, entry in ((ax.xaxis, e1), (ax.yaxis, e2)):
+        factor, label = entry.axis()
+        ticks = np.arange(0, len(entry.values), max(1, math.ceil(len(entry.values) / 10)))
+        axis.set_ticks(ticks, [f"{v * factor:.3g}" for v in entry.values[ticks]])
+        axis.set_label_text(label)
+    return image
+
+
+def plot_sweep_grid(sweep):
+    """A two-entry sweep: the state of each device (at most MAX_GRID_DEVICES)
+    over the grid of the two swept values, and below, the count ratio of
+    each device to device 0 (blank: no spike), with its values written in."""
+    devices = sweep.devices[:MAX_GRID_DEVICES]
+    states = known_first(sweep.state, STATE_COLOURS)
+    codes = np.array([states.index(s) for s in sweep.state], dtype=float)
+    colours = ListedColormap([STATE_COLOURS.get(s, f"C{6 + k % 4}") for k, s in enumerate(states)])
+    norm = BoundaryNorm(np.arange(len(states) + 1) - 0.5, len(states))
+    rows = 2 if len(devices) >= 2 else 1
+    fig, axes = plt.subplots(rows, len(devices), squeeze=False,
+                             figsize=(4.6 * len(devices) + 0.6, 3.9 * rows + 1))
+    for ax, d in zip(axes[0], devices):
+        grid_panel(ax, sweep, sweep.grid(d, codes), cmap=colours, norm=norm)
+        ax.set_title(f"state of {sweep.names[d]}", fontsize=10)
+    ratio = sweep.numbers("count_ratio")
+    first = sweep.names[devices[0]]
+    for ax, d in zip(axes[-1][1:] if rows == 2 else [], devices[1:]):
+        values = sweep.grid(d, ratio)
+        image = grid_panel(ax, sweep, values, cmap="viridis")
+        for (i2, i1), v in np.ndenumerate(values):
+            if np.isfinite(v) and values.size <= 150:
+                ax.text(i1, i2, f"{v:.3g}", ha="center", va="center", fontsize=8,
+                        color="w" if image.norm(v) < 0.6 else "k")
+        fig.colorbar(image, ax=ax, label=f"spikes of {first} per spike of {sweep.names[d]}")
+        ax.set_title(f"count ratio {first}:{sweep.names[d]} (blank: no spike)", fontsize=10)
+    if rows == 2:
+        fig.delaxes(axes[1][0])  # device 0's ratio to itself is 1
+    figure_legend(fig, [Patch(color=colours(k), label=s) for k, s in enumerate(states)],
+                  str(sweep.meta.get("case", "")))
+    return fig
+
+
+def cmd_sweep(sweep_dir):
+    """Make SWEEP_DIR/sweep.png: lines against the swept value for one
+    swept entry (plot_sweep_lines), maps over the grid for two
+    (plot_sweep_grid)."""
+    sweep = RunSweep(sweep_dir)
+    fig = plot_sweep_lines(sweep) if len(sweep.entries) == 1 else plot_sweep_grid(sweep)
     save_atomic(fig, sweep_dir / "sweep.png")
 
 
@@ -385,35 +737,87 @@ def cmd_characterize(folder):
     save_atomic(fig, folder / "step_response.png")
 
 
+def log_scale(ax, which):
+    """Log scale on ax's *which* ("x" or "y") axis with plain tick labels
+    (1, 10; and 2, 5 between them when the axis spans at most two decades)."""
+    getattr(ax, f"set_{which}scale")("log")
+    axis = getattr(ax, f"{which}axis")
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    low, high = sorted(axis.get_view_interval())
+    if high <= 100 * low:
+        axis.set_minor_formatter(FuncFormatter(
+            lambda v, _: f"{v:g}" if f"{v:.0e}"[0] in "25" else ""))
+
+
+def power_law_title(x, y):
+    """"~ x^slope" of the least-squares power law over the points where x
+    and y are positive, or "" with fewer than two."""
+    use = (x > 0) & (y > 0) & np.isfinite(y)
+    if use.sum() < 2:
+        return ""
+    slope = np.polyfit(np.log(x[use]), np.log(y[use]), 1)[0]
+    return f"~ x^{slope:.2f} (fit over {use.sum()} points)"
+
+
 def cmd_characterize_sweep(folder):
-    """eta(gap) and half-rise delay(gap) of device 1 when device 0 is heated,
-    on log-log axes (power laws are lines; the gaps span decades)."""
-    names, data = load_table(folder / "sweep.csv")
-    meta = read_json(folder / "sweep.json", optional=True)
-    x = data[:, names.index("x")]
-    scale, unit = (1e6, "um") if np.max(np.abs(x)) < 1e-3 else (1.0, "")
-    label = meta.get("x_label", "swept value")
-    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
-    plot = (lambda ax, *rest, **kw: ax.loglog(*rest, **kw)) if np.all(x > 0) else \
-           (lambda ax, *rest, **kw: ax.semilogy(*rest, **kw))
-    plot(a, x * scale, data[:, names.index("eta_10")], "o-")
-    a.set_ylabel("coupling eta (rise of 1 / rise of 0)")
-    plot(b, x * scale, data[:, names.index("half_rise_delay_10_s")] * 1e9, "s-", color="C1")
-    b.set_ylabel("half-rise delay of device 1 (ns)")
-    for ax, column, what in ((a, "eta_10", "eta"), (b, "half_rise_delay_10_s", "delay")):
-        ax.set_xlabel(f"{label}" + (f" ({unit})" if unit and "(" not in label else ""))
+    """R_th of device 0, and eta and half-rise delay of device 1 when device 0
+    is heated, against the swept value; log axes for eta and the delay
+    (power laws are lines; gaps span decades). A quantity without any value
+    (eta and delay of a single device) gets no panel; a missing value no point."""
+    sweep = Sweep(folder, CHARACTERIZE_SWEEP_COLUMNS)
+    if len(sweep.entries) != 1:
+        raise InputError(f"{folder / 'sweep.json'}: a characterize sweep has one swept entry")
+    x_factor, x_label = sweep.entries[0].axis()
+    x = sweep.numbers(sweep.entries[0].column)
+    order = np.argsort(x, kind="stable")
+    quantities = [("R_th_0_K_per_W", "thermal resistance R_th of device 0", "K/W", False),
+                  ("eta_10", "coupling eta (rise of 1 / rise of 0)", "", True),
+                  ("half_rise_delay_10_s", "half-rise delay of device 1", "s", True)]
+    shown = [q for q in quantities if np.isfinite(sweep.numbers(q[0])).any()]
+    fig, axes = plt.subplots(1, len(shown), figsize=(5 * len(shown), 4), squeeze=False)
+    for ax, (column, quantity, unit, power_law) in zip(axes[0], shown):
+        y = sweep.numbers(column)[order]
+        factor, label = scaled_label(quantity, y, unit)
+        ax.plot(x[order] * x_factor, y * factor, "o-", label=quantity)
+        if np.all(x > 0):
+            log_scale(ax, "x")
+        if power_law and np.all(y[np.isfinite(y)] > 0):
+            log_scale(ax, "y")
+            ax.set_title(power_law_title(x[order], y), fontsize=10)
+        ax.set(xlabel=x_label, ylabel=label)
         ax.grid(True, which="both", alpha=0.3)
-        y = data[:, names.index(column)]
-        if len(x) >= 2 and np.all(x > 0) and np.all(y > 0):  # the least-squares power law
-            slope = np.polyfit(np.log(x), np.log(y), 1)[0]
-            ax.set_title(f"{what} ~ x^{slope:.2f} (fit over all points)", fontsize=10)
     fig.tight_layout()
     save_atomic(fig, folder / "coupling_vs_gap.png")
 
 
+def run_labels(run_dirs, models):
+    """Labels of compared runs: "Entry = value" when their parameters.prm
+    differ in exactly one entry (points of a sweep), else the folder name;
+    with the thermal model when the runs' models differ."""
+    prms = [read_prm(d / "parameters.prm") for d in run_dirs]
+    keys = sorted(set().union(*prms))
+    varied = [k for k in keys if len({p.get(k) for p in prms}) > 1]
+    if len(run_dirs) >= 2 and all(prms) and len(varied) == 1:
+        labels = [f"{varied[0]} = {p.get(varied[0], '')}" for p in prms]
+    else:
+        labels = [d.name for d in run_dirs]
+    if len(set(models)) > 1:
+        labels = [label if model in label else f"{label} ({model})"
+                  for label, model in zip(labels, models)]
+    return labels
+
+
+def model_name(run):
+    """The thermal model of a run (summary.json's "run"), with its order if reduced."""
+    model = str(run.get("thermal_model", "?"))
+    if "reduced_model_order" in run:
+        model += f", order {run['reduced_model_order']}"
+    return model
+
+
 def cmd_compare(out, run_dirs):
     """Overlay runs (e.g. lumped, reduced, finite element): temperatures and spikes."""
-    runs = []
+    runs, device_names = [], {}
     for d in run_dirs:
         if not d.is_dir():
             raise InputError(f"{d}: not a directory")
@@ -421,35 +825,36 @@ def cmd_compare(out, run_dirs):
         devices = read_json(d / "summary.json").get("devices", [])
         runs.append((d, run, devices, load_traces(d / "traces.csv"),
                      load_spikes(d / "spikes.csv")))
+        for device, name in names.items():
+            device_names.setdefault(device, name)
     out.mkdir(parents=True, exist_ok=True)
     fig, (ax_t, ax_s) = plt.subplots(2, 1, sharex=True, figsize=(11, 7),
                                      gridspec_kw={"height_ratios": [3, 2]})
     styles = ["-", "--", ":", "-."]
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    labels, traced = [], set()
+    labels, traced = run_labels(run_dirs, [model_name(run) for _, run, _, _, _ in runs]), set()
+    t_factor, t_label = scaled_label("time", [tr["time_s"].max() for _, _, _, tr, _ in runs], "s")
     for k, (d, run, devices, tr, (sp_dev, sp_t, _)) in enumerate(runs):
-        model = run.get("thermal_model", "?")
-        if "reduced_model_order" in run:
-            model += f", order {run['reduced_model_order']}"
-        labels.append(f"{d.name} ({model})")
         for dev in np.unique(tr["device"]).astype(int)[:MAX_TRACED]:
             sel = tr["device"] == dev
-            ax_t.plot(tr["time_s"][sel] * 1e6, tr["temperature_K"][sel],
+            ax_t.plot(tr["time_s"][sel] * t_factor, tr["temperature_K"][sel],
                       styles[k % len(styles)], color=colours[dev % len(colours)], lw=1.2)
             traced.add(dev)
         y = k + 0.8 * (sp_dev + 0.5) / max(1, len(devices))
-        ax_s.scatter(sp_t * 1e6, y, marker="|", s=120,
+        ax_s.scatter(sp_t * t_factor, y, marker="|", s=120,
                      c=[colours[i % len(colours)] for i in sp_dev])
     # Line style = run, colour = device: one legend entry each, not one per pair.
     ax_t.set_ylabel("temperature (K)")
     ax_t.legend(handles=[Line2D([], [], ls=styles[k % len(styles)], color="gray", label=label)
                          for k, label in enumerate(labels)]
-                + [Line2D([], [], color=colours[dev % len(colours)], label=f"device {dev}")
-                   for dev in sorted(traced)], fontsize=8, loc="upper right")
+                + [Line2D([], [], color=colours[dev % len(colours)],
+                          label=device_names.get(dev, f"device {dev}"))
+                   for dev in sorted(traced)],
+                fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # not over the last peaks
     ax_t.grid(alpha=0.3)
     ax_s.set_yticks(np.arange(len(runs)) + 0.4)
     ax_s.set_yticklabels(labels, fontsize=8)
-    ax_s.set_xlabel("time (\u00b5s)")
+    ax_s.set_xlabel(t_label)
     ax_s.set_title("spikes (colour and height within a row = device)", fontsize=9)
     ax_s.grid(alpha=0.3)
     fig.tight_layout()
@@ -491,14 +896,10 @@ def cmd_integration(sweep_dir, source=0, target=1):
     point, the probability that *target* fires after n spikes of *source*,
     n counted between consecutive spikes of *target*.
     -> SWEEP_DIR/integration.csv and integration.png (heatmap, in %)."""
-    meta = read_json(sweep_dir / "sweep.json")
-    rows = read_rows(sweep_dir / "sweep.csv", SWEEP_HEADER)
-    try:
-        x_of = {int(r["point"]): float(r["x"]) for r in rows}
-    except ValueError as e:
-        raise InputError(f"{sweep_dir / 'sweep.csv'}: non-numeric value ({e})") from None
-    if not x_of:
-        raise InputError(f"{sweep_dir / 'sweep.csv'}: no data rows")
+    sweep = Sweep(sweep_dir, ["point"])
+    if len(sweep.entries) != 1:
+        raise InputError(f"{sweep_dir / 'sweep.json'}: integration needs one swept entry")
+    x_of = dict(zip(sweep.point.tolist(), sweep.numbers(sweep.entries[0].column).tolist()))
     lines = ["point,x,target_spikes,n_integrated,count,probability"]
     points = sorted(x_of)
     grid = np.zeros((INTEGRATION_SHOWN, len(points)))
@@ -521,13 +922,14 @@ def cmd_integration(sweep_dir, source=0, target=1):
             ax.text(column, row + 1, f"{value:.0f}", ha="center", va="center", fontsize=7,
                     color="white" if value < 60 else "black")
     ax.set_xticks(range(len(points)))
-    ax.set_xticklabels([f"{v:g}" for v in x], rotation=45 if len(points) > 12 else 0)
+    x_factor, x_label = sweep.entries[0].axis()
+    ax.set_xticklabels([f"{v * x_factor:.4g}" for v in x], rotation=45 if len(points) > 12 else 0)
     ax.set_yticks(range(1, INTEGRATION_SHOWN + 1))
     ax.set_yticklabels([str(n) for n in range(1, INTEGRATION_SHOWN)] + [f">={INTEGRATION_SHOWN}"])
-    ax.set_xlabel(str(meta.get("x_label", "swept value")))
+    ax.set_xlabel(x_label)
     ax.set_ylabel(f"spikes of device {source} integrated by device {target}")
     fig.colorbar(image, ax=ax, label="firing probability (%)")
-    ax.set_title(str(meta.get("case", "")) + "\nempty column: fewer than two spikes of "
+    ax.set_title(str(sweep.meta.get("case", "")) + "\nempty column: fewer than two spikes of "
                  f"device {target}", fontsize=9)
     fig.tight_layout()
     save_atomic(fig, sweep_dir / "integration.png")

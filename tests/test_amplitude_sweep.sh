@@ -16,7 +16,7 @@ run_case b_alone --set "Sweep/Entry=" --set "Circuit/Input=dc(0); dc(13.2)" --se
 
 check_regime <<'PY'
 import csv, json
-rows = {(float(r["x"]), int(r["device"])): r for r in csv.DictReader(open(f"{work}/sweep/sweep.csv"))}
+rows = {(float(r["x_1_V"]), int(r["device"])): r for r in csv.DictReader(open(f"{work}/sweep/sweep.csv"))}
 rate = lambda x, d: float(rows[(x, d)]["mean_rate_hz"] or 0)
 count = lambda x, d: int(rows[(x, d)]["spike_count"])
 amplitudes = sorted({x for x, _ in rows})

@@ -16,6 +16,7 @@ using neuristor::test_support::characterize_small;
 using neuristor::test_support::check_json_files;
 using neuristor::test_support::expect_command_folder;
 using neuristor::test_support::read;
+using neuristor::test_support::read_csv;
 using neuristor::test_support::read_json;
 using neuristor::test_support::run_binary;
 using neuristor::test_support::scratch;
@@ -205,16 +206,20 @@ TEST(Application, SweepSpreadsPointsAndWritesTable)
             0)
     << out;
   const std::string table = read(dir / "sweep.csv");
-  // A rate only for a spiking device: the quiescent one has an empty field.
-  EXPECT_NE(table.find("0,dc(9),9,0,0,,quiescent"), std::string::npos) << table;
+  EXPECT_EQ(table.substr(0, table.find('\n')),
+            "point,value_1,x_1_V,device,name,state,spike_count,first_spike_s,mean_rate_hz,"
+            "count_ratio,mean_spike_energy_J");
+  // Empty fields where a value has no meaning: a quiescent device has no
+  // first spike, rate, count ratio or energy.
+  EXPECT_NE(table.find("0,dc(9),9,0,device 0,quiescent,0,,,,\n"), std::string::npos) << table;
   EXPECT_NE(table.find(",spiking,"), std::string::npos) << table;
-  EXPECT_NE(table.find("0,dc(9),9,0,0,,quiescent,\n"), std::string::npos) << table; // no energy
   EXPECT_NE(table.find("2,dc(13),13,0,"), std::string::npos) << table;
+  EXPECT_EQ(read_json(dir / "sweep.json").at("entries").at(0).at("unit"), "V");
   EXPECT_TRUE(fs::exists(dir / "point_001" / "summary.json"));
   EXPECT_EQ(check_json_files(dir), 4u); // sweep.json, three summary.json
   // The sweep's folder has what every command writes; the points their own.
   expect_command_folder(dir, out, "Sweep of Circuit/Input over 3 points");
-  EXPECT_NE(read(dir / "log.txt").find("point 3/3: dc(13)"), std::string::npos);
+  EXPECT_NE(read(dir / "log.txt").find("point 3/3: Circuit/Input = dc(13) | device 0 "), std::string::npos);
   EXPECT_TRUE(fs::exists(dir / "point_002" / "parameters.prm"));
   EXPECT_FALSE(read(dir / "point_002" / "log.txt").empty());
   // Its parameters.prm is the sweep as run: run again, the same table.
@@ -224,6 +229,46 @@ TEST(Application, SweepSpreadsPointsAndWritesTable)
             0)
     << out;
   EXPECT_EQ(read(again / "sweep.csv"), table);
+}
+
+TEST(Application, TwoEntrySweepRunsEveryCombination)
+{
+  const auto  dir = scratch("sweep_grid");
+  std::string out;
+  ASSERT_EQ(run_binary("run -q " NEURISTOR_CASES_DIR "/fig_s13_va_sweep.prm -o " + dir.string() +
+                         " --set 'Run/End time=10e-6' --set 'Run/Plot=false'"
+                         " --set 'Run/Device names=A, B' --set 'Sweep/Values=9;12.5'"
+                         " --set 'Sweep/Second entry/Entry=Circuit/Load resistance'"
+                         " --set 'Sweep/Second entry/Values=10e3;14e3'",
+                       out),
+            0)
+    << out;
+  // Entry 1 varies slowest; each point's folder holds its two values.
+  const auto rows = read_csv(dir / "sweep.csv");
+  ASSERT_EQ(rows.size(), 8u); // 4 points x 2 devices
+  const std::vector<std::pair<double, double>> grid{{9, 1e4}, {9, 1.4e4}, {12.5, 1e4},
+                                                    {12.5, 1.4e4}};
+  for (unsigned int r = 0; r < rows.size(); ++r)
+    {
+      const auto &row = rows[r];
+      EXPECT_EQ(std::stoi(row.at("point")), int(r / 2));
+      EXPECT_DOUBLE_EQ(std::stod(row.at("x_2_Ohm")), grid[r / 2].second);
+      EXPECT_EQ(row.at("name"), r % 2 ? "B" : "A");
+      // count_ratio: A's spikes per spike of this device, empty without spikes.
+      const int count = std::stoi(row.at("spike_count")),
+                first = std::stoi(rows[r - r % 2].at("spike_count"));
+      if (count == 0)
+        EXPECT_EQ(row.at("count_ratio"), "");
+      else
+        EXPECT_NEAR(std::stod(row.at("count_ratio")), double(first) / count, 1e-9);
+      EXPECT_EQ(row.at("first_spike_s").empty(), count == 0);
+    }
+  EXPECT_NE(read(dir / "point_003" / "parameters.prm").find("Load resistance = 14e3"),
+            std::string::npos);
+  const auto json = read_json(dir / "sweep.json");
+  EXPECT_EQ(json.at("entries").size(), 2u);
+  EXPECT_EQ(json.at("entries").at(1).at("x_column"), "x_2_Ohm");
+  EXPECT_EQ(json.at("points"), 4);
 }
 
 struct BadInput
@@ -307,6 +352,24 @@ INSTANTIATE_TEST_SUITE_P(
              "more than Limits/Maximum input edges = 1e+07"},
     BadInput{"--set 'Sweep/Entry=Circuit/Capacitance' --set 'Sweep/Values=1:1e-9:2'",
              "'1:1e-9:2' has 1e+09 points, more than Sweep/Maximum points = 10000"},
+    // Two-entry sweeps: the grid counted, a second entry needs a first.
+    BadInput{"--set 'Sweep/Entry=Circuit/Capacitance' --set 'Sweep/Values=1:1:200' "
+             "--set 'Sweep/Second entry/Entry=Circuit/Load resistance' "
+             "--set 'Sweep/Second entry/Values=1:1:100'",
+             "the grid has 20000 points, more than Sweep/Maximum points = 10000"},
+    BadInput{"--set 'Sweep/Second entry/Entry=Circuit/Load resistance' "
+             "--set 'Sweep/Second entry/Values=1;2'",
+             "Sweep/Second entry/Entry' (set by --set): is set but Sweep/Entry is empty"},
+    BadInput{"--set 'Sweep/Entry=Circuit/Capacitance' --set 'Sweep/Values=1;2' "
+             "--set 'Sweep/Second entry/Entry=Circuit/Capacitance' "
+             "--set 'Sweep/Second entry/Values=1;2'", "sweeps Circuit/Capacitance again"},
+    BadInput{"--set 'Sweep/Entry=Circuit/Capacitance' --set 'Sweep/Values=1e-12;2e-12' "
+             "--set 'Sweep/Second entry/Entry=Circuit/Nowhere' "
+             "--set 'Sweep/Second entry/Values=1;2'", "Circuit/Nowhere"},
+    BadInput{"characterize " NEURISTOR_CASES_DIR "/two_devices_characterize.prm "
+             "--set 'Sweep/Entry=Layout/Gap' --set 'Sweep/Values=1e-6;2e-6' "
+             "--set 'Sweep/Second entry/Entry=Layout/Width' --set 'Sweep/Second entry/Values=1;2'",
+             "characterize sweeps one entry only"},
     // Mesh cells counted per axis before any list or folder exists.
     BadInput{"--set 'Run/Thermal model=finite element' --set 'Layout/Finest cell size=1e-22'",
              "entry 'Layout/Finest cell size' (set by --set): the mesh would have more than 8e+21 "

@@ -60,6 +60,50 @@ namespace neuristor::test_support
     return s.str();
   }
 
+  namespace
+  {
+    /** One CSV line's fields ("" inside quotes is a quote). */
+    std::vector<std::string>
+    csv_fields(const std::string &line)
+    {
+      std::vector<std::string> fields(1);
+      bool                     quoted = false;
+      for (std::size_t i = 0; i < line.size(); ++i)
+        if (line[i] == '"')
+          {
+            if (quoted && i + 1 < line.size() && line[i + 1] == '"')
+              fields.back() += line[++i];
+            else
+              quoted = !quoted;
+          }
+        else if (line[i] == ',' && !quoted)
+          fields.emplace_back();
+        else
+          fields.back() += line[i];
+      return fields;
+    }
+  } // namespace
+
+  std::vector<std::map<std::string, std::string>>
+  read_csv(const std::filesystem::path &file)
+  {
+    std::ifstream                                   in(file);
+    std::string                                     line;
+    std::vector<std::map<std::string, std::string>> rows;
+    if (!std::getline(in, line))
+      return rows;
+    const auto header = csv_fields(line);
+    while (std::getline(in, line))
+      {
+        const auto fields = csv_fields(line);
+        EXPECT_EQ(fields.size(), header.size()) << file << ": " << line;
+        auto &row = rows.emplace_back();
+        for (std::size_t c = 0; c < header.size() && c < fields.size(); ++c)
+          row[header[c]] = fields[c];
+      }
+    return rows;
+  }
+
   nlohmann::json
   read_json(const std::filesystem::path &file)
   {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ namespace neuristor::test_support
   /** A file's text ("" if it cannot be read). */
   std::string
   read(const std::filesystem::path &file);
+
+  /** A CSV file's rows as column -> field (fields may be quoted, as csv_quote writes them). */
+  std::vector<std::map<std::string, std::string>>
+  read_csv(const std::filesystem::path &file);
 
   /**
    * A file's JSON by a strict parser (RFC 8259: no NaN, comments or trailing

@@ -177,19 +177,15 @@ namespace
     else if (args.verbose)
       set_entry(prm, "Run/Progress interval", "0.2", "--verbose");
 
-    SweepSettings sweep;
-    parameter_tools::in_subsection(prm, "Sweep", [&] { sweep.parse_parameters(prm); });
+    const SweepSettings sweep = SweepSettings::read(prm);
     // A swept entry replaces the file's value in every run: validate the
-    // case with the first swept value (this also checks the entry exists).
+    // case with the first point's values (this also checks the entries exist).
     // prm stays the case as given: the sweep's parameters.prm re-runs it.
     dealii::ParameterHandler first_point;
-    if (!sweep.entry.empty())
-      {
-        case_schema::load_case(first_point, args.case_file, args.overrides);
-        set_entry(first_point, sweep.entry, sweep.values.front(), "Sweep/Values");
-      }
+    if (!sweep.empty())
+      case_schema::load_case(first_point, args.case_file, args.overrides, sweep.settings_of(0));
     // Validates everything before any output.
-    const Simulation  simulation(sweep.entry.empty() ? prm : first_point);
+    const Simulation  simulation(sweep.empty() ? prm : first_point);
     const std::string dir = args.output_dir.empty() ?
                               folder_name(simulation.run_settings().case_name) :
                               args.output_dir;
@@ -201,12 +197,11 @@ namespace
                        prm, std::cout);
         return 0;
       }
-    if (!sweep.entry.empty() && args.resume)
+    if (!sweep.empty() && args.resume)
       throw InputError("--resume", "sweeps cannot be resumed; rerun the sweep");
-    if (!sweep.entry.empty())
+    if (!sweep.empty())
       {
-        run_sweep(command_arguments(args, dir), prm, sweep, simulation.run_settings().case_name,
-                  std::cout);
+        run_sweep(command_arguments(args, dir), prm, sweep, simulation.run_settings(), std::cout);
         return 0;
       }
 

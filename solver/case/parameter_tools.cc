@@ -4,10 +4,13 @@
 
 #include "solver/case/input_error.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <cmath>
+#include <iomanip>
 #include <sstream>
 #include <stdexcept>
 
@@ -49,6 +52,77 @@ namespace neuristor
                         documentation +
                           " One value for all devices, or a comma-separated "
                           "list with one value per device.");
+    }
+
+    namespace
+    {
+      /** ParameterHandler's names in its JSON output: [A-Za-z0-9] kept, others as _XX. */
+      std::string
+      mangled(const std::string &name)
+      {
+        std::string out;
+        for (const unsigned char c : name)
+          if (std::isalnum(c))
+            out += static_cast<char>(c);
+          else
+            {
+              char hex[4];
+              std::snprintf(hex, sizeof(hex), "_%02x", c);
+              out += hex;
+            }
+        return out;
+      }
+    } // namespace
+
+    std::string
+    csv_optional(const double value)
+    {
+      if (!(value >= 0))
+        return "";
+      std::ostringstream text;
+      text << std::setprecision(10) << value;
+      return text.str();
+    }
+
+    std::string
+    documentation(const dealii::ParameterHandler &prm, const std::string &path)
+    {
+      std::stringstream text;
+      prm.print_parameters(text, dealii::ParameterHandler::JSON);
+      const auto     tree = nlohmann::json::parse(text.str(), nullptr, false);
+      const nlohmann::json *node = &tree;
+      for (const auto &name : split(path, '/'))
+        {
+          if (!node->is_object())
+            return "";
+          const auto plain = node->find(name), coded = node->find(mangled(name));
+          if (plain != node->end())
+            node = &*plain;
+          else if (coded != node->end())
+            node = &*coded;
+          else
+            return "";
+        }
+      const auto doc = node->is_object() ? node->find("documentation") : node->end();
+      return doc != node->end() && doc->is_string() ? doc->get<std::string>() : "";
+    }
+
+    std::string
+    unit_in(const std::string &documentation)
+    {
+      const auto open = documentation.find('[');
+      if (open == std::string::npos)
+        return "";
+      const auto close = documentation.find_first_of("],;", open);
+      if (close == std::string::npos)
+        return "";
+      const std::string unit = trim(documentation.substr(open + 1, close - open - 1));
+      const bool        word =
+        !unit.empty() && unit.find(' ') == std::string::npos && unit != "count" && unit != "-" &&
+        std::all_of(unit.begin(), unit.end(), [](const unsigned char c) {
+          return std::isalnum(c) || c == '/' || c == '^' || c == '.' || c == '*';
+        });
+      return word ? unit : "";
     }
 
     double

@@ -81,9 +81,28 @@ namespace neuristor
       prm.leave_subsection();
     }
 
+    /**
+     * The documentation of the entry "Section/Sub/Entry" as declared
+     * (empty if there is no such entry). Call at the top level of prm.
+     */
+    std::string
+    documentation(const dealii::ParameterHandler &prm, const std::string &path);
+
+    /**
+     * The SI unit an entry's documentation states: the first word in its
+     * first [...] ("[V, times in s]" gives "V"), or "" if that holds no unit
+     * ("[count]", "[-]", none).
+     */
+    std::string
+    unit_in(const std::string &documentation);
+
     /** A CSV field: quoted (with "" for ") only if it holds a comma, quote or newline. */
     std::string
     csv_quote(const std::string &text);
+
+    /** A number as a CSV field, or an empty field where it has no meaning (negative). */
+    std::string
+    csv_optional(const double value);
 
     /** A number for a message, as printf's %g (4e-07, not 0.000000). */
     std::string

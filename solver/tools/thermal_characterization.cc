@@ -382,13 +382,14 @@ namespace neuristor
     const MPI_Comm   comm = args.comm;
     ParameterHandler prm;
     case_schema::load_case(prm, args.case_file, args.overrides);
-    SweepSettings sweep;
-    parameter_tools::in_subsection(prm, "Sweep", [&] { sweep.parse_parameters(prm); });
+    const SweepSettings sweep = SweepSettings::read(prm);
+    if (sweep.entries.size() > 1)
+      throw InputError("Sweep/Second entry/Entry", "characterize sweeps one entry only");
     const ThermalCharacterization single(prm); // validate before any output
 
     CommandFolder      folder(args, prm, console);
     ConditionalOStream log(folder.console(), Utilities::MPI::this_mpi_process(comm) == 0);
-    if (sweep.entry.empty())
+    if (sweep.empty())
       {
         const std::string fields = folder.file("fields").string();
         folder.on_root([&]() { std::filesystem::create_directories(fields); });
@@ -403,31 +404,33 @@ namespace neuristor
         OutputFile table;
         folder.on_root([&]() {
           table.open(folder.file("sweep.csv"));
-          table << "point,value,x,R_th_0_K_per_W,eta_10,half_rise_delay_10_s\n";
+          table << sweep.csv_header() << ",R_th_0_K_per_W,eta_10,half_rise_delay_10_s\n";
         });
-        for (unsigned int p = 0; p < sweep.values.size(); ++p)
+        for (unsigned int p = 0; p < sweep.n_points(); ++p)
           {
             ParameterHandler point_prm;
             case_schema::load_case(point_prm, args.case_file, args.overrides,
-                                   {{sweep.entry, sweep.values[p], "Sweep/Values"}});
+                                   sweep.settings_of(p));
             const ThermalCharacterization point(point_prm);
-            log << "Point " << p + 1 << "/" << sweep.values.size() << ": " << sweep.entry
-                << " = " << sweep.values[p] << std::endl;
+            log << "Point " << p + 1 << "/" << sweep.n_points() << ": " << sweep.describe(p)
+                << std::endl;
             const auto        c    = point.run(comm, log);
             const std::string name = folder.file(SweepSettings::point_folder(p)).string();
             folder.on_root([&]() {
               std::filesystem::create_directories(name);
               point.write(c, name);
-              const bool pair = c.R_th.size() > 1;
-              table << std::setprecision(10) << p << "," << sweep.values[p] << "," << sweep.x[p]
-                    << "," << c.R_th[0] << "," << (pair ? c.eta[1][0] : 0) << ","
-                    << (pair ? c.t50[1][0] : 0) << "\n";
+              // A single device has no neighbour: its eta and delay are left empty.
+              table << std::setprecision(10) << sweep.csv_fields(p) << "," << c.R_th[0] << ",";
+              if (c.R_th.size() > 1)
+                table << c.eta[1][0] << "," << parameter_tools::csv_optional(c.t50[1][0]);
+              else
+                table << ",";
+              table << "\n";
             });
           }
         folder.on_root([&]() {
           table.close();
-          write_json(folder.file("sweep.json"),
-                     Json{{"entry", sweep.entry}, {"x_label", sweep.axis_label}});
+          write_json(folder.file("sweep.json"), Json{{"entries", sweep.to_json()}});
           plot_folder("characterize-sweep", folder.file("").string(), folder.console());
         });
       }
