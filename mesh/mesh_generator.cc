@@ -402,11 +402,9 @@ namespace neuristor
     }
   } // namespace
 
-  MeshStatistics
-  generate_mesh(const Layout                              &layout,
-                parallel::fullydistributed::Triangulation<3> &tria,
-                const std::vector<double>                 &filament_fractions,
-                const double                               max_cells)
+  TensorGrid
+  layout_grid(const Layout &layout, const std::vector<double> &filament_fractions,
+              const double max_cells)
   {
     const auto grids = axis_grids(layout, filament_fractions);
     refuse_past_limit(count_cells(grids, layout, max_cells), max_cells);
@@ -417,6 +415,45 @@ namespace neuristor
                                        graded_steps(grids.lines[d], grids.fine[d], layout.finest_size,
                                                     layout.growth_ratio, layout.coarsest_size, max_cells),
                                        grids.lines[d]);
+    return grid;
+  }
+
+  GridCounts
+  count_grid(const Layout &layout, const TensorGrid &grid)
+  {
+    const GridPartition one_part(grid.n_cells(0), grid.n_cells(1), 1);
+    const LocalGrid     whole(layout, grid, one_part, 0); // keeps a reference to one_part
+    GridCounts      counts;
+    counts.statistics = statistics(whole, grid, 0, MPI_COMM_SELF);
+    // A vertex is a DoF of Q1 elements when a solid cell touches it.
+    const CellBox vertices{{}, {{grid.n_cells(0) + 1, grid.n_cells(1) + 1, grid.n_cells(2) + 1}}};
+    for_each_cell(vertices, [&](const CellIndex &v) {
+      bool solid = false;
+      for (unsigned int corner = 0; corner < 8 && !solid; ++corner)
+        {
+          // The cell at v minus the corner's offsets, if it is in the grid.
+          CellIndex c      = v;
+          bool      inside = true;
+          for (unsigned int d = 0; d < 3; ++d)
+            {
+              const unsigned int offset = (corner >> d) & 1u;
+              inside = inside && v[d] >= offset && v[d] - offset < grid.n_cells(d);
+              c[d]   = v[d] - offset;
+            }
+          solid = inside && whole.material(c) >= 0;
+        }
+      counts.vertices += solid ? 1 : 0;
+    });
+    return counts;
+  }
+
+  MeshStatistics
+  generate_mesh(const Layout                              &layout,
+                parallel::fullydistributed::Triangulation<3> &tria,
+                const std::vector<double>                 &filament_fractions,
+                const double                               max_cells)
+  {
+    const TensorGrid    grid = layout_grid(layout, filament_fractions, max_cells);
     const MPI_Comm      comm = tria.get_communicator();
     const unsigned int  rank = Utilities::MPI::this_mpi_process(comm);
     const GridPartition partition(grid.n_cells(0), grid.n_cells(1), Utilities::MPI::n_mpi_processes(comm));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "mesh/layout.h"
+#include "mesh/tensor_grid.h"
 
 #include <deal.II/distributed/fully_distributed_tria.h>
 
@@ -55,6 +56,25 @@ namespace neuristor
   check_mesh_size(const Layout              &layout,
                   const std::vector<double> &filament_fractions,
                   const double               max_cells);
+
+  /**
+   * The graded tensor-product grid of generate_mesh (every part face a grid
+   * line); InputError past max_cells.
+   */
+  TensorGrid
+  layout_grid(const Layout &layout, const std::vector<double> &filament_fractions,
+              const double max_cells = default_max_cells);
+
+  /** What the mesh of a grid will hold, counted without building it. */
+  struct GridCounts
+  {
+    MeshStatistics statistics; // solid cells, sizes, aspect ratios
+    unsigned long  vertices = 0; // of solid cells: the DoFs of Q1 elements
+  };
+
+  /** Counts the solid cells and their vertices of layout_grid's grid (serial). */
+  GridCounts
+  count_grid(const Layout &layout, const TensorGrid &grid);
 
   /**
    * A hexahedral mesh conforming to every part of the layout: a graded

@@ -23,10 +23,19 @@ Usage:
          the lumped, reduced and finite-element runs of compare_models.sh.
          Runs whose parameters.prm differ in one entry only (points of a
          sweep) are labelled "Entry = value", others by their folder name
+  /usr/bin/python3 scripts/plot_run.py preview DIR      -> DIR/preview.png
+      the layout and mesh of DIR/preview.json (`neuristor preview CASE`):
+      top view of the devices and electrodes (parts coloured by material,
+      devices labelled "id name" up to 100 devices, mesh edges) beside the
+      whole substrate, and a vertical x-z cut through device 0 over the whole
+      depth and near the top surface; the title counts cells and DoFs. Above
+      600 grid lines along an axis in a panel, every k-th one is drawn (said
+      in the panel's title)
 
-Every PNG carries its panels' titles, axis labels, legends and a summary of
-the plotted data (per line: points, finite points, range; per colour mesh:
-shape, cells with a value) as JSON in its PNG text chunk "plot_run"
+Every PNG carries its title, its panels' titles, axis labels, texts, legends
+and a summary of the plotted data (per line: points, finite points, range;
+per colour mesh: shape, cells with a value; per line collection: segments)
+as JSON in its PNG text chunk "plot_run"
 (PIL: Image.open(png).text["plot_run"]), for tests and scripts.
 
 Axes show SI values with a prefix chosen from the data (si_scale): a gap of
@@ -46,10 +55,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib.collections import QuadMesh  # noqa: E402
+from matplotlib.collections import LineCollection, PolyCollection, QuadMesh  # noqa: E402
 from matplotlib.colors import BoundaryNorm, ListedColormap  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 TRACES_HEADER = ["time_s", "device", "v_in_V", "v_device_V", "i_load_A",
@@ -203,9 +212,10 @@ def describe_legend(legend, fig, renderer):
 
 
 def describe_figure(fig):
-    """What a figure shows, for tests: per panel (colour bars too) the title,
-    axis labels, the lines in data coordinates, colour meshes and legend;
-    the figure's own legends."""
+    """What a figure shows, for tests: its title (suptitle); per panel
+    (colour bars too) the title, axis labels, the lines in data coordinates,
+    colour meshes, texts written in it, line collections (label, number of
+    segments) and legend; the figure's own legends."""
     renderer = fig.canvas.get_renderer()
     panels = []
     for ax in fig.axes:
@@ -215,11 +225,16 @@ def describe_figure(fig):
                  "colorbar": ax.get_label() == "<colorbar>",
                  "lines": [describe_line(line) for line in ax.get_lines()
                            if line.get_transform() is ax.transData],
-                 "meshes": [describe_mesh(m) for m in ax.collections if isinstance(m, QuadMesh)]}
+                 "meshes": [describe_mesh(m) for m in ax.collections if isinstance(m, QuadMesh)],
+                 "texts": [t.get_text() for t in ax.texts],
+                 "segments": [{"label": str(c.get_label()), "count": len(c.get_segments())}
+                              for c in ax.collections if isinstance(c, LineCollection)]}
         if ax.get_legend() is not None:
             panel["legend"] = describe_legend(ax.get_legend(), fig, renderer)
         panels.append(panel)
-    return {"panels": panels, "legends": [describe_legend(g, fig, renderer) for g in fig.legends]}
+    title = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    return {"title": title, "panels": panels,
+            "legends": [describe_legend(g, fig, renderer) for g in fig.legends]}
 
 
 def save_atomic(fig, out):
@@ -935,17 +950,301 @@ def cmd_integration(sweep_dir, source=0, target=1):
     save_atomic(fig, sweep_dir / "integration.png")
 
 
+# `preview`: the layout and mesh of DIR/preview.json (neuristor preview CASE).
+PREVIEW_MAX_LINES = 600  # grid lines drawn along an axis in a panel; more: every k-th
+PREVIEW_MAX_LABELS = 100  # devices labelled "id name" in the top view
+# Part colours by the material's role (preview.json "materials"), else its name.
+ROLE_COLOURS = (("substrate", "#dde4ec"), ("channel", "#d23fbd"), ("adhesion", "#8a94a3"),
+                ("electrode", "#e8b923"), ("lead", "#e8b923"))
+MATERIAL_COLOURS = {"sapphire": "#dde4ec", "vo2": "#d23fbd", "ti": "#8a94a3",
+                    "titanium": "#8a94a3", "au": "#e8b923", "gold": "#e8b923"}
+GRID_STYLE = dict(colors="black", linewidths=0.3, zorder=3)
+
+
+def preview_boxes(entries):
+    """(lo, hi) of JSON boxes {"lo_m": [x, y, z], "hi_m": [...]} as (n, 3) arrays."""
+    if not entries:
+        return np.empty((0, 3)), np.empty((0, 3))
+    lo, hi = (np.array([e[key] for e in entries], dtype=float) for key in ("lo_m", "hi_m"))
+    if lo.shape != (len(entries), 3) or hi.shape != lo.shape:
+        raise ValueError("a box needs lo_m and hi_m of 3 numbers each")
+    if not (np.isfinite(lo).all() and np.isfinite(hi).all() and (lo < hi).all()):
+        raise ValueError("a box has a non-finite corner or lo_m >= hi_m")
+    return lo, hi
+
+
+class Preview:
+    """DIR/preview.json: boxes as (n, 3) arrays in m, the substrate's as
+    (lo, hi); devices' ids, names, centres; materials; grid lines; counts."""
+
+    def __init__(self, path):
+        data = read_json(path)
+        try:
+            (self.sub_lo,), (self.sub_hi,) = preview_boxes([data["substrate"]])
+            parts = list(data["parts"])
+            self.lo, self.hi = preview_boxes(parts)
+            self.material = np.array([int(p["material_id"]) for p in parts], dtype=int)
+            devices = list(data.get("devices", []))
+            self.ids = [int(d["id"]) for d in devices]
+            self.names = [str(d.get("name", d["id"])) for d in devices]
+            self.centres = np.array([d["centre_m"][:2] for d in devices], dtype=float).reshape(-1, 2)
+            self.dev_lo, self.dev_hi = preview_boxes(devices)
+            self.materials = {int(m["material_id"]): (str(m["material"]), str(m.get("role", "")))
+                              for m in data.get("materials", [])}
+            for p in parts:  # a material only the parts name
+                self.materials.setdefault(int(p["material_id"]), (str(p.get("material", "?")), ""))
+            self.lines = [np.sort(np.array(data["grid_lines_m"][a], dtype=float)) for a in "xyz"]
+            mesh = data["mesh"]
+            self.cells, self.dofs = int(mesh["cells"]), int(mesh["dofs"])
+            self.grid_cells = [int(n) for n in mesh["grid_cells"]]
+            self.finest, self.largest = float(mesh["finest_cell_m"]), float(mesh["largest_cell_m"])
+            self.aspect = float(mesh["largest_aspect_ratio"])
+            self.case = str(data.get("case", path.parent.resolve().name))
+            self.thermal_model = str(data.get("thermal_model", "?"))
+        except (KeyError, TypeError, ValueError, IndexError) as e:
+            raise InputError(f"{path}: malformed preview ({type(e).__name__}: {e})") from None
+        if len(self.grid_cells) != 3 or any(len(v) and not np.isfinite(v).all() for v in self.lines):
+            raise InputError(f"{path}: malformed preview (mesh/grid_cells or grid_lines_m)")
+
+    def colour(self, material_id):
+        name, role = self.materials.get(material_id, ("?", ""))
+        for word, colour in ROLE_COLOURS:
+            if word in role.lower():
+                return colour
+        return MATERIAL_COLOURS.get(name.lower(), f"C{material_id % 10}")
+
+    def zoom(self):
+        """(x0, x1, y0, y1) of the devices and electrodes (the parts after
+        the substrate) plus a margin, at most 3:1, within the substrate."""
+        lo, hi = np.vstack([self.lo[1:], self.dev_lo]), np.vstack([self.hi[1:], self.dev_hi])
+        if not len(lo):
+            return self.sub_lo[0], self.sub_hi[0], self.sub_lo[1], self.sub_hi[1]
+        (x0, y0), (x1, y1) = lo[:, :2].min(axis=0), hi[:, :2].max(axis=0)
+        margin = 0.08 * max(x1 - x0, y1 - y0)
+        w, h = x1 - x0 + 2 * margin, y1 - y0 + 2 * margin
+        w, h = max(w, h / 3), max(h, w / 3)
+        view = []
+        for axis, centre, size in ((0, (x0 + x1) / 2, w), (1, (y0 + y1) / 2, h)):
+            low, high = self.sub_lo[axis], self.sub_hi[axis]
+            size = min(size, high - low)
+            start = min(max(centre - size / 2, low), high - size)
+            view += [start, start + size]
+        return tuple(view)
+
+    def title(self):
+        nx, ny, nz = self.grid_cells
+        return (f"{self.case} \u2014 {self.thermal_model} model: layout and mesh\n"
+                f"{self.cells:,} cells, {self.dofs:,} DoFs, grid {nx} \u00d7 {ny} \u00d7 {nz}, "
+                f"finest cell {si_text(self.finest, 'm')}, largest {si_text(self.largest, 'm')}, "
+                f"largest aspect ratio {self.aspect:.3g}")
+
+
+def si_text(value, unit):
+    """*value* in *unit* with the SI prefix of si_scale, e.g. "12 nm"."""
+    factor, shown = si_scale([value], unit)
+    return f"{value * factor:.3g} {shown}"
+
+
+def ordinal(k):
+    """2 -> "2nd", 11 -> "11th"."""
+    return f"{k}" + ("th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th"))
+
+
+def lines_in_view(values, low, high):
+    """The grid lines within [low, high], every k-th past PREVIEW_MAX_LINES: (lines, k)."""
+    inside = values[(values >= low) & (values <= high)]
+    k = max(1, math.ceil(len(inside) / PREVIEW_MAX_LINES))
+    return inside[::k], k
+
+
+def stride_note(strides):
+    """Title text for the grid-line strides {axis name: k}, e.g. "mesh edges:
+    every 5th x and every y grid line"."""
+    if len(set(strides.values())) == 1:
+        k = next(iter(strides.values()))
+        return f"mesh edges: every {ordinal(k) + ' ' if k > 1 else ''}grid line"
+    return "mesh edges: " + " and ".join(f"every {ordinal(k) + ' ' if k > 1 else ''}{a}"
+                                         for a, k in strides.items()) + " grid line"
+
+
+def draw_boxes(ax, lo, hi, colours, factors):
+    """Filled rectangles [lo, hi] (n, 2) in m, drawn in order (later on top)."""
+    (fx, fy) = factors
+    x0, y0, x1, y1 = lo[:, 0] * fx, lo[:, 1] * fy, hi[:, 0] * fx, hi[:, 1] * fy
+    corners = np.stack([np.stack(c, axis=-1) for c in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))],
+                       axis=1)
+    ax.add_collection(PolyCollection(corners, facecolors=colours, edgecolors="none",
+                                     linewidths=0, zorder=1, label="parts"))
+
+
+def draw_segments(ax, label, starts, ends, lines):
+    """Grid lines from *starts* to *ends* ((n, 2) points in axis units), the
+    fainter the more *lines* share the panel, so that the parts show."""
+    if len(starts):
+        alpha = float(np.clip(0.55 * math.sqrt(150 / max(lines, 1)), 0.2, 0.55))
+        ax.add_collection(LineCollection(np.stack([starts, ends], axis=1), label=label,
+                                         alpha=alpha, **GRID_STYLE))
+
+
+def view_axes(ax, view, factors, labels):
+    (x0, x1, y0, y1), (fx, fy) = view, factors
+    ax.set_xlim(x0 * fx, x1 * fx)
+    ax.set_ylim(y0 * fy, y1 * fy)
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
+
+
+def top_view_axes(ax, view):
+    """Set up a top view (x-y) of *view* = (x0, x1, y0, y1) [m]: limits,
+    SI-prefixed labels; returns the factor of the axis units."""
+    factor, x_label = scaled_label("x", view, "m")
+    view_axes(ax, view, (factor, factor), (x_label, scaled_label("y", view, "m")[1]))
+    return factor
+
+
+def preview_top(ax, pv, factor, colours, labels):
+    """Draw a top view once laid out (top_view_axes): its limits widened to
+    the panel's shape (equal aspect), the parts in it, the x and y grid lines
+    over them (over the substrate), and the device labels if *labels*;
+    returns the strides' title text."""
+    box = ax.get_position()
+    width, height = ax.figure.get_size_inches()
+    shape = (box.height * height) / (box.width * width)  # panel height / width
+    (x0, x1), (y0, y1) = (np.array(ax.get_xlim()) / factor, np.array(ax.get_ylim()) / factor)
+    grow_x, grow_y = max(0, (y1 - y0) / shape - (x1 - x0)), max(0, (x1 - x0) * shape - (y1 - y0))
+    x0, x1, y0, y1 = x0 - grow_x / 2, x1 + grow_x / 2, y0 - grow_y / 2, y1 + grow_y / 2
+    view_axes(ax, (x0, x1, y0, y1), (factor, factor), (ax.get_xlabel(), ax.get_ylabel()))
+    inside = (pv.lo[:, 0] < x1) & (pv.hi[:, 0] > x0) & (pv.lo[:, 1] < y1) & (pv.hi[:, 1] > y0)
+    draw_boxes(ax, pv.lo[inside, :2], pv.hi[inside, :2], colours[inside], (factor, factor))
+    xs, kx = lines_in_view(pv.lines[0], x0, x1)
+    ys, ky = lines_in_view(pv.lines[1], y0, y1)
+    ya, yb = max(y0, pv.sub_lo[1]) * factor, min(y1, pv.sub_hi[1]) * factor
+    xa, xb = max(x0, pv.sub_lo[0]) * factor, min(x1, pv.sub_hi[0]) * factor
+    lines = max(len(xs), len(ys))
+    draw_segments(ax, "x grid lines", np.column_stack([xs * factor, np.full(len(xs), ya)]),
+                  np.column_stack([xs * factor, np.full(len(xs), yb)]), lines)
+    draw_segments(ax, "y grid lines", np.column_stack([np.full(len(ys), xa), ys * factor]),
+                  np.column_stack([np.full(len(ys), xb), ys * factor]), lines)
+    if labels:
+        for d, name, (cx, cy) in zip(pv.ids, pv.names, pv.centres):
+            if x0 <= cx <= x1 and y0 <= cy <= y1:
+                ax.text(cx * factor, cy * factor, f"{d} {name}", ha="center", va="center",
+                        fontsize=7, zorder=5, clip_on=True,
+                        bbox=dict(boxstyle="round,pad=0.15", fc="white", alpha=0.75, lw=0))
+    return stride_note({"x": kx, "y": ky})
+
+
+def preview_cut(ax, pv, view, y_cut, colours):
+    """Vertical cut (x-z) at y = *y_cut* of *view* = (x0, x1, z0, z1) [m]:
+    the parts the plane meets, the z grid lines through the solid (the
+    substrate below z = 0, the parts above) and the x grid lines from the
+    substrate's bottom to the top of the solid; returns the strides' text."""
+    x0, x1, z0, z1 = view
+    fx, x_label = scaled_label("x", view[:2], "m")
+    fz, z_label = scaled_label("z", view[2:], "m")
+    cut = (pv.lo[:, 1] <= y_cut) & (pv.hi[:, 1] >= y_cut) & (pv.lo[:, 0] < x1) & (pv.hi[:, 0] > x0)
+    lo, hi, cut_colours = pv.lo[cut][:, [0, 2]], pv.hi[cut][:, [0, 2]], colours[cut]
+    draw_boxes(ax, lo, hi, cut_colours, (fx, fz))
+    above = lo[:, 1] >= 0  # parts on the substrate
+    xs, kx = lines_in_view(pv.lines[0], max(x0, pv.sub_lo[0]), min(x1, pv.sub_hi[0]))
+    covers = (lo[above, 0][None, :] <= xs[:, None]) & (hi[above, 0][None, :] >= xs[:, None])
+    tops = np.max(np.where(covers, hi[above, 1][None, :], 0.0), axis=1, initial=0.0)
+    bottom = max(z0, pv.sub_lo[2])
+    zs, kz = lines_in_view(pv.lines[2], z0, z1)
+    lines = max(len(xs), len(zs))
+    draw_segments(ax, "x grid lines", np.column_stack([xs * fx, np.full(len(xs), bottom * fz)]),
+                  np.column_stack([xs * fx, np.minimum(tops, z1) * fz]), lines)
+    xa, xb = max(x0, pv.sub_lo[0]), min(x1, pv.sub_hi[0])
+    starts, ends = [], []
+    below = zs[zs <= 0]
+    starts.append(np.column_stack([np.full(len(below), xa), below]))
+    ends.append(np.column_stack([np.full(len(below), xb), below]))
+    for z in zs[zs > 0]:  # over the parts at that height only
+        on = above & (lo[:, 1] <= z) & (hi[:, 1] >= z)
+        starts.append(np.column_stack([np.maximum(lo[on, 0], x0), np.full(on.sum(), z)]))
+        ends.append(np.column_stack([np.minimum(hi[on, 0], x1), np.full(on.sum(), z)]))
+    draw_segments(ax, "z grid lines", np.vstack(starts) * [fx, fz], np.vstack(ends) * [fx, fz], lines)
+    view_axes(ax, view, (fx, fz), (x_label, z_label))
+    return stride_note({"x": kx, "z": kz})
+
+
+def plot_preview(pv):
+    """The preview figure: top view zoomed on the devices beside the whole
+    substrate (the zoom marked), and an x-z cut through device 0's centre
+    over the whole depth and near the top surface."""
+    colours = np.array([pv.colour(m) for m in pv.material], dtype=object)
+    fig = plt.figure(figsize=(14, 11))
+    grid = fig.add_gridspec(2, 2, width_ratios=[3, 2], height_ratios=[3, 2])
+    zoom_ax, whole_ax = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
+    depth_ax, surface_ax = fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1])
+
+    zoom = pv.zoom()
+    substrate = (pv.sub_lo[0], pv.sub_hi[0], pv.sub_lo[1], pv.sub_hi[1])
+    zoom_factor, whole_factor = top_view_axes(zoom_ax, zoom), top_view_axes(whole_ax, substrate)
+    labelled = len(pv.ids) <= PREVIEW_MAX_LABELS
+    zoom_title = "top view of the devices and electrodes; " + (
+        "no devices" if not pv.ids else "devices labelled \"id name\"" if labelled else
+        f"{len(pv.ids)} devices: labels omitted (more than {PREVIEW_MAX_LABELS})")
+    whole_title = "whole substrate (red: the area on the left)"
+    for ax, title in ((zoom_ax, zoom_title), (whole_ax, whole_title)):  # till laid out
+        ax.set_title(f"{title}\n{stride_note({'x': 1})}", fontsize=9)
+
+    if pv.ids:
+        y_cut, through = pv.centres[0][1], f" through device {pv.ids[0]} {pv.names[0]}"
+    else:
+        y_cut, through = (pv.sub_lo[1] + pv.sub_hi[1]) / 2, ""
+    top = max(float(pv.hi[:, 2].max(initial=0.0)), 0.0)
+    depth = pv.sub_hi[2] - pv.sub_lo[2]
+    top = top if top > 0 else 0.05 * depth
+    note = preview_cut(depth_ax, pv, (pv.sub_lo[0], pv.sub_hi[0], pv.sub_lo[2], top + 0.03 * depth),
+                       y_cut, colours)
+    depth_ax.set_title(f"x\u2013z cut at y = {si_text(y_cut, 'm')}{through}: whole depth\n{note}",
+                       fontsize=9)
+    below = min(depth, 4 * top)
+    note = preview_cut(surface_ax, pv, (zoom[0], zoom[1], -below, 1.2 * top), y_cut, colours)
+    surface_ax.set_title(f"the same cut near the top surface (z = 0), zoomed\n{note}", fontsize=9)
+
+    handles = [Patch(fc=pv.colour(m), ec="0.4", lw=0.5,
+                     label=f"{name}: {role} (material_id {m})" if role else f"{name} (material_id {m})")
+               for m, (name, role) in sorted(pv.materials.items())]
+    handles.append(Line2D([], [], color="black", lw=0.6, label="mesh edges (grid lines)"))
+    height = fig.get_size_inches()[1]
+    columns = min(len(handles), 3)
+    rows = math.ceil(len(handles) / columns)
+    fig.suptitle(pv.title(), y=1 - 0.1 / height, va="top", fontsize=11)
+    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.05 / height),
+               ncol=columns, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, (0.22 * rows + 0.2) / height, 1, 1 - 0.55 / height))
+
+    # The top views in their laid-out limits; the zoom's marked on the substrate.
+    note = preview_top(zoom_ax, pv, zoom_factor, colours, labelled)
+    zoom_ax.set_title(f"{zoom_title}\n{note}", fontsize=9)
+    note = preview_top(whole_ax, pv, whole_factor, colours, False)
+    whole_ax.set_title(f"{whole_title}\n{note}", fontsize=9)
+    (x0, x1), (y0, y1) = (np.array(zoom_ax.get_xlim()) / zoom_factor,
+                          np.array(zoom_ax.get_ylim()) / zoom_factor)
+    whole_ax.add_patch(Rectangle((x0 * whole_factor, y0 * whole_factor), (x1 - x0) * whole_factor,
+                                 (y1 - y0) * whole_factor, fill=False, ec="red", lw=1.2, zorder=4,
+                                 label="zoomed area"))
+    return fig
+
+
+def cmd_preview(folder):
+    """Make DIR/preview.png from DIR/preview.json (plot_preview)."""
+    save_atomic(plot_preview(Preview(folder / "preview.json")), folder / "preview.png")
+
+
 COMMANDS = {"run": lambda d: cmd_run(d), "sweep": lambda d: cmd_sweep(d),
             "characterize": lambda d: cmd_characterize(d),
             "characterize-sweep": lambda d: cmd_characterize_sweep(d),
-            "integration": lambda d: cmd_integration(d)}
+            "integration": lambda d: cmd_integration(d), "preview": lambda d: cmd_preview(d)}
 
 
 def main(argv):
     """Dispatch the sub-commands; return the exit status."""
     compare = len(argv) >= 4 and argv[1] == "compare"
     if not compare and (len(argv) != 3 or argv[1] not in COMMANDS):
-        print("usage: plot_run.py {run|sweep|characterize|characterize-sweep|integration} FOLDER\n"
+        print("usage: plot_run.py {run|sweep|characterize|characterize-sweep|integration|preview} FOLDER\n"
               "       plot_run.py compare OUT RUN_DIR [RUN_DIR...]", file=sys.stderr)
         return 2
     folder = Path(argv[2])

@@ -5,8 +5,11 @@ and ffmpeg for --movie; scripts/install_dependencies.sh installs them):
 
   xvfb-run -a pvbatch --disable-xdisplay-test scripts/render_fields.py RUN_DIR [options]
 
-  reads   RUN_DIR/fields/<series>.pvd (written by `neuristor characterize`;
-          absolute times in s, fields temperature rise, material, device id)
+  reads   RUN_DIR/fields/<series>.pvd (written by `neuristor run` in
+          finite-element or reduced-array mode and by `neuristor
+          characterize`; absolute times in s, fields temperature rise,
+          material_id, device_id) and RUN_DIR/parameters.prm (VO2 Tc, the
+          ambient temperature, device and material names; optional)
   writes  RUN_DIR/render/frame_NNNN.png, RUN_DIR/render/frames.json
           (and RUN_DIR/render/movie.mp4 with --movie)
 
@@ -14,14 +17,32 @@ and ffmpeg for --movie; scripts/install_dependencies.sh installs them):
 which closes an X connection and opens the next at once; some Xvfb setups drop
 that second connection and pvbatch aborts with "bad X server connection".)
 
-Each frame (1280 x 1080 by default) shows, with one colour range for the
-temperature rise (K) for all frames:
-  top    the top surface from above, zoomed on the devices and electrodes
-         (their bounds plus --margin), VO2 outlines (magenta), Ti/Au electrode
-         outlines (white; left out above 100 devices), colour legend, scale bar, time label (ns below
-         1 us, us above), white ticks marking the cut;
+Each frame (1280 x 1080 by default) shows, with one colour scale of the
+temperature rise above the ambient (K) for all frames:
+  top    the top surface from above, zoomed on the device channels and the
+         gaps between them (their bounds plus --margin, left of the colour
+         legend); VO2 channel outlines (magenta), Ti/Au electrode outlines
+         (white), each device's name (Run/Device names, else its id) beside
+         it (outlines and names left out above 100 devices), the VO2
+         transition as a black contour line where the rise equals Tc - T0
+         and as a 'Tc' mark on the colour legend, a legend of the outline
+         colours and material_ids, scale bar, time label (ns below 1 us, us
+         above), white ticks marking the cut;
   bottom a vertical cut through the devices' centre line (along the row of
-         devices; along the channel for a single device), same scale.
+         devices; along the channel for a single device) at the same scale
+         and horizontal position as the top view, the surface near its top:
+         the heat under the devices and the gap.
+
+Colours, by default logarithmic from max/1000 to max (max: the largest rise
+of the whole series): the hot channel (hundreds of K) and the few kelvin that
+reach a neighbour, where the VO2 transition happens (Tc - T0 = 7.8 K above
+the 325 K ambient with the default VO2), are both visible. Rises below
+max/1000 take the lowest colour (a series whose rise is never positive gets
+linear colours, with a note). On a linear 0..max scale that transition
+window is the bottom few percent of the legend (--linear shows it). Without
+Tc, Hysteresis width w (section VO2) and Ambient temperature (section Thermal
+network) in parameters.prm, or with Tc - T0 outside the range, the legend
+says that the transition is not marked.
 
 Options:
   --series NAME      which RUN_DIR/fields/NAME.pvd (default: the first by name)
@@ -29,10 +50,10 @@ Options:
                      outside the series is an error
   --all              render every stored time
                      (default: 5 frames evenly spread over the stored steps)
-  --range MIN MAX    colour range of the temperature rise in K
-                     (default: 0 .. the largest rise of the whole series)
-  --log              logarithmic colours (default range: max/1000 .. max),
-                     shows the spreading heat far better than the linear scale
+  --linear           linear colours (default range 0 .. max)
+  --log              logarithmic colours (the default; range max/1000 .. max)
+  --range MIN MAX    colour range of the temperature rise in K (logarithmic:
+                     MIN > 0; with --linear any MIN < MAX)
   --colour-map NAME  a ParaView colour preset (default Turbo)
   --movie            also encode the frames to movie.mp4 (needs ffmpeg; without
                      it: a note on stderr and only the frames)
@@ -45,14 +66,28 @@ Options:
                      first --times value, else the last stored time); open it
                      interactively with
                        paraview --state FILE.pvsm
-  --size W H, --margin METRES, --fps N: image size (default 1280 1080),
-                     margin around the devices in the top view (default 2e-6),
-                     movie frame rate (default 4)
+  --margin METRES    margin around the device channels in the top view
+                     (default: half a channel's larger extent, e.g. 250 nm
+                     for 100 x 500 nm channels)
+  --size W H, --fps N: image size (default 1280 1080), movie frame rate
+                     (default 4)
+
+material_id (written by the solver, materials/thermal_materials.h): 0 the
+substrate (sapphire), 1 the VO2 channels, 2 the Ti adhesion layer, 3 the Au
+electrodes and leads (the materials of each role: parameters.prm, section
+Materials). device_id: the device whose channel the cell is in, -1 elsewhere.
 
 frames.json lists per frame: file, requested_time_s (null unless given with
 --times), rendered_time_s, time_label (the exact text drawn: 't = %.4g ns'
-below 1 us, else 't = %.4g us', of the rendered time) and colour_range_K,
-plus the framing, the cut plane and the scale-bar length.
+below 1 us, else 't = %.4g us', of the rendered time) and colour_range_K;
+colour_mapping (scale 'log' or 'linear', range_K, how the range was chosen,
+the transition read from parameters.prm (null without it): Tc_K, ambient_K,
+Tc_rise_K, band_rise_K (Tc -/+ w/2), and Tc_marked: whether the Tc rise lies
+inside the range and is marked); material_ids; top_view (camera centre,
+width, metres per pixel, the view's pixel size and, up to 100 devices, per
+device its id, label, box in metres and box_px [x0, y0, x1, y1], pixels of
+the whole image from its top left corner); the cut plane and the scale-bar
+length.
 
 Bad input (missing folder, no .pvd, unknown series, time outside the series,
 missing .pvtu/.vtu, missing fields, an --output folder that is not an earlier
@@ -77,10 +112,21 @@ TIME_LABEL_EXPRESSION = ("('t = %.4g ns' % (t_value * 1e9)) if t_value < 1e-6 "
                          "else ('t = %.4g us' % (t_value * 1e6))")
 VO2_COLOUR = [1.0, 0.25, 1.0]
 ELECTRODE_COLOUR = [1.0, 1.0, 1.0]
-MAX_OUTLINED_DEVICES = 100  # more would hide the field
+TC_COLOUR = [0.0, 0.0, 0.0]
+MAX_OUTLINED_DEVICES = 100  # more outlines and names would hide the field
 TEXT_COLOUR = [1.0, 1.0, 1.0]
 BACKGROUND = [0.20, 0.21, 0.25]
+BACKDROP = [0.0, 0.0, 0.0, 0.55]   # behind legend text
 COLOUR_MAP = "Turbo"
+LOG_DECADES = 3             # default logarithmic range: max / 10^3 .. max
+TOP_SHARE = 0.66            # of the image height: the top view
+FIELD_SHARE = (0.80, 0.86)  # of the top view: where the framed channels go
+                            # (left of the colour legend, below the title)
+AUTO_MARGIN = 0.5           # default margin, of one channel's larger extent
+# material_id values (materials/thermal_materials.h, ThermalMaterials::Id):
+# (id, role entry in parameters.prm section Materials, default material)
+MATERIAL_ROLES = [(0, "Substrate", "Sapphire"), (1, "Channel", "VO2"),
+                  (2, "Adhesion layer", "Ti"), (3, "Electrode", "Au")]
 
 
 class InputError(Exception):
@@ -102,25 +148,28 @@ def parse_args(argv):
     sel.add_argument("--times", metavar="T1,T2,...")
     sel.add_argument("--all", action="store_true")
     p.add_argument("--range", nargs=2, type=float, metavar=("MIN", "MAX"))
-    p.add_argument("--log", action="store_true")
+    scale = p.add_mutually_exclusive_group()
+    scale.add_argument("--log", action="store_true")
+    scale.add_argument("--linear", action="store_true")
     p.add_argument("--colour-map", default=COLOUR_MAP, metavar="PRESET")
     p.add_argument("--movie", action="store_true")
     p.add_argument("--output", metavar="DIR")
     p.add_argument("--state", metavar="FILE.pvsm")
     p.add_argument("--size", nargs=2, type=int, metavar=("W", "H"),
                    default=[1280, 1080])
-    p.add_argument("--margin", type=float, default=2e-6, metavar="METRES")
+    p.add_argument("--margin", type=float, metavar="METRES")
     p.add_argument("--fps", type=float, default=4.0)
     a = p.parse_args(argv)
     if a.range is not None:
         lo, hi = a.range
         if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
             raise InputError(f"--range {lo:g} {hi:g}: need finite MIN < MAX")
-        if a.log and not lo > 0:
-            raise InputError(f"--range {lo:g} {hi:g}: --log needs MIN > 0")
+        if not a.linear and not lo > 0:
+            raise InputError(f"--range {lo:g} {hi:g}: logarithmic colours (the default) "
+                             "need MIN > 0; add --linear for a linear range")
     if a.size[0] < 200 or a.size[1] < 200:
         raise InputError(f"--size {a.size[0]} {a.size[1]}: need at least 200 x 200")
-    if not (a.margin >= 0):
+    if a.margin is not None and not (a.margin >= 0):
         raise InputError(f"--margin {a.margin:g}: need a margin >= 0 (metres)")
     if not (a.fps > 0):
         raise InputError(f"--fps {a.fps:g}: need a positive frame rate")
@@ -251,6 +300,127 @@ def nice_length(target):
 
 
 # --------------------------------------------------------------------------
+# The run's parameters: VO2 transition, device and material names
+# --------------------------------------------------------------------------
+
+def read_prm(path):
+    """{'Section/Entry': 'value'} of a deal.II parameter file (the way
+    plot_run.py's transition_band reads it); {} if it cannot be read."""
+    values, section = {}, []
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                text = line.split("#", 1)[0].strip()
+                words = text.split()
+                if words[:1] == ["subsection"]:
+                    section.append(" ".join(words[1:]))
+                elif words[:1] == ["end"] and section:
+                    section.pop()
+                elif words[:1] == ["set"] and "=" in text:
+                    name, value = text[4:].split("=", 1)
+                    values["/".join(section + [name.strip()])] = value.strip()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return values
+
+
+def numbers(text):
+    return [float(v) for v in text.split(",") if v.strip()]
+
+
+def transition(prm):
+    """The VO2 transition as rises above the ambient T0 (the field's zero):
+    Tc_rise_K (one per distinct Tc) and band_rise_K (Tc -/+ w/2, and 3 Tc
+    spreads, as traces.png draws it); None without these entries."""
+    try:
+        tc = numbers(prm["VO2/Tc"])
+        w = numbers(prm["VO2/Hysteresis width w"])
+        t0 = float(prm["Thermal network/Ambient temperature"])
+        spread = 3 * float(prm.get("VO2/Tc spread", "0"))
+    except (KeyError, ValueError):
+        return None
+    if not tc or not w:
+        return None
+    distinct = sorted(set(tc))
+    return {"Tc_K": distinct, "ambient_K": t0,
+            "Tc_rise_K": [round(v - t0, 9) for v in distinct],
+            "band_rise_K": [round(min(tc) - max(w) / 2 - spread - t0, 9),
+                            round(max(tc) + max(w) / 2 + spread - t0, 9)]}
+
+
+def device_label(names, k):
+    """Run/Device names' entry for device k, else its id."""
+    return names[k] if k < len(names) and names[k] else str(k)
+
+
+def run_info(run_dir):
+    """What parameters.prm says about the picture."""
+    prm = read_prm(os.path.join(run_dir, "parameters.prm"))
+    names = [s.strip() for s in prm.get("Run/Device names", "").split(",")]
+    materials = {i: prm.get("Materials/" + role, default) or default
+                 for i, role, default in MATERIAL_ROLES}
+    return {"transition": transition(prm), "device_names": names, "materials": materials}
+
+
+# --------------------------------------------------------------------------
+# Colour mapping
+# --------------------------------------------------------------------------
+
+def series_range(pvd, times):
+    """(min, max) of the temperature rise over the whole series."""
+    import paraview.simple as ps
+    reader = ps.PVDReader(FileName=pvd)
+    reader.UpdatePipelineInformation()
+    reader.UpdatePipeline(times[0])
+    assoc, rise = find_array(reader, ["rise", "temperature_rise_K", "temperature rise"], "rise")
+    if rise is None:
+        raise InputError(f"{pvd}: no temperature-rise field")
+    lo, hi = math.inf, -math.inf
+    for t in times:
+        reader.UpdatePipeline(t)
+        arrays = reader.CellData if assoc == "CELLS" else reader.PointData
+        r = arrays[rise].GetRange()
+        lo, hi = min(lo, r[0]), max(hi, r[1])
+    ps.Delete(reader)
+    return lo, hi
+
+
+def default_range(scale, lo, hi):
+    """The colour range of a series whose rise spans lo..hi."""
+    if scale == "log":
+        return [hi * 10.0 ** -LOG_DECADES, hi]
+    # from 0 (small negative undershoots of the solution are not shown)
+    if hi > 0:
+        return [0.0, hi]
+    return [lo, 0.0] if lo < 0 else [0.0, 1.0]
+
+
+def colour_mapping(args, pvd, times, trans):
+    """The colour scale of every frame: scale ('log' or 'linear'), range_K,
+    range_from, the transition and which of its Tc rises are marked."""
+    scale = "linear" if args.linear else "log"
+    if args.range is not None:
+        lo_hi, source = list(args.range), "--range"
+    else:
+        lo, hi = series_range(pvd, times)
+        if scale == "log" and not hi > 0:
+            if args.log:
+                raise InputError(f"--log: {pvd}: the temperature rise is never positive")
+            print(f"{PROG}: note: the temperature rise is never positive: linear colours",
+                  file=sys.stderr)
+            scale = "linear"
+        lo_hi = default_range(scale, lo, hi)
+        source = ("largest rise of the series / 1e%d .. largest rise" % LOG_DECADES
+                  if scale == "log" else "0 .. largest rise of the series")
+    tc = trans["Tc_rise_K"] if trans else []
+    marked = [v for v in tc if lo_hi[0] <= v <= lo_hi[1]]
+    return {"scale": scale, "range_K": lo_hi, "range_from": source,
+            "transition": trans, "Tc_rise_marked_K": marked, "Tc_marked": bool(marked),
+            "Tc_marks": ("'Tc' on the colour legend, black contour lines in both views"
+                         if marked else None)}
+
+
+# --------------------------------------------------------------------------
 # ParaView part
 # --------------------------------------------------------------------------
 
@@ -270,25 +440,138 @@ def find_array(source, exact, fragment):
     return None, None
 
 
+def device_boxes(ps, grid, device_field, np):
+    """{device id: [xmin, xmax, ymin, ymax, zmin, zmax]} of each device's channel cells."""
+    from paraview import servermanager as sm
+    from vtk.util.numpy_support import vtk_to_numpy
+    th = ps.Threshold(registrationName="active channels", Input=grid)
+    th.Scalars = ["CELLS", device_field]
+    th.LowerThreshold, th.UpperThreshold = -0.5, 1e9
+    th.ThresholdMethod = "Between"
+    data = sm.Fetch(th)
+    ps.Delete(th)
+    if data is None or data.GetNumberOfCells() == 0:
+        return {}
+    pts = vtk_to_numpy(data.GetPoints().GetData())
+    conn = vtk_to_numpy(data.GetCells().GetConnectivityArray())
+    starts = vtk_to_numpy(data.GetCells().GetOffsetsArray())[:-1]
+    lo = np.minimum.reduceat(pts[conn], starts)
+    hi = np.maximum.reduceat(pts[conn], starts)
+    ids = vtk_to_numpy(data.GetCellData().GetArray(device_field)).round().astype(int)
+    boxes = {}
+    for k in np.unique(ids):
+        sel = ids == k
+        a, b = lo[sel].min(axis=0), hi[sel].max(axis=0)
+        boxes[int(k)] = [float(v) for v in (a[0], b[0], a[1], b[1], a[2], b[2])]
+    return boxes
+
+
+def box_centre(b):
+    return [0.5 * (b[0] + b[1]), 0.5 * (b[2] + b[3]), 0.5 * (b[4] + b[5])]
+
+
+def union(boxes):
+    return [min(b[0] for b in boxes), max(b[1] for b in boxes),
+            min(b[2] for b in boxes), max(b[3] for b in boxes),
+            min(b[4] for b in boxes), max(b[5] for b in boxes)]
+
+
+class Framing:
+    """The top view's camera, and where world points land in the image.
+
+    The device channels plus a margin fill FIELD_SHARE of the top view
+    (left of the colour legend); the cut view below has the same scale and
+    horizontal position, so a device in the cut is under itself in the top
+    view."""
+
+    def __init__(self, region, row_axis, margin, substrate, z_top, size, np):
+        self.np = np
+        W, H = size
+        self.W, self.top_h = W, int(round(H * TOP_SHARE))
+        self.side_h = H - self.top_h
+        self.a = np.zeros(3); self.a[row_axis] = 1.0         # screen right
+        self.n = np.zeros(3); self.n[1 - row_axis] = 1.0
+        self.z = np.array([0.0, 0.0, 1.0])
+        self.up = np.cross(self.a, -self.z)                  # screen up (top view)
+        r, q = 2 * row_axis, 2 * (1 - row_axis)
+        lo_r = max(region[r] - margin, substrate[r])
+        hi_r = min(region[r + 1] + margin, substrate[r + 1])
+        lo_n = max(region[q] - margin, substrate[q])
+        hi_n = min(region[q + 1] + margin, substrate[q + 1])
+        self.m_per_px = max((hi_r - lo_r) / (FIELD_SHARE[0] * W),
+                            (hi_n - lo_n) / (FIELD_SHARE[1] * self.top_h))
+        # the region's centre at FIELD_SHARE[0] / 2 of the width, half height
+        shift = (0.5 - 0.5 * FIELD_SHARE[0]) * W * self.m_per_px
+        self.centre = (self.a * (0.5 * (lo_r + hi_r) + shift)
+                       + self.n * 0.5 * (lo_n + hi_n) + self.z * z_top)
+        self.half_w = 0.5 * W * self.m_per_px
+        self.half_h = 0.5 * self.top_h * self.m_per_px
+        self.framed_m = [lo_r, hi_r, lo_n, hi_n]
+
+    def set_camera(self, view):
+        c = self.centre
+        view.CameraFocalPoint = [float(v) for v in c]
+        view.CameraPosition = [float(v) for v in c + self.z * 10 * self.half_w]
+        view.CameraViewUp = [float(v) for v in self.up]
+        view.CameraParallelScale = self.half_h
+
+    def to_px(self, p, view_size):
+        """(x, y) image pixels of world point p in the top view of view_size
+        (its real size: the layout may take a pixel for the separator)."""
+        w, h = view_size
+        s = h / (2 * self.half_h)                             # px per metre
+        d = self.np.asarray(p) - self.centre
+        return (0.5 * w + float(d @ self.a) * s, 0.5 * h - float(d @ self.up) * s)
+
+    def box_px(self, box, view_size):
+        """[x0, y0, x1, y1] image pixels of a box's top-view footprint."""
+        corners = [self.to_px([x, y, box[5]], view_size)
+                   for x in box[0:2] for y in box[2:4]]
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        return [min(xs), min(ys), max(xs), max(ys)]
+
+    def manifest(self):
+        return {"centre_m": [float(v) for v in self.centre], "width_m": 2 * self.half_w,
+                "height_m": 2 * self.half_h, "metres_per_px": self.m_per_px,
+                "screen_right_axis": "xyz"[int(self.np.argmax(self.a))],
+                "screen_up": [float(v) for v in self.up],
+                "framed_region_m": self.framed_m}
+
+
 class Scene:
     """The pipeline, views and layout for one series."""
 
-    def __init__(self, pvd, name, times, colour_range, size, margin, run_dir,
-                 colour_map=COLOUR_MAP, log=False):
+    def __init__(self, pvd, name, times, mapping, info, args, run_dir):
         import paraview.simple as ps
-        from paraview import servermanager as sm
-        from vtk.numpy_interface import dataset_adapter as dsa
         import numpy as np
         self.ps, self.np = ps, np
-        self.times = times
-        self.size = size
+        self.size = list(args.size)
+        self.mapping, self.info = mapping, info
         ps._DisableFirstRenderCameraReset()
+        self._read(pvd, name, times)
+        self._geometry(times)
+        margin = args.margin if args.margin is not None else self.default_margin()
+        self.framing = Framing(self.region, self.row_axis, margin, self.grid_bounds,
+                               self.z_top, args.size, np)
+        self.frame = self.framing.manifest()
+        self.lut = self._colours(args.colour_map)
+        self.top = self._top_view(f"{os.path.basename(os.path.abspath(run_dir))} / {name}")
+        self.side = self._cut_view()
+        self._layout()
+        scene = ps.GetAnimationScene()
+        scene.UpdateAnimationUsingDataTimeSteps()
+        self.scene = scene
+        self.fix_colours()
 
+    # ---- data
+    def _read(self, pvd, name, times):
+        ps = self.ps
         reader = ps.PVDReader(registrationName=name + ".pvd", FileName=pvd)
         reader.UpdatePipelineInformation()
         reader.UpdatePipeline(times[0])
         if reader.GetDataInformation().GetNumberOfCells() == 0:
             raise InputError(f"{pvd}: the first time step has no cells")
+        self.reader = reader
         self.rise_assoc, self.rise = find_array(
             reader, ["rise", "temperature_rise_K", "temperature rise"], "rise")
         if self.rise is None:
@@ -298,7 +581,6 @@ class Scene:
         dev_assoc, self.device = find_array(reader, ["device", "device_id"], "device")
         if self.material is None:
             raise InputError(f"{pvd}: no material field")
-
         # deal.II writes cell-wise constants (material, device) as discontinuous
         # point data: make them cell data, then merge the duplicated points.
         to_cells = [n for a, n in ((mat_assoc, self.material), (dev_assoc, self.device))
@@ -309,206 +591,289 @@ class Scene:
             src.ProcessAllArrays = 0
             src.PointDataArraytoprocess = to_cells
             src.PassPointData = 1
-        grid = ps.CleantoGrid(registrationName="merged grid", Input=src)
-        self.grid = grid
-        grid.UpdatePipeline(times[0])
-        gb = grid.GetDataInformation().GetBounds()
-
-        def threshold(label, lo, hi, array, input_=grid):
-            th = ps.Threshold(registrationName=label, Input=input_)
-            th.Scalars = ["CELLS", array]
-            th.LowerThreshold, th.UpperThreshold = lo, hi
-            th.ThresholdMethod = "Between"
-            return th
-
-        vo2 = threshold("VO2", 0.5, 1.5, self.material)
-        electrodes = threshold("Ti Au electrodes", 1.5, 3.5, self.material)
-        parts = threshold("devices and electrodes", 0.5, 1e9, self.material)
+        self.grid = ps.CleantoGrid(registrationName="merged grid", Input=src)
+        self.grid.UpdatePipeline(times[0])
+        self.grid_bounds = self.grid.GetDataInformation().GetBounds()
+        self.vo2 = self._threshold("VO2", 0.5, 1.5, self.material)
+        self.electrodes = self._threshold("Ti Au electrodes", 1.5, 3.5, self.material)
+        parts = self._threshold("devices and electrodes", 0.5, 1e9, self.material)
         parts.UpdatePipeline(times[0])
         if parts.GetDataInformation().GetNumberOfCells() == 0:
             raise InputError(f"{pvd}: no device cells (material >= 1)")
-        pb = parts.GetDataInformation().GetBounds()
-        z_top = pb[5]
+        self.parts_bounds = parts.GetDataInformation().GetBounds()
+        self.z_top = self.parts_bounds[5]
 
-        # Device centres (bounding-box centres of each device's cells).
-        centres = []
-        if self.device is not None:
-            active = threshold("active channels", -0.5, 1e9, self.device)
-            cc = ps.CellCenters(Input=active)
-            d = dsa.WrapDataObject(sm.Fetch(cc))
-            if d.GetNumberOfPoints() > 0:
-                ids = np.asarray(d.PointData[self.device])
-                pts = np.asarray(d.Points)
-                for k in np.unique(ids):
-                    q = pts[ids == k]
-                    centres.append(0.5 * (q.min(axis=0) + q.max(axis=0)))
-            ps.Delete(cc)
-            ps.Delete(active)
-        vb = None
-        vo2.UpdatePipeline(times[0])
-        if vo2.GetDataInformation().GetNumberOfCells() > 0:
-            vb = vo2.GetDataInformation().GetBounds()
-        if not centres:
-            b = vb or pb
-            centres = [np.array([0.5 * (b[0] + b[1]), 0.5 * (b[2] + b[3]), 0.5 * (b[4] + b[5])])]
-        centres = np.array(centres)
+    def _threshold(self, label, lo, hi, array):
+        th = self.ps.Threshold(registrationName=label, Input=self.grid)
+        th.Scalars = ["CELLS", array]
+        th.LowerThreshold, th.UpperThreshold = lo, hi
+        th.ThresholdMethod = "Between"
+        return th
 
-        # The cut: vertical plane through the devices' centre line.
+    def _geometry(self, times):
+        """Device boxes and centres, the region to frame, the cut plane."""
+        np = self.np
+        self.boxes = device_boxes(self.ps, self.grid, self.device, np) if self.device else {}
+        self.vo2.UpdatePipeline(times[0])
+        vb = (self.vo2.GetDataInformation().GetBounds()
+              if self.vo2.GetDataInformation().GetNumberOfCells() > 0 else None)
+        fallback = list(vb or self.parts_bounds)
+        self.region = union(list(self.boxes.values())) if self.boxes else fallback
+        centres = np.array([box_centre(b) for b in self.boxes.values()] or [box_centre(fallback)])
         if len(centres) >= 2:
             spread = centres.max(axis=0) - centres.min(axis=0)
             row_axis = 0 if spread[0] >= spread[1] else 1
         else:
             # single device: along its longer horizontal extent (the channel)
-            b = vb or pb
-            row_axis = 0 if (b[1] - b[0]) >= (b[3] - b[2]) else 1
+            row_axis = 0 if (fallback[1] - fallback[0]) >= (fallback[3] - fallback[2]) else 1
         normal_axis = 1 - row_axis
         mid = 0.5 * (centres.min(axis=0) + centres.max(axis=0))
         # through the device nearest the middle (for lattices: one real row)
-        nearest = centres[np.argmin(np.linalg.norm(centres[:, :2] - mid[:2], axis=1))]
-        cut_at = float(nearest[normal_axis])
-        self.cut = {"normal_axis": "xy"[normal_axis], "position_m": cut_at,
+        self.nearest = centres[np.argmin(np.linalg.norm(centres[:, :2] - mid[:2], axis=1))]
+        self.row_axis, self.normal_axis = row_axis, normal_axis
+        self.cut_at = float(self.nearest[normal_axis])
+        self.outlined = len(centres) <= MAX_OUTLINED_DEVICES
+        self.cut = {"normal_axis": "xy"[normal_axis], "position_m": self.cut_at,
                     "row_axis": "xy"[row_axis],
                     "device_centres_m": [[float(v) for v in c] for c in centres]}
 
-        # Framing: the devices and electrodes with a margin, inside the substrate.
-        a = np.zeros(3); a[row_axis] = 1.0          # screen right
-        n = np.zeros(3); n[normal_axis] = 1.0
-        z = np.array([0.0, 0.0, 1.0])
-        lo_r, hi_r = pb[2 * row_axis] - margin, pb[2 * row_axis + 1] + margin
-        lo_n, hi_n = pb[2 * normal_axis] - margin, pb[2 * normal_axis + 1] + margin
-        lo_r, hi_r = max(lo_r, gb[2 * row_axis]), min(hi_r, gb[2 * row_axis + 1])
-        lo_n, hi_n = max(lo_n, gb[2 * normal_axis]), min(hi_n, gb[2 * normal_axis + 1])
-        width = hi_r - lo_r
-        height = hi_n - lo_n
-        centre = np.zeros(3)
-        centre[row_axis] = 0.5 * (lo_r + hi_r)
-        centre[normal_axis] = 0.5 * (lo_n + hi_n)
-        centre[2] = z_top
+    def default_margin(self):
+        """Half of a channel's larger horizontal extent (without device ids:
+        of the framed region's)."""
+        boxes = list(self.boxes.values()) or [self.region]
+        return AUTO_MARGIN * max(max(b[1] - b[0], b[3] - b[2]) for b in boxes)
 
-        W, H = size
-        top_h = int(round(H * 0.62))
-        bottom_h = H - top_h
-        top_aspect = W / top_h
-        # the top view shows at least [width x height]; equal scales in both views
-        half_w = max(0.5 * width, 0.5 * height * top_aspect) * 1.04
-        self.frame = {"centre_m": [float(v) for v in centre], "width_m": 2 * half_w,
-                      "devices_bounds_m": [float(v) for v in pb]}
-
-        # Colours.
-        lut = ps.GetColorTransferFunction(self.rise)
+    # ---- colours
+    def _colours(self, colour_map):
+        # range and scale first: the preset's colours then spread evenly over
+        # the range, in log space on a log scale
+        lut = self.ps.GetColorTransferFunction(self.rise)
+        lut.AutomaticRescaleRangeMode = "Never"
+        lut.RescaleTransferFunction(*self.mapping["range_K"])
+        lut.UseLogScale = int(self.mapping["scale"] == "log")
         if not lut.ApplyPreset(colour_map, True):
             raise InputError(f"--colour-map {colour_map}: no such ParaView preset")
-        if log:
-            lut.UseLogScale = 1
-        lut.AutomaticRescaleRangeMode = "Never"
-        lut.RescaleTransferFunction(*colour_range)
-        ps.GetOpacityTransferFunction(self.rise).RescaleTransferFunction(*colour_range)
-        self.lut = lut
+        trans, marked = self.mapping["transition"], self.mapping["Tc_rise_marked_K"]
+        if marked:
+            lut.Annotations = sum((["%.9g" % rise, "Tc (%.4g K)" % tc]
+                                   for tc, rise in zip(trans["Tc_K"], trans["Tc_rise_K"])
+                                   if rise in marked), [])
+        return lut
 
-        def new_view(label):
-            v = ps.CreateView("RenderView", registrationName=label)
-            v.OrientationAxesVisibility = 0
-            v.CameraParallelProjection = 1
-            try:
-                v.UseColorPaletteForBackground = 0
-            except AttributeError:
-                pass
-            v.Background = BACKGROUND
-            v.EnableRenderOnInteraction = 0
-            return v
+    def fix_colours(self):
+        # Show() and ColorBy() may rescale to the current data: pin the range.
+        lo, hi = self.mapping["range_K"]
+        self.lut.AutomaticRescaleRangeMode = "Never"
+        self.lut.RescaleTransferFunction(lo, hi)
+        self.ps.GetOpacityTransferFunction(self.rise).RescaleTransferFunction(lo, hi)
 
-        def show_field(src, view):
-            d = ps.Show(src, view)
-            d.Representation = "Surface"
-            ps.ColorBy(d, (self.rise_assoc, self.rise))
-            d.LookupTable = lut
-            d.SetScalarBarVisibility(view, False)
-            return d
+    # ---- drawing helpers
+    def new_view(self, label):
+        v = self.ps.CreateView("RenderView", registrationName=label)
+        v.OrientationAxesVisibility = 0
+        v.CameraParallelProjection = 1
+        try:
+            v.UseColorPaletteForBackground = 0
+        except AttributeError:
+            pass
+        v.Background = BACKGROUND
+        v.EnableRenderOnInteraction = 0
+        return v
 
-        def show_lines(src, view, colour, width):
-            d = ps.Show(src, view)
-            d.Representation = "Surface"
-            d.ColorArrayName = ['POINTS', '']
-            d.AmbientColor = colour
-            d.DiffuseColor = colour
-            d.LineWidth = width
-            d.Ambient, d.Diffuse = 1.0, 0.0      # unlit: the same colour everywhere
-            return d
+    def show_field(self, src, view):
+        d = self.ps.Show(src, view)
+        d.Representation = "Surface"
+        d.ColorArrayName = [self.rise_assoc, self.rise]   # not ColorBy(): it rescales
+        d.LookupTable = self.lut
+        d.SetScalarBarVisibility(view, False)
+        return d
 
-        def outline(src, label):
-            surf = ps.ExtractSurface(Input=src)
-            fe = ps.FeatureEdges(registrationName=label, Input=surf)
-            fe.BoundaryEdges, fe.FeatureEdges = 0, 1
-            fe.NonManifoldEdges, fe.ManifoldEdges = 0, 0
-            fe.FeatureAngle = 30.0
-            return fe
+    def show_lines(self, src, view, colour, width):
+        d = self.ps.Show(src, view)
+        d.Representation = "Surface"
+        d.ColorArrayName = ['POINTS', '']
+        d.AmbientColor = colour
+        d.DiffuseColor = colour
+        d.LineWidth = width
+        d.Ambient, d.Diffuse = 1.0, 0.0      # unlit: the same colour everywhere
+        return d
 
-        def slice_of(src, label):
-            s = ps.Slice(registrationName=label, Input=src)
-            s.SliceType = "Plane"
-            s.SliceType.Origin = [float(v) for v in nearest]
-            s.SliceType.Normal = [float(v) for v in n]
-            try:
-                s.HyperTreeGridSlicer = "Plane"
-            except AttributeError:
-                pass
-            return s
+    def outline(self, src, label):
+        surf = self.ps.ExtractSurface(Input=src)
+        fe = self.ps.FeatureEdges(registrationName=label, Input=surf)
+        fe.BoundaryEdges, fe.FeatureEdges = 0, 1
+        fe.NonManifoldEdges, fe.ManifoldEdges = 0, 0
+        fe.FeatureAngle = 30.0
+        return fe
 
-        def slice_outline(src, label):
-            fe = ps.FeatureEdges(registrationName=label, Input=slice_of(src, label + " cut"))
-            fe.BoundaryEdges, fe.FeatureEdges = 1, 0
-            fe.NonManifoldEdges, fe.ManifoldEdges = 0, 0
-            return fe
+    def slice_of(self, src, label):
+        s = self.ps.Slice(registrationName=label, Input=src)
+        s.SliceType = "Plane"
+        s.SliceType.Origin = [float(v) for v in self.nearest]
+        s.SliceType.Normal = [float(v) for v in self.framing.n]
+        try:
+            s.HyperTreeGridSlicer = "Plane"
+        except AttributeError:
+            pass
+        return s
 
-        def text(view, s, where, size_, bold=False):
-            t = ps.Text(Text=s)
-            d = ps.Show(t, view)
+    def slice_outline(self, src, label):
+        fe = self.ps.FeatureEdges(registrationName=label,
+                                  Input=self.slice_of(src, label + " cut"))
+        fe.BoundaryEdges, fe.FeatureEdges = 1, 0
+        fe.NonManifoldEdges, fe.ManifoldEdges = 0, 0
+        return fe
+
+    def tc_contour(self, surface, view, label):
+        """Black lines where the rise equals a marked Tc rise."""
+        if not self.mapping["Tc_marked"]:
+            return
+        if self.rise_assoc == "CELLS":
+            surface = self.ps.CellDatatoPointData(registrationName=label + " points",
+                                                  Input=surface)
+        c = self.ps.Contour(registrationName=label, Input=surface)
+        c.ContourBy = ["POINTS", self.rise]
+        c.Isosurfaces = list(self.mapping["Tc_rise_marked_K"])
+        c.ComputeScalars = 0
+        self.show_lines(c, view, TC_COLOUR, 2.5)
+
+    def text(self, view, s, where, size_, colour=TEXT_COLOUR, bold=False, backdrop=False):
+        t = self.ps.Text(Text=s)
+        d = self.ps.Show(t, view)
+        if isinstance(where, str):
             d.WindowLocation = where
-            d.FontSize = size_
-            d.Color = TEXT_COLOUR
-            d.Bold = int(bold)
-            return d
+        else:
+            d.WindowLocation = "Any Location"
+            d.Position = list(where)
+        d.FontSize = size_
+        d.Color = colour
+        d.Bold = int(bold)
+        d.Shadow = 1
+        if backdrop:                          # legible over any field colour
+            d.ShowBorder = "Always"
+            d.BackgroundColor = BACKDROP
+            d.BorderColor = BACKDROP[:3]
+            d.BorderThickness = 0
+            d.CornerRadius = 0
+        return d
 
-        def ruler(view, length, start):
-            r = ps.Ruler(registrationName="scale bar %g m" % length,
-                         Point1=[float(v) for v in start],
-                         Point2=[float(v) for v in start + length * a])
-            d = ps.Show(r, view)
-            if length >= 1e-6:
-                d.Scale, d.LabelFormat = 1e6, "%g um"
-            else:
-                d.Scale, d.LabelFormat = 1e9, "%g nm"
-            d.Color = TEXT_COLOUR
-            d.AxisColor = TEXT_COLOUR
-            d.AxisLineWidth = 3.0
-            d.FontSize = 18
-            d.Graduation = 0
-            d.NumberOfTicks = 0
-            return d
+    def ruler(self, view, length, start):
+        ps = self.ps
+        r = ps.Ruler(registrationName="scale bar %g m" % length,
+                     Point1=[float(v) for v in start],
+                     Point2=[float(v) for v in start + length * self.framing.a])
+        d = ps.Show(r, view)
+        if length >= 1e-6:
+            d.Scale, d.LabelFormat = 1e6, "%g um"
+        else:
+            d.Scale, d.LabelFormat = 1e9, "%g nm"
+        d.Color = TEXT_COLOUR
+        d.AxisColor = TEXT_COLOUR
+        d.AxisLineWidth = 3.0
+        d.FontSize = 18
+        d.Graduation = 0
+        d.NumberOfTicks = 0
+        return d
 
-        # ---- top view: surface from above
-        top = new_view("top surface")
-        show_field(grid, top)
-        # Outlines of thousands of devices would hide the field.
-        outlined = len(centres) <= MAX_OUTLINED_DEVICES
-        if outlined:
-            show_lines(outline(electrodes, "electrode outlines"), top, ELECTRODE_COLOUR, 2.0)
-            show_lines(outline(vo2, "VO2 outlines"), top, VO2_COLOUR, 2.0)
-        annot = ps.PythonAnnotation(registrationName="time label", Input=reader)
+    # ---- top view
+    def _top_view(self, title):
+        ps, f = self.ps, self.framing
+        top = self.new_view("top surface")
+        surface = ps.ExtractSurface(registrationName="outer surface", Input=self.grid)
+        self.show_field(surface, top)
+        if self.outlined:
+            self.show_lines(self.outline(self.electrodes, "electrode outlines"), top,
+                            ELECTRODE_COLOUR, 2.0)
+            self.show_lines(self.outline(self.vo2, "VO2 outlines"), top, VO2_COLOUR, 2.0)
+            self._device_labels(top)
+        self.tc_contour(surface, top, "Tc contour")
+        self._time_label(top)
+        self.text(top, f"{title}: top surface from above", "Upper Center", 16)
+        self._material_legend(top)
+        self._colour_legend(top)
+        f.set_camera(top)
+        # scale bar: lower left, about a fifth of the width
+        bar_len = nice_length(0.2 * 2 * f.half_w)
+        start = f.centre - f.a * 0.92 * f.half_w - f.up * 0.82 * f.half_h + f.z * 1e-3 * f.half_w
+        self.ruler(top, bar_len, start)
+        self.scale_bar_m = bar_len
+        self._cut_ticks(top)
+        return top
+
+    def _time_label(self, view):
+        annot = self.ps.PythonAnnotation(registrationName="time label", Input=self.reader)
         annot.ArrayAssociation = "Field Data"
         annot.Expression = TIME_LABEL_EXPRESSION
         self.annot = annot
-        ad = ps.Show(annot, top)
+        ad = self.ps.Show(annot, view)
         ad.WindowLocation = "Upper Left Corner"
         ad.FontSize = 30
         ad.Bold = 1
         ad.Color = TEXT_COLOUR
-        text(top, f"{os.path.basename(os.path.abspath(run_dir))} / {name}\n"
-             "top surface from above", "Upper Center", 16)
-        text(top, "outlines: VO2 (magenta), Ti/Au electrodes (white)" if outlined else
-             f"no outlines ({len(centres)} devices)", "Lower Right Corner", 15)
-        bar = ps.GetScalarBar(lut, top)
-        bar.Title = "temperature rise (K)"
+
+    def label_font_size(self):
+        """28 points, smaller where devices are closer on screen (10 at least)."""
+        np, f = self.np, self.framing
+        if len(self.boxes) < 2:
+            return 28
+        px = np.array([f.to_px(box_centre(b), (f.W, f.top_h)) for b in self.boxes.values()])
+        gaps = np.linalg.norm(px[:, None, :] - px[None, :, :], axis=2)
+        np.fill_diagonal(gaps, np.inf)
+        return int(max(10, min(28, 0.7 * gaps.min())))
+
+    def _device_labels(self, view):
+        """Each device's name just right of its channel's upper end."""
+        f = self.framing
+        size = self.label_font_size()
+        for k, box in sorted(self.boxes.items()):
+            corners = [self.np.array([x, y, box[5]]) for x in box[0:2] for y in box[2:4]]
+            anchor = max(corners, key=lambda p: float(p @ f.a) + float(p @ f.up))
+            anchor[2] = self.z_top + 0.01 * f.half_w         # above everything
+            t = self.ps.Text(registrationName=f"device label {k}",
+                             Text=device_label(self.info["device_names"], k))
+            d = self.ps.Show(t, view)
+            d.TextPropMode = "Billboard 3D Text"
+            d.BillboardPosition = [float(v) for v in anchor]
+            d.DisplayOffset = [4, -size]
+            d.FontSize = size
+            d.Bold = 1
+            d.Shadow = 1
+            d.Color = TEXT_COLOUR
+
+    def _material_legend(self, view):
+        """Outline colours and material_ids, lower right under the colour legend."""
+        m = self.info["materials"]
+        lines = []
+        if self.outlined:
+            lines += [(f"magenta outline: {m[1]} channel (material_id 1)", VO2_COLOUR),
+                      (f"white outline: {m[2]}/{m[3]} electrodes (material_id 2, 3)",
+                       ELECTRODE_COLOUR)]
+            if self.boxes:
+                named = any(self.info["device_names"])
+                lines.append(("labels: device " + ("names (Run/Device names)" if named else "ids"),
+                              TEXT_COLOUR))
+        else:
+            lines.append((f"no outlines or labels ({len(self.cut['device_centres_m'])} devices)",
+                          TEXT_COLOUR))
+        lines.append((f"no outline: {m[0]} substrate (material_id 0)", TEXT_COLOUR))
+        lines.append((self._tc_legend_line(), TEXT_COLOUR))
+        for i, (s, colour) in enumerate(reversed(lines)):
+            self.text(view, s, (0.70, 0.012 + 0.034 * i), 14, colour, backdrop=True)
+
+    def _tc_legend_line(self):
+        trans = self.mapping["transition"]
+        if trans is None:
+            return "VO2 transition not marked (no Tc in parameters.prm)"
+        rises = ", ".join("%.3g" % v for v in trans["Tc_rise_K"])
+        if not self.mapping["Tc_marked"]:
+            return f"Tc - T0 = {rises} K: outside the colour range, not marked"
+        return (f"black line: Tc isotherm, rise Tc - T0 = {rises} K "
+                f"(T0 = {trans['ambient_K']:.4g} K)")
+
+    def _colour_legend(self, view):
+        bar = self.ps.GetScalarBar(self.lut, view)
+        log = self.mapping["scale"] == "log"
+        bar.Title = "temperature rise (K)" + (", log scale" if log else "")
         bar.ComponentTitle = ""
         bar.TitleColor = TEXT_COLOUR
         bar.LabelColor = TEXT_COLOUR
@@ -516,75 +881,63 @@ class Scene:
         bar.LabelFontSize = 16
         bar.WindowLocation = "Any Location"
         bar.Orientation = "Vertical"
-        bar.Position = [0.85, 0.10]
-        bar.ScalarBarLength = 0.70
+        bar.Position = [0.86, 0.24]
+        bar.ScalarBarLength = 0.62
         bar.RangeLabelFormat = "%.4g"
         bar.AddRangeLabels = 1
+        bar.DrawAnnotations = 1
+        bar.AddRangeAnnotations = 0
         bar.Visibility = 1
-        up_top = np.cross(a, -z)                      # screen up in the top view
-        top.CameraFocalPoint = [float(v) for v in centre]
-        top.CameraPosition = [float(v) for v in centre + z * 10 * half_w]
-        top.CameraViewUp = [float(v) for v in up_top]
-        top.CameraParallelScale = half_w / top_aspect
-        self.top = top
-        # scale bar: lower left, about a fifth of the width
-        bar_len = nice_length(0.2 * 2 * half_w)
-        h_top = half_w / top_aspect
-        start = centre - a * 0.90 * half_w - up_top * 0.80 * h_top + z * 1e-3 * half_w
-        ruler(top, bar_len, start)
-        self.scale_bar_m = bar_len
-        # ticks at both ends of the cut line
-        on_cut = centre.copy()
-        on_cut[normal_axis] = cut_at
-        on_cut[2] = z_top + 1e-3 * half_w
-        for sign in (-1.0, 1.0):
-            tick = ps.Line(registrationName="cut marker %+d" % sign,
-                           Point1=[float(v) for v in on_cut + sign * a * 0.99 * half_w],
-                           Point2=[float(v) for v in on_cut + sign * a * 0.95 * half_w])
-            show_lines(tick, top, TEXT_COLOUR, 4.0)
 
-        # ---- bottom view: the vertical cut
-        side = new_view("vertical cut")
-        show_field(slice_of(grid, "cut"), side)
-        if outlined:
-            show_lines(slice_outline(electrodes, "electrode cut outlines"), side, ELECTRODE_COLOUR, 2.0)
-            show_lines(slice_outline(vo2, "VO2 cut outlines"), side, VO2_COLOUR, 2.0)
-        side_aspect = W / bottom_h
-        h_side = half_w / side_aspect
-        side_centre = centre.copy()
-        side_centre[normal_axis] = cut_at
-        side_centre[2] = z_top + 0.25 * h_side - h_side    # top surface near the top edge
-        look = np.cross(z, a)                        # viewing direction
-        side.CameraFocalPoint = [float(v) for v in side_centre]
-        side.CameraPosition = [float(v) for v in side_centre - look * 10 * half_w]
+    def _cut_ticks(self, view):
+        """White ticks at both edges of the top view, on the cut line."""
+        f = self.framing
+        on_cut = f.centre.copy()
+        on_cut[self.normal_axis] = self.cut_at
+        on_cut[2] = self.z_top + 1e-3 * f.half_w
+        for sign in (-1.0, 1.0):
+            tick = self.ps.Line(registrationName="cut marker %+d" % sign,
+                                Point1=[float(v) for v in on_cut + sign * f.a * 0.99 * f.half_w],
+                                Point2=[float(v) for v in on_cut + sign * f.a * 0.95 * f.half_w])
+            self.show_lines(tick, view, TEXT_COLOUR, 4.0)
+
+    # ---- cut view
+    def _cut_view(self):
+        f = self.framing
+        side = self.new_view("vertical cut")
+        cut = self.slice_of(self.grid, "cut")
+        self.show_field(cut, side)
+        if self.outlined:
+            self.show_lines(self.slice_outline(self.electrodes, "electrode cut outlines"), side,
+                            ELECTRODE_COLOUR, 2.0)
+            self.show_lines(self.slice_outline(self.vo2, "VO2 cut outlines"), side,
+                            VO2_COLOUR, 2.0)
+        self.tc_contour(cut, side, "Tc contour in the cut")
+        h_side = 0.5 * f.side_h * f.m_per_px
+        centre = f.centre.copy()
+        centre[self.normal_axis] = self.cut_at
+        centre[2] = self.z_top + 0.25 * h_side - h_side    # top surface near the top edge
+        look = self.np.cross(f.z, f.a)                      # viewing direction
+        side.CameraFocalPoint = [float(v) for v in centre]
+        side.CameraPosition = [float(v) for v in centre - look * 10 * f.half_w]
         side.CameraViewUp = [0.0, 0.0, 1.0]
         side.CameraParallelScale = h_side
-        text(side, "vertical cut through the device centres (%s = %.3g um, white ticks "
-             "in the top view), same colours" % ("xy"[normal_axis], cut_at * 1e6),
-             "Upper Left Corner", 16)
-        sstart = side_centre - a * 0.90 * half_w - z * 0.75 * h_side + n * 1e-3 * half_w
-        ruler(side, bar_len, sstart)
-        self.side = side
+        self.text(side, "vertical cut along the devices (%s = %.3g um, white ticks in the "
+                  "top view), same colours and scale" % ("xy"[self.normal_axis], self.cut_at * 1e6),
+                  "Upper Left Corner", 16)
+        start = centre - f.a * 0.92 * f.half_w - f.z * 0.78 * h_side + f.n * 1e-3 * f.half_w
+        self.ruler(side, self.scale_bar_m, start)
+        return side
 
-        layout = ps.CreateLayout("neuristor fields")
-        layout.SplitVertical(0, top_h / H)
-        layout.AssignView(1, top)
-        layout.AssignView(2, side)
-        layout.SetSize(W, H)
+    def _layout(self):
+        layout = self.ps.CreateLayout("neuristor fields")
+        layout.SplitVertical(0, self.framing.top_h / self.size[1])
+        layout.AssignView(1, self.top)
+        layout.AssignView(2, self.side)
+        layout.SetSize(*self.size)
         self.layout = layout
 
-        scene = ps.GetAnimationScene()
-        scene.UpdateAnimationUsingDataTimeSteps()
-        self.scene = scene
-        self.colour_range = list(colour_range)
-        self.fix_colours()
-
-    def fix_colours(self):
-        # Show() and ColorBy() may rescale to the current data: pin the range.
-        self.lut.AutomaticRescaleRangeMode = "Never"
-        self.lut.RescaleTransferFunction(*self.colour_range)
-        self.ps.GetOpacityTransferFunction(self.rise).RescaleTransferFunction(*self.colour_range)
-
+    # ---- frames
     def set_time(self, t):
         self.scene.AnimationTime = t
         for v in (self.top, self.side):
@@ -608,27 +961,15 @@ class Scene:
         self.ps.SaveScreenshot(path, self.layout, ImageResolution=list(self.size),
                                TransparentBackground=0)
 
-
-def series_range(pvd, times, name):
-    """(min, max) of the temperature rise over the whole series."""
-    import paraview.simple as ps
-    reader = ps.PVDReader(FileName=pvd)
-    reader.UpdatePipelineInformation()
-    reader.UpdatePipeline(times[0])
-    assoc, rise = find_array(reader, ["rise", "temperature_rise_K", "temperature rise"], "rise")
-    if rise is None:
-        raise InputError(f"{pvd}: no temperature-rise field")
-    lo, hi = math.inf, -math.inf
-    for t in times:
-        reader.UpdatePipeline(t)
-        arrays = reader.CellData if assoc == "CELLS" else reader.PointData
-        r = arrays[rise].GetRange()
-        lo, hi = min(lo, r[0]), max(hi, r[1])
-    ps.Delete(reader)
-    # from 0 (small negative undershoots of the solution are not shown)
-    if hi > 0:
-        return [0.0, hi]
-    return [lo, 0.0] if lo < 0 else [0.0, 1.0]
+    def devices_manifest(self):
+        """Per device (up to MAX_OUTLINED_DEVICES): id, label, box in metres
+        and in image pixels (call after a render: uses the top view's size)."""
+        if not self.outlined:
+            return None
+        size = list(self.top.ViewSize)
+        return [{"id": k, "label": device_label(self.info["device_names"], k), "box_m": box,
+                 "box_px": [round(v, 1) for v in self.framing.box_px(box, size)]}
+                for k, box in sorted(self.boxes.items())]
 
 
 def encode_movie(folder, fps):
@@ -643,6 +984,81 @@ def encode_movie(folder, fps):
             return "movie.mp4"
         last = r.stdout.strip()
     raise RuntimeError(f"ffmpeg could not encode {out}: {last}")
+
+
+def range_text(mapping):
+    lo, hi = mapping["range_K"]
+    return f"{mapping['scale']} colour range {lo:.4g}..{hi:.4g} K"
+
+
+def save_state(scene, t, state, pvd):
+    import paraview.simple as ps
+    scene.set_time(t)
+    scene.fix_colours()
+    fd, partial = tempfile.mkstemp(prefix=os.path.basename(state) + ".partial-",
+                                   dir=os.path.dirname(state))
+    os.close(fd)
+    try:
+        ps.SaveState(partial)
+        ET.parse(partial)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(partial, 0o666 & ~umask)
+        os.replace(partial, state)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+    print(f"State {state} (series {pvd}, time {time_label(t)}, {range_text(scene.mapping)}); "
+          f"open it with:\n  paraview --state {state}")
+
+
+def render_frames(scene, frames, folder):
+    """Render every (requested, stored) time; the frames' manifest entries."""
+    entries = []
+    for i, (req, t) in enumerate(frames):
+        file = "frame_%04d.png" % i
+        scene.render(t, os.path.join(folder, file))
+        drawn = scene.label_text(t)
+        label = time_label(t)
+        if drawn is not None and drawn != label:
+            raise RuntimeError(f"time label drawn '{drawn}' differs from '{label}'")
+        entries.append({"file": file, "requested_time_s": req, "rendered_time_s": t,
+                        "time_label": label, "colour_range_K": scene.mapping["range_K"]})
+        print(f"  {file}: {label}" + ("" if req is None else f" (requested {req:g} s)"))
+    return entries
+
+
+def manifest(args, run_dir, name, pvd, times, scene, entries, movie):
+    top_view = dict(scene.frame, view_size_px=list(scene.top.ViewSize),
+                    devices=scene.devices_manifest())
+    return {
+        "run_dir": run_dir, "series": name, "pvd": pvd,
+        "rise_field": scene.rise, "material_field": scene.material,
+        "device_field": scene.device,
+        "material_ids": {str(i): f"{role}: {scene.info['materials'][i]}"
+                         for i, role, _ in MATERIAL_ROLES},
+        "selection": "times" if args.times is not None else ("all" if args.all else "default"),
+        "stored_times_s": times, "colour_range_K": scene.mapping["range_K"],
+        "colour_map": args.colour_map, "log_scale": scene.mapping["scale"] == "log",
+        "colour_mapping": scene.mapping, "image_size_px": list(args.size),
+        "top_view": top_view, "cut": scene.cut, "scale_bar_m": scene.scale_bar_m,
+        "time_label_format": "'t = %.4g ns' below 1 us, else 't = %.4g us'",
+        "movie": movie, "frames": entries}
+
+
+def publish(tmp, final):
+    """Rename tmp to final, replacing an earlier render."""
+    old = None
+    if os.path.exists(final):
+        old = tempfile.mkdtemp(prefix=os.path.basename(final) + ".old-",
+                               dir=os.path.dirname(final))
+        os.rename(final, os.path.join(old, "render"))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)
+    os.rename(tmp, final)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def main(argv):
@@ -667,76 +1083,24 @@ def main(argv):
         print(f"{PROG}: note: ffmpeg is not installed: no movie.mp4, only the frames "
               "(apt-get install ffmpeg)", file=sys.stderr)
     try:
-        colour_range = list(args.range) if args.range else series_range(pvd, times, name)
-        if args.log and args.range is None:
-            if not colour_range[1] > 0:
-                raise InputError(f"--log: {pvd}: the temperature rise is never positive")
-            colour_range = [colour_range[1] * 1e-3, colour_range[1]]
-        scene = Scene(pvd, name, times, colour_range, args.size, args.margin, run_dir,
-                      args.colour_map, args.log)
+        info = run_info(run_dir)
+        mapping = colour_mapping(args, pvd, times, info["transition"])
+        scene = Scene(pvd, name, times, mapping, info, args, run_dir)
         if args.state is not None:
-            t = frames[0][1] if args.times is not None else times[-1]
-            scene.set_time(t)
-            scene.fix_colours()
-            import paraview.simple as ps
-            fd, partial = tempfile.mkstemp(prefix=os.path.basename(state) + ".partial-",
-                                           dir=os.path.dirname(state))
-            os.close(fd)
-            try:
-                ps.SaveState(partial)
-                ET.parse(partial)
-                umask = os.umask(0)
-                os.umask(umask)
-                os.chmod(partial, 0o666 & ~umask)
-                os.replace(partial, state)
-            finally:
-                if os.path.exists(partial):
-                    os.remove(partial)
-            print(f"State {state} (series {pvd}, time {time_label(t)}, colour range "
-                  f"{colour_range[0]:.4g}..{colour_range[1]:.4g} K); open it with:\n"
-                  f"  paraview --state {state}")
+            save_state(scene, frames[0][1] if args.times is not None else times[-1], state, pvd)
             return 0
-        entries = []
-        for i, (req, t) in enumerate(frames):
-            file = "frame_%04d.png" % i
-            scene.render(t, os.path.join(tmp, file))
-            drawn = scene.label_text(t)
-            label = time_label(t)
-            if drawn is not None and drawn != label:
-                raise RuntimeError(f"time label drawn '{drawn}' differs from '{label}'")
-            entries.append({"file": file, "requested_time_s": req, "rendered_time_s": t,
-                            "time_label": label, "colour_range_K": colour_range})
-            print(f"  {file}: {label}" + ("" if req is None else f" (requested {req:g} s)"))
+        entries = render_frames(scene, frames, tmp)
         movie = None
         if args.movie and shutil.which("ffmpeg") is not None:
             movie = encode_movie(tmp, args.fps)
-        manifest = {
-            "run_dir": run_dir, "series": name, "pvd": pvd,
-            "rise_field": scene.rise, "material_field": scene.material,
-            "device_field": scene.device,
-            "selection": "times" if args.times is not None else ("all" if args.all else "default"),
-            "stored_times_s": times, "colour_range_K": colour_range,
-            "colour_map": args.colour_map, "log_scale": args.log, "image_size_px": list(args.size),
-            "top_view": scene.frame, "cut": scene.cut, "scale_bar_m": scene.scale_bar_m,
-            "time_label_format": "'t = %.4g ns' below 1 us, else 't = %.4g us'",
-            "movie": movie, "frames": entries}
         with open(os.path.join(tmp, "frames.json"), "w") as f:
-            json.dump(manifest, f, indent=2)
+            json.dump(manifest(args, run_dir, name, pvd, times, scene, entries, movie),
+                      f, indent=2)
             f.write("\n")
-        old = None
-        if os.path.exists(final):
-            old = tempfile.mkdtemp(prefix=os.path.basename(final) + ".old-",
-                                   dir=os.path.dirname(final))
-            os.rename(final, os.path.join(old, "render"))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o777 & ~umask)
-        os.rename(tmp, final)
+        publish(tmp, final)
         tmp = None
-        if old:
-            shutil.rmtree(old, ignore_errors=True)
         print(f"{len(entries)} frames in {final}" + (f" and {movie}" if movie else "")
-              + f" (colour range {colour_range[0]:.4g}..{colour_range[1]:.4g} K)")
+              + f" ({range_text(mapping)})")
         return 0
     finally:
         if args.state is None and tmp is not None and os.path.isdir(tmp):

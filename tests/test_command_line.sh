@@ -7,7 +7,9 @@
 #     naming a case that comes with the program;
 #  4. a misspelt entry (--set or in a case file) gets a "did you mean";
 #  5. a folder entry given relative to the current folder is written absolute
-#     to parameters.prm, so that the run folder re-runs from anywhere.
+#     to parameters.prm, so that the run folder re-runs from anywhere;
+#  6. preview draws the 8 x 8 case's layout and mesh in seconds; a lumped case
+#     has no layout and is refused.
 #   test_command_line.sh BINARY SOURCE_DIR
 set -euo pipefail
 binary=$1
@@ -91,3 +93,26 @@ grep -q "Reduced model: order .* from the cache ($work/a/cache/" b/out/log.txt |
   { cat b/out/log.txt; fail "the rerun from another folder did not find the cache"; }
 [ ! -e b/cache ] || fail "the rerun made a cache of its own in b/"
 echo "ok: a relative cache folder is written absolute and found from another folder"
+
+# 6. Preview --------------------------------------------------------------------
+# The 8 x 8 array's layout and mesh in seconds, counted without building it.
+start=$SECONDS
+"$binary" preview "$source_dir/cases/finite_element/array_8x8_corner.prm" -o preview > preview.log 2>&1 ||
+  { cat preview.log; fail "preview of the 8 x 8 case"; }
+elapsed=$((SECONDS - start))
+[ "$elapsed" -lt 30 ] || fail "preview of the 8 x 8 case took $elapsed s (30 s allowed)"
+[ -s preview/preview.png ] || { cat preview/plot.log; fail "no preview.png"; }
+/usr/bin/python3 - preview <<'PY' || fail "preview.json"
+import json, sys
+d = json.load(open(f"{sys.argv[1]}/preview.json"))
+assert len(d["devices"]) == 64, len(d["devices"])
+assert {m["material_id"] for m in d["materials"]} == {0, 1, 2, 3}, d["materials"]
+nx, ny, nz = d["mesh"]["grid_cells"]
+assert [len(d["grid_lines_m"][a]) for a in "xyz"] == [nx + 1, ny + 1, nz + 1]
+# Solid cells: fewer than the box (the void above the substrate), DoFs a bit more.
+assert 0 < d["mesh"]["cells"] < nx * ny * nz and d["mesh"]["cells"] < d["mesh"]["dofs"], d["mesh"]
+PY
+grep -q "Layout: 64 device(s); mesh of" preview.log || { cat preview.log; fail "preview's summary line"; }
+expect_refusal preview_lumped.log "no layout to preview" "$binary" preview "$source_dir/cases/fig2_single_device_9V.prm" -o lumped
+[ ! -e lumped ] || fail "a refused preview wrote its folder"
+echo "ok: preview of the 8 x 8 case in $elapsed s"

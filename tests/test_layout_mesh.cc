@@ -13,6 +13,8 @@
 #include "test_helpers.h"
 
 #include <deal.II/base/conditional_ostream.h>
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/fe/fe_q.h>
 
 #include <gtest/gtest.h>
 
@@ -123,6 +125,22 @@ TEST(Mesh, CellCountIsEstimatedBeforeTheMeshIsBuilt)
   parallel::fullydistributed::Triangulation<3> small(MPI_COMM_SELF);
   EXPECT_THROW(generate_mesh(l, small, {}, 0.5 * stats.cells), InputError);
   EXPECT_EQ(small.n_active_cells(), 0u);
+}
+
+// What `neuristor preview` reports is the mesh a run builds: cells, DoFs, sizes.
+TEST(Mesh, PreviewCountsAreThoseOfTheBuiltMesh)
+{
+  const Layout l = layout({"Layout/Count=3"});
+  parallel::fullydistributed::Triangulation<3> tria(MPI_COMM_SELF);
+  const auto built  = generate_mesh(l, tria);
+  const auto counts = count_grid(l, layout_grid(l, {}));
+  EXPECT_EQ(counts.statistics.cells, built.cells);
+  EXPECT_EQ(counts.statistics.cells, tria.n_active_cells());
+  EXPECT_DOUBLE_EQ(counts.statistics.min_cell_size, built.min_cell_size);
+  EXPECT_DOUBLE_EQ(counts.statistics.max_aspect_ratio, built.max_aspect_ratio);
+  DoFHandler<3> dofs(tria);
+  dofs.distribute_dofs(FE_Q<3>(1));
+  EXPECT_EQ(counts.vertices, dofs.n_dofs());
 }
 
 TEST(Mesh, ConformsToEveryPartAndMeshesDevicesExactly)

@@ -15,6 +15,7 @@
 #include "solver/app/plotting.h"
 #include "solver/io/run_folder.h"
 #include "solver/tools/calibration.h"
+#include "solver/tools/layout_preview.h"
 #include "solver/app/simulation.h"
 #include "solver/app/sweep.h"
 #include "solver/tools/thermal_characterization.h"
@@ -62,6 +63,12 @@ namespace
      "      (Calibration/Entry, e.g. Layout/Channel width) so that its steady thermal\n"
      "      conductance is Calibration/Target thermal conductance; writes preset.prm\n"
      "      (default DIR: results/calibration).\n"},
+    {"preview",
+     "  neuristor preview CASE.prm [-o DIR] [--set ...]\n"
+     "      The layout and mesh a finite-element or reduced run of the case would use,\n"
+     "      in seconds, without building it: preview.png (top view and a vertical cut\n"
+     "      with device ids, materials and mesh edges) and preview.json (parts, devices,\n"
+     "      grid lines, cells and DoFs) (default DIR: results/preview).\n"},
     {"parameters",
      "  neuristor parameters\n"
      "      Print every parameter with its default, units and documentation.\n"},
@@ -270,7 +277,9 @@ main(int argc, char **argv)
          {neuristor::run_characterize, "results/characterization",
           "two_devices_characterize.prm"}},
         {"calibrate",
-         {neuristor::run_calibrate, "results/calibration", "presets/calibrate_fig2_device.prm"}}};
+         {neuristor::run_calibrate, "results/calibration", "presets/calibrate_fig2_device.prm"}},
+        {"preview",
+         {neuristor::run_preview, "results/preview", "finite_element/array_8x8_corner.prm"}}};
       if (const auto tool = tools.find(args.command); tool != tools.end())
         {
           if (args.resume)
