@@ -39,6 +39,16 @@ namespace neuristor
                       "Names of the devices in the log, summary.json and plots: one "
                       "per device, comma-separated, in device order (e.g. 'A, B'); "
                       "empty for 'device 0', 'device 1', ...");
+    prm.declare_entry("Probes", "", Anything(),
+                      "Points whose temperature is written to probes.csv over "
+                      "time (finite element and reduced models): 'name: x, y, z' "
+                      "in m, separated by ';', e.g. 'gap: 0, 0, 0; under A: 0, "
+                      "-0.3e-6, -0.1e-6' (the substrate's top face is z = 0); "
+                      "empty for none.");
+    prm.declare_entry("Probe interval", "0", Double(0),
+                      "Simulated time between rows of probes.csv [s]: a row at "
+                      "the end of the first step at or after each multiple; 0 "
+                      "for the Trace interval.");
     prm.declare_entry("Trapped time", "2e-6", Double(0),
                       "A device still metallic at the end, for longer than "
                       "this, is reported as 'trapped' [s].");
@@ -75,6 +85,9 @@ namespace neuristor
           if (device_names.back().empty())
             throw InputError("Run/Device names", "has an empty name");
         }
+    probes         = parse_probes(prm.get("Probes"));
+    probe_interval = prm.get_double("Probe interval") > 0 ? prm.get_double("Probe interval") :
+                                                            trace_interval;
     progress_interval = prm.get_double("Progress interval");
     checkpoint_interval = prm.get_double("Checkpoint interval");
     plot              = prm.get_bool("Plot");
@@ -82,6 +95,33 @@ namespace neuristor
       throw InputError("Run/End time", "must be > 0");
     if (!(trace_interval > 0))
       throw InputError("Run/Trace interval", "must be > 0");
+  }
+
+  std::vector<Probe>
+  RunSettings::parse_probes(const std::string &text)
+  {
+    std::vector<Probe> probes;
+    for (const auto &item : parameter_tools::split(text, ';'))
+      {
+        const auto colon = item.find(':');
+        Probe      probe;
+        probe.name = parameter_tools::trim(item.substr(0, colon));
+        if (colon == std::string::npos || probe.name.empty())
+          throw InputError("Run/Probes", "'" + item + "' is not 'name: x, y, z'");
+        const auto xyz = parameter_tools::split(item.substr(colon + 1), ',');
+        if (xyz.size() != 3)
+          throw InputError("Run/Probes", "the probe '" + probe.name + "' needs three "
+                                         "coordinates x, y, z [m], not " +
+                                           std::to_string(xyz.size()));
+        for (unsigned int d = 0; d < 3; ++d)
+          probe.point[d] =
+            parameter_tools::parse_number(xyz[d], "Run/Probes", "probe '" + probe.name + "': ");
+        for (const auto &other : probes)
+          if (other.name == probe.name)
+            throw InputError("Run/Probes", "two probes are named '" + probe.name + "'");
+        probes.push_back(probe);
+      }
+    return probes;
   }
 
   std::string

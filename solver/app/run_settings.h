@@ -1,5 +1,7 @@
 #pragma once
 
+#include "solver/coupling/trace_settings.h"
+
 #include <deal.II/base/parameter_handler.h>
 
 #include <string>
@@ -18,6 +20,8 @@ namespace neuristor
     bool        trace_spikes;      // a trace row at every step during spikes
     std::string traced_devices;    // "all", "none" or a list of indices
     std::vector<std::string> device_names; // empty: "device I"
+    std::vector<Probe> probes;     // points sampled into probes.csv
+    double      probe_interval;    // s
     double      trapped_time;      // s
     double      progress_interval; // s of wall time, 0 = quiet
     double      checkpoint_interval; // s of simulated time, 0 = none
@@ -27,6 +31,10 @@ namespace neuristor
     declare_parameters(dealii::ParameterHandler &prm);
     void
     parse_parameters(const dealii::ParameterHandler &prm);
+
+    /** The probes of Run/Probes ("name: x, y, z; ..."); InputError naming the bad one. */
+    static std::vector<Probe>
+    parse_probes(const std::string &text);
 
     /** Device i's name for logs, summary.json and plots ("device i" without names). */
     std::string

@@ -83,6 +83,7 @@ namespace neuristor
     settings.check_device_names(n);
     limits.check_run(settings.end_time, settings.trace_interval,
                      std::count(traced.begin(), traced.end(), true), integration.max_step, circuit);
+    thermal->check_probes(settings.probes);
     if (!thermal->has_checkpoints() && settings.checkpoint_interval > 0)
       throw InputError("Run/Checkpoint interval",
                        "the " + settings.thermal_model +
@@ -241,11 +242,43 @@ namespace neuristor
                         std::vector<DeviceOutcome> &outcomes) const
   {
     const bool root   = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
-    auto       scheme = thermal->couple(CouplingContext{comm, circuits, integration,
-                                                        TraceSettings{settings.trace_interval,
-                                                                      settings.trace_spikes},
-                                                        settings.traced(n_devices()), timer,
-                                                        pcout, folder});
+    auto       scheme = thermal->couple(
+      CouplingContext{comm, circuits, integration,
+                      TraceSettings{settings.trace_interval, settings.trace_spikes},
+                      settings.traced(n_devices()), timer, pcout, folder,
+                      folder ? settings.probes : std::vector<Probe>()});
+    // Probes: a row of probes.csv after the first step at or past each multiple of the interval.
+    OutputFile probes;
+    double     next_probe = 0;
+    if (folder && !settings.probes.empty())
+      {
+        collectively(comm, [&]() {
+          if (!root || resume)
+            return;
+          probes.open(folder->file("probes.csv"));
+          probes << "time_s";
+          for (const auto &probe : settings.probes)
+            probes << "," << parameter_tools::csv_quote("T_" + probe.name + "_K");
+          probes << "\n";
+        });
+        scheme->step_end = [&](const double t) {
+          if (t < next_probe * (1 - 1e-12))
+            return;
+          const auto T = scheme->probe_temperatures();
+          next_probe   = next_multiple(t, settings.probe_interval);
+          if (!root)
+            return;
+          char line[32];
+          std::snprintf(line, sizeof(line), "%.10g", t);
+          probes << line;
+          for (const double value : T)
+            {
+              std::snprintf(line, sizeof(line), ",%.9g", value);
+              probes << line;
+            }
+          probes << "\n";
+        };
+      }
     // Field snapshots: fields/temperature_NNNNN.pvtu and one .pvd series.
     std::vector<std::pair<double, std::string>> records;
     const std::string fields = folder ? folder->file("fields").string() : std::string();
@@ -267,14 +300,20 @@ namespace neuristor
           std::ostringstream buffer;
           BinaryWriter       out(root ? &buffer : nullptr);
           out(identity, scheme->time());
-          std::uint64_t trace_bytes = 0;
+          std::uint64_t trace_bytes = 0, probe_bytes = 0;
           collectively(comm, [&]() {
             if (!root)
               return;
             traces.check(); // a checkpoint never points past what reached the disk
             trace_bytes = static_cast<std::uint64_t>(traces.tellp());
+            if (probes.is_open())
+              {
+                probes.check();
+                probe_bytes = static_cast<std::uint64_t>(probes.tellp());
+              }
           });
           out.put(trace_bytes);
+          out.put(probe_bytes);
           out.put(static_cast<std::uint64_t>(records.size()));
           for (const auto &[time, name] : records)
             out.put(time), out.put(name);
@@ -288,19 +327,28 @@ namespace neuristor
         };
         if (resume)
           {
-            std::uint64_t trace_bytes = 0;
-            read_checkpoint(file, *scheme, trace_bytes, records);
+            std::uint64_t trace_bytes = 0, probe_bytes = 0;
+            read_checkpoint(file, *scheme, trace_bytes, probe_bytes, records);
+            next_probe = next_multiple(scheme->time(), settings.probe_interval);
             collectively(comm, [&]() {
               if (!root)
                 return;
               std::filesystem::resize_file(folder->file("traces.csv"), trace_bytes);
               traces.open(folder->file("traces.csv"), std::ios::app);
+              if (settings.probes.empty())
+                return;
+              std::filesystem::resize_file(folder->file("probes.csv"), probe_bytes);
+              probes.open(folder->file("probes.csv"), std::ios::app);
             });
             pcout << "Resumed from " << file << " at t = " << scheme->time() * 1e6 << " us"
                   << std::endl;
           }
       }
     result.spikes     = scheme->run(settings.end_time, sink);
+    collectively(comm, [&]() {
+      if (probes.is_open())
+        probes.close();
+    });
     result.statistics = scheme->statistics();
     result.model_counters = scheme->model_counters();
     outcomes          = scheme->outcomes();
@@ -321,18 +369,27 @@ namespace neuristor
     std::istringstream in(checkpoint_file::open(file));
     BinaryReader       reader(in, file);
     check_checkpoint_header(reader, file);
-    std::uint64_t         trace_bytes = 0;
-    reader(trace_bytes);
-    const std::filesystem::path traces = std::filesystem::path(file).parent_path() / "traces.csv";
-    std::error_code             ec;
-    const auto                  size = std::filesystem::file_size(traces, ec);
-    if (ec || trace_bytes > size)
-      throw std::runtime_error("corrupt checkpoint '" + file + "': it records " +
-                               std::to_string(trace_bytes) + " bytes of '" + traces.string() +
-                               "', which holds " + (ec ? std::string("none") : std::to_string(size)));
+    std::uint64_t trace_bytes = 0, probe_bytes = 0;
+    reader(trace_bytes, probe_bytes);
+    check_recorded_bytes(file, "traces.csv", trace_bytes);
+    if (!settings.probes.empty())
+      check_recorded_bytes(file, "probes.csv", probe_bytes);
     // The field records too, before the run folder is touched (the state
     // after them needs the mesh and is read by read_checkpoint).
     read_field_records(reader);
+  }
+
+  void
+  Simulation::check_recorded_bytes(const std::string &file, const std::string &name,
+                                   const std::uint64_t bytes)
+  {
+    const std::filesystem::path table = std::filesystem::path(file).parent_path() / name;
+    std::error_code             ec;
+    const auto                  size = std::filesystem::file_size(table, ec);
+    if (ec || bytes > size)
+      throw std::runtime_error("corrupt checkpoint '" + file + "': it records " +
+                               std::to_string(bytes) + " bytes of '" + table.string() +
+                               "', which holds " + (ec ? std::string("none") : std::to_string(size)));
   }
 
   void
@@ -364,12 +421,13 @@ namespace neuristor
   Simulation::read_checkpoint(const std::string                            &file,
                               CouplingScheme                               &integrator,
                               std::uint64_t                                &trace_bytes,
+                              std::uint64_t                                &probe_bytes,
                               std::vector<std::pair<double, std::string>> &records) const
   {
     std::istringstream in(checkpoint_file::open(file));
     BinaryReader       reader(in, file);
     check_checkpoint_header(reader, file);
-    reader(trace_bytes);
+    reader(trace_bytes, probe_bytes);
     records = read_field_records(reader);
     integrator.load(reader);
   }

@@ -135,7 +135,12 @@ namespace neuristor
     read_checkpoint(const std::string                            &file,
                     CouplingScheme                               &integrator,
                     std::uint64_t                                &trace_bytes,
+                    std::uint64_t                                &probe_bytes,
                     std::vector<std::pair<double, std::string>> &records) const;
+
+    /** std::runtime_error if the checkpoint records more bytes of the table `name` beside it than it holds. */
+    static void
+    check_recorded_bytes(const std::string &file, const std::string &name, const std::uint64_t bytes);
 
     /** Read and check the start of a checkpoint's payload (parameters, time). */
     void

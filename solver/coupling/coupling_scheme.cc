@@ -69,4 +69,10 @@ namespace neuristor
   void
   CouplingScheme::report(std::ostream &) const
   {}
+
+  std::vector<double>
+  CouplingScheme::probe_temperatures() const
+  {
+    throw std::logic_error("this coupling scheme has no temperature field to probe");
+  }
 } // namespace neuristor

@@ -113,8 +113,18 @@ namespace neuristor
     virtual void
     report(std::ostream &log) const;
 
+    /**
+     * The temperatures [K] at the context's probes now (collective; only
+     * for thermal models with has_probes()).
+     */
+    virtual std::vector<double>
+    probe_temperatures() const;
+
     /** Called (on every rank) when a field snapshot is due, after a step. */
     std::function<void(double)> field_output;
+
+    /** Called (on every rank) after every accepted step, with the time reached. */
+    std::function<void(double)> step_end;
 
     /**
      * Called (on every rank) after the step that reaches each multiple of

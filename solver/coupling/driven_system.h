@@ -118,6 +118,11 @@ namespace neuristor
     {
       return own->write_field(folder, index);
     }
+    std::vector<double>
+    probe_temperatures(const PointProbes &probes) const override
+    {
+      return own->probe_temperatures(probes);
+    }
     void
     report(std::ostream &log) const override
     {

@@ -365,6 +365,8 @@ namespace neuristor
         const double interval  = in_window ? settings.spike_field_interval : settings.field_interval;
         next_field             = next_multiple(t_new, interval);
       }
+    if (step_end)
+      step_end(t_new);
   }
 
   template <typename Archive, typename Integrator>

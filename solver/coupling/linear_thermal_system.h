@@ -8,10 +8,13 @@
 #include <ostream>
 #include <map>
 #include <string>
+#include <stdexcept>
 #include <vector>
 
 namespace neuristor
 {
+  class PointProbes;
+
   /**
    * G of one step: G[r][s](i, j) is the mean rise over region r of device i
    * per watt into region s of device j [K/W] (regions: 0 the channel, 1 the
@@ -96,6 +99,13 @@ namespace neuristor
     virtual std::string
     write_field(const std::string &folder, const unsigned int index) const = 0;
 
+    /**
+     * The temperatures [K] of the committed state at the probes' points
+     * (collective); std::logic_error for a system without a field.
+     */
+    virtual std::vector<double>
+    probe_temperatures(const PointProbes &probes) const;
+
     /** One line on the model's work and size for the log. */
     virtual void
     report(std::ostream &log) const = 0;
@@ -105,4 +115,10 @@ namespace neuristor
     add_counters(std::map<std::string, double> &) const
     {}
   };
+
+  inline std::vector<double>
+  LinearThermalSystem::probe_temperatures(const PointProbes &) const
+  {
+    throw std::logic_error("this thermal system has no temperature field to probe");
+  }
 } // namespace neuristor

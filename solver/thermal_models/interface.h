@@ -4,6 +4,7 @@
 #include "solver/coupling/coupling_scheme.h"
 #include "solver/coupling/device_integrator.h"
 #include "solver/coupling/trace_settings.h"
+#include "solver/case/input_error.h"
 #include "solver/case/resource_limits.h"
 #include "solver/io/run_folder.h"
 
@@ -29,6 +30,7 @@ namespace neuristor
     dealii::TimerOutput                 &timer;
     dealii::ConditionalOStream          &log;
     RunFolder                           *folder = nullptr; // where the run writes, if anywhere
+    std::vector<Probe>                   probes = {};     // points whose temperature is sampled
   };
 
   /**
@@ -80,6 +82,20 @@ namespace neuristor
     meshes_layout() const
     {
       return false;
+    }
+
+    /**
+     * Checks that its scheme can sample the temperature field at these
+     * points (CouplingScheme::probe_temperatures); InputError (Run/Probes)
+     * if not, before any output. Models without a field have no probes.
+     */
+    virtual void
+    check_probes(const std::vector<Probe> &probes) const
+    {
+      if (!probes.empty())
+        throw InputError("Run/Probes", "this thermal model (" + description() +
+                                         ") has no temperature field to probe; use Run/Thermal "
+                                         "model = finite element or reduced");
     }
 
     /** Whether it has a temperature field to write as a VTU series. */

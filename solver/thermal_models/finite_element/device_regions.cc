@@ -92,23 +92,27 @@ namespace neuristor
       return a.device != b.device ? a.device < b.device : a.dof < b.dof;
     });
     mpi_tools::sum_in_place(comm, region.volumes);
-    region.start.assign(n + 1, 0);
-    for (std::size_t e = 0; e < entries.size(); ++e)
+    // One functional per device: its entries merged by DoF.
+    std::size_t e = 0;
+    for (unsigned int device = 0; device < n; ++device)
       {
-        const Entry &entry = entries[e];
-        const bool   same  = e > 0 && entries[e - 1].device == entry.device && entries[e - 1].dof == entry.dof;
-        if (same)
-          region.weights.back() += entry.weight / region.volumes[entry.device];
-        else
+        std::vector<types::global_dof_index> device_dofs;
+        std::vector<double>                  device_weights;
+        for (; e < entries.size() && entries[e].device == device; ++e)
           {
-            region.dofs.push_back(entry.dof);
-            region.weights.push_back(entry.weight / region.volumes[entry.device]);
-            ++region.start[entry.device + 1];
+            const double w = entries[e].weight / region.volumes[device];
+            if (!device_dofs.empty() && device_dofs.back() == entries[e].dof)
+              device_weights.back() += w;
+            else
+              {
+                device_dofs.push_back(entries[e].dof);
+                device_weights.push_back(w);
+              }
           }
+        region.averages.add(device_dofs, device_weights);
       }
     for (unsigned int i = 0; i < n; ++i)
       {
-        region.start[i + 1] += region.start[i];
         if (region.volumes[i] <= 0)
           throw InputError("Layout", "device " + std::to_string(i) + what +
                                        " covers no mesh cell (refine the mesh)");
@@ -189,10 +193,11 @@ namespace neuristor
       if (region_power[k] != 0)
         {
           const Regions &r = k < n ? channels : filaments;
-          for (std::size_t e = r.start[k % n]; e < r.start[k % n + 1]; ++e)
+          const auto &a = r.averages;
+          for (std::size_t e = a.start[k % n]; e < a.start[k % n + 1]; ++e)
             {
-              dofs.push_back(r.dofs[e]);
-              values.push_back(region_power[k] * r.weights[e]);
+              dofs.push_back(a.dofs[e]);
+              values.push_back(region_power[k] * a.weights[e]);
             }
         }
     f.add(dofs, values);
@@ -235,17 +240,7 @@ namespace neuristor
                               const double           offset,
                               const Region           region) const
   {
-    // One ghost exchange and one reduction for all devices.
-    const Regions  &r = of(region);
-    LA::MPI::Vector ghosted(owned, relevant, comm);
-    ghosted = field;
-    std::vector<double> values(r.dofs.size());
-    ghosted.extract_subvector_to(r.dofs, values);
-    std::vector<double> T(n_devices(), 0.0);
-    for (unsigned int i = 0; i < T.size(); ++i)
-      for (std::size_t e = r.start[i]; e < r.start[i + 1]; ++e)
-        T[i] += r.weights[e] * values[e];
-    mpi_tools::sum_in_place(comm, T);
+    auto T = of(region).averages.apply(field, owned, relevant, comm);
     for (double &t : T)
       t += offset;
     return T;

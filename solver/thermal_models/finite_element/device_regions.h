@@ -1,6 +1,7 @@
 #pragma once
 
 #include "solver/base/linear_algebra.h"
+#include "solver/thermal_models/finite_element/sparse_functionals.h"
 
 #include <deal.II/base/index_set.h>
 #include <deal.II/base/point.h>
@@ -119,9 +120,7 @@ namespace neuristor
      */
     struct Regions
     {
-      std::vector<dealii::types::global_dof_index> dofs;
-      std::vector<double>                  weights;     // int phi / V_i over this rank's cells
-      std::vector<std::size_t>             start;       // n_devices + 1
+      SparseFunctionals                    averages;    // weights int phi / V_i over this rank's cells
       std::vector<double>                  volumes;     // m^3
       std::vector<int>                     cell_device; // by active cell index
     };

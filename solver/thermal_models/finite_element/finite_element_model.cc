@@ -37,6 +37,22 @@ namespace neuristor
     geometry.apply_limits(limits);
   }
 
+  void
+  FiniteElementModel::check_probes(const std::vector<Probe> &probes) const
+  {
+    const auto &box = geometry.layout.substrate();
+    for (const auto &probe : probes)
+      if (geometry.layout.material_at(probe.point) < 0)
+        throw InputError("Run/Probes",
+                         "the probe " + probe.describe() + " lies outside the substrate (x " +
+                           parameter_tools::format_number(box.lo[0]) + " to " +
+                           parameter_tools::format_number(box.hi[0]) + ", y " +
+                           parameter_tools::format_number(box.lo[1]) + " to " +
+                           parameter_tools::format_number(box.hi[1]) + ", z " +
+                           parameter_tools::format_number(box.lo[2]) +
+                           " to 0 m) and every part on it");
+  }
+
   std::string
   FiniteElementModel::description() const
   {

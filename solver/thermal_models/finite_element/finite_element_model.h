@@ -58,6 +58,13 @@ namespace neuristor
       return true;
     }
 
+    /**
+     * Probes of the field (the reduced model's rebuilt from its modes) at
+     * points inside the Layout's substrate or parts.
+     */
+    void
+    check_probes(const std::vector<Probe> &probes) const override;
+
     /** Meshes the layout and builds the heat equation (collective). */
     std::unique_ptr<CouplingScheme>
     couple(const CouplingContext &context) const override;

@@ -3,6 +3,7 @@
 #include "materials/thermal_materials.h"
 #include "solver/io/checkpoint.h"
 #include "solver/thermal_models/finite_element/device_regions.h"
+#include "solver/thermal_models/finite_element/point_probes.h"
 #include "solver/thermal_models/finite_element/preconditioner_cache.h"
 #include "solver/thermal_models/finite_element/thermal_boundary.h"
 #include "solver/io/vtu_writer.h"
@@ -315,6 +316,23 @@ namespace neuristor
     region_vector(const unsigned int device, const DeviceRegion region = DeviceRegion::channel) const
     {
       return devices->vector(device, region);
+    }
+
+    /** Point values of this mesh's fields at the probes' points (collective; InputError outside the mesh). */
+    std::unique_ptr<PointProbes>
+    make_probes(const std::vector<Probe> &probes) const
+    {
+      return std::make_unique<PointProbes>(dof_handler, probes);
+    }
+
+    /** T0 + theta at the probes' points [K] (collective). */
+    std::vector<double>
+    probe_temperatures(const PointProbes &probes) const
+    {
+      auto T = probes.values(theta);
+      for (double &value : T)
+        value += T0;
+      return T;
     }
 
     /** A zero field of this mesh's DoF layout. */

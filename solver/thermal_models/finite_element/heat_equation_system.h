@@ -83,6 +83,12 @@ namespace neuristor
       return heat.write_vtu(folder, index);
     }
 
+    std::vector<double>
+    probe_temperatures(const PointProbes &probes) const override
+    {
+      return heat.probe_temperatures(probes);
+    }
+
     /** DoFs, steps, CG iterations, AMG setups, energy balance. */
     void
     report(std::ostream &log) const override;

@@ -14,6 +14,7 @@ namespace neuristor
         filament_fractions.push_back(c->filament_fraction());
     heat       = geometry.build(tria, context.log, nullptr, filament_fractions);
     system     = make_system(*heat, counters);
+    probes     = heat->make_probes(context.probes);
     integrator = std::make_unique<ElectroThermalIntegrator>(
       context.comm, *system, context.circuits, context.integration, settings,
       context.trace, context.traced, &context.timer);
@@ -23,6 +24,7 @@ namespace neuristor
   LayoutCoupling::run(const double t_end, const RunSink &sink)
   {
     integrator->field_output        = field_output;
+    integrator->step_end            = step_end;
     integrator->checkpoint          = checkpoint;
     integrator->checkpoint_interval = checkpoint_interval;
     const auto spikes = integrator->run(t_end, sink);

@@ -61,10 +61,17 @@ namespace neuristor
       integrator->report(log);
     }
 
+    std::vector<double>
+    probe_temperatures() const override
+    {
+      return system->probe_temperatures(*probes);
+    }
+
   private:
     dealii::parallel::fullydistributed::Triangulation<3> tria;
     std::unique_ptr<HeatEquation>                   heat;
     std::unique_ptr<LinearThermalSystem>            system;
     std::unique_ptr<ElectroThermalIntegrator>       integrator;
+    std::unique_ptr<PointProbes>                    probes; // of context.probes
   };
 } // namespace neuristor

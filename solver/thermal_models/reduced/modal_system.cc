@@ -1,4 +1,6 @@
 #include "solver/thermal_models/reduced/modal_system.h"
+
+#include "solver/thermal_models/finite_element/point_probes.h"
 #include "solver/coupling/bdf2.h"
 
 #include "solver/thermal_models/finite_element/heat_equation.h"
@@ -152,6 +154,25 @@ namespace neuristor
     field->show_field(rise, t, last_P.empty() ? std::vector<double>(n_devices(), 0.0) : last_P,
                       last_shares);
     return field->write_vtu(folder, index);
+  }
+
+  std::vector<double>
+  ModalSystem::probe_temperatures(const PointProbes &probes) const
+  {
+    if (basis.modes.size() != basis.order())
+      throw std::logic_error("ModalSystem: probes without the modes");
+    if (probed != &probes)
+      {
+        probe_modes.clear();
+        for (const auto &mode : basis.modes)
+          probe_modes.push_back(probes.values(mode));
+        probed = &probes;
+      }
+    std::vector<double> T(probes.size(), T0);
+    for (unsigned int k = 0; k < basis.order(); ++k)
+      for (unsigned int p = 0; p < T.size(); ++p)
+        T[p] += z[k] * probe_modes[k][p];
+    return T;
   }
 
   void

@@ -104,6 +104,10 @@ namespace neuristor
       return last_P;
     }
 
+    /** T0 + sum_k z_k phi_k at the probes' points [K] (needs the modes; collective). */
+    std::vector<double>
+    probe_temperatures(const PointProbes &probes) const override;
+
     /** Back to z = 0 at t = 0. */
     void
     reset();
@@ -121,6 +125,9 @@ namespace neuristor
 
     std::vector<double> z, z_old, z_free; // modal state, previous, prepared step's free response
     std::vector<double> last_P, last_shares;
+    // phi_k at the probes' points, [k][p], computed at the first sample.
+    mutable std::vector<std::vector<double>> probe_modes;
+    mutable const PointProbes               *probed = nullptr;
     std::vector<std::vector<double>> free_rises; // of the prepared step [K]
     dealii::FullMatrix<double>       scaled;     // C_s / (w + lambda), for G
     double              t = 0, dt_old = 0, dt = 1, a0 = 1, a1 = -1, a2 = 0;

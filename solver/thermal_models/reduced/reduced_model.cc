@@ -194,7 +194,8 @@ namespace neuristor
   {
     const auto settings   = this->settings;
     const auto coupling   = this->coupling;
-    const bool keep_modes = coupling.field_interval > 0 && context.folder;
+    // The modes rebuild the field: for snapshots and for probes.
+    const bool keep_modes = (coupling.field_interval > 0 || !context.probes.empty()) && context.folder;
     std::string full_key  = key;
     if (coupling.filament_heating) // the filament widths are meshed
       for (const auto &c : context.circuits)
