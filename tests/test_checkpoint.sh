@@ -93,8 +93,8 @@ path = sys.argv[1]
 data = open(path, "rb").read()
 header, payload = data[:24], bytearray(data[24:])
 (identity_length,) = struct.unpack_from("<Q", payload, 0)
-# After the identity, the time and the trace bytes: the number of records.
-struct.pack_into("<Q", payload, 8 + identity_length + 16, 1 << 40)
+# After the identity, the time, the trace bytes and the probe bytes: the number of records.
+struct.pack_into("<Q", payload, 8 + identity_length + 24, 1 << 40)
 header = header[:12] + struct.pack("<QI", len(payload), zlib.crc32(payload))
 open(path, "wb").write(header + bytes(payload))
 PY

@@ -148,7 +148,7 @@ namespace neuristor
   namespace checkpoint_file
   {
     /** Change when the layout of the payload changes. */
-    constexpr std::uint32_t format_version = 3;
+    constexpr std::uint32_t format_version = 4; // 4: the length of probes.csv after that of traces.csv
 
     /** The file content: header and payload. */
     std::string
