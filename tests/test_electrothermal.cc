@@ -28,7 +28,7 @@ namespace
   // h at the bottom: a first-order thermal node with S = h A_bottom and
   // C = rho c_p V, set to the paper's S_th and C_th.
   const double S_th = 0.206e-3, C_th = 49.6e-12;
-  const double side = 4e-6;
+  const double film_side = 4e-6;
 
   std::vector<std::string>
   lumped_block(const std::string &end_time)
@@ -57,7 +57,7 @@ namespace
           "Materials/Electrode=Block", "Thermal boundary/Sides=adiabatic",
           "Thermal boundary/Bottom=heat transfer",
           "Thermal boundary/Bottom heat transfer coefficient=" +
-            std::to_string(S_th / (side * side)),
+            std::to_string(S_th / (film_side * film_side)),
           "Finite-element coupling/Field output interval=0"})
       o.push_back(entry);
     return o;

@@ -43,7 +43,7 @@ namespace
   const double rc_of[2] = {1, 2};
 
   int
-  side(const Point<3> &p)
+  material_side(const Point<3> &p)
   {
     return p[0] > 0.5 ? 1 : 0;
   }
@@ -61,7 +61,7 @@ namespace
     double
     value(const Point<3> &p, const unsigned int = 0) const override
     {
-      return std::sin(2 * pi * p[0]) / k_of[side(p)] * std::sin(pi * p[1]) *
+      return std::sin(2 * pi * p[0]) / k_of[material_side(p)] * std::sin(pi * p[1]) *
              std::sin(pi * p[2]) * tau(get_time());
     }
   };
@@ -73,7 +73,7 @@ namespace
     {
       const double t = get_time(), S = std::sin(pi * p[1]) * std::sin(pi * p[2]);
       const double s = std::sin(2 * pi * p[0]);
-      return rc_of[side(p)] / k_of[side(p)] * s * S * 2 * std::cos(4 * t) +
+      return rc_of[material_side(p)] / k_of[material_side(p)] * s * S * 2 * std::cos(4 * t) +
              6 * pi * pi * s * S * tau(t);
     }
   };
@@ -83,7 +83,7 @@ namespace
   {
     GridGenerator::subdivided_hyper_cube(tria, n, 0, 1, true);
     for (const auto &cell : tria.active_cell_iterators())
-      cell->set_material_id(side(cell->center()));
+      cell->set_material_id(material_side(cell->center()));
   }
 
   double
@@ -145,7 +145,7 @@ namespace
     value(const Point<3> &p, const unsigned int = 0) const override
     {
       const double t = get_time();
-      return rc_of[side(p)] * p[2] * (2 - p[2]) * 2 * std::cos(4 * t) + 2 * k_of[side(p)] * tau(t);
+      return rc_of[material_side(p)] * p[2] * (2 - p[2]) * 2 * std::cos(4 * t) + 2 * k_of[material_side(p)] * tau(t);
     }
   };
 } // namespace

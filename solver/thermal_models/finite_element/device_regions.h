@@ -38,6 +38,13 @@ namespace neuristor
       filament
     };
 
+    /** The regions by index, as the reduced models number them: 0 channel, 1 filament. */
+    static Region
+    region_of_index(const unsigned int r)
+    {
+      return r == 0 ? Region::channel : Region::filament;
+    }
+
     /**
      * filament_of_point: empty for no filaments; every filament cell must
      * lie in its device's channel (collective; InputError if a device

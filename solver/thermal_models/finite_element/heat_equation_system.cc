@@ -5,15 +5,6 @@
 
 namespace neuristor
 {
-  namespace
-  {
-    HeatEquation::DeviceRegion
-    region(const unsigned int r)
-    {
-      return r == 0 ? HeatEquation::DeviceRegion::channel : HeatEquation::DeviceRegion::filament;
-    }
-  } // namespace
-
   HeatEquationSystem::HeatEquationSystem(HeatEquation      &heat,
                                          const bool         filament_heating,
                                          const unsigned int cached_operators)
@@ -52,11 +43,11 @@ namespace neuristor
     for (unsigned int s = 0; s < n_region; ++s)
       for (unsigned int j = 0; j < n; ++j)
         {
-          op.x[s].push_back(heat.unit_response(j, region(s)));
+          op.x[s].push_back(heat.unit_response(j, DeviceRegions::region_of_index(s)));
           ++n_solves;
           for (unsigned int r = 0; r < n_region; ++r)
             {
-              const auto column = heat.device_temperatures(op.x[s].back(), 0.0, region(r));
+              const auto column = heat.device_temperatures(op.x[s].back(), 0.0, DeviceRegions::region_of_index(r));
               for (unsigned int i = 0; i < n; ++i)
                 op.response.G[r][s](i, j) = column[i];
             }
@@ -102,7 +93,7 @@ namespace neuristor
     ++n_solves;
     free_rises.resize(n_region);
     for (unsigned int r = 0; r < n_region; ++r)
-      free_rises[r] = heat.device_temperatures(free_field, 0.0, region(r));
+      free_rises[r] = heat.device_temperatures(free_field, 0.0, DeviceRegions::region_of_index(r));
     return free_rises;
   }
 

@@ -11,12 +11,6 @@ namespace neuristor
 
   namespace
   {
-    HeatEquation::DeviceRegion
-    region(const unsigned int r)
-    {
-      return r == 0 ? HeatEquation::DeviceRegion::channel : HeatEquation::DeviceRegion::filament;
-    }
-
     /** Steady state: a step this long weights M by 1e-12 of any physical rate. */
     constexpr double steady_step = 1e12; // s
   } // namespace
@@ -43,7 +37,7 @@ namespace neuristor
     for (unsigned int r = 0; r < n_regions; ++r)
       for (const unsigned int j : inputs)
         {
-          auto x = heat.unit_response(j, region(r));
+          auto x = heat.unit_response(j, DeviceRegions::region_of_index(r));
           ++solves;
           LA::MPI::Vector mx(x);
           heat.mass_matrix().vmult(mx, x);
@@ -120,7 +114,7 @@ namespace neuristor
         FullMatrix<double> BV(n, m);
         for (unsigned int i = 0; i < n; ++i)
           {
-            VecMDot(heat.region_vector(i, region(r)), m, vecs.data(), column.data());
+            VecMDot(heat.region_vector(i, DeviceRegions::region_of_index(r)), m, vecs.data(), column.data());
             for (unsigned int k = 0; k < m; ++k)
               BV(i, k) = column[k];
           }
