@@ -145,7 +145,8 @@ namespace
     value(const Point<3> &p, const unsigned int = 0) const override
     {
       const double t = get_time();
-      return rc_of[material_side(p)] * p[2] * (2 - p[2]) * 2 * std::cos(4 * t) + 2 * k_of[material_side(p)] * tau(t);
+      return rc_of[material_side(p)] * p[2] * (2 - p[2]) * 2 * std::cos(4 * t) +
+             2 * k_of[material_side(p)] * tau(t);
     }
   };
 } // namespace

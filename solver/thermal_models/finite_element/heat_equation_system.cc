@@ -47,7 +47,8 @@ namespace neuristor
           ++n_solves;
           for (unsigned int r = 0; r < n_region; ++r)
             {
-              const auto column = heat.device_temperatures(op.x[s].back(), 0.0, DeviceRegions::region_of_index(r));
+              const auto column = heat.device_temperatures(op.x[s].back(), 0.0,
+                                                           DeviceRegions::region_of_index(r));
               for (unsigned int i = 0; i < n; ++i)
                 op.response.G[r][s](i, j) = column[i];
             }

@@ -114,7 +114,8 @@ namespace neuristor
         FullMatrix<double> BV(n, m);
         for (unsigned int i = 0; i < n; ++i)
           {
-            VecMDot(heat.region_vector(i, DeviceRegions::region_of_index(r)), m, vecs.data(), column.data());
+            VecMDot(heat.region_vector(i, DeviceRegions::region_of_index(r)), m, vecs.data(),
+                    column.data());
             for (unsigned int k = 0; k < m; ++k)
               BV(i, k) = column[k];
           }
