@@ -202,7 +202,9 @@ main(int argc, char **argv)
   if (root)
     {
       std::filesystem::remove_all(folder);
-      std::cout << "ranks " << Utilities::MPI::n_mpi_processes(comm) << ", DoFs " << heat.n_dofs()
+      std::cout << (solver_settings.lumped_mass ? "lumped" : "consistent") << " mass, "
+                << solver_settings.preconditioner << ": ranks "
+                << Utilities::MPI::n_mpi_processes(comm) << ", DoFs " << heat.n_dofs()
                 << ": setup (mesh, DoFs, assembly) " << setup << " s, first step (with AMG setup) "
                 << first << " s, " << first_iterations << " CG its; reused steps " << per_step
                 << " s each, " << double(iterations) / n << " CG its; output " << output

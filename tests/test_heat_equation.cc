@@ -207,31 +207,124 @@ TEST(HeatEquation, LayeredSteadyStateMatchesClosedForm)
 
 TEST(HeatEquation, EnergyBalanceOfTransientRun)
 {
-  parallel::distributed::Triangulation<3> tria(MPI_COMM_SELF);
-  layered_box(tria);
-  const auto   materials = two_materials();
-  HeatEquation heat(tria, materials, BoundaryConditions{{4}, {}}, 1, top_layer, HeatSolverSettings(), 0.0);
-  // Variable steps and a changing power: heat in = stored + out.
-  double dt = 0.01;
-  for (int i = 0; i < 30; ++i, dt *= 1.1)
-    heat.step(dt, {1.0 + 0.5 * std::sin(i)});
-  const auto &e = heat.energy();
-  EXPECT_GT(e.out, 0.05 * e.input);   // heat has reached the cold boundary
-  EXPECT_GT(e.stored, 0.05 * e.input);
-  EXPECT_LT(e.relative_error(), 1e-6) << e.input << " " << e.stored << " " << e.out;
+  for (const bool lumped : {false, true})
+    {
+      parallel::distributed::Triangulation<3> tria(MPI_COMM_SELF);
+      layered_box(tria);
+      const auto         materials = two_materials();
+      HeatSolverSettings settings;
+      settings.lumped_mass = lumped;
+      HeatEquation heat(tria, materials, BoundaryConditions{{4}, {}}, 1, top_layer, settings, 0.0);
+      // Variable steps and a changing power: heat in = stored + out.
+      double dt = 0.01;
+      for (int i = 0; i < 30; ++i, dt *= 1.1)
+        heat.step(dt, {1.0 + 0.5 * std::sin(i)});
+      const auto &e = heat.energy();
+      EXPECT_GT(e.out, 0.05 * e.input) << lumped; // heat has reached the cold boundary
+      EXPECT_GT(e.stored, 0.05 * e.input) << lumped;
+      EXPECT_LT(e.relative_error(), 1e-6) << lumped << " " << e.input << " " << e.stored << " "
+                                          << e.out;
+    }
+}
+
+namespace
+{
+  // Vanishes at the fixed bottom z = 0 and varies in every direction.
+  class BottomZero : public Function<3>
+  {
+  public:
+    explicit BottomZero(const double power)
+      : power(power)
+    {}
+    double
+    value(const Point<3> &p, const unsigned int = 0) const override
+    {
+      return std::pow(p[2], power) * (1 + p[0] + p[1] * p[1]);
+    }
+    double power;
+  };
+
+  // A heat equation on the layered box with a transfer boundary on top (so
+  // K holds a face term too), a field x and a test field y on its DoFs.
+  struct LayeredOperators
+  {
+    explicit LayeredOperators(const bool lumped)
+    {
+      layered_box(tria, 10, 3);
+      HeatSolverSettings settings;
+      settings.lumped_mass = lumped;
+      heat = std::make_unique<HeatEquation>(tria, materials, BoundaryConditions{{4}, {{5, 4.0}}},
+                                            1, top_layer, settings, 0.0);
+      x = heat->interpolated(BottomZero(1));
+      y = heat->interpolated(BottomZero(2));
+    }
+
+    parallel::distributed::Triangulation<3> tria{MPI_COMM_SELF};
+    ThermalMaterials                        materials = two_materials();
+    std::unique_ptr<HeatEquation>           heat;
+    LA::MPI::Vector                         x, y;
+  };
+} // namespace
+
+TEST(HeatEquation, LumpedMassKeepsOneMatrixAndTheSameStiffness)
+{
+  // A lumped mass stores the system matrix alone (K only through it): a
+  // third of the consistent form's matrix memory, the same K on fields that
+  // vanish at the fixed DoFs, and M with the same row sums.
+  LayeredOperators consistent(false), lumped(true);
+  EXPECT_NEAR(lumped.heat->memory_use().at("matrices") /
+                consistent.heat->memory_use().at("matrices"),
+              1.0 / 3, 1e-3);
+  LA::MPI::Vector kx_c(consistent.x), kx_l(lumped.x), mx_c(consistent.x), mx_l(lumped.x);
+  consistent.heat->apply_stiffness(kx_c, consistent.x);
+  lumped.heat->apply_stiffness(kx_l, lumped.x);
+  EXPECT_GT(std::abs(kx_c * consistent.y), 1e-3);
+  EXPECT_NEAR(kx_l * lumped.y, kx_c * consistent.y, 1e-13 * std::abs(kx_c * consistent.y));
+  consistent.heat->apply_mass(mx_c, consistent.x);
+  lumped.heat->apply_mass(mx_l, lumped.x);
+  EXPECT_NEAR(mx_l.mean_value(), mx_c.mean_value(), 1e-13 * std::abs(mx_c.mean_value()));
+  EXPECT_GT(std::abs(mx_l * lumped.y - mx_c * consistent.y), 1e-4 * std::abs(mx_c * consistent.y))
+    << "a lumped mass differs from the consistent one off the diagonal";
+}
+
+TEST(HeatEquation, SystemMatrixDoesNotDependOnEarlierSteps)
+{
+  // Steps of other sizes (and a product with K, which swaps the lumped
+  // form's diagonal) before a step leave its system matrix bit for bit as a
+  // fresh one: a resumed run repeats an uninterrupted one exactly.
+  for (const bool lumped : {false, true})
+    {
+      LayeredOperators fresh(lumped), used(lumped);
+      used.heat->step(0.01, {1.0});
+      used.heat->step(0.037, {0.5});
+      LA::MPI::Vector kx(used.x);
+      used.heat->apply_stiffness(kx, used.x);
+      used.heat->reset();
+      fresh.heat->reset();
+      for (auto *ops : {&fresh, &used})
+        {
+          ops->heat->step(0.01, {1.0});
+          ops->heat->step(0.01, {2.0});
+        }
+      EXPECT_EQ(fresh.heat->device_temperatures()[0], used.heat->device_temperatures()[0])
+        << (lumped ? "lumped" : "consistent");
+    }
 }
 
 TEST(HeatEquation, DistributedSolveEqualsSerialSolve)
 {
   // Run under mpirun with 1, 2 or 4 ranks (ctest does): the device
   // temperatures must agree with a serial solve to the solver tolerance.
-  const auto run = [](const MPI_Comm comm) {
+  // So must the local symmetric SOR preconditioner, which differs with the
+  // rank count.
+  const auto run = [](const MPI_Comm comm, const std::string &preconditioner = "auto") {
     parallel::distributed::Triangulation<3> tria(comm);
     layered_box(tria);
     tria.refine_global(1);
     const auto         materials = two_materials();
     HeatSolverSettings settings;
-    settings.tolerance = 1e-12;
+    settings.tolerance      = 1e-12;
+    settings.preconditioner = preconditioner;
     HeatEquation heat(tria, materials, BoundaryConditions{{4}, {}}, 1, top_layer, settings, 0.0);
     std::vector<double> history;
     for (int i = 0; i < 5; ++i)
@@ -243,8 +336,12 @@ TEST(HeatEquation, DistributedSolveEqualsSerialSolve)
   };
   const auto parallel = run(MPI_COMM_WORLD);
   const auto serial   = run(MPI_COMM_SELF);
+  const auto sor      = run(MPI_COMM_WORLD, "ssor");
   for (unsigned int i = 0; i < serial.size(); ++i)
-    EXPECT_NEAR(parallel[i], serial[i], 1e-8 * serial[i]);
+    {
+      EXPECT_NEAR(parallel[i], serial[i], 1e-8 * serial[i]);
+      EXPECT_NEAR(sor[i], serial[i], 1e-8 * serial[i]);
+    }
 }
 
 TEST(HeatEquation, InterfaceConductanceAddsItsContactResistance)

@@ -36,7 +36,7 @@ namespace neuristor
     unsigned int degree           = 1;
     double       tolerance        = 1e-8;  // relative residual of CG
     double       strong_threshold = 0.6;   // BoomerAMG, 3-D
-    std::string  preconditioner   = "auto"; // amg, jacobi, block jacobi or auto
+    std::string  preconditioner   = "auto"; // amg, jacobi, block jacobi, ssor or auto
     unsigned int aggressive_levels = 1;    // BoomerAMG aggressive coarsening
     std::string  coarsening        = "Falgout"; // BoomerAMG coarsening
     std::string  smoother          = "SORJacobi"; // BoomerAMG relaxation
@@ -77,7 +77,9 @@ namespace neuristor
    * average of the field.
    *
    * The system matrix a0/dt M + K is rebuilt when the step changes; BoomerAMG
-   * hierarchies are kept per factor-3 band of a0/dt and reused.
+   * hierarchies are kept per factor-3 band of a0/dt and reused. With a
+   * lumped mass only the system matrix is stored (a third of the matrix
+   * memory): a step changes its diagonal alone.
    */
   class HeatEquation
   {
@@ -230,6 +232,10 @@ namespace neuristor
     void
     set_steady_source(const dealii::Function<3> &q);
 
+    /** A field of this mesh interpolated from a function. */
+    LA::MPI::Vector
+    interpolated(const dealii::Function<3> &field) const;
+
     /** Set the rise theta = T - T0 from a function (e.g. an exact solution). */
     void
     interpolate(const dealii::Function<3> &theta);
@@ -297,21 +303,19 @@ namespace neuristor
 
     /**
      * The linear system M theta' + K theta = sum_i P_i b_i behind the steps,
-     * for models built from it (a reduced model): M [J/K per DoF pair], K
-     * [W/K] with the transfer term, rows of fixed DoFs not zeroed (keep
-     * vectors zero there), and the region vector b_i (or f_i; collective,
-     * built on demand).
+     * for models built from it (a reduced model): dst = M src [J/K per DoF
+     * pair times src] and dst = K src [W/K, with the transfer term], both
+     * meant for fields that vanish at the fixed DoFs (the solver's): the
+     * rows there are K's and M's with a consistent mass, and M's and zero
+     * with a lumped one (the single system matrix no longer holds K's rows
+     * there). apply_stiffness is not const: with a lumped mass it swaps the
+     * system matrix's diagonal and sets it back exactly.
      */
-    const LA::MPI::SparseMatrix &
-    mass_matrix() const
-    {
-      return mass;
-    }
-    const LA::MPI::SparseMatrix &
-    stiffness_matrix() const
-    {
-      return stiffness;
-    }
+    void
+    apply_mass(LA::MPI::Vector &dst, const LA::MPI::Vector &src) const;
+    void
+    apply_stiffness(LA::MPI::Vector &dst, const LA::MPI::Vector &src);
+    /** The region vector b_i (or f_i; collective, built on demand). */
     LA::MPI::Vector
     region_vector(const unsigned int device, const DeviceRegion region = DeviceRegion::channel) const
     {
@@ -400,6 +404,12 @@ namespace neuristor
                  const RegionFunction &filament_of_point);
     void
     assemble_matrices();
+    /** The system matrix K + weight M with identity rows at the fixed DoFs. */
+    void
+    build_system(const double weight);
+    /** 1 at fixed DoFs, 0 elsewhere. */
+    LA::MPI::Vector
+    fixed_indicator() const;
     /** Row sums on the diagonal: a nonnegative, diagonal mass. */
     static void
     lump(dealii::FullMatrix<double> &cell_mass);
@@ -420,7 +430,12 @@ namespace neuristor
     std::map<dealii::types::global_dof_index, double> boundary_values;
     std::vector<PetscInt>                             fixed_rows; // owned fixed DoFs
 
+    // With a consistent mass: M, K and the system matrix. With a lumped
+    // mass only the system matrix, whose off-diagonal entries are K's, and
+    // the diagonals of K and M (the rows at fixed DoFs zeroed once).
     LA::MPI::SparseMatrix mass, stiffness, system;
+    LA::MPI::Vector       mass_diagonal, stiffness_diagonal;
+    double                system_weight = 0; // a0/dt of the system matrix [1/s]
     PreconditionerCache                            preconditioners{settings};
     const dealii::PETScWrappers::PreconditionBase *preconditioner = nullptr; // of the prepared step
     double                                   system_dt = -1, system_a0 = -1;

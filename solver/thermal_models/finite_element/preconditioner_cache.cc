@@ -20,6 +20,13 @@ namespace neuristor
                                                                  "amg";
     if (kind == "jacobi")
       slot = std::make_unique<PETScWrappers::PreconditionJacobi>(system);
+    else if (kind == "ssor")
+      {
+        // Symmetric SOR sweeps on each rank's block (PETSc has no parallel
+        // SOR): no copy of the matrix, unlike ILU.
+        slot = std::make_unique<PETScWrappers::PreconditionSSOR>(system);
+        PCSORSetSymmetric(slot->get_pc(), SOR_LOCAL_SYMMETRIC_SWEEP);
+      }
     else if (kind == "block jacobi")
       slot = std::make_unique<PETScWrappers::PreconditionBlockJacobi>(system);
     else

@@ -40,7 +40,7 @@ namespace neuristor
           auto x = heat.unit_response(j, DeviceRegions::region_of_index(r));
           ++solves;
           LA::MPI::Vector mx(x);
-          heat.mass_matrix().vmult(mx, x);
+          heat.apply_mass(mx, x);
           const double norm0 = std::sqrt(x * mx);
           // Classical Gram-Schmidt in the M inner product, twice (twice is
           // enough), with PETSc's multi-vector dot and update.
@@ -55,7 +55,7 @@ namespace neuristor
                 value = -value;
               VecMAXPY(x, vecs.size(), c.data(), vecs.data());
             }
-          heat.mass_matrix().vmult(mx, x);
+          heat.apply_mass(mx, x);
           const double norm = std::sqrt(std::max(x * mx, 0.0));
           if (!(norm > 1e-7 * norm0))
             continue; // already in the space (to the solver's accuracy)
@@ -92,7 +92,7 @@ namespace neuristor
     std::vector<PetscScalar> column(m);
     for (unsigned int l = 0; l < m; ++l)
       {
-        heat.stiffness_matrix().vmult(kv, basis[l]);
+        heat.apply_stiffness(kv, basis[l]);
         VecMDot(kv, l + 1, vecs.data(), column.data());
         for (unsigned int k = 0; k <= l; ++k)
           K_r(k, l) = K_r(l, k) = column[k];
