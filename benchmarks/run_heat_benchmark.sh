@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Heat-equation cost against DoFs on 1 and 2 ranks, two-device layout
 # (finest cell 25 nm, then every cell size halved: 125 k and 836 k DoFs;
-# with --large also 40 nm halved twice, 3.3 M DoFs), in two configurations
-# alternating REPS (default 3; 1 for the 3.3 M point) times: the default
+# with --large also 40 nm halved twice, 3.07 M DoFs), in two configurations
+# alternating REPS (default 3; 1 for the 3.07 M point) times: the default
 # (consistent mass: three matrices; block Jacobi with ILU(0)) and the
 # low-memory one (lumped mass: one matrix; local symmetric SOR, no copy of
 # it). Medians of setup, seconds per step, CG iterations and peak memory
