@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -342,6 +343,34 @@ TEST(HeatEquation, DistributedSolveEqualsSerialSolve)
       EXPECT_NEAR(parallel[i], serial[i], 1e-8 * serial[i]);
       EXPECT_NEAR(sor[i], serial[i], 1e-8 * serial[i]);
     }
+}
+
+TEST(HeatEquation, OnlyAMGHierarchiesAreKeptPerBand)
+{
+  // Steps alternating between two factor-3 bands of a0/dt (backward Euler:
+  // a0/dt = 1/dt = 100 and 10 1/s): AMG keeps both hierarchies (2 setups);
+  // block Jacobi keeps one ILU, set up again at each change (4 setups),
+  // and both give the same field to the solver tolerance.
+  std::map<std::string, double>       last;
+  std::map<std::string, unsigned int> setups;
+  for (const std::string preconditioner : {"amg", "block jacobi"})
+    {
+      parallel::distributed::Triangulation<3> tria(MPI_COMM_SELF);
+      layered_box(tria);
+      const auto         materials = two_materials();
+      HeatSolverSettings settings;
+      settings.preconditioner = preconditioner;
+      settings.backward_euler = true;
+      settings.tolerance      = 1e-12;
+      HeatEquation heat(tria, materials, BoundaryConditions{{4}, {}}, 1, top_layer, settings, 0.0);
+      for (const double dt : {0.01, 0.1, 0.01, 0.1})
+        heat.step(dt, {1.0});
+      setups[preconditioner] = heat.preconditioner_setups();
+      last[preconditioner]   = heat.device_temperatures()[0];
+    }
+  EXPECT_EQ(setups["amg"], 2u);
+  EXPECT_EQ(setups["block jacobi"], 4u);
+  EXPECT_NEAR(last["block jacobi"], last["amg"], 1e-9 * last["amg"]);
 }
 
 TEST(HeatEquation, InterfaceConductanceAddsItsContactResistance)

@@ -237,7 +237,7 @@ namespace neuristor
         c.times = times;
         log << "  step response of device " << j << ": " << times.size() << " steps, "
             << heat.linear_iterations() << " CG iterations so far, "
-            << heat.preconditioner_setups() << " AMG setups so far" << std::endl;
+            << heat.preconditioner_setups() << " preconditioner setups so far" << std::endl;
         c.energy_balance_error = std::max(c.energy_balance_error, heat.energy().relative_error());
       }
     write_pvd_series(comm, field_folder + "/step_response_device_0.pvd", snapshots);

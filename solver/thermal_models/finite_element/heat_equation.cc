@@ -53,8 +53,8 @@ namespace neuristor
                       "Preconditioner of CG: BoomerAMG; point Jacobi; block Jacobi "
                       "with ILU(0) on each rank's block; ssor: symmetric SOR sweeps "
                       "on each rank's block, which keeps no copy of the matrix (ILU "
-                      "keeps one per factor-3 band of step sizes) at about 1.4x the "
-                      "time per step of block Jacobi; or auto: block Jacobi for "
+                      "keeps one) at 1.2-1.5x the time per step of block Jacobi; "
+                      "or auto: block Jacobi for "
                       "steps under 1 us (a0/dt > 1e6 1/s), where the mass matrix "
                       "keeps ILU effective and it is 2-3x faster than AMG per solve "
                       "(co-simulation steps), AMG for longer and steady steps.");

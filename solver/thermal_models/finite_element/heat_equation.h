@@ -280,7 +280,7 @@ namespace neuristor
       return extremes;
     }
 
-    /** How often the AMG hierarchy was built. */
+    /** How often a preconditioner was set up (AMG per band, the others per change of band). */
     unsigned int
     preconditioner_setups() const
     {

@@ -111,7 +111,7 @@ namespace neuristor
   {
     log << "Heat: " << heat.n_dofs() << " DoFs, " << heat.steps() << " steps, "
         << heat.linear_iterations() << " CG iterations, " << heat.preconditioner_setups()
-        << " AMG setups, energy balance error " << heat.energy().relative_error()
+        << " preconditioner setups, energy balance error " << heat.energy().relative_error()
         << ", node temperatures " << ambient_temperature() + heat.rise_extremes()[0] << " to "
         << ambient_temperature() + heat.rise_extremes()[1] << " K";
   }

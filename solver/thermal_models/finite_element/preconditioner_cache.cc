@@ -12,12 +12,22 @@ namespace neuristor
   PreconditionerCache::get(const LA::MPI::SparseMatrix &system, const double weight)
   {
     const int band = static_cast<int>(std::floor(std::log(weight) / std::log(3.0)));
-    auto     &slot = by_band[band];
-    if (slot)
-      return *slot;
     const std::string kind = settings.preconditioner != "auto" ? settings.preconditioner :
                              weight > 1e6                      ? "block jacobi" :
                                                                  "amg";
+    // Only AMG hierarchies are worth a slot per band; the others are set up
+    // in a few matrix passes, and an ILU kept per band would cost a copy of
+    // the matrix each: one slot, set up again when the band changes.
+    if (kind != "amg")
+      {
+        if (cheap && cheap_band == band)
+          return *cheap;
+        cheap.reset();
+        cheap_band = band;
+      }
+    auto &slot = kind == "amg" ? by_band[band] : cheap;
+    if (slot)
+      return *slot;
     if (kind == "jacobi")
       slot = std::make_unique<PETScWrappers::PreconditionJacobi>(system);
     else if (kind == "ssor")

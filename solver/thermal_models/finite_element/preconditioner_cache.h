@@ -16,8 +16,11 @@ namespace neuristor
    * hierarchy of a nearby a0/dt still preconditions well (CG checks the
    * result), and its setup costs several solves; so one is kept per band
    * [3^b, 3^(b+1)) of the mass weight a0/dt, and steps that jump between
-   * spikes and quiet phases reuse them all. The kind follows `Preconditioner`
-   * (auto: block Jacobi where the mass dominates, a0/dt > 1e6 1/s, else AMG).
+   * spikes and quiet phases reuse them all. The other kinds (Jacobi, block
+   * Jacobi's ILU, SOR) are cheap to set up and ILU holds a copy of the
+   * matrix: one of them is kept, for the band of the last step. The kind
+   * follows `Preconditioner` (auto: block Jacobi where the mass dominates,
+   * a0/dt > 1e6 1/s, else AMG).
    */
   class PreconditionerCache
   {
@@ -39,6 +42,8 @@ namespace neuristor
 
   private:
     const HeatSolverSettings                                                &settings;
-    std::map<int, std::unique_ptr<dealii::PETScWrappers::PreconditionBase>> by_band;
+    std::map<int, std::unique_ptr<dealii::PETScWrappers::PreconditionBase>> by_band; // AMG
+    std::unique_ptr<dealii::PETScWrappers::PreconditionBase> cheap; // any other kind
+    int                                                      cheap_band = 0;
   };
 } // namespace neuristor
