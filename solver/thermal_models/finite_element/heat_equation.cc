@@ -139,11 +139,10 @@ namespace neuristor
         mass.reinit(system);
         stiffness.reinit(system);
       }
-    for (auto *v : {&theta, &theta_old, &interior_indicator, &transfer_weights})
+    for (auto *v : {&theta, &theta_old, &interior_indicator, &transfer_weights, &mass_row_sums})
       v->reinit(owned, comm);
     if (settings.lumped_mass)
-      for (auto *v : {&mass_diagonal, &stiffness_diagonal})
-        v->reinit(owned, comm);
+      stiffness_diagonal.reinit(owned, comm);
     // 1 at free DoFs, 0 at fixed-temperature DoFs.
     interior_indicator = 1;
     std::vector<LA::MPI::Vector::size_type> fixed;
@@ -252,7 +251,7 @@ namespace neuristor
             {
               for (unsigned int i = 0; i < n; ++i)
                 cell_mass_diagonal(i) = cell_mass(i, i);
-              constraints.distribute_local_to_global(cell_mass_diagonal, dofs, mass_diagonal);
+              constraints.distribute_local_to_global(cell_mass_diagonal, dofs, mass_row_sums);
               constraints.distribute_local_to_global(cell_stiffness, dofs, system);
             }
           else
@@ -265,17 +264,18 @@ namespace neuristor
     transfer_weights.compress(VectorOperation::add);
     if (settings.lumped_mass)
       {
-        mass_diagonal.compress(VectorOperation::add);
+        mass_row_sums.compress(VectorOperation::add);
         system.compress(VectorOperation::add);
         MatGetDiagonal(system.petsc_matrix(), stiffness_diagonal);
-        MatZeroRows(system.petsc_matrix(), fixed_rows.size(), fixed_rows.data(), 1.0, nullptr,
-                    nullptr);
         build_system(0.0); // K until a step is prepared
       }
     else
       {
         mass.compress(VectorOperation::add);
         stiffness.compress(VectorOperation::add);
+        LA::MPI::Vector ones(owned, comm);
+        ones = 1;
+        mass.vmult(mass_row_sums, ones);
       }
   }
 
@@ -288,9 +288,7 @@ namespace neuristor
         // so the matrix does not depend on the steps before (a resumed run
         // repeats an uninterrupted one to the last bit).
         LA::MPI::Vector diagonal(stiffness_diagonal);
-        diagonal.add(weight, mass_diagonal);
-        diagonal.scale(interior_indicator);
-        diagonal.add(1.0, fixed_indicator());
+        diagonal.add(weight, mass_row_sums);
         MatDiagonalSet(system.petsc_matrix(), diagonal, INSERT_VALUES);
       }
     else
@@ -300,19 +298,9 @@ namespace neuristor
         // apply_boundary_values() take the general, much slower paths).
         MatCopy(stiffness.petsc_matrix(), system.petsc_matrix(), SAME_NONZERO_PATTERN);
         MatAXPY(system.petsc_matrix(), weight, mass.petsc_matrix(), SAME_NONZERO_PATTERN);
-        MatZeroRows(system.petsc_matrix(), fixed_rows.size(), fixed_rows.data(), 1.0, nullptr,
-                    nullptr);
       }
+    MatZeroRows(system.petsc_matrix(), fixed_rows.size(), fixed_rows.data(), 1.0, nullptr, nullptr);
     system_weight = weight;
-  }
-
-  LA::MPI::Vector
-  HeatEquation::fixed_indicator() const
-  {
-    LA::MPI::Vector fixed(owned, comm);
-    fixed = 1;
-    fixed -= interior_indicator;
-    return fixed;
   }
 
   void
@@ -321,7 +309,7 @@ namespace neuristor
     if (settings.lumped_mass)
       {
         dst = src;
-        dst.scale(mass_diagonal);
+        dst.scale(mass_row_sums);
       }
     else
       mass.vmult(dst, src);
@@ -530,11 +518,11 @@ namespace neuristor
     const auto      region_power = devices->region_powers(powers, filament_share);
     const auto      f            = source_vector(region_power, extra_source);
     const double    input_rate   = f.mean_value() * f.size();
-    LA::MPI::Vector rate(history_rate()), residual(owned, comm), stored(owned, comm);
+    // The stored heat's rate is 1 . M theta' = (M 1) . theta' (M symmetric).
+    LA::MPI::Vector rate(history_rate()), residual(owned, comm);
     apply_mass(residual, rate); // M (history)
     rate.add(a0 / dt, solution);
-    apply_mass(stored, rate);
-    const double storage_rate = stored.mean_value() * stored.size();
+    const double    storage_rate = mass_row_sums * rate;
     LA::MPI::Vector tmp(owned, comm);
     system.vmult(tmp, solution);
     residual += tmp;
@@ -629,7 +617,7 @@ namespace neuristor
     };
     double vectors = 0;
     for (const auto *v : {&theta, &theta_old, &interior_indicator, &transfer_weights,
-                          &mass_diagonal, &stiffness_diagonal})
+                          &mass_row_sums, &stiffness_diagonal})
       vectors += v->memory_consumption();
     return {{"mesh", static_cast<double>(triangulation.memory_consumption())},
             {"dof handler", static_cast<double>(dof_handler.memory_consumption())},

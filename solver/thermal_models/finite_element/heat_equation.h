@@ -407,9 +407,6 @@ namespace neuristor
     /** The system matrix K + weight M with identity rows at the fixed DoFs. */
     void
     build_system(const double weight);
-    /** 1 at fixed DoFs, 0 elsewhere. */
-    LA::MPI::Vector
-    fixed_indicator() const;
     /** Row sums on the diagonal: a nonnegative, diagonal mass. */
     static void
     lump(dealii::FullMatrix<double> &cell_mass);
@@ -432,9 +429,10 @@ namespace neuristor
 
     // With a consistent mass: M, K and the system matrix. With a lumped
     // mass only the system matrix, whose off-diagonal entries are K's, and
-    // the diagonals of K and M (the rows at fixed DoFs zeroed once).
+    // K's diagonal; then M is its row sums (kept with either mass: the
+    // stored heat is their dot product with the field).
     LA::MPI::SparseMatrix mass, stiffness, system;
-    LA::MPI::Vector       mass_diagonal, stiffness_diagonal;
+    LA::MPI::Vector       mass_row_sums, stiffness_diagonal;
     double                system_weight = 0; // a0/dt of the system matrix [1/s]
     PreconditionerCache                            preconditioners{settings};
     const dealii::PETScWrappers::PreconditionBase *preconditioner = nullptr; // of the prepared step
