@@ -6,10 +6,14 @@
 #include "solver/case/parameter_file.h"
 
 #include <deal.II/distributed/tria.h>
+#include <deal.II/dofs/dof_tools.h>
 #include <deal.II/grid/grid_generator.h>
+#include <deal.II/lac/dynamic_sparsity_pattern.h>
+#include <deal.II/lac/sparsity_tools.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -551,4 +555,52 @@ TEST(HeatEquation, CheckpointKeepsFilamentPowersAndReadsOldOnes)
   plain.heat->save_state(plain_writer);
   BinaryReader plain_reader(channel_only, "channel only");
   EXPECT_NO_THROW(restored.heat->load_state(plain_reader));
+}
+
+TEST(CellPatternMatrix, HasTheEntriesOfDealIIsPatternAllocatedExactly)
+{
+  // Run under mpirun with 1, 2 or 4 ranks (ctest does). An L-shaped mesh
+  // (cells missing), Q1 and Q2, blocks of 7 rows: each owned row has
+  // exactly the columns of deal.II's distributed sparsity pattern, and
+  // nothing is allocated that is not used.
+  const MPI_Comm                          comm = MPI_COMM_WORLD;
+  parallel::distributed::Triangulation<3> tria(comm);
+  GridGenerator::hyper_L(tria);
+  tria.refine_global(2);
+  for (const unsigned int degree : {1u, 2u})
+    {
+      DoFHandler<3> dof_handler(tria);
+      FE_Q<3>       fe(degree);
+      dof_handler.distribute_dofs(fe);
+      const IndexSet owned    = dof_handler.locally_owned_dofs();
+      const IndexSet relevant = DoFTools::extract_locally_relevant_dofs(dof_handler);
+      DynamicSparsityPattern reference(relevant);
+      DoFTools::make_sparsity_pattern(dof_handler, reference);
+      SparsityTools::distribute_sparsity_pattern(reference, owned, comm, relevant);
+
+      CellPatternMatrix matrix;
+      matrix.reinit_cell_pattern(dof_handler, owned, comm, 7);
+      unsigned int mismatched_rows = 0;
+      for (const auto row : owned)
+        {
+          PetscInt           n;
+          const PetscInt    *columns;
+          const PetscScalar *values;
+          MatGetRow(matrix.petsc_matrix(), row, &n, &columns, &values);
+          std::vector<types::global_dof_index> got(columns, columns + n), expected;
+          for (auto entry = reference.begin(row); entry != reference.end(row); ++entry)
+            expected.push_back(entry->column());
+          bool zero = true;
+          for (PetscInt k = 0; k < n; ++k)
+            zero = zero && values[k] == 0.0;
+          MatRestoreRow(matrix.petsc_matrix(), row, &n, &columns, &values);
+          std::sort(expected.begin(), expected.end());
+          mismatched_rows += (got != expected || !zero);
+        }
+      EXPECT_EQ(mismatched_rows, 0u) << "degree " << degree;
+      MatInfo info;
+      MatGetInfo(matrix.petsc_matrix(), MAT_LOCAL, &info);
+      EXPECT_EQ(info.nz_allocated, info.nz_used) << "degree " << degree;
+      EXPECT_EQ(matrix.m(), dof_handler.n_dofs());
+    }
 }

@@ -9,11 +9,9 @@
 #include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/mapping_q1.h>
 #include <deal.II/fe/fe_values.h>
-#include <deal.II/lac/dynamic_sparsity_pattern.h>
 #include <deal.II/lac/full_matrix.h>
 #include <deal.II/lac/petsc_solver.h>
 #include <deal.II/lac/solver_control.h>
-#include <deal.II/lac/sparsity_tools.h>
 #include <deal.II/numerics/data_out.h>
 #include <deal.II/numerics/vector_tools.h>
 
@@ -124,14 +122,9 @@ namespace neuristor
       VectorTools::interpolate_boundary_values(dof_handler, id, Functions::ZeroFunction<3>(),
                                                boundary_values);
 
-    {
-      // The pattern (larger than a matrix) lives only until the first
-      // matrix has taken its structure; the others copy that structure.
-      DynamicSparsityPattern dsp(relevant);
-      DoFTools::make_sparsity_pattern(dof_handler, dsp, constraints, false);
-      SparsityTools::distribute_sparsity_pattern(dsp, owned, comm, relevant);
-      system.reinit(owned, owned, dsp, comm);
-    }
+    // The system matrix takes its pattern from the cells; the others copy it.
+    Assert(constraints.n_constraints() == 0, ExcMessage("the generated mesh has no hanging nodes"));
+    system.reinit_cell_pattern(dof_handler, owned, comm);
     // A lumped mass is a vector and then K is needed only through the
     // system matrix (see build_system): one matrix instead of three.
     if (!settings.lumped_mass)
@@ -252,7 +245,8 @@ namespace neuristor
               for (unsigned int i = 0; i < n; ++i)
                 cell_mass_diagonal(i) = cell_mass(i, i);
               constraints.distribute_local_to_global(cell_mass_diagonal, dofs, mass_row_sums);
-              constraints.distribute_local_to_global(cell_stiffness, dofs, system);
+              constraints.distribute_local_to_global(cell_stiffness, dofs,
+                                                     static_cast<LA::MPI::SparseMatrix &>(system));
             }
           else
             {

@@ -2,6 +2,7 @@
 
 #include "materials/thermal_materials.h"
 #include "solver/io/checkpoint.h"
+#include "solver/thermal_models/finite_element/cell_pattern_matrix.h"
 #include "solver/thermal_models/finite_element/device_regions.h"
 #include "solver/thermal_models/finite_element/point_probes.h"
 #include "solver/thermal_models/finite_element/preconditioner_cache.h"
@@ -431,7 +432,8 @@ namespace neuristor
     // mass only the system matrix, whose off-diagonal entries are K's, and
     // K's diagonal; then M is its row sums (kept with either mass: the
     // stored heat is their dot product with the field).
-    LA::MPI::SparseMatrix mass, stiffness, system;
+    LA::MPI::SparseMatrix mass, stiffness;
+    CellPatternMatrix     system;
     LA::MPI::Vector       mass_row_sums, stiffness_diagonal;
     double                system_weight = 0; // a0/dt of the system matrix [1/s]
     PreconditionerCache                            preconditioners{settings};
