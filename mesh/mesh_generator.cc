@@ -11,6 +11,9 @@
 #include <deal.II/grid/tria_description.h>
 
 #include <algorithm>
+#ifdef __GLIBC__
+#  include <malloc.h>
+#endif
 #include <cmath>
 #include <cstdint>
 
@@ -459,6 +462,13 @@ namespace neuristor
     const GridPartition partition(grid.n_cells(0), grid.n_cells(1), Utilities::MPI::n_mpi_processes(comm));
     const LocalGrid     local(layout, grid, partition, rank);
     tria.create_triangulation(describe(local, grid, comm));
+#ifdef __GLIBC__
+    // Building the mesh frees several times the mesh's size in small
+    // blocks (the description, deal.II's maps of faces and lines). The
+    // matrices that come next are large arrays that malloc maps afresh, so
+    // without this the freed blocks stayed resident for the whole run.
+    malloc_trim(0);
+#endif
     return statistics(local, grid, rank, comm);
   }
 } // namespace neuristor
