@@ -118,6 +118,17 @@ namespace neuristor
     virtual double
     next_breakpoint(const double t) const = 0;
 
+    /**
+     * The implicit row of a node whose capacitor C [F] takes the explicit
+     * rate: C (V' - dV/dt), with V' and dV'/dV from the scheme.
+     */
+    static CircuitResidual
+    capacitor_residual(const double C, const VoltageRate &rate, const double V_rate,
+                       const double dV_rate_dV)
+    {
+      return {C * (V_rate - rate.dV_dt), C * (dV_rate_dV - rate.d_dV), -C * rate.d_dT};
+    }
+
     /** dT/dt along the memory's branch [K/s]: negative once T turns against it. */
     static double
     branch_rate(const HysteresisState &memory, const double dT_dt)

@@ -34,9 +34,8 @@ namespace neuristor
   {
     if (circuit_parameters.direct_drive())
       return {V - circuit_parameters.input.value(t, end_of_step), 1, 0};
-    const double      C    = circuit_parameters.C;
-    const VoltageRate rate = voltage_rate(t, V, r, end_of_step);
-    return {C * (V_rate - rate.dV_dt), C * (dV_rate_dV - rate.d_dV), -C * rate.d_dT};
+    return capacitor_residual(circuit_parameters.C, voltage_rate(t, V, r, end_of_step), V_rate,
+                              dV_rate_dV);
   }
 
   Sample

@@ -127,6 +127,14 @@ namespace neuristor
     {
       unsigned int rows = 0, columns = 0;
       double       pitch_along = 0, pitch_across = 0; // m
+
+      /** The device rows_by rows and columns_by columns from device i (index row * columns + column), or -1 off the grid. */
+      int
+      shifted(const unsigned int i, const int rows_by, const int columns_by) const
+      {
+        const int r = int(i / columns) + rows_by, c = int(i % columns) + columns_by;
+        return r < 0 || c < 0 || r >= int(rows) || c >= int(columns) ? -1 : r * int(columns) + c;
+      }
     };
     const Grid &
     grid() const

@@ -384,9 +384,8 @@ namespace
     residual(const double t, const double V, const double V_rate, const double dV_rate_dV,
              const ResistanceValue &r, const bool end_of_step) const override
     {
-      const auto   rate = voltage_rate(t, V, r, end_of_step);
-      const double C    = source_capacitance;
-      return {C * (V_rate - rate.dV_dt), C * (dV_rate_dV - rate.d_dV), -C * rate.d_dT};
+      return capacitor_residual(source_capacitance, voltage_rate(t, V, r, end_of_step), V_rate,
+                                dV_rate_dV);
     }
     double
     next_breakpoint(const double) const override

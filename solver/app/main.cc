@@ -36,6 +36,11 @@ namespace
 {
   const char *header = "neuristor - electro-thermal simulator for thermal-neuristor arrays\n";
 
+  // Default output folders of the tools on one case (help text and dispatch).
+  const std::string characterize_folder = "results/characterization";
+  const std::string calibrate_folder    = "results/calibration";
+  const std::string preview_folder      = "results/preview";
+
   // One help text per command: `neuristor COMMAND --help` prints its own.
   const std::vector<std::pair<std::string, std::string>> command_help = {
     {"run",
@@ -56,19 +61,19 @@ namespace
      "      Thermal characterisation of the case's Layout with the 3-D heat equation:\n"
      "      steady R_th and eta_ij, step responses (CSV, PNG, VTU/PVD), C_eff, delays,\n"
      "      and a truncation check. With Sweep/Entry (e.g. Layout/Gap) one point per value.\n"
-     "      (default DIR: results/characterization).\n"},
+     "      (default DIR: " + characterize_folder + ").\n"},
     {"calibrate",
      "  neuristor calibrate CASE.prm [-o DIR] [--set ...]\n"
      "      Fit one declared physical unknown of a single device's layout\n"
      "      (Calibration/Entry, e.g. Layout/Channel width) so that its steady thermal\n"
      "      conductance is Calibration/Target thermal conductance; writes preset.prm\n"
-     "      (default DIR: results/calibration).\n"},
+     "      (default DIR: " + calibrate_folder + ").\n"},
     {"preview",
      "  neuristor preview CASE.prm [-o DIR] [--set ...]\n"
      "      The layout and mesh a finite-element or reduced run of the case would use,\n"
      "      in seconds, without building it: preview.png (top view and a vertical cut\n"
      "      with device ids, materials and mesh edges) and preview.json (parts, devices,\n"
-     "      grid lines, cells and DoFs) (default DIR: results/preview).\n"},
+     "      grid lines, cells and DoFs) (default DIR: " + preview_folder + ").\n"},
     {"parameters",
      "  neuristor parameters\n"
      "      Print every parameter with its default, units and documentation.\n"},
@@ -274,12 +279,12 @@ main(int argc, char **argv)
       };
       const std::map<std::string, ToolEntry> tools = {
         {"characterize",
-         {neuristor::run_characterize, "results/characterization",
+         {neuristor::run_characterize, characterize_folder,
           "two_devices_characterize.prm"}},
         {"calibrate",
-         {neuristor::run_calibrate, "results/calibration", "presets/calibrate_fig2_device.prm"}},
+         {neuristor::run_calibrate, calibrate_folder, "presets/calibrate_fig2_device.prm"}},
         {"preview",
-         {neuristor::run_preview, "results/preview", "finite_element/array_8x8_corner.prm"}}};
+         {neuristor::run_preview, preview_folder, "finite_element/array_8x8_corner.prm"}}};
       if (const auto tool = tools.find(args.command); tool != tools.end())
         {
           if (args.resume)

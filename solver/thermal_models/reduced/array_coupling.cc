@@ -111,15 +111,14 @@ namespace neuristor
   double
   ArrayCoupling::neighbour_rise(const std::vector<double> &w, const unsigned int i) const
   {
-    const int r = i / grid.columns, c = i % grid.columns;
-    double    rise = 0;
+    double rise = 0;
     for (std::size_t o = 1; o < kernel->offsets.size(); ++o) // 0: the device itself
       {
         const auto &offset = kernel->offsets[o];
-        const int   rs = r - offset.rows, cs = c - offset.columns; // the source
-        if (rs < 0 || cs < 0 || rs >= int(grid.rows) || cs >= int(grid.columns))
+        const int   source = grid.shifted(i, -offset.rows, -offset.columns);
+        if (source < 0)
           continue;
-        const double *z = &w[(std::size_t(rs) * grid.columns + cs) * m];
+        const double *z = &w[std::size_t(source) * m];
         for (unsigned int k = 0; k < m; ++k)
           rise += offset.h[k] * z[k];
       }
@@ -188,13 +187,9 @@ namespace neuristor
         for (unsigned int j = 0; j < n; ++j)
           if (sources[j])
             {
-              const int r = j / grid.columns, c = j % grid.columns;
               for (const auto &offset : kernel->offsets)
-                {
-                  const int ri = r + offset.rows, ci = c + offset.columns; // a receiver
-                  if (ri >= 0 && ci >= 0 && ri < int(grid.rows) && ci < int(grid.columns))
-                    is_active[std::size_t(ri) * grid.columns + ci] = 1;
-                }
+                if (const int receiver = grid.shifted(j, offset.rows, offset.columns); receiver >= 0)
+                  is_active[receiver] = 1;
             }
       }
     active.clear();

@@ -170,14 +170,13 @@ namespace neuristor
     std::vector<double> rise(std::size_t(last - first) * C, 0.0);
     for (unsigned int i = first; i < last; ++i)
       {
-        const int r = i / grid.columns, c = i % grid.columns;
-        double   *tile = &rise[std::size_t(i - first) * C];
+        double *tile = &rise[std::size_t(i - first) * C];
         for (std::size_t o = 0; o < offsets.size(); ++o)
           {
-            const int rs = r - offsets[o].rows, cs = c - offsets[o].columns; // the source
-            if (rs < 0 || cs < 0 || rs >= int(grid.rows) || cs >= int(grid.columns))
+            const int source = grid.shifted(i, -offsets[o].rows, -offsets[o].columns);
+            if (source < 0)
               continue;
-            const double *z      = &Z[(std::size_t(rs) * grid.columns + cs) * m];
+            const double *z      = &Z[std::size_t(source) * m];
             const double *values = &phi[o * C * m];
             for (unsigned int p = 0; p < C; ++p)
               for (unsigned int k = 0; k < m; ++k)
