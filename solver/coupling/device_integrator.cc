@@ -139,6 +139,8 @@ namespace neuristor
   double
   DeviceIntegrator::temperature_rate(const DeviceState &s, const double q) const
   {
+    if (s.have_resistance)
+      return node_rate(node, circuit->joule_power(s.V, s.derivatives.r).P, s.T, q);
     return temperature_rate(s.V, s.T, s.hysteresis, q);
   }
 
@@ -160,8 +162,20 @@ namespace neuristor
                                 const double           dq_dt,
                                 const bool             end_of_step) const
   {
+    return derivatives(t, V, T, circuit->device_state(T, memory), q, dq_dt, end_of_step);
+  }
+
+  DeviceDerivatives
+  DeviceIntegrator::derivatives(const double           t,
+                                const double           V,
+                                const double           T,
+                                const ResistanceValue &r,
+                                const double           q,
+                                const double           dq_dt,
+                                const bool             end_of_step) const
+  {
     DeviceDerivatives d;
-    d.r                    = circuit->device_state(T, memory);
+    d.r                    = r;
     const VoltageRate rate = circuit->voltage_rate(t, V, d.r, end_of_step);
     d.f[0]                 = rate.dV_dt;
     d.J[0][0]              = rate.d_dV;
@@ -304,9 +318,12 @@ namespace neuristor
       {
         if (!s.have_derivatives)
           {
+            // New heat input or an input edge: R(T) is the same, the rates are not.
             heat.evaluate(s.t, q, dq);
-            s.derivatives = derivatives(s.t, s.V, s.T, s.hysteresis, q, dq);
-            s.have_derivatives = true;
+            s.derivatives = s.have_resistance ?
+                              derivatives(s.t, s.V, s.T, s.derivatives.r, q, dq) :
+                              derivatives(s.t, s.V, s.T, s.hysteresis, q, dq);
+            s.have_derivatives = s.have_resistance = true;
           }
         // A reversal exactly at the start (initial cooling, or after noise).
         if (!s.just_reversed &&
@@ -385,6 +402,7 @@ namespace neuristor
         s.T  = step.T;
         s.derivatives      = step.end;
         s.have_derivatives = !on_breakpoint; // right limit needed after an edge
+        s.have_resistance  = true;
         s.h                = h * growth;
         s.just_reversed    = reversal;
         ++s.steps;
@@ -404,7 +422,7 @@ namespace neuristor
           {
             s.hysteresis = circuit->reverse(s.T, s.hysteresis);
             ++s.reversals;
-            s.have_derivatives = false;
+            s.have_derivatives = s.have_resistance = false;
           }
       }
   }

@@ -67,6 +67,7 @@ namespace neuristor
     double          h = 0;              // next step size to try
     unsigned long   sample_index = 0;   // next trace sample at index x interval
     bool            have_derivatives = false;
+    bool            have_resistance = false; // derivatives.r is R at (T, hysteresis)
     bool            just_reversed = false;  // the last step ended at a reversal
     DeviceDerivatives derivatives;      // at (t, V, T), reused (FSAL)
     SpikeDetector   spikes;
@@ -152,6 +153,16 @@ namespace neuristor
                 const double           V,
                 const double           T,
                 const HysteresisState &memory,
+                const double           q,
+                const double           dq_dt,
+                const bool             end_of_step = false) const;
+
+    /** The same with the device's state r at T known: no evaluation of R(T). */
+    DeviceDerivatives
+    derivatives(const double           t,
+                const double           V,
+                const double           T,
+                const ResistanceValue &r,
                 const double           q,
                 const double           dq_dt,
                 const bool             end_of_step = false) const;
