@@ -157,18 +157,6 @@ namespace neuristor
   DeviceIntegrator::derivatives(const double           t,
                                 const double           V,
                                 const double           T,
-                                const HysteresisState &memory,
-                                const double           q,
-                                const double           dq_dt,
-                                const bool             end_of_step) const
-  {
-    return derivatives(t, V, T, circuit->device_state(T, memory), q, dq_dt, end_of_step);
-  }
-
-  DeviceDerivatives
-  DeviceIntegrator::derivatives(const double           t,
-                                const double           V,
-                                const double           T,
                                 const ResistanceValue &r,
                                 const double           q,
                                 const double           dq_dt,
@@ -211,7 +199,8 @@ namespace neuristor
     if (!(T_half > 0))
       return step;
     const auto f1 =
-      derivatives(s.t + 0.5 * h, V_half, T_half, s.hysteresis, q + noise_power, dq);
+      derivatives(s.t + 0.5 * h, V_half, T_half, circuit->device_state(T_half, s.hysteresis),
+                  q + noise_power, dq);
     W.solve(f1.f[0] - k1[0], f1.f[1] - k1[1], k2);
     k2[0] += k1[0];
     k2[1] += k1[1];
@@ -221,7 +210,8 @@ namespace neuristor
     if (!(step.T > 0) || !std::isfinite(step.V))
       return step;
     heat.evaluate(s.t + h, q, dq);
-    step.end = derivatives(s.t + h, step.V, step.T, s.hysteresis, q + noise_power, dq, true);
+    step.end = derivatives(s.t + h, step.V, step.T, circuit->device_state(step.T, s.hysteresis),
+                           q + noise_power, dq, true);
     const auto &f2 = step.end.f;
     W.solve(f2[0] - e32 * (k2[0] - f1.f[0]) - 2 * (k1[0] - d0.f[0]) + hd * d0.df_dt[0],
             f2[1] - e32 * (k2[1] - f1.f[1]) - 2 * (k1[1] - d0.f[1]) + hd * d0.df_dt[1],
@@ -320,9 +310,10 @@ namespace neuristor
           {
             // New heat input or an input edge: R(T) is the same, the rates are not.
             heat.evaluate(s.t, q, dq);
-            s.derivatives = s.have_resistance ?
-                              derivatives(s.t, s.V, s.T, s.derivatives.r, q, dq) :
-                              derivatives(s.t, s.V, s.T, s.hysteresis, q, dq);
+            const ResistanceValue r = s.have_resistance ?
+                                        s.derivatives.r :
+                                        circuit->device_state(s.T, s.hysteresis);
+            s.derivatives = derivatives(s.t, s.V, s.T, r, q, dq);
             s.have_derivatives = s.have_resistance = true;
           }
         // A reversal exactly at the start (initial cooling, or after noise).
@@ -332,7 +323,8 @@ namespace neuristor
             s.hysteresis = circuit->reverse(s.T, s.hysteresis);
             ++s.reversals;
             heat.evaluate(s.t, q, dq);
-            s.derivatives = derivatives(s.t, s.V, s.T, s.hysteresis, q, dq);
+            s.derivatives =
+              derivatives(s.t, s.V, s.T, circuit->device_state(s.T, s.hysteresis), q, dq);
           }
 
         // Land on the window end and on input breakpoints; avoid slivers.

@@ -147,17 +147,7 @@ namespace neuristor
     dense_output(const DeviceState &s, const Step &step, const double h,
                  const double theta, double &V, double &T) const;
 
-    /** f, J and df/dt at (t, V, T) with the heat input q, dq/dt. */
-    DeviceDerivatives
-    derivatives(const double           t,
-                const double           V,
-                const double           T,
-                const HysteresisState &memory,
-                const double           q,
-                const double           dq_dt,
-                const bool             end_of_step = false) const;
-
-    /** The same with the device's state r at T known: no evaluation of R(T). */
+    /** f, J and df/dt at (t, V, T) with the device's state r = R(T) and the heat input q, dq/dt. */
     DeviceDerivatives
     derivatives(const double           t,
                 const double           V,
