@@ -1,5 +1,7 @@
 #include "materials/vo2_resistance.h"
 
+#include "materials/vo2_equations.h"
+
 #include "solver/case/input_error.h"
 #include "solver/case/parameter_tools.h"
 
@@ -11,36 +13,7 @@ namespace neuristor
 {
   namespace
   {
-    constexpr double pi = 3.14159265358979323846;
-
-    // Beyond this x, 1 + tanh(pi^2 - 2 pi x) < 4e-17: P and P' vanish in
-    // double precision, and skipping sin, cos and tanh halves the cost of
-    // R(T) on the long stretches far from the last reversal.
-    constexpr double proximity_cutoff = 6.0;
-
-    // 1 / (1 + exp(-y)) = (1 + tanh(y / 2)) / 2: one exp, where std::tanh
-    // costs an expm1 and more (a quarter of a lumped run's time).
-    double
-    logistic(const double y)
-    {
-      return 1 / (1 + std::exp(-y));
-    }
-
-    // Proximity function P(x) of (S4) and its derivative.
-    void
-    proximity(const double x, const double gamma, double &P, double &dP_dx)
-    {
-      if (x > proximity_cutoff)
-        {
-          P = dP_dx = 0;
-          return;
-        }
-      const double s = std::sin(gamma * x);
-      const double c = std::cos(gamma * x);
-      const double g = logistic(2 * (pi * pi - 2 * pi * x)); // (1 + tanh) / 2
-      P              = (1 - s) * g;
-      dP_dx          = -gamma * c * g + (1 - s) * 2 * g * (1 - g) * (-2 * pi);
-    }
+    using namespace vo2_equations;
 
     const double proximity_at_zero = logistic(2 * pi * pi); // (1 + tanh(pi^2)) / 2
   } // namespace
@@ -169,13 +142,17 @@ namespace neuristor
     double shift = 0, dshift_dT = 0;
     if (state.reversed && state.T_pr != 0.0)
       {
-        double P, dP_dx;
-        proximity((T - state.T_r) / state.T_pr, p.gamma, P, dP_dx);
-        shift     = state.T_pr * P;
-        dshift_dT = dP_dx;
+        const double x = (T - state.T_r) / state.T_pr;
+        if (x <= proximity_cutoff)
+          {
+            double P, dP_dx;
+            proximity(x, p.gamma, P, dP_dx);
+            shift     = state.T_pr * P;
+            dshift_dT = dP_dx;
+          }
       }
-    u     = p.beta * (state.delta * 0.5 * p.w + p.Tc - (T + shift));
-    du_dT = -p.beta * (1 + dshift_dT);
+    vo2_equations::transition_argument(T, state.delta, 0.5 * p.w, p.Tc, p.beta, shift,
+                                       dshift_dT, u, du_dT);
   }
 
   double
@@ -192,13 +169,10 @@ namespace neuristor
   {
     double u, du_dT;
     transition_argument(T, state, u, du_dT);
-    const double F         = logistic(2 * u); // (1 + tanh(u)) / 2
-    const double dF_dT     = 2 * F * (1 - F) * du_dT;
-    const double insulator = p.R0 * std::exp(p.Ea / T);
-    return {insulator * F + p.k * p.Rm,
-            insulator * (dF_dT - p.Ea / (T * T) * F),
-            F,
-            dF_dT};
+    ResistanceValue r;
+    vo2_equations::resistance(T, u, du_dT, p.R0, p.Ea, p.k * p.Rm, r.R, r.dR_dT, r.F,
+                              r.dF_dT);
+    return r;
   }
 
   HysteresisState

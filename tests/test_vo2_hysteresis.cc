@@ -1,5 +1,6 @@
 // The VO2 resistance model: major loop, continuity at reversals, minor loops, seeded variability.
 #include "materials/vo2_resistance.h"
+#include "materials/vo2_resistance_batch.h"
 
 #include <gtest/gtest.h>
 
@@ -207,4 +208,78 @@ TEST(VO2Hysteresis, LogisticFormEqualsTheSeedsTanhFormEverywhere)
         ++compared;
       }
   EXPECT_GT(compared, 4000);
+}
+
+namespace
+{
+  // States a device meets: fresh on either branch, and after reversals at
+  // temperatures across the loop (realistic T_r, T_pr of either sign).
+  std::vector<HysteresisState>
+  states_met(const VO2Resistance &vo2)
+  {
+    std::vector<HysteresisState> states{HysteresisState()};
+    states.push_back(HysteresisState{-1, false, 0, 0});
+    for (const double T_r : {300.0, 320.0, 330.0, 334.0, 338.0, 345.0, 380.0})
+      for (const int delta : {+1, -1})
+        {
+          const HysteresisState before{delta, true, 335.0, 4.0};
+          states.push_back(vo2.reverse(T_r, before));
+          states.push_back(vo2.reverse(T_r, vo2.reverse(T_r - 1.5, before)));
+        }
+    return states;
+  }
+} // namespace
+
+TEST(VO2ResistanceBatch, EqualsTheScalarFormToRoundingOverTheWholeRangeAndBothBranches)
+{
+  // Two parameter sets (the batch keeps one per device), every state above,
+  // T from 200 to 600 K (through the transition, the proximity term and its
+  // cut-off at x = 6); libmvec's exp, sin and cos are within 4 ulp, so every
+  // value must agree to 1e-12 of its own scale.
+  VO2Parameters shifted = p;
+  shifted.Tc += 3, shifted.R0 *= 1.7, shifted.gamma = 0.8, shifted.w = 5;
+  std::vector<VO2Resistance>   scalar;
+  VO2ResistanceBatch           batch;
+  std::vector<double>          T;
+  std::vector<HysteresisState> state;
+  for (const auto &parameters : {p, shifted})
+    {
+      const VO2Resistance vo2(parameters);
+      for (const auto &s : states_met(vo2))
+        for (double t = 200; t <= 600; t += 0.0625)
+          {
+            scalar.push_back(vo2);
+            batch.add(parameters);
+            T.push_back(t);
+            state.push_back(s);
+          }
+    }
+  VO2ResistanceBatch::States states;
+  states.resize(T.size());
+  for (std::size_t i = 0; i < T.size(); ++i)
+    states.set(i, T[i], state[i]);
+  VO2ResistanceBatch::Values values;
+  batch.evaluate(states, values);
+
+  unsigned int with_proximity = 0, failures = 0;
+  for (std::size_t i = 0; i < T.size() && failures < 10; ++i)
+    {
+      const auto  &q = scalar[i].parameters();
+      const auto   r = scalar[i].evaluate(T[i], state[i]);
+      const double slope_scale = r.R * (q.Ea / (T[i] * T[i]) + 10.0); // [Ohm/K]
+      const double R = values.R[i], F = values.F[i], dF = values.dF_dT[i], dR = values.dR_dT[i];
+      const bool   ok = std::abs(R - r.R) <= 1e-12 * r.R &&
+                      std::abs(F - r.F) <= 1e-12 * r.F + 1e-16 &&
+                      std::abs(dF - r.dF_dT) <= 1e-12 * std::abs(r.dF_dT) + 1e-14 &&
+                      std::abs(dR - r.dR_dT) <= 1e-12 * slope_scale;
+      failures += !ok;
+      EXPECT_TRUE(ok) << "T = " << T[i] << " K, branch " << state[i].delta << ", T_r "
+                      << state[i].T_r << ", T_pr " << state[i].T_pr << ": batch R " << R
+                      << " F " << F << " dF/dT " << dF << " dR/dT " << dR << ", scalar " << r.R
+                      << " " << r.F << " " << r.dF_dT << " " << r.dR_dT;
+      const double x = (T[i] - state[i].T_r) / state[i].T_pr;
+      with_proximity += state[i].reversed && x > -2 && x < 6;
+    }
+  // The proximity term was exercised, not only the major loop.
+  EXPECT_GT(with_proximity, 1000u);
 }
