@@ -8,7 +8,10 @@
 # spike-time error of both against a tight-tolerance reference of ours
 # (single device at 12.5 V, rtol 1e-9), each by its own spike criterion:
 # ours by the current peak, PyTorch's by the start of the metallic episode
-# (F < 1/2), located in the reference's densely sampled F(t).
+# (F < 1/2), located in the reference's densely sampled F(t). Last, the
+# floating-point limit (benchmarks/lumped_limit_benchmark.cc): R(T) timed
+# scalar and vectorised over devices, and the throughput of an integrator
+# that spent per step only its two R(T) and its arithmetic.
 #   usage: benchmarks/run_lumped_benchmark.sh BUILD_DIR   (REPS=5 by default)
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
@@ -27,7 +30,8 @@ ours() {  # ours NOISE -> CPU seconds of the run (one rank, one thread: CPU = wa
   "$build/neuristor" run "$cases/lattice_64x64_zhang.prm" -q -o "$work/ours" \
     --set "Run/End time=$end" --set "Run/Traced devices=none" --set "Run/Plot=false" \
     --set "Thermal network/Noise strength=$1" > "$work/ours.log"
-  /usr/bin/python3 -c "import json; print(json.load(open('$work/ours/summary.json'))['run']['wall_time_s'])"
+  /usr/bin/python3 -c "import json; r = json.load(open('$work/ours/summary.json'))['run']
+print(r['wall_time_s']); open('$work/steps_$1', 'w').write(str(r['steps'] / (r['devices'] * r['end_time_s'] * 1e6)))"
 }
 baseline() {  # baseline NOISE -> CPU seconds of its time loop
   /usr/bin/python3 "$here/pytorch_reference.py" --rows 64 --cols 64 --eta 0.02 --vin 11.5 \
@@ -42,7 +46,7 @@ for noise in 1000 0; do
     a+=("$(ours $noise)")
     b+=("$(baseline $noise)")
   done
-  /usr/bin/python3 - "$noise" "${a[*]}" "${b[*]}" <<'PY'
+  /usr/bin/python3 - "$noise" "${a[*]}" "${b[*]}" "$work" <<'PY'
 import statistics, sys
 noise, ours, torch = sys.argv[1], [float(x) for x in sys.argv[2].split()], [float(x) for x in sys.argv[3].split()]
 work = 4096 * 20  # device-microseconds
@@ -50,6 +54,7 @@ o, t = statistics.median(ours), statistics.median(torch)
 print(f"noise {noise:>4} K/sqrt(s): neuristor {work / o:9.0f} device-us per CPU-s ({o:.2f} s), "
       f"PyTorch {work / t:9.0f} ({t:.2f} s); ratio {t / o:.2f} (goal {'10' if noise != '0' else '5'})")
 print(f"   runs: neuristor {' '.join(f'{x:.2f}' for x in ours)} s; PyTorch {' '.join(f'{x:.2f}' for x in torch)} s")
+open(f"{sys.argv[4]}/baseline_{noise}", "w").write(str(work / t))
 PY
 done
 
@@ -90,3 +95,9 @@ for r in csv.DictReader(open(f"{work}/reference/traces.csv")):
 torch = [float(r["t_s"]) for r in csv.DictReader(open(f"{work}/torch.csv"))]
 print("PyTorch, Euler at 10 ns, F < 1/2 crossings:", error(torch, starts))
 PY
+
+echo "== floating-point limit: R(T) scalar and vectorised, at the steps per device-us above =="
+for noise in 1000 0; do
+  echo "noise $noise K/sqrt(s):"
+  "$build/benchmarks/lumped_limit_benchmark" "$(cat "$work/steps_$noise")" "$(cat "$work/baseline_$noise")"
+done

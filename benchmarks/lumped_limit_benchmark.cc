@@ -1,0 +1,115 @@
+// The floating-point limit of lumped device integration: what R(T) costs per
+// device scalar (as DeviceIntegrator evaluates it today, through the
+// DeviceModel interface) and vectorised over devices (VO2ResistanceBatch),
+// on the states of a spiking array; then the throughput an integrator would
+// reach that did nothing per step but its two R(T) evaluations (ode23s with
+// FSAL) and its arithmetic, at the steps per device-microsecond measured.
+//   lumped_limit_benchmark STEPS_PER_DEVICE_US BASELINE_DEVICE_US_PER_S
+#include "materials/vo2_resistance.h"
+#include "materials/vo2_resistance_batch.h"
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <random>
+#include <vector>
+
+using namespace neuristor;
+
+namespace
+{
+  double
+  seconds_of(const std::function<void()> &work)
+  {
+    const auto start = std::chrono::steady_clock::now();
+    work();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+
+  double
+  median(std::vector<double> v)
+  {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  }
+} // namespace
+
+int
+main(int argc, char **argv)
+{
+  if (argc != 3)
+    {
+      std::fprintf(stderr, "usage: %s STEPS_PER_DEVICE_US BASELINE_DEVICE_US_PER_S\n", argv[0]);
+      return 1;
+    }
+  const double steps_per_device_us = std::atof(argv[1]), baseline = std::atof(argv[2]);
+
+  // 4096 devices of a spiking array: temperatures through the loop, a third
+  // fresh, the others after a reversal on either branch.
+  const unsigned int                          n = 4096;
+  const VO2Parameters                         parameters;
+  std::vector<std::unique_ptr<DeviceModel>>   scalar;
+  VO2ResistanceBatch                          batch;
+  std::vector<double>                         T(n);
+  std::vector<HysteresisState>                state(n);
+  std::mt19937                                random(7);
+  std::uniform_real_distribution<double>      temperature(300, 345);
+  for (unsigned int i = 0; i < n; ++i)
+    {
+      auto vo2 = std::make_unique<VO2Resistance>(parameters);
+      T[i]     = temperature(random);
+      if (i % 3 != 0)
+        state[i] = vo2->reverse(T[i] + (i % 3 == 1 ? 2.0 : -2.0),
+                                HysteresisState{i % 3 == 1 ? +1 : -1, false, 0, 0});
+      scalar.push_back(std::move(vo2));
+      batch.add(parameters);
+    }
+
+  VO2ResistanceBatch::States states;
+  states.resize(n);
+  for (unsigned int i = 0; i < n; ++i)
+    states.set(i, T[i], state[i]);
+  VO2ResistanceBatch::Values   values;
+  std::vector<ResistanceValue> out(n);
+  const unsigned int           sweeps = 200;
+  std::vector<double>          t_scalar, t_batch;
+  double                       check = 0;
+  for (unsigned int block = 0; block < 9; ++block)
+    {
+      t_scalar.push_back(seconds_of([&] {
+        for (unsigned int s = 0; s < sweeps; ++s)
+          for (unsigned int i = 0; i < n; ++i)
+            out[i] = scalar[i]->evaluate(T[i], state[i]);
+      }));
+      check += out[n / 2].R;
+      t_batch.push_back(seconds_of([&] {
+        for (unsigned int s = 0; s < sweeps; ++s)
+          batch.evaluate(states, values);
+      }));
+      check -= values.R[n / 2];
+    }
+  const double ns_scalar = 1e9 * median(t_scalar) / (sweeps * n);
+  const double ns_batch  = 1e9 * median(t_batch) / (sweeps * n);
+  std::printf("R(T) per device: scalar %.1f ns, vectorised %.2f ns (%.1fx); medians of 9 "
+              "blocks of %u sweeps over %u devices (scalar - batch: %.1e Ohm)\n",
+              ns_scalar, ns_batch, ns_scalar / ns_batch, sweeps, n, check);
+
+  // ode23s with FSAL: two R(T) per step, plus about 220 flops (three 2 x 2
+  // solves, two heat inputs and circuit rates, the error norm and the step
+  // control), 2 ns per device vectorised at 8 lanes: an estimate, counted
+  // from DeviceIntegrator::rosenbrock_step, not measured.
+  const double arithmetic_ns = 2.0;
+  for (const double r_ns : {ns_scalar, ns_batch})
+    {
+      const double step_ns    = 2 * r_ns + arithmetic_ns;
+      const double throughput = 1e9 / (steps_per_device_us * step_ns);
+      std::printf("limit with %s R(T): %.1f ns per step x %.1f steps per device-us -> "
+                  "%.0f device-us per CPU-s, %.1fx the baseline\n",
+                  r_ns == ns_scalar ? "scalar" : "vectorised", step_ns, steps_per_device_us,
+                  throughput, throughput / baseline);
+    }
+  return 0;
+}
