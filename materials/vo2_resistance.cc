@@ -13,9 +13,9 @@ namespace neuristor
 {
   namespace
   {
-    using namespace vo2_equations;
+    namespace eq = vo2_equations;
 
-    const double proximity_at_zero = logistic(2 * pi * pi); // (1 + tanh(pi^2)) / 2
+    const double proximity_at_zero = eq::logistic(2 * eq::pi * eq::pi); // (1 + tanh(pi^2)) / 2
   } // namespace
 
   void
@@ -143,16 +143,16 @@ namespace neuristor
     if (state.reversed && state.T_pr != 0.0)
       {
         const double x = (T - state.T_r) / state.T_pr;
-        if (x <= proximity_cutoff)
+        if (x <= eq::proximity_cutoff)
           {
             double P, dP_dx;
-            proximity(x, p.gamma, P, dP_dx);
+            eq::proximity(x, p.gamma, P, dP_dx);
             shift     = state.T_pr * P;
             dshift_dT = dP_dx;
           }
       }
-    vo2_equations::transition_argument(T, state.delta, 0.5 * p.w, p.Tc, p.beta, shift,
-                                       dshift_dT, u, du_dT);
+    eq::transition_argument(T, state.delta, 0.5 * p.w, p.Tc, p.beta, shift, dshift_dT, u,
+                            du_dT);
   }
 
   double
@@ -161,7 +161,7 @@ namespace neuristor
   {
     double u, du_dT;
     transition_argument(T, state, u, du_dT);
-    return logistic(2 * u);
+    return eq::logistic(2 * u);
   }
 
   ResistanceValue
@@ -170,8 +170,7 @@ namespace neuristor
     double u, du_dT;
     transition_argument(T, state, u, du_dT);
     ResistanceValue r;
-    vo2_equations::resistance(T, u, du_dT, p.R0, p.Ea, p.k * p.Rm, r.R, r.dR_dT, r.F,
-                              r.dF_dT);
+    eq::resistance(T, u, du_dT, p.R0, p.Ea, p.k * p.Rm, r.R, r.dR_dT, r.F, r.dF_dT);
     return r;
   }
 
