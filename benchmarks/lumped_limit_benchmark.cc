@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <memory>
 #include <random>
+#include <utility>
 #include <vector>
 
 using namespace neuristor;
@@ -102,14 +103,13 @@ main(int argc, char **argv)
   // control), 2 ns per device vectorised at 8 lanes: an estimate, counted
   // from DeviceIntegrator::rosenbrock_step, not measured.
   const double arithmetic_ns = 2.0;
-  for (const double r_ns : {ns_scalar, ns_batch})
+  for (const auto &[name, r_ns] : {std::pair{"scalar", ns_scalar}, std::pair{"vectorised", ns_batch}})
     {
       const double step_ns    = 2 * r_ns + arithmetic_ns;
       const double throughput = 1e9 / (steps_per_device_us * step_ns);
       std::printf("limit with %s R(T): %.1f ns per step x %.1f steps per device-us -> "
                   "%.0f device-us per CPU-s, %.1fx the baseline\n",
-                  r_ns == ns_scalar ? "scalar" : "vectorised", step_ns, steps_per_device_us,
-                  throughput, throughput / baseline);
+                  name, step_ns, steps_per_device_us, throughput, throughput / baseline);
     }
   return 0;
 }

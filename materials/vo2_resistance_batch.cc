@@ -1,11 +1,11 @@
-// Compiled with -ffast-math -fopenmp-simd (materials/CMakeLists or the top
-// level): glibc declares its vector exp, sin and cos only then.
+// Compiled with -ffast-math -fopenmp-simd -fno-builtin-sin -fno-builtin-cos
+// (top-level CMakeLists.txt): glibc declares its vector exp, sin and cos only
+// under -ffast-math, and a fused sincos would have no vector form.
 #include "materials/vo2_resistance_batch.h"
 
 #include "materials/vo2_equations.h"
 
 #include <cmath>
-
 
 namespace neuristor
 {

@@ -136,21 +136,25 @@ namespace neuristor
     return s;
   }
 
+  ResistanceValue
+  DeviceIntegrator::resistance(const DeviceState &s) const
+  {
+    return s.have_resistance ? s.derivatives.r : circuit->device_state(s.T, s.hysteresis);
+  }
+
   double
   DeviceIntegrator::temperature_rate(const DeviceState &s, const double q) const
   {
-    if (s.have_resistance)
-      return node_rate(node, circuit->joule_power(s.V, s.derivatives.r).P, s.T, q);
-    return temperature_rate(s.V, s.T, s.hysteresis, q);
+    return temperature_rate(s.V, s.T, resistance(s), q);
   }
 
   double
   DeviceIntegrator::temperature_rate(const double           V,
                                      const double           T,
-                                     const HysteresisState &memory,
+                                     const ResistanceValue &r,
                                      const double           q) const
   {
-    return node_rate(node, circuit->joule_power(V, circuit->device_state(T, memory)).P, T, q);
+    return node_rate(node, circuit->joule_power(V, r).P, T, q);
   }
 
   DeviceDerivatives
@@ -254,7 +258,8 @@ namespace neuristor
       double V, T, q, dq;
       dense_output(s, step, h, theta, V, T);
       heat.evaluate(s.t + theta * h, q, dq);
-      return DeviceCircuit::branch_rate(memory, temperature_rate(V, T, memory, q));
+      return DeviceCircuit::branch_rate(memory,
+                                        temperature_rate(V, T, circuit->device_state(T, memory), q));
     };
     double lo = 0, hi = 1, g_lo = DeviceCircuit::branch_rate(memory, s.derivatives.f[1]),
            g_hi = DeviceCircuit::branch_rate(memory, step.end.f[1]);
@@ -310,10 +315,7 @@ namespace neuristor
           {
             // New heat input or an input edge: R(T) is the same, the rates are not.
             heat.evaluate(s.t, q, dq);
-            const ResistanceValue r = s.have_resistance ?
-                                        s.derivatives.r :
-                                        circuit->device_state(s.T, s.hysteresis);
-            s.derivatives = derivatives(s.t, s.V, s.T, r, q, dq);
+            s.derivatives = derivatives(s.t, s.V, s.T, resistance(s), q, dq);
             s.have_derivatives = s.have_resistance = true;
           }
         // A reversal exactly at the start (initial cooling, or after noise).

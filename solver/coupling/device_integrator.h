@@ -158,8 +158,12 @@ namespace neuristor
                 const bool             end_of_step = false) const;
 
     double
-    temperature_rate(const double V, const double T, const HysteresisState &memory,
+    temperature_rate(const double V, const double T, const ResistanceValue &r,
                      const double q) const;
+
+    /** The device's state R(T) at s: the last step's if still valid, else evaluated. */
+    ResistanceValue
+    resistance(const DeviceState &s) const;
 
     std::shared_ptr<const DeviceCircuit> circuit;
     ThermalNode                          node;
