@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <utility>
 
 using namespace neuristor;
 using test_support::run_case;
@@ -28,6 +29,28 @@ namespace
                                   "Run/End time=20e-6"};
     o.insert(o.end(), extra.begin(), extra.end());
     return run_case(o).spike_times(0);
+  }
+
+  // 2000 unpowered devices in a chain with noise 2000 K/sqrt(s), for 3 us.
+  std::vector<std::string>
+  unpowered_noisy_chain(const std::string &eta)
+  {
+    return {"Circuit/Input=dc(0)", "Thermal network/Noise strength=2000",
+            "Thermal network/Coupling=chain", "Thermal network/Number of devices=2000",
+            "Thermal network/Eta=" + eta, "Run/End time=3e-6"};
+  }
+
+  // Sample mean and variance of T - 325 K over the devices [K, K^2].
+  std::pair<double, double>
+  spread(const std::vector<double> &temperatures)
+  {
+    const double n    = temperatures.size();
+    double       mean = 0, var = 0;
+    for (const double T : temperatures)
+      mean += (T - 325) / n;
+    for (const double T : temperatures)
+      var += (T - 325 - mean) * (T - 325 - mean) / (n - 1);
+    return {mean, var};
   }
 
   double
@@ -109,17 +132,10 @@ TEST(Integrator, NoiseIsSeededAndHasTheRightSpread)
 {
   // An unpowered device: T - T0 is an Ornstein-Uhlenbeck process with
   // stationary variance sigma^2 C_th / (2 S_th).
-  const std::vector<std::string> o = {"Circuit/Input=dc(0)", "Thermal network/Noise strength=2000",
-                                      "Thermal network/Coupling=chain",
-                                      "Thermal network/Number of devices=2000",
-                                      "Thermal network/Eta=0", "Run/End time=3e-6"};
+  const auto   o = unpowered_noisy_chain("0");
   const auto   a = run_case(o);
   const auto   b = run_case(o);
-  double       mean = 0, var = 0;
-  for (const double T : a.final_temperatures)
-    mean += (T - 325) / 2000;
-  for (const double T : a.final_temperatures)
-    var += (T - 325 - mean) * (T - 325 - mean) / 1999;
+  const auto [mean, var] = spread(a.final_temperatures);
   const double expected = 2000.0 * 2000.0 * 49.6e-12 / (2 * 0.206e-3);
   // 2000 samples: 3.2 % statistical error. A jump of sigma sqrt(h) added
   // after each step would give +18 % at the 50 ns steps taken here.
@@ -158,21 +174,14 @@ TEST(Integrator, CoupledNoiseHasTheSpreadOfTheCoupledChain)
   // coupling windows, and the windows must not distort it.
   const unsigned int n = 2000;
   const double       sigma = 2000, eta = 0.4, t = 3e-6, S = 0.206e-3, C = 49.6e-12;
-  const auto         r = run_case({"Circuit/Input=dc(0)", "Thermal network/Noise strength=2000",
-                                   "Thermal network/Coupling=chain",
-                                   "Thermal network/Number of devices=2000",
-                                   "Thermal network/Eta=0.4", "Run/End time=3e-6"});
+  const auto         r = run_case(unpowered_noisy_chain("0.4"));
   double expected = 0;
   for (unsigned int k = 1; k <= n; ++k)
     {
       const double mu = S / C * (1 - 2 * eta * std::cos(k * M_PI / (n + 1)));
       expected += sigma * sigma / (2 * n) * (1 - std::exp(-2 * mu * t)) / mu;
     }
-  double mean = 0, var = 0;
-  for (const double T : r.final_temperatures)
-    mean += (T - 325) / n;
-  for (const double T : r.final_temperatures)
-    var += (T - 325 - mean) * (T - 325 - mean) / (n - 1);
+  const auto [mean, var] = spread(r.final_temperatures);
   // Neighbours are correlated (over about 3 devices): ~6 % statistical error;
   // this seed gives 0.962.
   EXPECT_NEAR(var / expected, 1.0, 0.15) << var / expected;
