@@ -28,6 +28,25 @@ namespace neuristor::test_support
     return simulation.run(MPI_COMM_SELF, log);
   }
 
+  double
+  largest_spike_shift(const RunResult &a, const RunResult &b, const unsigned int n_devices,
+                      const std::function<void(unsigned int, std::size_t, double, double)> &check)
+  {
+    double largest = 0;
+    for (unsigned int d = 0; d < n_devices; ++d)
+      {
+        const auto ta = a.spike_times(d), tb = b.spike_times(d);
+        EXPECT_EQ(ta.size(), tb.size()) << "device " << d;
+        for (std::size_t k = 0; k < std::min(ta.size(), tb.size()); ++k)
+          {
+            if (check)
+              check(d, k, ta[k], tb[k]);
+            largest = std::max(largest, std::abs(tb[k] - ta[k]));
+          }
+      }
+    return largest;
+  }
+
   int
   run_binary(const std::string &arguments, std::string &output)
   {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -15,6 +16,16 @@ namespace neuristor::test_support
   RunResult
   run_case(const std::vector<std::string> &overrides,
            const std::string              &case_file = "");
+
+  /**
+   * Largest |t_b - t_a| over the spikes of devices 0 .. n_devices - 1 of two
+   * runs [s]; their spike counts must agree (a test failure otherwise).
+   * `check`, if given, is called for every pair of spike times (device,
+   * spike index, t_a, t_b).
+   */
+  double
+  largest_spike_shift(const RunResult &a, const RunResult &b, const unsigned int n_devices,
+                      const std::function<void(unsigned int, std::size_t, double, double)> &check = {});
 
   /** Run the neuristor binary; returns the exit code, output in `output`. */
   int

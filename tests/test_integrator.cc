@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 #include <utility>
 
@@ -186,4 +187,48 @@ TEST(Integrator, CoupledNoiseHasTheSpreadOfTheCoupledChain)
   // this seed gives 0.962.
   EXPECT_NEAR(var / expected, 1.0, 0.15) << var / expected;
   EXPECT_NEAR(mean, 0.0, 0.1); // 3 standard errors of the mean
+}
+
+namespace
+{
+  // tests/data/multirate_cascade.prm: a cascade of four devices in a quiet
+  // 12 x 12 lattice, with extra --set overrides.
+  RunResult
+  multirate_cascade(std::vector<std::string> overrides)
+  {
+    const auto file = std::filesystem::path(NEURISTOR_CASES_DIR).parent_path() / "tests" /
+                      "data" / "multirate_cascade.prm";
+    overrides.push_back("Run/Traced devices=none");
+    return run_case(overrides, file.string());
+  }
+
+  const std::vector<std::string> tight = {"Time integration/Coupling tolerance=1e-6",
+                                          "Time integration/Relative tolerance=1e-6"};
+
+} // namespace
+
+TEST(Integrator, MultirateKeepsTheCascadeAndSparesTheQuietDevices)
+{
+  // Only the corner, its two neighbours and the diagonal one spike (11
+  // spikes); 140 devices stay quiet. With multirate they take long windows
+  // while the cascade takes short ones of its own.
+  const auto multirate = multirate_cascade({});
+  const auto global    = multirate_cascade({"Thermal network/Multirate=false"});
+  auto       off_tight = tight;
+  off_tight.push_back("Thermal network/Multirate=false");
+  const auto reference = multirate_cascade(off_tight);
+  ASSERT_EQ(reference.spikes.size(), 11u);
+  for (const unsigned int i : {0u, 1u, 12u, 13u})
+    EXPECT_GE(reference.spike_times(i).size(), 2u) << "device " << i;
+
+  // The same accuracy as one window for all (measured: 4.0 and 3.8 ns).
+  EXPECT_LT(test_support::largest_spike_shift(multirate, reference, 144), 10e-9);
+  EXPECT_LT(test_support::largest_spike_shift(global, reference, 144), 10e-9);
+  // It converges to the same solution (measured: 0.02 ns).
+  EXPECT_LT(test_support::largest_spike_shift(multirate_cascade(tight), reference, 144), 0.2e-9);
+
+  // The split happened and paid: 137 against 311 windows, 0.71 of the steps.
+  EXPECT_GT(multirate.model_counters.at("lumped_active_windows"), 0);
+  EXPECT_LT(multirate.statistics.windows, 0.6 * global.statistics.windows);
+  EXPECT_LT(multirate.statistics.steps, 0.8 * global.statistics.steps);
 }

@@ -104,11 +104,7 @@ namespace neuristor
   void
   HeatInput::evaluate(const double t, double &q, double &dq_dt) const
   {
-    const double s = (t - t0) / H, s2 = s * s, s3 = s2 * s;
-    q = (2 * s3 - 3 * s2 + 1) * q0 + (s3 - 2 * s2 + s) * H * dq0 +
-        (-2 * s3 + 3 * s2) * q1 + (s3 - s2) * H * dq1;
-    dq_dt = ((6 * s2 - 6 * s) * q0 + (-6 * s2 + 6 * s) * q1) / H +
-            (3 * s2 - 4 * s + 1) * dq0 + (3 * s2 - 2 * s) * dq1;
+    hermite(t0, H, q0, dq0, q1, dq1, t, q, dq_dt);
     if (noise_sum)
       q += (*noise_sum)(t) - noise_sum_at_t0; // white: no slope to add
   }

@@ -33,6 +33,21 @@ namespace neuristor
   };
 
   /**
+   * The cubic Hermite polynomial on [t0, t0 + H] through (y0, d0) and (y1, d1):
+   * its value y and slope dy at t.
+   */
+  inline void
+  hermite(const double t0, const double H, const double y0, const double d0, const double y1,
+          const double d1, const double t, double &y, double &dy)
+  {
+    const double s = (t - t0) / H, s2 = s * s, s3 = s2 * s;
+    y  = (2 * s3 - 3 * s2 + 1) * y0 + (s3 - 2 * s2 + s) * H * d0 + (-2 * s3 + 3 * s2) * y1 +
+        (s3 - s2) * H * d1;
+    dy = ((6 * s2 - 6 * s) * y0 + (-6 * s2 + 6 * s) * y1) / H + (3 * s2 - 4 * s + 1) * d0 +
+         (3 * s2 - 2 * s) * d1;
+  }
+
+  /**
    * Heat flowing into a device from the others over one coupling window,
    * q(t) = sum_j S_ij T_j(t) [W]: a cubic Hermite polynomial through the
    * values and slopes of its drift at the window ends, plus the noise of

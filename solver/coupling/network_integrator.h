@@ -16,17 +16,37 @@
 namespace neuristor
 {
   /**
-   * Co-simulates all devices of a lumped thermal network by multirate
-   * waveform relaxation: time is cut into coupling windows; in each window
-   * every device runs its own adaptive steps with the heat from its
-   * neighbours given as a cubic in time (values and slopes at the window
-   * ends); the window is repeated with the updated neighbour temperatures
-   * until they change by less than the coupling tolerance (Jacobi
-   * iteration: independent of the order of devices and of the MPI
-   * partition). The window length adapts to the predictor error.
+   * Co-simulates all devices of a lumped thermal network by waveform
+   * relaxation over coupling windows: in each window every device runs its
+   * own adaptive steps with the heat from its neighbours given as a cubic
+   * in time (their drift values and slopes at the window ends, plus their
+   * noise, known in advance); the window is repeated with the neighbours'
+   * updated end values until the heat changes by less than the coupling
+   * tolerance (Jacobi iteration: independent of the order of devices and
+   * of the MPI partition).
+   *
+   * Multirate (Thermal network/Multirate): a device whose temperature leaves its
+   * predicted line (a spike) must not be seen as one cubic over a long
+   * window, but the quiet majority should not step with it. At a window
+   * start the devices that were surprising in the last window, and the
+   * devices they heat, are *active*; the rest are *latent*. Latent devices
+   * take the window in one go; the active ones take it in short windows of
+   * their own, seeing the latent ones as their cubics. A latent device that
+   * turns out surprising, or whose active neighbour strays from its cubic
+   * by more than the tolerance allows, becomes active within the window.
+   * The window length follows the latent devices' predictor error, the
+   * active devices' windows their own. Without multirate every device is
+   * latent and the window length follows them all.
+   *
+   * A split is made only when the window's work, counted as steps (a
+   * device steps at least once per window and per Maximum time step),
+   * promises to fall below 0.6 of one window for all, with at most about 10 %
+   * of the devices active.
    *
    * Devices are split over the ranks of the communicator in contiguous
-   * blocks; each window exchanges two numbers per device.
+   * blocks; each (inner) window exchanges two numbers per device, and
+   * every decision is taken on gathered values, so results do not depend
+   * on the rank count.
    */
   class NetworkIntegrator : public CouplingScheme
   {
@@ -37,7 +57,8 @@ namespace neuristor
                       const IntegratorSettings            &settings,
                       const TraceSettings                 &trace,
                       const std::vector<bool>             &traced,
-                      dealii::TimerOutput                 &timer);
+                      dealii::TimerOutput                 &timer,
+                      const bool                           multirate);
 
     /** Run to t_end; returns the spikes of all devices on rank 0. */
     std::vector<Spike>
@@ -50,15 +71,100 @@ namespace neuristor
     }
 
   private:
+    /** T and dT/dt of every device at t = 0, with the neighbours' heat (collective). */
+    void
+    initial_slopes();
+
+    /** The window [t, t + H]: its active devices, predicted ends and neighbour noise. */
+    void
+    start_window(const double t, const double H);
+
+    /**
+     * Take the window in passes until the coupling converges (false if it
+     * does not); predictor_error: the first pass's error, which sets the
+     * next window (collective).
+     */
+    bool
+    take_window(const double t, const double H, double &predictor_error);
+
+    /** The window's end states become the start; its spikes and trace rows. */
+    void
+    accept_window(const double H, std::vector<Spike> &window_spikes,
+                  std::vector<Sample> &window_samples);
+
     /** sigma sum_j S_ij W_j of every local device i on the noise grid over [t, t + H]. */
     void
     sum_neighbour_noise(const double t, const double H);
 
-    /** sigma (W_i(t + H) - W_i(t)): device i's own noise over a window [K]. */
+    /** sigma (W_i(t1) - W_i(t0)): device i's own noise over [t0, t1] [K]. */
     double
-    noise_increment(const unsigned int i, const double t, const double H) const;
+    noise_increment(const unsigned int i, const double t0, const double t1) const;
 
-    /** Heat input q and dq/dt for device i from global T, dT/dt vectors. */
+    /** The drift of device j over the window [t, t + H] at time s: its cubic [K, K/s]. */
+    void
+    drift(const unsigned int j, const double s, double &T, double &dT) const;
+
+    /** Local device k back to its state at the window start, its outputs dropped. */
+    void
+    reset(const unsigned int k);
+
+    /** Advance local device k to t1 with `heat`; its drift end values relative to t0. */
+    void
+    advance(const unsigned int k, const double t0, const double t1, const HeatInput &heat);
+
+    /** The latent devices due for a (re)run over [t, t + H] (pass 1: on the predictor). */
+    void
+    advance_latent(const double t, const double H, const unsigned int pass);
+
+    /**
+     * The active devices over [t, t + H] in windows of their own, from the
+     * window start; the latent neighbours as their cubics (collective).
+     */
+    void
+    advance_active(const double t, const double H);
+
+    /** Every device's end values into T_end, dT_end (collective). */
+    void
+    exchange_ends();
+
+    /** How far device j's end left its predicted line, as heat error it causes [K]. */
+    double
+    surprise(const unsigned int j, const double H) const;
+
+    /**
+     * Latent devices that are surprising, or whose active neighbour strays
+     * from its cubic too far, become active with the devices they heat;
+     * returns whether any did (collective).
+     */
+    bool
+    promote(const double H, const bool by_surprise);
+
+    /** The window a device alone would allow, from its surprise [K] over the window H [s]. */
+    double
+    window_for(const double surprise, const double H) const;
+
+    /** The surprise [K] over the window H [s] of a device that would allow `window` [s]. */
+    double
+    surprise_for(const double window, const double H) const;
+
+    /** The active devices of a window: those whose own window is far below the typical one. */
+    void
+    choose_active();
+
+    /** Mark device j and the devices it heats (to `hops` links) active. */
+    void
+    activate(const unsigned int j);
+
+    /**
+     * Largest coupling error of the latent devices, and of the active ones
+     * from their latent neighbours (all devices); marks the latent ones
+     * to rerun: all, or with a split only those whose input moved
+     * (collective).
+     */
+    double
+    coupling_error(const double H, const bool split, double &active_error);
+
+    /** Heat input q and dq/dt for device i from global T, dT vectors. */
     void
     heat_from(const unsigned int         i,
               const std::vector<double> &T,
@@ -76,12 +182,51 @@ namespace neuristor
     std::vector<bool>             traced;
     dealii::TimerOutput          &timer;
     double                        sigma; // K/sqrt(s)
+    const bool                    multirate;
+    const unsigned int            hops = 1; // how far activity spreads from a surprising device
+    // Active devices cost more per step (they spike) and their windows add
+    // overhead: a split must promise to save this much of the work (measured).
+    const double                  worth_it = 0.6;
+    // Nor may the active devices be more than this fraction: in busy arrays
+    // the split saved steps but not time (measured).
+    const double                  largest_split = 0.1;
 
     unsigned int              first, last; // local device range
     std::vector<int>          counts, offsets;
-    std::vector<DeviceState>  states;
+    std::vector<DeviceState>  states, trial; // at the window start, and in it
     std::vector<std::unique_ptr<NoisePath>> noise; // of local devices and their neighbours
     std::vector<GridFunction> noise_sums;          // local, over the window
     double                    t_reached = 0;
+
+    // Every device's (replicated):
+    std::vector<std::vector<unsigned int>> receivers; // the devices each one heats
+    std::vector<double> gain;            // 1/s, max over receivers i of S_ij / C_i
+    std::vector<double> T_start, dT_start; // K, K/s: at the window start
+    std::vector<double> T_end, dT_end;     // K, K/s: drift at the window end (guess or last pass)
+    std::vector<double> last_surprise;     // K, over the last accepted window
+    std::vector<double> sorted_surprises;  // K, last_surprise partly sorted
+    double              last_H = 1;        // s, that window
+    double              shortest_latent = 0; // s: an own window below this makes a device active
+    double              receivers_per_device = 0; // on average
+    std::vector<char>   is_active;
+
+    // Local devices':
+    std::vector<HeatInput>                         heat;
+    std::vector<double>                            end_T, end_dT; // drift at the end of the last run
+    std::vector<char>                              rerun;
+    std::vector<double>                            latent_q1, latent_dq1; // the latent part an active device used
+    std::vector<std::vector<std::pair<double, double>>> inner_path; // active: (time, drift T) at inner window ends
+    std::vector<std::vector<Sample>>               samples;
+    std::vector<std::vector<Spike>>                spikes;
+    std::vector<unsigned int>                      local_active; // local indices
+
+    double t_window = 0, H_window = 1; // s: the window being taken
+    // Reused by advance_active: every device's values at the inner window
+    // start and end (only the active devices' entries mean anything).
+    std::vector<double>      inner_T, inner_dT, inner_T_end, inner_dT_end, active_T;
+    std::vector<DeviceState> inner_start;
+    std::vector<double>      active_q1, active_dq1; // local: the active part an active device used
+    double        inner_window = 0; // s, the active devices' own
+    unsigned long inner_windows = 0, inner_passes = 0, active_device_windows = 0;
   };
 } // namespace neuristor

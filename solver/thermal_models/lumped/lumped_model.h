@@ -48,5 +48,6 @@ namespace neuristor
 
   private:
     LumpedThermalNetwork network;
+    bool                 multirate = false; // NetworkIntegrator's active and latent devices
   };
 } // namespace neuristor
