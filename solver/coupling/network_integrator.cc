@@ -182,9 +182,9 @@ namespace neuristor
   NetworkIntegrator::advance_active(const double t, const double H)
   {
     const double t1 = t + H;
-    // The heat from the latent neighbours over [s, s + h]: their cubics, plus
+    // The heat from the latent neighbours over [s, s1]: their cubics, plus
     // their noise since t up to s (what comes after is in noise_sums).
-    const auto latent_heat = [&](const unsigned int k, const double s, const double h, HeatInput &in) {
+    const auto latent_heat = [&](const unsigned int k, const double s, const double s1, HeatInput &in) {
       in.q0 = in.dq0 = in.q1 = in.dq1 = 0;
       for (const auto &link : network.links(first + k))
         {
@@ -194,7 +194,7 @@ namespace neuristor
           double       T, dT;
           drift(link.j, s, T, dT);
           in.q0 += link.S * (T + offset), in.dq0 += link.S * dT;
-          drift(link.j, s + h, T, dT);
+          drift(link.j, s1, T, dT);
           in.q1 += link.S * (T + offset), in.dq1 += link.S * dT;
         }
     };
@@ -225,14 +225,14 @@ namespace neuristor
     double                   h_try = std::min(inner_window > 0 ? inner_window : H, H);
     while (s < t1)
       {
-        double h = std::min(h_try, t1 - s);
-        if (s + 1.05 * h >= t1)
-          h = t1 - s;
+        // The last inner window ends exactly at t1, where the latent ones end.
+        const double s1 = s + 1.05 * h_try >= t1 ? t1 : s + h_try;
+        const double h  = s1 - s;
         for (const unsigned int k : local_active)
           {
             inner_start[k]  = trial[k];
             sample_marks[k] = samples[k].size(), spike_marks[k] = spikes[k].size();
-            latent_heat(k, s, h, latent[k]);
+            latent_heat(k, s, s1, latent[k]);
           }
         bool   converged       = false;
         double predictor_error = 0;
@@ -258,7 +258,7 @@ namespace neuristor
                     in.q1 += active_q1[k], in.dq1 += active_dq1[k];
                     if (!noise_sums.empty())
                       in.noise_sum = &noise_sums[k], in.noise_sum_at_t0 = noise_sums[k](s);
-                    advance(k, s, s + h, in);
+                    advance(k, s, s1, in);
                   }
               });
             }
@@ -300,7 +300,7 @@ namespace neuristor
           }
         ++inner_windows;
         active_device_windows += local_active.size();
-        s += h;
+        s = s1;
         for (const unsigned int k : local_active)
           {
             end_T[k] = trial[k].T;
