@@ -105,14 +105,16 @@ namespace neuristor
                                const std::vector<double> &T,
                                const std::vector<double> &dT,
                                double                    &q,
-                               double                    &dq) const
+                               double                    &dq,
+                               const From                 from) const
   {
     q = dq = 0;
     for (const auto &link : network.links(i))
-      {
-        q += link.S * T[link.j];
-        dq += link.S * dT[link.j];
-      }
+      if (from == From::all || (from == From::active) == bool(is_active[link.j]))
+        {
+          q += link.S * T[link.j];
+          dq += link.S * dT[link.j];
+        }
   }
 
   void
@@ -198,23 +200,11 @@ namespace neuristor
           in.q1 += link.S * (T + offset), in.dq1 += link.S * dT;
         }
     };
-    const auto active_heat = [&](const unsigned int i, const std::vector<double> &T,
-                                 const std::vector<double> &dT, double &q, double &dq) {
-      q = dq = 0;
-      for (const auto &link : network.links(i))
-        if (is_active[link.j])
-          q += link.S * T[link.j], dq += link.S * dT[link.j];
-    };
-
     for (const unsigned int k : local_active)
       {
         reset(k);
         inner_path[k].clear();
-        double q1 = 0, dq1 = 0;
-        for (const auto &link : network.links(first + k))
-          if (!is_active[link.j])
-            q1 += link.S * T_end[link.j], dq1 += link.S * dT_end[link.j];
-        latent_q1[k] = q1, latent_dq1[k] = dq1;
+        heat_from(first + k, T_end, dT_end, latent_q1[k], latent_dq1[k], From::latent);
       }
     inner_T  = T_start;
     inner_dT = dT_start;
@@ -250,7 +240,7 @@ namespace neuristor
                     const unsigned int i  = first + k;
                     HeatInput          in = latent[k];
                     double             q0, dq0;
-                    active_heat(i, inner_T, inner_dT, q0, dq0);
+                    heat_from(i, inner_T, inner_dT, q0, dq0, From::active);
                     if (pass == 1)
                       active_q1[k] = q0 + h * dq0, active_dq1[k] = dq0;
                     in.t0 = s, in.H = h;
@@ -269,7 +259,7 @@ namespace neuristor
             for (const unsigned int k : local_active)
               {
                 double q1, dq1;
-                active_heat(first + k, inner_T_end, inner_dT_end, q1, dq1);
+                heat_from(first + k, inner_T_end, inner_dT_end, q1, dq1, From::active);
                 error = std::max(error, h * (0.5 * std::abs(q1 - active_q1[k]) +
                                              h / 12 * std::abs(dq1 - active_dq1[k])) /
                                           network.node(first + k).C_th);
@@ -476,10 +466,8 @@ namespace neuristor
         else
           {
             // Only the latent neighbours' ends can have moved since it ran.
-            double q1 = 0, dq1 = 0;
-            for (const auto &link : network.links(i))
-              if (!is_active[link.j])
-                q1 += link.S * T_end[link.j], dq1 += link.S * dT_end[link.j];
+            double q1, dq1;
+            heat_from(i, T_end, dT_end, q1, dq1, From::latent);
             active_error = std::max(active_error, H * (0.5 * std::abs(q1 - latent_q1[k]) +
                                                        H / 12 * std::abs(dq1 - latent_dq1[k])) / C);
           }

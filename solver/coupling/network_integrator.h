@@ -147,7 +147,11 @@ namespace neuristor
     double
     surprise_for(const double window, const double H) const;
 
-    /** The active devices of a window: those whose own window is far below the typical one. */
+    /**
+     * The active devices of a window: the most surprising ones of the last
+     * window, as many as minimise the estimated steps (none unless the
+     * saving is worth it).
+     */
     void
     choose_active();
 
@@ -164,13 +168,22 @@ namespace neuristor
     double
     coupling_error(const double H, const bool split, double &active_error);
 
-    /** Heat input q and dq/dt for device i from global T, dT vectors. */
+    /** Which neighbours' heat heat_from sums. */
+    enum class From
+    {
+      all,
+      active,
+      latent
+    };
+
+    /** Heat input q and dq/dt for device i from global T, dT vectors (from some neighbours). */
     void
     heat_from(const unsigned int         i,
               const std::vector<double> &T,
               const std::vector<double> &dT,
               double                    &q,
-              double                    &dq) const;
+              double                    &dq,
+              const From                 from = From::all) const;
 
     void
     all_gather(const std::vector<double> &local, std::vector<double> &global) const;
