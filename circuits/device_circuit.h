@@ -77,6 +77,17 @@ namespace neuristor
     virtual ResistanceValue
     device_state(const double T, const HysteresisState &memory) const = 0;
 
+    /**
+     * The resistance model whose evaluate() device_state() is, if the
+     * circuit has one (integrators may then evaluate many devices' states
+     * at once); null otherwise.
+     */
+    virtual const DeviceModel *
+    device_model() const
+    {
+      return nullptr;
+    }
+
     /** The heat the device gives the thermal model at V and its state r. */
     virtual JoulePower
     joule_power(const double V, const ResistanceValue &r) const

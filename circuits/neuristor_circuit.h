@@ -34,6 +34,12 @@ namespace neuristor
       return resistance->evaluate(T, memory);
     }
 
+    const DeviceModel *
+    device_model() const override
+    {
+      return resistance.get();
+    }
+
     double
     filament_fraction() const override
     {

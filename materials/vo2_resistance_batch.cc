@@ -5,6 +5,7 @@
 
 #include "materials/vo2_equations.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace neuristor
@@ -24,13 +25,20 @@ namespace neuristor
   void
   VO2ResistanceBatch::States::resize(const std::size_t n)
   {
-    T.resize(n), branch.resize(n), T_r.resize(n), T_pr.resize(n), near.resize(n);
+    n_entries          = n;
+    const std::size_t padded = (n + block - 1) / block * block;
+    const std::size_t old    = T.size();
+    device.resize(padded), T.resize(padded), branch.resize(padded), T_r.resize(padded),
+      T_pr.resize(padded), near.resize(padded);
+    for (std::size_t i = std::min(n, old); i < padded; ++i)
+      set(i, 0, 300.0, HysteresisState());
   }
 
   void
-  VO2ResistanceBatch::States::set(const std::size_t i, const double T_i,
-                                  const HysteresisState &memory)
+  VO2ResistanceBatch::States::set(const std::size_t i, const unsigned int device_i,
+                                  const double T_i, const HysteresisState &memory)
   {
+    device[i] = device_i;
     T[i]      = T_i;
     branch[i] = memory.delta;
     T_r[i]    = memory.T_r;
@@ -44,31 +52,35 @@ namespace neuristor
   VO2ResistanceBatch::evaluate(const States &states, Values &values) const
   {
     using namespace vo2_equations;
-    const std::size_t n = size();
-    values.R.resize(n), values.dR_dT.resize(n), values.F.resize(n), values.dF_dT.resize(n);
+    const std::size_t padded = states.T.size();
+    values.R.resize(padded), values.dR_dT.resize(padded), values.F.resize(padded),
+      values.dF_dT.resize(padded);
+    const unsigned int *__restrict device = states.device.data();
     const double *__restrict T = states.T.data(), *__restrict branch = states.branch.data(),
                              *__restrict T_r = states.T_r.data(), *__restrict T_pr = states.T_pr.data(),
                              *__restrict near = states.near.data();
     double *__restrict R = values.R.data(), *__restrict dR_dT = values.dR_dT.data(),
                        *__restrict F = values.F.data(), *__restrict dF_dT = values.dF_dT.data();
+    for (std::size_t b = 0; b < padded; b += block)
 #pragma omp simd
-    for (std::size_t i = 0; i < n; ++i)
-      {
-        // No branch (GCC vectorises no conditional next to a call): every
-        // lane evaluates the proximity term at an x cut to the range where
-        // it matters, and a 0/1 factor keeps it only there.
-        const double x      = (T[i] - T_r[i]) / T_pr[i];
-        const double inside = 0.5 + 0.5 * std::copysign(1.0, proximity_cutoff - x); // x <= cut-off
-        const double on     = near[i] * inside;
-        double       P, dP_dx;
-        proximity(std::fmin(x, proximity_cutoff), gamma[i], P, dP_dx);
-        const double shift     = on * T_pr[i] * P;
-        const double dshift_dT = on * dP_dx;
+      for (std::size_t i = b; i < b + block; ++i)
+        {
+          const unsigned int d = device[i];
+          // No branch (GCC vectorises no conditional next to a call): every
+          // lane evaluates the proximity term at an x cut to the range where
+          // it matters, and a 0/1 factor keeps it only there.
+          const double x      = (T[i] - T_r[i]) / T_pr[i];
+          const double inside = 0.5 + 0.5 * std::copysign(1.0, proximity_cutoff - x); // x <= cut-off
+          const double on     = near[i] * inside;
+          double       P, dP_dx;
+          proximity(std::fmin(x, proximity_cutoff), gamma[d], P, dP_dx);
+          const double shift     = on * T_pr[i] * P;
+          const double dshift_dT = on * dP_dx;
 
-        double u, du_dT;
-        transition_argument(T[i], branch[i], half_width[i], Tc[i], beta[i], shift, dshift_dT, u,
-                            du_dT);
-        resistance(T[i], u, du_dT, R0[i], Ea[i], k_Rm[i], R[i], dR_dT[i], F[i], dF_dT[i]);
-      }
+          double u, du_dT;
+          transition_argument(T[i], branch[i], half_width[d], Tc[d], beta[d], shift, dshift_dT,
+                              u, du_dT);
+          resistance(T[i], u, du_dT, R0[d], Ea[d], k_Rm[d], R[i], dR_dT[i], F[i], dF_dT[i]);
+        }
   }
 } // namespace neuristor

@@ -21,25 +21,60 @@ namespace neuristor
   class VO2ResistanceBatch
   {
   public:
-    /** Where each device is: T and its memory, one entry per device (structure of arrays). */
+    /**
+     * Entries are evaluated in blocks of this many, with no remainder
+     * loop: a device's values then do not depend on where it stands in
+     * the batch (a remainder would take the scalar libm), so a batch of
+     * any devices gives each the same values.
+     */
+    static constexpr std::size_t block = 8;
+
+    /**
+     * The entries to evaluate: a device (as numbered by add()), its T and its
+     * memory each (structure of arrays), padded to whole blocks.
+     */
     struct States
     {
+      std::vector<unsigned int> device;
       std::vector<double> T;      // K
       std::vector<double> branch; // +1 heating, -1 cooling
       std::vector<double> T_r;    // K, temperature at the last reversal
       std::vector<double> T_pr;   // K, its proximity temperature (1 where unused)
       std::vector<double> near;   // 1 after a reversal (proximity term on), else 0
 
+      /** n entries (the padding evaluates device 0 at 300 K). */
       void
       resize(const std::size_t n);
+      std::size_t
+      size() const
+      {
+        return n_entries;
+      }
+      /** Entry i: `device` at T on the branch of `memory`. */
       void
-      set(const std::size_t i, const double T, const HysteresisState &memory);
+      set(const std::size_t i, const unsigned int device, const double T,
+          const HysteresisState &memory);
+      /** Entry i: device i. */
+      void
+      set(const std::size_t i, const double T, const HysteresisState &memory)
+      {
+        set(i, static_cast<unsigned int>(i), T, memory);
+      }
+
+    private:
+      std::size_t n_entries = 0;
     };
 
-    /** R [Ohm], dR/dT [Ohm/K], F [1], dF/dT [1/K] per device. */
+    /** R [Ohm], dR/dT [Ohm/K], F [1], dF/dT [1/K] per entry. */
     struct Values
     {
       std::vector<double> R, dR_dT, F, dF_dT;
+
+      ResistanceValue
+      operator[](const std::size_t i) const
+      {
+        return {R[i], dR_dT[i], F[i], dF_dT[i]};
+      }
     };
 
     /** Append a device with its parameters. */
@@ -52,7 +87,7 @@ namespace neuristor
       return R0.size();
     }
 
-    /** The values of every device added, at its entry of `states`. */
+    /** The values of every entry of `states`. */
     void
     evaluate(const States &states, Values &values) const;
 

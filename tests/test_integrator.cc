@@ -231,3 +231,25 @@ TEST(Integrator, MultirateKeepsTheCascadeAndSparesTheQuietDevices)
   EXPECT_LT(multirate.statistics.windows, 0.6 * global.statistics.windows);
   EXPECT_LT(multirate.statistics.steps, 0.8 * global.statistics.steps);
 }
+
+TEST(Integrator, BatchedDevicesGiveTheSolutionOfOneDeviceAtATime)
+{
+  // DeviceBatch takes each device's steps as DeviceIntegrator does, only
+  // with R(T) vectorised (1e-12 relative): the spikes must agree far within
+  // the 10 ns accuracy of the default tolerances (measured: 0.00 ns on the
+  // cascade, 0.05 ns on the noisy lattice, whose step sequence the rounding
+  // can change), and the batch must not drop or add a step's work.
+  const auto batched = multirate_cascade({});
+  const auto single  = multirate_cascade({"Time integration/Batched devices=false"});
+  EXPECT_LT(test_support::largest_spike_shift(batched, single, 144), 0.5e-9);
+  EXPECT_NEAR(batched.statistics.steps, single.statistics.steps, 1e-3 * single.statistics.steps);
+
+  const auto file = std::filesystem::path(NEURISTOR_CASES_DIR).parent_path() / "tests" /
+                    "regression" / "lumped_lattice_noise.prm";
+  const auto noisy = run_case({"Time integration/Batched devices=true"}, file.string());
+  const auto noisy_single = run_case({}, file.string()); // the file says false
+  ASSERT_GT(noisy.spikes.size(), 40u);
+  EXPECT_LT(test_support::largest_spike_shift(noisy, noisy_single, 16), 0.5e-9);
+  EXPECT_NEAR(noisy.statistics.steps, noisy_single.statistics.steps,
+              1e-2 * noisy_single.statistics.steps);
+}

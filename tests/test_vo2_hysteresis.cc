@@ -283,3 +283,51 @@ TEST(VO2ResistanceBatch, EqualsTheScalarFormToRoundingOverTheWholeRangeAndBothBr
   // The proximity term was exercised, not only the major loop.
   EXPECT_GT(with_proximity, 1000u);
 }
+
+TEST(VO2ResistanceBatch, ADevicesValuesDoNotDependOnItsPlaceInTheBatch)
+{
+  // A device integrator batches whichever devices are stepping: a device's
+  // values must be bit for bit the same wherever it stands (no remainder
+  // loop with another exp), or results would depend on the MPI partition.
+  VO2Parameters other = p;
+  other.Tc += 2, other.gamma = 0.9;
+  VO2ResistanceBatch batch;
+  batch.add(p), batch.add(other);
+  const VO2Resistance          vo2(p);
+  const auto                   memories = states_met(vo2);
+  std::vector<HysteresisState> memory;
+  std::vector<double>          T;
+  std::vector<unsigned int>    device;
+  for (std::size_t i = 0; i < 13; ++i)
+    {
+      memory.push_back(memories[(3 * i) % memories.size()]);
+      T.push_back(326.0 + 0.7 * i);
+      device.push_back(i % 2);
+    }
+  const auto values_at = [&](const std::size_t offset, const std::size_t size) {
+    VO2ResistanceBatch::States states;
+    states.resize(size);
+    for (std::size_t i = 0; i < size; ++i) // filler: the entries shifted and reversed
+      states.set(i, device[12 - i % 13], T[12 - i % 13] + 1, memory[12 - i % 13]);
+    for (std::size_t i = 0; i < 13; ++i)
+      states.set(offset + i, device[i], T[i], memory[i]);
+    VO2ResistanceBatch::Values values;
+    batch.evaluate(states, values);
+    return values;
+  };
+  const auto alone = values_at(0, 13);
+  for (const auto [offset, size] : {std::pair<std::size_t, std::size_t>{3, 16},
+                                    {5, 21},
+                                    {11, 24},
+                                    {1, 14}})
+    {
+      const auto shifted = values_at(offset, size);
+      for (std::size_t i = 0; i < 13; ++i)
+        {
+          EXPECT_EQ(alone.R[i], shifted.R[offset + i]) << i << " at " << offset;
+          EXPECT_EQ(alone.dR_dT[i], shifted.dR_dT[offset + i]) << i << " at " << offset;
+          EXPECT_EQ(alone.F[i], shifted.F[offset + i]) << i << " at " << offset;
+          EXPECT_EQ(alone.dF_dT[i], shifted.dF_dT[offset + i]) << i << " at " << offset;
+        }
+    }
+}

@@ -15,25 +15,6 @@ namespace neuristor
     const double d_ros = 1 / (2 + std::sqrt(2.0)); // ode23s coefficients
     const double e32   = 6 + std::sqrt(2.0);
 
-    // x = W^{-1} b for the 2x2 W = I - h d J.
-    struct Solver2x2
-    {
-      double a, b, c, e, inv_det;
-      Solver2x2(const double J[2][2], const double hd)
-        : a(1 - hd * J[0][0])
-        , b(-hd * J[0][1])
-        , c(-hd * J[1][0])
-        , e(1 - hd * J[1][1])
-        , inv_det(1 / (a * e - b * c))
-      {}
-      void
-      solve(const double r0, const double r1, double x[2]) const
-      {
-        x[0] = (e * r0 - b * r1) * inv_det;
-        x[1] = (a * r1 - c * r0) * inv_det;
-      }
-    };
-
     // dT/dt of a device's node: C_th dT/dt = P - S_env (T - T0) - S_coupled T + q.
     double
     node_rate(const ThermalNode &node, const double P, const double T, const double q)
@@ -74,6 +55,12 @@ namespace neuristor
                       "Longest coupling window [s].");
     prm.declare_entry("Maximum coupling iterations", "8", Integer(1, 100),
                       "Iterations per window before it is retried shorter.");
+    prm.declare_entry("Batched devices", "true", dealii::Patterns::Bool(),
+                      "Lumped network: advance the devices of a coupling window "
+                      "together, one step of each per round, with R(T) "
+                      "vectorised over them (VO2 devices only; other device "
+                      "models go one at a time). The results differ from one "
+                      "device at a time by rounding only [true/false].");
   }
 
   void
@@ -88,6 +75,7 @@ namespace neuristor
     coupling_tolerance      = prm.get_double("Coupling tolerance");
     max_window              = prm.get_double("Maximum coupling window");
     max_coupling_iterations = prm.get_integer("Maximum coupling iterations");
+    batched                 = prm.get_bool("Batched devices");
     const auto positive = [](const double v, const std::string &entry) {
       if (!(v > 0))
         throw InputError("Time integration/" + entry, "must be > 0");
@@ -139,18 +127,20 @@ namespace neuristor
   }
 
   double
-  DeviceIntegrator::temperature_rate(const DeviceState &s, const double q) const
-  {
-    return temperature_rate(s.V, s.T, resistance(s), q);
-  }
-
-  double
   DeviceIntegrator::temperature_rate(const double           V,
                                      const double           T,
                                      const ResistanceValue &r,
                                      const double           q) const
   {
     return node_rate(node, circuit->joule_power(V, r).P, T, q);
+  }
+
+  double
+  DeviceIntegrator::temperature_rate(const DeviceState &s, const double q) const
+  {
+    // The last derivatives' Joule power is the state's while R(T) is.
+    return s.have_resistance ? node_rate(node, s.derivatives.P, s.T, q) :
+                               temperature_rate(s.V, s.T, resistance(s), q);
   }
 
   DeviceDerivatives
@@ -172,6 +162,7 @@ namespace neuristor
 
     const JoulePower heat = circuit->joule_power(V, d.r);
     const double     C_th = node.C_th;
+    d.P        = heat.P;
     d.f[1]     = node_rate(node, heat.P, T, q);
     d.J[1][0]  = heat.dP_dV / C_th;
     d.J[1][1]  = (heat.dP_dT - node.S_env - node.S_coupled) / C_th;
@@ -179,43 +170,61 @@ namespace neuristor
     return d;
   }
 
-  DeviceIntegrator::Step
-  DeviceIntegrator::rosenbrock_step(const DeviceState &s, const double h,
-                                    const HeatInput &heat, const double noise_power) const
+  bool
+  DeviceIntegrator::first_stage(const DeviceState &s, Step &step) const
   {
-    DeviceDerivatives d0 = s.derivatives;
-    d0.f[1] += noise_power / node.C_th;
-    const double    hd = h * d_ros;
-    const Solver2x2 W(d0.J, hd);
-    Step            step;
-    double         *k1 = step.k1, *k2 = step.k2, k3[2];
+    const DeviceDerivatives &d0 = s.derivatives;
+    const double             h  = step.h;
+    const double             hd = h * d_ros;
+    step.f0[0]     = d0.f[0];
+    step.f0[1]     = d0.f[1] + step.noise_power / node.C_th;
+    step.df_dt0[0] = d0.df_dt[0];
+    step.df_dt0[1] = d0.df_dt[1];
+    step.W.a       = 1 - hd * d0.J[0][0];
+    step.W.b       = -hd * d0.J[0][1];
+    step.W.c       = -hd * d0.J[1][0];
+    step.W.e       = 1 - hd * d0.J[1][1];
+    step.W.inv_det = 1 / (step.W.a * step.W.e - step.W.b * step.W.c);
+    double *k1     = step.k1;
+    step.W.solve(step.f0[0] + hd * step.df_dt0[0], step.f0[1] + hd * step.df_dt0[1], k1);
+    step.V_half = s.V + 0.5 * h * k1[0];
+    step.T_half = s.T + 0.5 * h * k1[1];
+    step.error  = std::numeric_limits<double>::infinity();
+    return step.T_half > 0;
+  }
 
-    W.solve(d0.f[0] + hd * d0.df_dt[0], d0.f[1] + hd * d0.df_dt[1], k1);
-
-    double q, dq;
+  bool
+  DeviceIntegrator::second_stage(const DeviceState &s, const HeatInput &heat,
+                                 const ResistanceValue &r_half, Step &step) const
+  {
+    const double h = step.h;
+    double       q, dq;
     heat.evaluate(s.t + 0.5 * h, q, dq);
-    const double V_half = s.V + 0.5 * h * k1[0], T_half = s.T + 0.5 * h * k1[1];
-    step.error = std::numeric_limits<double>::infinity();
-    if (!(T_half > 0))
-      return step;
     const auto f1 =
-      derivatives(s.t + 0.5 * h, V_half, T_half, circuit->device_state(T_half, s.hysteresis),
-                  q + noise_power, dq);
-    W.solve(f1.f[0] - k1[0], f1.f[1] - k1[1], k2);
+      derivatives(s.t + 0.5 * h, step.V_half, step.T_half, r_half, q + step.noise_power, dq);
+    step.f1[0] = f1.f[0], step.f1[1] = f1.f[1];
+    double *k1 = step.k1, *k2 = step.k2;
+    step.W.solve(f1.f[0] - k1[0], f1.f[1] - k1[1], k2);
     k2[0] += k1[0];
     k2[1] += k1[1];
-
     step.V = s.V + h * k2[0];
     step.T = s.T + h * k2[1];
-    if (!(step.T > 0) || !std::isfinite(step.V))
-      return step;
+    return step.T > 0 && std::isfinite(step.V);
+  }
+
+  void
+  DeviceIntegrator::third_stage(const DeviceState &s, const HeatInput &heat,
+                                const ResistanceValue &r_end, Step &step) const
+  {
+    const double h  = step.h;
+    const double hd = h * d_ros;
+    double       q, dq, k3[2];
     heat.evaluate(s.t + h, q, dq);
-    step.end = derivatives(s.t + h, step.V, step.T, circuit->device_state(step.T, s.hysteresis),
-                           q + noise_power, dq, true);
-    const auto &f2 = step.end.f;
-    W.solve(f2[0] - e32 * (k2[0] - f1.f[0]) - 2 * (k1[0] - d0.f[0]) + hd * d0.df_dt[0],
-            f2[1] - e32 * (k2[1] - f1.f[1]) - 2 * (k1[1] - d0.f[1]) + hd * d0.df_dt[1],
-            k3);
+    step.end = derivatives(s.t + h, step.V, step.T, r_end, q + step.noise_power, dq, true);
+    const double *f0 = step.f0, *f1 = step.f1, *f2 = step.end.f, *k1 = step.k1, *k2 = step.k2;
+    step.W.solve(f2[0] - e32 * (k2[0] - f1[0]) - 2 * (k1[0] - f0[0]) + hd * step.df_dt0[0],
+                 f2[1] - e32 * (k2[1] - f1[1]) - 2 * (k1[1] - f0[1]) + hd * step.df_dt0[1],
+                 k3);
 
     const double T0   = node.T0;
     const double rtol = settings.relative_tolerance;
@@ -228,8 +237,15 @@ namespace neuristor
     step.error         = std::max(std::abs(err_V), std::abs(err_T));
     if (!std::isfinite(step.error))
       step.error = std::numeric_limits<double>::infinity();
-    step.end.f[1] -= noise_power / node.C_th; // the drift, for the next step
-    return step;
+    step.end.f[1] -= step.noise_power / node.C_th; // the drift, for the next step
+  }
+
+  void
+  DeviceIntegrator::rosenbrock_step(const DeviceState &s, const HeatInput &heat, Step &step) const
+  {
+    if (first_stage(s, step) &&
+        second_stage(s, heat, circuit->device_state(step.T_half, s.hysteresis), step))
+      third_stage(s, heat, circuit->device_state(step.T, s.hysteresis), step);
   }
 
   void
@@ -286,6 +302,153 @@ namespace neuristor
   }
 
   void
+  DeviceIntegrator::start(DeviceState &s, const unsigned int device, const bool traced,
+                          std::vector<Sample> &samples) const
+  {
+    if (traced && s.sample_index == 0)
+      {
+        samples.push_back(circuit->sample(device, 0, s.V, s.T, s.hysteresis));
+        s.sample_index = 1;
+      }
+  }
+
+  bool
+  DeviceIntegrator::plan_step(DeviceState &s, const double t_end, const HeatInput &heat,
+                              NoisePath *noise, Step &step) const
+  {
+    if (!(s.t < t_end))
+      return false;
+    double q, dq;
+    if (!s.have_derivatives)
+      {
+        // New heat input or an input edge: R(T) is the same, the rates are not.
+        heat.evaluate(s.t, q, dq);
+        s.derivatives      = derivatives(s.t, s.V, s.T, resistance(s), q, dq);
+        s.have_derivatives = s.have_resistance = true;
+      }
+    else if (s.new_heat_input)
+      {
+        // Only the heat input's terms of dT/dt changed (as derivatives() has them).
+        heat.evaluate(s.t, q, dq);
+        s.derivatives.f[1]     = node_rate(node, s.derivatives.P, s.T, q);
+        s.derivatives.df_dt[1] = dq / node.C_th;
+      }
+    s.new_heat_input = false;
+    // A reversal exactly at the start (initial cooling, or after noise).
+    if (!s.just_reversed &&
+        DeviceCircuit::reversal_due(s.hysteresis, s.derivatives.f[1], settings.reversal_rate))
+      {
+        s.hysteresis = circuit->reverse(s.T, s.hysteresis);
+        ++s.reversals;
+        heat.evaluate(s.t, q, dq);
+        s.derivatives =
+          derivatives(s.t, s.V, s.T, circuit->device_state(s.T, s.hysteresis), q, dq);
+      }
+
+    // Land on the window end and on input breakpoints; avoid slivers.
+    step.stop = std::min(t_end, circuit->next_breakpoint(s.t));
+    double h  = std::min(s.h, settings.max_step);
+    if (s.t + 1.05 * h >= step.stop)
+      h = step.stop - s.t;
+    step.h = h;
+
+    // The noise over the step as a constant power: the path of W is
+    // linear over the step, and the device's relaxation acts on it
+    // within the step (a jump added after the step would not feel it,
+    // and would overstate the spread by h C_th / (2 S_th) relative).
+    step.noise_power =
+      sigma > 0 ? node.C_th * sigma * (noise->at(s.t + h) - noise->at(s.t)) / h : 0.0;
+    return true;
+  }
+
+  void
+  DeviceIntegrator::finish_step(DeviceState &s, Step &step, const double t_end,
+                                const HeatInput &heat, const unsigned int device,
+                                const bool traced, std::vector<Sample> &samples,
+                                std::vector<Spike> &spikes) const
+  {
+    double h = step.h;
+    if (step.error > 1)
+      {
+        ++s.rejected;
+        s.h = h * (std::isfinite(step.error) ? std::max(0.2, 0.8 * std::cbrt(1 / step.error)) :
+                                               0.1);
+        if (s.h < settings.min_step)
+          {
+            std::ostringstream m;
+            m << "device " << device << ": time step fell below " << settings.min_step
+              << " s at t = " << s.t << " s (V = " << s.V << " V, T = " << s.T
+              << " K); the model has no solution there or the "
+                 "tolerances are too tight";
+            throw std::runtime_error(m.str());
+          }
+        return;
+      }
+
+    // Below 0.004, 0.8 cbrt(1/error) > 5.04: no cbrt needed (most steps).
+    double growth = step.error < 0.004 ? 5.0 : std::min(5.0, 0.8 * std::cbrt(1 / step.error));
+    bool   reversal = false;
+    const double h_tried = h;
+    if (sigma == 0 &&
+        DeviceCircuit::reversal_due(s.hysteresis, step.end.f[1], settings.reversal_rate))
+      {
+        // Retake the step so that it ends where dT/dt = 0.
+        const double theta = locate_reversal(s, step, h, heat);
+        if (theta < 1)
+          {
+            h                = std::max(theta * h, settings.min_step);
+            step.h           = h;
+            step.noise_power = 0.0;
+            rosenbrock_step(s, heat, step);
+            growth = h_tried / h;
+          }
+        reversal = true;
+      }
+
+    // Trace samples inside (t, t + h] from the dense output.
+    const auto sample_time = [&]() { return s.sample_index * trace.interval; };
+    if (traced)
+      while (sample_time() <= s.t + h * (1 + 1e-12) && sample_time() <= t_end)
+        {
+          double V, T;
+          dense_output(s, step, h, (sample_time() - s.t) / h, V, T);
+          samples.push_back(circuit->sample(device, sample_time(), V, T, s.hysteresis));
+          ++s.sample_index;
+        }
+
+    const double stop          = step.stop;
+    const bool   landed        = s.t + h == stop;
+    const bool   on_breakpoint = landed && circuit->next_breakpoint(s.t) == stop;
+    s.t                = landed ? stop : s.t + h;
+    s.V                = step.V;
+    s.T                = step.T;
+    s.derivatives      = step.end;
+    s.have_derivatives = !on_breakpoint; // right limit needed after an edge
+    s.have_resistance  = true;
+    s.h                = h * growth;
+    s.just_reversed    = reversal;
+    ++s.steps;
+
+    const double R           = step.end.r.R;
+    const double i_dev       = s.V / R;
+    const bool   was_spiking = s.spikes.in_episode();
+    s.spikes.add(device, s.t, step.end.r.F, i_dev, circuit->load_current(s.t, s.V, i_dev),
+                 s.V * i_dev, spikes);
+    // In a spike, the step end too (where the detector reads the peak).
+    const double last_row = (s.sample_index - 1.0) * trace.interval;
+    if (traced && trace.every_step_in_spikes && (was_spiking || s.spikes.in_episode()) &&
+        std::abs(last_row - s.t) > 1e-12 * s.t)
+      samples.push_back(circuit->sample(device, s.t, s.V, s.T, s.hysteresis));
+
+    if (reversal)
+      {
+        s.hysteresis = circuit->reverse(s.T, s.hysteresis);
+        ++s.reversals;
+        s.have_derivatives = s.have_resistance = false;
+      }
+  }
+
+  void
   DeviceIntegrator::advance(DeviceState         &s,
                             const double         t_end,
                             const HeatInput     &heat,
@@ -295,125 +458,12 @@ namespace neuristor
                             std::vector<Sample> &samples,
                             std::vector<Spike>  &spikes) const
   {
-    const double rev_min = settings.reversal_rate;
-    double       q, dq;
-
-    const auto sample_time = [&]() { return s.sample_index * trace.interval; };
-    if (traced && s.sample_index == 0)
+    start(s, device, traced, samples);
+    Step step;
+    while (plan_step(s, t_end, heat, noise, step))
       {
-        samples.push_back(circuit->sample(device, 0, s.V, s.T, s.hysteresis));
-        s.sample_index = 1;
-      }
-
-    while (s.t < t_end)
-      {
-        if (!s.have_derivatives)
-          {
-            // New heat input or an input edge: R(T) is the same, the rates are not.
-            heat.evaluate(s.t, q, dq);
-            s.derivatives = derivatives(s.t, s.V, s.T, resistance(s), q, dq);
-            s.have_derivatives = s.have_resistance = true;
-          }
-        // A reversal exactly at the start (initial cooling, or after noise).
-        if (!s.just_reversed &&
-            DeviceCircuit::reversal_due(s.hysteresis, s.derivatives.f[1], rev_min))
-          {
-            s.hysteresis = circuit->reverse(s.T, s.hysteresis);
-            ++s.reversals;
-            heat.evaluate(s.t, q, dq);
-            s.derivatives =
-              derivatives(s.t, s.V, s.T, circuit->device_state(s.T, s.hysteresis), q, dq);
-          }
-
-        // Land on the window end and on input breakpoints; avoid slivers.
-        const double stop = std::min(t_end, circuit->next_breakpoint(s.t));
-        double       h    = std::min(s.h, settings.max_step);
-        if (s.t + 1.05 * h >= stop)
-          h = stop - s.t;
-
-        // The noise over the step as a constant power: the path of W is
-        // linear over the step, and the device's relaxation acts on it
-        // within the step (a jump added after the step would not feel it,
-        // and would overstate the spread by h C_th / (2 S_th) relative).
-        const double noise_power =
-          sigma > 0 ? node.C_th * sigma * (noise->at(s.t + h) - noise->at(s.t)) / h : 0.0;
-        Step step = rosenbrock_step(s, h, heat, noise_power);
-        if (step.error > 1)
-          {
-            ++s.rejected;
-            s.h = h * (std::isfinite(step.error) ?
-                         std::max(0.2, 0.8 * std::cbrt(1 / step.error)) :
-                         0.1);
-            if (s.h < settings.min_step)
-              {
-                std::ostringstream m;
-                m << "device " << device << ": time step fell below "
-                  << settings.min_step << " s at t = " << s.t
-                  << " s (V = " << s.V << " V, T = " << s.T
-                  << " K); the model has no solution there or the "
-                     "tolerances are too tight";
-                throw std::runtime_error(m.str());
-              }
-            continue;
-          }
-
-        double growth = step.error > 0 ?
-                          std::min(5.0, 0.8 * std::cbrt(1 / step.error)) :
-                          5.0;
-        bool   reversal = false;
-        const double h_tried = h;
-        if (sigma == 0 && DeviceCircuit::reversal_due(s.hysteresis, step.end.f[1], rev_min))
-          {
-            // Retake the step so that it ends where dT/dt = 0.
-            const double theta = locate_reversal(s, step, h, heat);
-            if (theta < 1)
-              {
-                h      = std::max(theta * h, settings.min_step);
-                step   = rosenbrock_step(s, h, heat, 0.0);
-                growth = h_tried / h;
-              }
-            reversal = true;
-          }
-
-        // Trace samples inside (t, t + h] from the dense output.
-        if (traced)
-          while (sample_time() <= s.t + h * (1 + 1e-12) && sample_time() <= t_end)
-            {
-              double V, T;
-              dense_output(s, step, h, (sample_time() - s.t) / h, V, T);
-              samples.push_back(circuit->sample(device, sample_time(), V, T, s.hysteresis));
-              ++s.sample_index;
-            }
-
-        const bool landed        = s.t + h == stop;
-        const bool on_breakpoint = landed && circuit->next_breakpoint(s.t) == stop;
-        s.t  = landed ? stop : s.t + h;
-        s.V  = step.V;
-        s.T  = step.T;
-        s.derivatives      = step.end;
-        s.have_derivatives = !on_breakpoint; // right limit needed after an edge
-        s.have_resistance  = true;
-        s.h                = h * growth;
-        s.just_reversed    = reversal;
-        ++s.steps;
-
-        const double R = step.end.r.R;
-        const double i_dev = s.V / R;
-        const bool was_spiking = s.spikes.in_episode();
-        s.spikes.add(device, s.t, step.end.r.F, i_dev, circuit->load_current(s.t, s.V, i_dev),
-                     s.V * i_dev, spikes);
-        // In a spike, the step end too (where the detector reads the peak).
-        const double last_row = (s.sample_index - 1.0) * trace.interval;
-        if (traced && trace.every_step_in_spikes && (was_spiking || s.spikes.in_episode()) &&
-            std::abs(last_row - s.t) > 1e-12 * s.t)
-          samples.push_back(circuit->sample(device, s.t, s.V, s.T, s.hysteresis));
-
-        if (reversal)
-          {
-            s.hysteresis = circuit->reverse(s.T, s.hysteresis);
-            ++s.reversals;
-            s.have_derivatives = s.have_resistance = false;
-          }
+        rosenbrock_step(s, heat, step);
+        finish_step(s, step, t_end, heat, device, traced, samples, spikes);
       }
   }
 } // namespace neuristor

@@ -25,6 +25,7 @@ namespace neuristor
     double coupling_tolerance = 1e-3;  // K
     double max_window         = 1e-6;  // s
     unsigned int max_coupling_iterations = 8;
+    bool         batched                 = true; // devices advanced together (DeviceBatch)
 
     static void
     declare_parameters(dealii::ParameterHandler &prm);
@@ -72,6 +73,7 @@ namespace neuristor
     double          J[2][2];
     double          df_dt[2];
     ResistanceValue r;
+    double          P; // W, the Joule power (the heat input's terms are refreshed from it)
   };
 
   /** Everything that evolves for one device; copied to repeat a window. */
@@ -83,6 +85,7 @@ namespace neuristor
     unsigned long   sample_index = 0;   // next trace sample at index x interval
     bool            have_derivatives = false;
     bool            have_resistance = false; // derivatives.r is R at (T, hysteresis)
+    bool            new_heat_input = false;  // since the derivatives: only their q terms are stale
     bool            just_reversed = false;  // the last step ended at a reversal
     DeviceDerivatives derivatives;      // at (t, V, T), reused (FSAL)
     SpikeDetector   spikes;
@@ -139,19 +142,83 @@ namespace neuristor
     double
     temperature_rate(const DeviceState &s, const double q) const;
 
-  private:
-    struct Step
+    /** The W = I - h d J of a step, solved for 2-vectors (ode23s's one matrix). */
+    struct StepMatrix
     {
-      double            V, T;     // at the end
-      double            k1[2], k2[2];
-      DeviceDerivatives end;      // derivatives at the end
-      double            error;    // weighted norm, accept if <= 1
+      double a = 1, b = 0, c = 0, e = 1, inv_det = 1;
+      void
+      solve(const double r0, const double r1, double x[2]) const
+      {
+        x[0] = (e * r0 - b * r1) * inv_det;
+        x[1] = (a * r1 - c * r0) * inv_det;
+      }
     };
 
-    /** One step with the noise as a constant power [W] over it. */
-    Step
-    rosenbrock_step(const DeviceState &s, const double h, const HeatInput &heat,
-                    const double noise_power) const;
+    /** One Rosenbrock step, filled stage by stage. */
+    struct Step
+    {
+      double            h = 0, noise_power = 0; // s, W (the noise as a constant power over it)
+      double            stop = 0;               // s: where the device must land (window end, input edge)
+      StepMatrix        W;
+      double            f0[2], df_dt0[2];       // at the start, with the noise
+      double            V_half, T_half;         // the stage-2 point
+      double            f1[2];
+      double            V, T;                   // at the end
+      double            k1[2], k2[2];
+      DeviceDerivatives end;                    // derivatives at the end
+      double            error;                  // weighted norm, accept if <= 1
+    };
+
+    /**
+     * The step's stages, as rosenbrock_step() takes them, for a caller
+     * that evaluates the device's state R(T) of many devices at once
+     * (DeviceBatch): with the device's memory, R(T_half) between the first
+     * and second, R(T) at the end between the second and third. Each
+     * returns false when the step has failed (error infinite).
+     */
+    bool
+    first_stage(const DeviceState &s, Step &step) const;
+    bool
+    second_stage(const DeviceState &s, const HeatInput &heat, const ResistanceValue &r_half,
+                 Step &step) const;
+    void
+    third_stage(const DeviceState &s, const HeatInput &heat, const ResistanceValue &r_end,
+                Step &step) const;
+
+    /** Trace row at t = 0 if traced and not yet written. */
+    void
+    start(DeviceState &s, const unsigned int device, const bool traced,
+          std::vector<Sample> &samples) const;
+
+    /**
+     * Prepare the next step towards t_end (derivatives, a reversal at the
+     * start, its size, landing and noise): false if t_end is reached.
+     */
+    bool
+    plan_step(DeviceState &s, const double t_end, const HeatInput &heat, NoisePath *noise,
+              Step &step) const;
+
+    /**
+     * Reject the tried step (a smaller one is planned next), or accept it:
+     * retaken to end on a reversal if one is due, then trace rows, spikes
+     * and the memory.
+     */
+    void
+    finish_step(DeviceState &s, Step &step, const double t_end, const HeatInput &heat,
+                const unsigned int device, const bool traced, std::vector<Sample> &samples,
+                std::vector<Spike> &spikes) const;
+
+    /** The device in its circuit. */
+    const DeviceCircuit &
+    device_circuit() const
+    {
+      return *circuit;
+    }
+
+  private:
+    /** One step with the noise as a constant power [W] over it (the three stages). */
+    void
+    rosenbrock_step(const DeviceState &s, const HeatInput &heat, Step &step) const;
 
     /** Fraction s in (0,1] of the step where dT/dt changes sign. */
     double

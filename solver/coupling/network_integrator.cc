@@ -50,6 +50,8 @@ namespace neuristor
           add_noise(link.j);
       }
     noise_sums.resize(sigma > 0 ? last - first : 0);
+    if (settings.batched)
+      batch = DeviceBatch::create(integrators);
 
     receivers.resize(n);
     gain.assign(n, 0.0);
@@ -68,7 +70,7 @@ namespace neuristor
     end_T.resize(n_local), end_dT.resize(n_local);
     rerun.assign(n_local, 1);
     latent_q1.resize(n_local), latent_dq1.resize(n_local);
-    active_q1.resize(n_local), active_dq1.resize(n_local);
+    active_q1.resize(n_local), active_dq1.resize(n_local), active_heat.resize(n_local);
     inner_path.resize(n_local), samples.resize(n_local), spikes.resize(n_local);
   }
 
@@ -143,22 +145,37 @@ namespace neuristor
   }
 
   void
-  NetworkIntegrator::advance(const unsigned int k, const double t0, const double t1, const HeatInput &h)
+  NetworkIntegrator::advance(const std::vector<unsigned int> &devices, const double t0,
+                             const double t1, const std::vector<HeatInput> &heat_of)
   {
-    auto &s            = trial[k];
-    s.have_derivatives = false; // the heat input changed
-    integrators[k].advance(s, t1, h, noise[first + k].get(), first + k, traced[first + k],
-                           samples[k], spikes[k]);
-    double q, dq;
-    h.evaluate(t1, q, dq);
-    // End values of the drift: the device's own noise since t0 left out.
-    end_T[k]  = s.T - noise_increment(first + k, t0, t1);
-    end_dT[k] = integrators[k].temperature_rate(s, q);
+    for (const unsigned int k : devices)
+      trial[k].new_heat_input = true;
+    if (batch)
+      {
+        batch_work.clear();
+        for (const unsigned int k : devices)
+          batch_work.push_back({k, first + k, &trial[k], &heat_of[k], noise[first + k].get(),
+                                traced[first + k], &samples[k], &spikes[k]});
+        batch->advance(batch_work, t1);
+      }
+    else
+      for (const unsigned int k : devices)
+        integrators[k].advance(trial[k], t1, heat_of[k], noise[first + k].get(), first + k,
+                               traced[first + k], samples[k], spikes[k]);
+    for (const unsigned int k : devices)
+      {
+        double q, dq;
+        heat_of[k].evaluate(t1, q, dq);
+        // End values of the drift: the device's own noise since t0 left out.
+        end_T[k]  = trial[k].T - noise_increment(first + k, t0, t1);
+        end_dT[k] = integrators[k].temperature_rate(trial[k], q);
+      }
   }
 
   void
   NetworkIntegrator::advance_latent(const double t, const double H, const unsigned int pass)
   {
+    running.clear();
     for (unsigned int k = 0; k < integrators.size(); ++k)
       {
         if (is_active[first + k] || !rerun[k])
@@ -176,8 +193,9 @@ namespace neuristor
         // the heat as it comes, and the predictor need only guess the drift.
         if (!noise_sums.empty())
           h.noise_sum = &noise_sums[k], h.noise_sum_at_t0 = noise_sums[k](t);
-        advance(k, t, t + H, h);
+        running.push_back(k);
       }
+    advance(running, t, t + H, heat);
   }
 
   void
@@ -238,7 +256,8 @@ namespace neuristor
                       trial[k] = inner_start[k];
                     samples[k].resize(sample_marks[k]), spikes[k].resize(spike_marks[k]);
                     const unsigned int i  = first + k;
-                    HeatInput          in = latent[k];
+                    HeatInput         &in = active_heat[k];
+                    in                        = latent[k];
                     double             q0, dq0;
                     heat_from(i, inner_T, inner_dT, q0, dq0, From::active);
                     if (pass == 1)
@@ -248,8 +267,8 @@ namespace neuristor
                     in.q1 += active_q1[k], in.dq1 += active_dq1[k];
                     if (!noise_sums.empty())
                       in.noise_sum = &noise_sums[k], in.noise_sum_at_t0 = noise_sums[k](s);
-                    advance(k, s, s1, in);
                   }
+                advance(local_active, s, s1, active_heat);
               });
             }
             dealii::TimerOutput::Scope scope(timer, "coupling exchange");

@@ -2,6 +2,7 @@
 
 #include "solver/thermal_models/lumped/lumped_thermal_network.h"
 #include "solver/coupling/coupling_scheme.h"
+#include "solver/coupling/device_batch.h"
 #include "solver/coupling/device_integrator.h"
 #include "solver/base/mpi_tools.h"
 
@@ -108,9 +109,13 @@ namespace neuristor
     void
     reset(const unsigned int k);
 
-    /** Advance local device k to t1 with `heat`; its drift end values relative to t0. */
+    /**
+     * Advance the local devices to t1, each (k) with heat_of[k], all at once
+     * (DeviceBatch) where they allow it; their drift end values relative to t0.
+     */
     void
-    advance(const unsigned int k, const double t0, const double t1, const HeatInput &heat);
+    advance(const std::vector<unsigned int> &devices, const double t0, const double t1,
+            const std::vector<HeatInput> &heat_of);
 
     /** The latent devices due for a (re)run over [t, t + H] (pass 1: on the predictor). */
     void
@@ -191,6 +196,9 @@ namespace neuristor
     MPI_Comm                      comm;
     const LumpedThermalNetwork   &network;
     std::vector<DeviceIntegrator> integrators; // local devices only
+    std::unique_ptr<DeviceBatch>  batch;       // null: one device at a time
+    std::vector<DeviceBatch::Work> batch_work;
+    std::vector<unsigned int>     running;     // the local devices advance() takes
     IntegratorSettings            settings;
     std::vector<bool>             traced;
     dealii::TimerOutput          &timer;
@@ -239,6 +247,7 @@ namespace neuristor
     std::vector<double>      inner_T, inner_dT, inner_T_end, inner_dT_end, active_T;
     std::vector<DeviceState> inner_start;
     std::vector<double>      active_q1, active_dq1; // local: the active part an active device used
+    std::vector<HeatInput>   active_heat;           // local: an active device's in its inner window
     double        inner_window = 0; // s, the active devices' own
     unsigned long inner_windows = 0, inner_passes = 0, active_device_windows = 0;
   };
