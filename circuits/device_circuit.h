@@ -92,8 +92,15 @@ namespace neuristor
     virtual JoulePower
     joule_power(const double V, const ResistanceValue &r) const
     {
-      const double P = V * V / r.R;
-      return {P, 2 * V / r.R, -P * r.dR_dT / r.R};
+      return ohmic_power(V, r.R, r.dR_dT);
+    }
+
+    /** V^2/R and its partials: the default joule_power(). */
+    static JoulePower
+    ohmic_power(const double V, const double R, const double dR_dT)
+    {
+      const double P = V * V / R;
+      return {P, 2 * V / R, -P * dR_dT / R};
     }
 
     /**

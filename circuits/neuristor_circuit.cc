@@ -22,9 +22,8 @@ namespace neuristor
     const auto  &input = circuit_parameters.input;
     if (circuit_parameters.direct_drive())
       return {input.derivative(t, end_of_step), 0, 0, 0};
-    return {(input.value(t, end_of_step) - V) / (Rl * C) - V / (r.R * C),
-            -1 / (Rl * C) - 1 / (r.R * C), V * r.dR_dT / (r.R * r.R * C),
-            input.derivative(t) / (Rl * C)};
+    return rc_voltage_rate(input.value(t, end_of_step), input.derivative(t), V, r.R, r.dR_dT, C,
+                           Rl);
   }
 
   CircuitResidual

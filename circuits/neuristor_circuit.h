@@ -46,6 +46,25 @@ namespace neuristor
       return resistance->filament_fraction();
     }
 
+    /**
+     * dV/dt of the RC circuit (C, R_load) with the source at V_in [V] rising
+     * at dV_in/dt [V/s], across the device at R, dR/dT: what voltage_rate()
+     * gives unless driven directly.
+     */
+    static VoltageRate
+    rc_voltage_rate(const double V_in, const double dV_in_dt, const double V, const double R,
+                    const double dR_dT, const double C, const double R_load)
+    {
+      return {(V_in - V) / (R_load * C) - V / (R * C), -1 / (R_load * C) - 1 / (R * C),
+              V * dR_dT / (R * R * C), dV_in_dt / (R_load * C)};
+    }
+
+    const CircuitParameters &
+    parameters() const
+    {
+      return circuit_parameters;
+    }
+
     /** Driven directly, dV/dt = V_in'(t) (exact for our piecewise-linear inputs). */
     VoltageRate
     voltage_rate(const double t, const double V, const ResistanceValue &r,

@@ -1,5 +1,7 @@
 #include "solver/coupling/device_batch.h"
 
+#include "circuits/neuristor_circuit.h"
+
 #include <algorithm>
 
 namespace neuristor
@@ -7,34 +9,176 @@ namespace neuristor
   std::unique_ptr<DeviceBatch>
   DeviceBatch::create(const std::vector<DeviceIntegrator> &integrators)
   {
-    VO2ResistanceBatch model;
+    VO2ResistanceBatch  model;
+    std::vector<Device> devices;
     for (const auto &integrator : integrators)
       {
-        const auto *vo2 =
-          dynamic_cast<const VO2Resistance *>(integrator.device_circuit().device_model());
+        const auto *circuit =
+          dynamic_cast<const NeuristorCircuit *>(&integrator.device_circuit());
+        const auto *vo2 = circuit ? dynamic_cast<const VO2Resistance *>(circuit->device_model()) :
+                                    nullptr;
         if (!vo2)
           return nullptr;
         model.add(vo2->parameters());
+        const auto &c = circuit->parameters();
+        devices.push_back({&c.input, c.C, c.R_load, c.direct_drive() ? 1.0 : 0.0,
+                           integrator.thermal_node()});
       }
-    return std::unique_ptr<DeviceBatch>(new DeviceBatch(integrators, std::move(model)));
+    return std::unique_ptr<DeviceBatch>(
+      new DeviceBatch(integrators, std::move(model), std::move(devices)));
   }
 
   DeviceBatch::DeviceBatch(const std::vector<DeviceIntegrator> &integrators,
-                           VO2ResistanceBatch                   model)
+                           VO2ResistanceBatch                   model,
+                           std::vector<Device>                  devices)
     : integrators(integrators)
     , model(std::move(model))
+    , devices(std::move(devices))
+    , lanes(std::make_unique<Lanes>())
   {}
 
   void
-  DeviceBatch::evaluate(const std::vector<Work> &work, const std::vector<unsigned int> &entries,
-                        const bool at_half)
+  DeviceBatch::load_lane(const std::size_t i, const Work &w, const DeviceIntegrator::Step &step)
   {
-    states.resize(entries.size());
-    for (std::size_t i = 0; i < entries.size(); ++i)
+    const DeviceState       &s  = *w.state;
+    const DeviceDerivatives &d0 = s.derivatives;
+    const Device            &d  = devices[w.k];
+    Lanes                   &L  = *lanes;
+    const double             h  = step.h;
+    L.h[i] = h, L.V[i] = s.V, L.T[i] = s.T;
+    L.noise_T[i] = step.noise_power / d.node.C_th;
+    L.f0_V[i] = d0.f[0], L.f0_T[i] = d0.f[1] + L.noise_T[i];
+    L.ft0_V[i] = d0.df_dt[0], L.ft0_T[i] = d0.df_dt[1];
+    L.J_VV[i] = d0.J[0][0], L.J_VT[i] = d0.J[0][1], L.J_TV[i] = d0.J[1][0], L.J_TT[i] = d0.J[1][1];
+    // The step lies within one piece of the source: read it at the midpoint,
+    // clear of the edges (an edge time is known only to rounding).
+    L.V_in[i] = d.input->value(s.t + 0.5 * h), L.dV_in[i] = d.input->derivative(s.t + 0.5 * h);
+    double q, dq;
+    w.heat->evaluate(s.t + 0.5 * h, q, dq);
+    L.q_half[i] = q + step.noise_power, L.dq_half[i] = dq;
+    w.heat->evaluate(s.t + h, q, dq);
+    L.q_end[i] = q + step.noise_power, L.dq_end[i] = dq;
+    L.C[i] = d.C, L.R_load[i] = d.R_load, L.direct[i] = d.direct;
+    L.C_th[i] = d.node.C_th, L.S_env[i] = d.node.S_env, L.S_coupled[i] = d.node.S_coupled;
+    L.T0[i] = d.node.T0;
+  }
+
+  namespace
+  {
+    // The circuit row at (V, R(T)) with the source at V_in rising at dV_in.
+    inline VoltageRate
+    circuit_rate(const double V_in, const double dV_in, const double V, const double R,
+                 const double dR_dT, const double C, const double R_load, const double direct)
+    {
+      const VoltageRate rc =
+        NeuristorCircuit::rc_voltage_rate(V_in, dV_in, V, R, dR_dT, C, R_load);
+      const bool d = direct != 0; // driven directly: dV/dt = dV_in/dt (no branch: a select)
+      return {d ? dV_in : rc.dV_dt, d ? 0.0 : rc.d_dV, d ? 0.0 : rc.d_dT, d ? 0.0 : rc.d_dt};
+    }
+  } // namespace
+
+  __attribute__((target_clones("avx512f", "avx2", "default"))) void
+  DeviceBatch::first_stages(const std::size_t n)
+  {
+    Lanes &__restrict L = *lanes;
+    for (std::size_t i = 0; i < n; ++i)
       {
-        const unsigned int e    = entries[i];
-        const auto        &step = steps[e];
-        states.set(i, work[e].k, at_half ? step.T_half : step.T, work[e].state->hysteresis);
+        const ode23s::Matrix W(L.J_VV[i], L.J_VT[i], L.J_TV[i], L.J_TT[i], L.h[i] * ode23s::d);
+        const double         f0[2] = {L.f0_V[i], L.f0_T[i]}, ft0[2] = {L.ft0_V[i], L.ft0_T[i]};
+        double               k1[2];
+        ode23s::first(W, L.h[i], f0, ft0, L.V[i], L.T[i], k1, L.V_half[i], L.T_half[i]);
+        L.Wa[i] = W.a, L.Wb[i] = W.b, L.Wc[i] = W.c, L.We[i] = W.e, L.W_inv[i] = W.inv_det;
+        L.k1_V[i] = k1[0], L.k1_T[i] = k1[1];
+      }
+  }
+
+  __attribute__((target_clones("avx512f", "avx2", "default"))) void
+  DeviceBatch::second_stages(const std::size_t n)
+  {
+    Lanes &__restrict L  = *lanes;
+    const double *__restrict R = values.R.data(), *__restrict dR = values.dR_dT.data();
+    for (std::size_t i = 0; i < n; ++i)
+      {
+        const double      h = L.h[i], V = L.V_half[i];
+        const VoltageRate rate =
+          circuit_rate(L.V_in[i], L.dV_in[i], V, R[i], dR[i], L.C[i],
+                       L.R_load[i], L.direct[i]);
+        double J_V, J_T, ft, f1[2] = {rate.dV_dt, 0};
+        thermal_row(L.C_th[i], L.S_env[i], L.S_coupled[i], L.T0[i],
+                    DeviceCircuit::ohmic_power(V, R[i], dR[i]), L.T_half[i], L.q_half[i],
+                    L.dq_half[i], f1[1], J_V, J_T, ft);
+        const auto W = ode23s::Matrix::from_entries(L.Wa[i], L.Wb[i], L.Wc[i], L.We[i], L.W_inv[i]);
+        const double k1[2] = {L.k1_V[i], L.k1_T[i]};
+        double       k2[2];
+        ode23s::second(W, h, f1, k1, L.V[i], L.T[i], k2, L.V_end[i], L.T_end[i]);
+        L.f1_V[i] = f1[0], L.f1_T[i] = f1[1];
+        L.k2_V[i] = k2[0], L.k2_T[i] = k2[1];
+      }
+  }
+
+  __attribute__((target_clones("avx512f", "avx2", "default"))) void
+  DeviceBatch::third_stages(const std::size_t n, const ode23s::Tolerances &tolerances)
+  {
+    Lanes &__restrict L  = *lanes;
+    const double *__restrict R = values.R.data(), *__restrict dR = values.dR_dT.data();
+    for (std::size_t i = 0; i < n; ++i)
+      {
+        const double      V    = L.V_end[i];
+        const VoltageRate rate = circuit_rate(L.V_in[i] + L.dV_in[i] * (0.5 * L.h[i]), L.dV_in[i], V,
+                                              R[i], dR[i], L.C[i], L.R_load[i], L.direct[i]);
+        const JoulePower  heat = DeviceCircuit::ohmic_power(V, R[i], dR[i]);
+        thermal_row(L.C_th[i], L.S_env[i], L.S_coupled[i], L.T0[i], heat, L.T_end[i],
+                    L.q_end[i], L.dq_end[i], L.f2_T[i], L.J2_TV[i], L.J2_TT[i], L.ft2_T[i]);
+        L.f2_V[i] = rate.dV_dt, L.J2_VV[i] = rate.d_dV, L.J2_VT[i] = rate.d_dT;
+        L.ft2_V[i] = rate.d_dt, L.P2[i] = heat.P;
+      }
+    const ode23s::Tolerances tol = tolerances;
+    for (std::size_t i = 0; i < n; ++i)
+      {
+        const auto W = ode23s::Matrix::from_entries(L.Wa[i], L.Wb[i], L.Wc[i], L.We[i], L.W_inv[i]);
+        const double f0[2] = {L.f0_V[i], L.f0_T[i]}, ft0[2] = {L.ft0_V[i], L.ft0_T[i]};
+        const double f1[2] = {L.f1_V[i], L.f1_T[i]}, f2[2] = {L.f2_V[i], L.f2_T[i]};
+        const double k1[2] = {L.k1_V[i], L.k1_T[i]}, k2[2] = {L.k2_V[i], L.k2_T[i]};
+        L.error[i] = ode23s::error(W, L.h[i], f0, ft0, f1, f2, k1, k2, L.V[i], L.T[i],
+                                   L.V_end[i], L.T_end[i], L.T0[i], tol);
+        L.f2_T[i] -= L.noise_T[i]; // the drift, for the next step
+      }
+  }
+
+  void
+  DeviceBatch::store_lane(const std::size_t i, DeviceIntegrator::Step &step) const
+  {
+    const Lanes &L = *lanes;
+    step.W.a = L.Wa[i], step.W.b = L.Wb[i], step.W.c = L.Wc[i], step.W.e = L.We[i];
+    step.W.inv_det = L.W_inv[i];
+    step.f0[0] = L.f0_V[i], step.f0[1] = L.f0_T[i];
+    step.df_dt0[0] = L.ft0_V[i], step.df_dt0[1] = L.ft0_T[i];
+    step.V_half = L.V_half[i], step.T_half = L.T_half[i];
+    step.f1[0] = L.f1_V[i], step.f1[1] = L.f1_T[i];
+    step.V = L.V_end[i], step.T = L.T_end[i];
+    step.k1[0] = L.k1_V[i], step.k1[1] = L.k1_T[i];
+    step.k2[0] = L.k2_V[i], step.k2[1] = L.k2_T[i];
+    auto &end = step.end;
+    end.f[0] = L.f2_V[i], end.f[1] = L.f2_T[i];
+    end.J[0][0] = L.J2_VV[i], end.J[0][1] = L.J2_VT[i];
+    end.J[1][0] = L.J2_TV[i], end.J[1][1] = L.J2_TT[i];
+    end.df_dt[0] = L.ft2_V[i], end.df_dt[1] = L.ft2_T[i];
+    end.r = values[i];
+    end.P = L.P2[i];
+    // As the stages one device at a time: a step through T <= 0 or to a
+    // V that is not finite fails.
+    const bool valid = L.T_half[i] > 0 && L.T_end[i] > 0 && std::isfinite(L.V_end[i]);
+    step.error       = valid ? L.error[i] : std::numeric_limits<double>::infinity();
+  }
+
+  void
+  DeviceBatch::evaluate_resistance(const std::vector<Work> &work, const double *T)
+  {
+    states.resize(lane_work.size());
+    for (std::size_t i = 0; i < lane_work.size(); ++i)
+      {
+        const Work &w = work[lane_work[i]];
+        states.set(i, w.k, T[i], w.state->hysteresis);
       }
     model.evaluate(states, values);
   }
@@ -42,14 +186,15 @@ namespace neuristor
   void
   DeviceBatch::advance(const std::vector<Work> &work, const double t_end)
   {
+    steps.resize(work.size());
     for (std::size_t b = 0; b < work.size(); b += chunk)
       advance(work, b, std::min(work.size(), b + chunk), t_end);
   }
 
   void
-  DeviceBatch::advance(const std::vector<Work> &work, const std::size_t begin, const std::size_t end, const double t_end)
+  DeviceBatch::advance(const std::vector<Work> &work, const std::size_t begin,
+                       const std::size_t end, const double t_end)
   {
-    steps.resize(work.size());
     running.clear();
     for (unsigned int e = begin; e < end; ++e)
       {
@@ -57,45 +202,36 @@ namespace neuristor
         integrators[w.k].start(*w.state, w.device, w.traced, *w.samples);
         running.push_back(e);
       }
+    const ode23s::Tolerances tolerances = integrators[work[begin].k].tolerances();
     while (!running.empty())
       {
-        // Plan a step for each device short of t_end; its first stage.
-        stepping.clear();
-        std::size_t still = 0;
+        // Plan a step for each device short of t_end, a lane each.
+        lane_work.clear();
         for (const unsigned int e : running)
           {
             const auto &w = work[e];
-            if (!integrators[w.k].plan_step(*w.state, t_end, *w.heat, w.noise, steps[e]))
-              continue;
-            running[still++] = e;
-            if (integrators[w.k].first_stage(*w.state, steps[e]))
-              stepping.push_back(e);
+            if (integrators[w.k].plan_step(*w.state, t_end, *w.heat, w.noise, steps[e]))
+              {
+                load_lane(lane_work.size(), w, steps[e]);
+                lane_work.push_back(e);
+              }
           }
-        running.resize(still);
+        running = lane_work;
+        const std::size_t n = lane_work.size();
 
-        evaluate(work, stepping, true);
-        ending.clear();
-        for (std::size_t i = 0; i < stepping.size(); ++i)
+        first_stages(n);
+        evaluate_resistance(work, lanes->T_half);
+        second_stages(n);
+        evaluate_resistance(work, lanes->T_end);
+        third_stages(n, tolerances);
+
+        for (std::size_t i = 0; i < n; ++i)
           {
-            const unsigned int e = stepping[i];
+            const unsigned int e = lane_work[i];
             const auto        &w = work[e];
-            if (integrators[w.k].second_stage(*w.state, *w.heat, values[i], steps[e]))
-              ending.push_back(e);
-          }
-
-        evaluate(work, ending, false);
-        for (std::size_t i = 0; i < ending.size(); ++i)
-          {
-            const unsigned int e = ending[i];
-            const auto        &w = work[e];
-            integrators[w.k].third_stage(*w.state, *w.heat, values[i], steps[e]);
-          }
-
-        for (const unsigned int e : running)
-          {
-            const auto &w = work[e];
-            integrators[w.k].finish_step(*w.state, steps[e], t_end, *w.heat, w.device, w.traced,
-                                         *w.samples, *w.spikes);
+            store_lane(i, steps[e]);
+            integrators[w.k].finish_step(*w.state, steps[e], t_end, *w.heat, w.device,
+                                         w.traced, *w.samples, *w.spikes);
           }
       }
   }

@@ -10,14 +10,18 @@ namespace neuristor
 {
   /**
    * Advances many devices over one coupling window in lock step: in each
-   * round every device short of the window end plans and tries one step of
-   * its own size, in DeviceIntegrator's stages, and between the stages the
-   * device states R(T) of all of them are evaluated at once, vectorised
-   * over the devices (VO2ResistanceBatch). The scheme, the step control and
-   * the events are DeviceIntegrator's, device by device; the results differ
-   * from advancing one device at a time by the rounding of the vectorised
-   * R(T) only (1e-12 relative), and each device's values do not depend on
-   * which devices share its batch (so neither on the MPI ranks).
+   * round every device short of the window end plans one step of its own
+   * size (DeviceIntegrator::plan_step), the steps' three stages run for all
+   * of them at once, vectorised over the devices (the ode23s arithmetic of
+   * ode23s.h, the RC circuit of NeuristorCircuit, R(T) of
+   * VO2ResistanceBatch), and each device accepts or rejects its step
+   * (DeviceIntegrator::finish_step: control, reversals, spikes, traces).
+   * The results differ from advancing one device at a time by rounding
+   * only, and a device's values do not depend on which devices share its
+   * batch (so neither on the MPI ranks).
+   *
+   * Between input edges a source is linear in time (Waveform), so a step
+   * reads V_in and its slope once, at its midpoint.
    */
   class DeviceBatch
   {
@@ -35,7 +39,10 @@ namespace neuristor
       std::vector<Spike>  *spikes;
     };
 
-    /** The batch of these devices, or null if one has no vectorised model (only VO2 has). */
+    /**
+     * The batch of these devices, or null unless each is a NeuristorCircuit
+     * over the VO2 model (what the vectorised stages are written for).
+     */
     static std::unique_ptr<DeviceBatch>
     create(const std::vector<DeviceIntegrator> &integrators);
 
@@ -49,23 +56,80 @@ namespace neuristor
     // lattice at once ran 1.2x slower with noise; measured).
     static constexpr std::size_t chunk = 64;
 
+    /** Per device: its circuit and node, as the stages read them. */
+    struct Device
+    {
+      const Waveform *input;
+      double          C, R_load, direct; // F, Ohm, 1 if driven directly
+      ThermalNode     node;
+    };
+
+    /**
+     * The steps of one round, a lane per device (structure of arrays): what
+     * the stages read, then what they give.
+     */
+    struct Lanes
+    {
+      // At the step start: h, y, f (its T row with the noise), df/dt, J.
+      alignas(64) double h[chunk], V[chunk], T[chunk];
+      alignas(64) double f0_V[chunk], f0_T[chunk], ft0_V[chunk], ft0_T[chunk];
+      alignas(64) double J_VV[chunk], J_VT[chunk], J_TV[chunk], J_TT[chunk];
+      // The source V_in and its slope at the midpoint; heat inputs with the
+      // noise at t + h/2 and t + h; the device's circuit and node.
+      alignas(64) double V_in[chunk], dV_in[chunk];
+      alignas(64) double q_half[chunk], dq_half[chunk], q_end[chunk], dq_end[chunk];
+      alignas(64) double noise_T[chunk]; // K/s, the noise power over C_th
+      alignas(64) double C[chunk], R_load[chunk], direct[chunk];
+      alignas(64) double C_th[chunk], S_env[chunk], S_coupled[chunk], T0[chunk];
+      // Results: W, k1, k2, the stage points, f1, the end derivatives, the error.
+      alignas(64) double Wa[chunk], Wb[chunk], Wc[chunk], We[chunk], W_inv[chunk];
+      alignas(64) double k1_V[chunk], k1_T[chunk], k2_V[chunk], k2_T[chunk];
+      alignas(64) double V_half[chunk], T_half[chunk], V_end[chunk], T_end[chunk];
+      alignas(64) double f1_V[chunk], f1_T[chunk];
+      alignas(64) double f2_V[chunk], f2_T[chunk], ft2_V[chunk], ft2_T[chunk];
+      alignas(64) double J2_VV[chunk], J2_VT[chunk], J2_TV[chunk], J2_TT[chunk], P2[chunk];
+      alignas(64) double error[chunk];
+    };
+
+    DeviceBatch(const std::vector<DeviceIntegrator> &integrators, VO2ResistanceBatch model,
+                std::vector<Device> devices);
+
     /** Advance work[begin, end) to t_end. */
     void
     advance(const std::vector<Work> &work, const std::size_t begin, const std::size_t end,
             const double t_end);
 
-    DeviceBatch(const std::vector<DeviceIntegrator> &integrators, VO2ResistanceBatch model);
-
-    /** R(T) at `entries` of `work`, at T_half (first) or the end T of their steps. */
+    /** Lane i takes device work[e]'s planned step. */
     void
-    evaluate(const std::vector<Work> &work, const std::vector<unsigned int> &entries,
-             const bool at_half);
+    load_lane(const std::size_t i, const Work &w, const DeviceIntegrator::Step &step);
+
+    /** Stage 1 of every lane: W, k1 and the point of stage 2. */
+    void
+    first_stages(const std::size_t n);
+
+    /** Stage 2 of every lane with R(T) at its stage-2 point: f1, k2 and the end point. */
+    void
+    second_stages(const std::size_t n);
+
+    /** Stage 3 of every lane with R(T) at its end: the end derivatives and the error. */
+    void
+    third_stages(const std::size_t n, const ode23s::Tolerances &tolerances);
+
+    /** Lane i's results into the device's step. */
+    void
+    store_lane(const std::size_t i, DeviceIntegrator::Step &step) const;
+
+    /** R(T) of every lane at T (the lanes' stage-2 or end points). */
+    void
+    evaluate_resistance(const std::vector<Work> &work, const double *T);
 
     const std::vector<DeviceIntegrator> &integrators;
     VO2ResistanceBatch                   model;
+    std::vector<Device>                  devices;
     // Reused from round to round.
+    std::unique_ptr<Lanes>              lanes;
     std::vector<DeviceIntegrator::Step> steps;
-    std::vector<unsigned int>           running, stepping, ending;
+    std::vector<unsigned int>           running, lane_work; // work entries: going, per lane
     VO2ResistanceBatch::States          states;
     VO2ResistanceBatch::Values          values;
   };

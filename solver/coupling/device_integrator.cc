@@ -10,19 +10,6 @@
 
 namespace neuristor
 {
-  namespace
-  {
-    const double d_ros = 1 / (2 + std::sqrt(2.0)); // ode23s coefficients
-    const double e32   = 6 + std::sqrt(2.0);
-
-    // dT/dt of a device's node: C_th dT/dt = P - S_env (T - T0) - S_coupled T + q.
-    double
-    node_rate(const ThermalNode &node, const double P, const double T, const double q)
-    {
-      return (P - node.S_env * (T - node.T0) - node.S_coupled * T + q) / node.C_th;
-    }
-  } // namespace
-
   void
   IntegratorSettings::declare_parameters(dealii::ParameterHandler &prm)
   {
@@ -132,14 +119,14 @@ namespace neuristor
                                      const ResistanceValue &r,
                                      const double           q) const
   {
-    return node_rate(node, circuit->joule_power(V, r).P, T, q);
+    return node.rate(circuit->joule_power(V, r).P, T, q);
   }
 
   double
   DeviceIntegrator::temperature_rate(const DeviceState &s, const double q) const
   {
     // The last derivatives' Joule power is the state's while R(T) is.
-    return s.have_resistance ? node_rate(node, s.derivatives.P, s.T, q) :
+    return s.have_resistance ? node.rate(s.derivatives.P, s.T, q) :
                                temperature_rate(s.V, s.T, resistance(s), q);
   }
 
@@ -161,12 +148,9 @@ namespace neuristor
     d.df_dt[0]             = rate.d_dt;
 
     const JoulePower heat = circuit->joule_power(V, d.r);
-    const double     C_th = node.C_th;
-    d.P        = heat.P;
-    d.f[1]     = node_rate(node, heat.P, T, q);
-    d.J[1][0]  = heat.dP_dV / C_th;
-    d.J[1][1]  = (heat.dP_dT - node.S_env - node.S_coupled) / C_th;
-    d.df_dt[1] = dq_dt / C_th;
+    d.P                   = heat.P;
+    thermal_row(node.C_th, node.S_env, node.S_coupled, node.T0, heat, T, q, dq_dt, d.f[1],
+                d.J[1][0], d.J[1][1], d.df_dt[1]);
     return d;
   }
 
@@ -174,22 +158,14 @@ namespace neuristor
   DeviceIntegrator::first_stage(const DeviceState &s, Step &step) const
   {
     const DeviceDerivatives &d0 = s.derivatives;
-    const double             h  = step.h;
-    const double             hd = h * d_ros;
     step.f0[0]     = d0.f[0];
     step.f0[1]     = d0.f[1] + step.noise_power / node.C_th;
     step.df_dt0[0] = d0.df_dt[0];
     step.df_dt0[1] = d0.df_dt[1];
-    step.W.a       = 1 - hd * d0.J[0][0];
-    step.W.b       = -hd * d0.J[0][1];
-    step.W.c       = -hd * d0.J[1][0];
-    step.W.e       = 1 - hd * d0.J[1][1];
-    step.W.inv_det = 1 / (step.W.a * step.W.e - step.W.b * step.W.c);
-    double *k1     = step.k1;
-    step.W.solve(step.f0[0] + hd * step.df_dt0[0], step.f0[1] + hd * step.df_dt0[1], k1);
-    step.V_half = s.V + 0.5 * h * k1[0];
-    step.T_half = s.T + 0.5 * h * k1[1];
-    step.error  = std::numeric_limits<double>::infinity();
+    step.W = ode23s::Matrix(d0.J[0][0], d0.J[0][1], d0.J[1][0], d0.J[1][1], step.h * ode23s::d);
+    ode23s::first(step.W, step.h, step.f0, step.df_dt0, s.V, s.T, step.k1, step.V_half,
+                  step.T_half);
+    step.error = std::numeric_limits<double>::infinity();
     return step.T_half > 0;
   }
 
@@ -203,12 +179,7 @@ namespace neuristor
     const auto f1 =
       derivatives(s.t + 0.5 * h, step.V_half, step.T_half, r_half, q + step.noise_power, dq);
     step.f1[0] = f1.f[0], step.f1[1] = f1.f[1];
-    double *k1 = step.k1, *k2 = step.k2;
-    step.W.solve(f1.f[0] - k1[0], f1.f[1] - k1[1], k2);
-    k2[0] += k1[0];
-    k2[1] += k1[1];
-    step.V = s.V + h * k2[0];
-    step.T = s.T + h * k2[1];
+    ode23s::second(step.W, h, step.f1, step.k1, s.V, s.T, step.k2, step.V, step.T);
     return step.T > 0 && std::isfinite(step.V);
   }
 
@@ -216,27 +187,12 @@ namespace neuristor
   DeviceIntegrator::third_stage(const DeviceState &s, const HeatInput &heat,
                                 const ResistanceValue &r_end, Step &step) const
   {
-    const double h  = step.h;
-    const double hd = h * d_ros;
-    double       q, dq, k3[2];
+    const double h = step.h;
+    double       q, dq;
     heat.evaluate(s.t + h, q, dq);
-    step.end = derivatives(s.t + h, step.V, step.T, r_end, q + step.noise_power, dq, true);
-    const double *f0 = step.f0, *f1 = step.f1, *f2 = step.end.f, *k1 = step.k1, *k2 = step.k2;
-    step.W.solve(f2[0] - e32 * (k2[0] - f1[0]) - 2 * (k1[0] - f0[0]) + hd * step.df_dt0[0],
-                 f2[1] - e32 * (k2[1] - f1[1]) - 2 * (k1[1] - f0[1]) + hd * step.df_dt0[1],
-                 k3);
-
-    const double T0   = node.T0;
-    const double rtol = settings.relative_tolerance;
-    const double scale_V =
-      settings.voltage_tolerance + rtol * std::max(std::abs(s.V), std::abs(step.V));
-    const double scale_T = settings.temperature_tolerance +
-                           rtol * std::max(std::abs(s.T - T0), std::abs(step.T - T0));
-    const double err_V = h / 6 * (k1[0] - 2 * k2[0] + k3[0]) / scale_V;
-    const double err_T = h / 6 * (k1[1] - 2 * k2[1] + k3[1]) / scale_T;
-    step.error         = std::max(std::abs(err_V), std::abs(err_T));
-    if (!std::isfinite(step.error))
-      step.error = std::numeric_limits<double>::infinity();
+    step.end   = derivatives(s.t + h, step.V, step.T, r_end, q + step.noise_power, dq, true);
+    step.error = ode23s::error(step.W, h, step.f0, step.df_dt0, step.f1, step.end.f, step.k1,
+                               step.k2, s.V, s.T, step.V, step.T, node.T0, tolerances());
     step.end.f[1] -= step.noise_power / node.C_th; // the drift, for the next step
   }
 
@@ -253,11 +209,7 @@ namespace neuristor
                                  const double h, const double theta, double &V,
                                  double &T) const
   {
-    // Continuous extension of ode23s (Shampine & Reichelt 1997).
-    const double a = theta * (1 - theta) / (1 - 2 * d_ros);
-    const double b = theta * (theta - 2 * d_ros) / (1 - 2 * d_ros);
-    V = s.V + h * (a * step.k1[0] + b * step.k2[0]);
-    T = s.T + h * (a * step.k1[1] + b * step.k2[1]);
+    ode23s::dense_output(h, step.k1, step.k2, s.V, s.T, theta, V, T);
   }
 
   double
@@ -330,7 +282,7 @@ namespace neuristor
       {
         // Only the heat input's terms of dT/dt changed (as derivatives() has them).
         heat.evaluate(s.t, q, dq);
-        s.derivatives.f[1]     = node_rate(node, s.derivatives.P, s.T, q);
+        s.derivatives.f[1]     = node.rate(s.derivatives.P, s.T, q);
         s.derivatives.df_dt[1] = dq / node.C_th;
       }
     s.new_heat_input = false;

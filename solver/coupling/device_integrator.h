@@ -3,6 +3,7 @@
 #include "circuits/device_circuit.h"
 #include "solver/thermal_models/lumped/thermal_node.h"
 #include "solver/coupling/noise_path.h"
+#include "solver/coupling/ode23s.h"
 #include "solver/coupling/spike_detector.h"
 #include "solver/coupling/trace_settings.h"
 
@@ -76,6 +77,21 @@ namespace neuristor
     double          P; // W, the Joule power (the heat input's terms are refreshed from it)
   };
 
+  /**
+   * The thermal node's row of a device's ODE, from the Joule power: dT/dt,
+   * its partials by V and T, and its rate by t through the heat input q(t).
+   */
+  inline void
+  thermal_row(const double C_th, const double S_env, const double S_coupled, const double T0,
+              const JoulePower &heat, const double T, const double q, const double dq_dt,
+              double &f, double &J_V, double &J_T, double &df_dt)
+  {
+    f     = ThermalNode::rate(C_th, S_env, S_coupled, T0, heat.P, T, q);
+    J_V   = heat.dP_dV / C_th;
+    J_T   = (heat.dP_dT - S_env - S_coupled) / C_th;
+    df_dt = dq_dt / C_th;
+  }
+
   /** Everything that evolves for one device; copied to repeat a window. */
   struct DeviceState
   {
@@ -142,24 +158,12 @@ namespace neuristor
     double
     temperature_rate(const DeviceState &s, const double q) const;
 
-    /** The W = I - h d J of a step, solved for 2-vectors (ode23s's one matrix). */
-    struct StepMatrix
-    {
-      double a = 1, b = 0, c = 0, e = 1, inv_det = 1;
-      void
-      solve(const double r0, const double r1, double x[2]) const
-      {
-        x[0] = (e * r0 - b * r1) * inv_det;
-        x[1] = (a * r1 - c * r0) * inv_det;
-      }
-    };
-
     /** One Rosenbrock step, filled stage by stage. */
     struct Step
     {
       double            h = 0, noise_power = 0; // s, W (the noise as a constant power over it)
       double            stop = 0;               // s: where the device must land (window end, input edge)
-      StepMatrix        W;
+      ode23s::Matrix    W;
       double            f0[2], df_dt0[2];       // at the start, with the noise
       double            V_half, T_half;         // the stage-2 point
       double            f1[2];
@@ -207,6 +211,20 @@ namespace neuristor
     finish_step(DeviceState &s, Step &step, const double t_end, const HeatInput &heat,
                 const unsigned int device, const bool traced, std::vector<Sample> &samples,
                 std::vector<Spike> &spikes) const;
+
+    /** What a step's error norm weighs. */
+    ode23s::Tolerances
+    tolerances() const
+    {
+      return {settings.relative_tolerance, settings.voltage_tolerance,
+              settings.temperature_tolerance};
+    }
+
+    const ThermalNode &
+    thermal_node() const
+    {
+      return node;
+    }
 
     /** The device in its circuit. */
     const DeviceCircuit &
