@@ -308,9 +308,29 @@ namespace neuristor
     // linear over the step, and the device's relaxation acts on it
     // within the step (a jump added after the step would not feel it,
     // and would overstate the spread by h C_th / (2 S_th) relative).
-    step.noise_power =
-      sigma > 0 ? node.C_th * sigma * (noise->at(s.t + h) - noise->at(s.t)) / h : 0.0;
+    step.noise_power = 0.0;
+    if (sigma > 0)
+      {
+        const double W_start = s.noise_t == s.t ? s.noise_W : noise->at(s.t);
+        step.W_end           = noise->at(s.t + h);
+        step.noise_power     = node.C_th * sigma * (step.W_end - W_start) / h;
+      }
     return true;
+  }
+
+  double
+  DeviceIntegrator::grown_step(const double h, const double error) const
+  {
+    // The next step is min(h growth, Maximum time step), growth = min(5, 0.8
+    // cbrt(1/error)); cbrt is needed only where that falls below the maximum.
+    // Below an error of 0.004, growth is 5 (0.8 cbrt(250) = 5.04); where h
+    // growth clearly exceeds the maximum, the maximum gives the same next step.
+    if (error < 0.004)
+      return 5.0 * h;
+    const double cap = settings.max_step, x = 0.8 * h / cap;
+    if (5 * h >= 1.0000001 * cap && error < 0.99 * x * x * x)
+      return cap;
+    return h * std::min(5.0, 0.8 * std::cbrt(1 / error));
   }
 
   void
@@ -337,8 +357,7 @@ namespace neuristor
         return;
       }
 
-    // Below 0.004, 0.8 cbrt(1/error) > 5.04: no cbrt needed (most steps).
-    double growth = step.error < 0.004 ? 5.0 : std::min(5.0, 0.8 * std::cbrt(1 / step.error));
+    double next_h   = grown_step(h, step.error);
     bool   reversal = false;
     const double h_tried = h;
     if (sigma == 0 &&
@@ -352,7 +371,7 @@ namespace neuristor
             step.h           = h;
             step.noise_power = 0.0;
             rosenbrock_step(s, heat, step);
-            growth = h_tried / h;
+            next_h           = h * (h_tried / h);
           }
         reversal = true;
       }
@@ -377,8 +396,9 @@ namespace neuristor
     s.derivatives      = step.end;
     s.have_derivatives = !on_breakpoint; // right limit needed after an edge
     s.have_resistance  = true;
-    s.h                = h * growth;
+    s.h                = next_h;
     s.just_reversed    = reversal;
+    s.noise_t          = s.t, s.noise_W = step.W_end; // valid only with noise (sigma > 0)
     ++s.steps;
 
     const double R           = step.end.r.R;

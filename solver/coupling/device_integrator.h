@@ -102,6 +102,7 @@ namespace neuristor
     bool            have_derivatives = false;
     bool            have_resistance = false; // derivatives.r is R at (T, hysteresis)
     bool            new_heat_input = false;  // since the derivatives: only their q terms are stale
+    double          noise_t = -1, noise_W = 0; // the noise path W at noise_t (the last step's end)
     bool            just_reversed = false;  // the last step ended at a reversal
     DeviceDerivatives derivatives;      // at (t, V, T), reused (FSAL)
     SpikeDetector   spikes;
@@ -162,6 +163,7 @@ namespace neuristor
     struct Step
     {
       double            h = 0, noise_power = 0; // s, W (the noise as a constant power over it)
+      double            W_end = 0;              // the noise path at the end
       double            stop = 0;               // s: where the device must land (window end, input edge)
       ode23s::Matrix    W;
       double            f0[2], df_dt0[2];       // at the start, with the noise
@@ -234,6 +236,10 @@ namespace neuristor
     }
 
   private:
+    /** The step to try after an accepted one of size h [s] with this error norm. */
+    double
+    grown_step(const double h, const double error) const;
+
     /** One step with the noise as a constant power [W] over it (the three stages). */
     void
     rosenbrock_step(const DeviceState &s, const HeatInput &heat, Step &step) const;
