@@ -8,7 +8,9 @@
 # spike-time error of both against a tight-tolerance reference of ours
 # (single device at 12.5 V, rtol 1e-9), each by its own spike criterion:
 # ours by the current peak, PyTorch's by the start of the metallic episode
-# (F < 1/2), located in the reference's densely sampled F(t). Last, the
+# (F < 1/2), located in the reference's densely sampled F(t). Also ours
+# one device at a time (Time integration/Batched devices = false), in the
+# same alternation, against the default batch. Last, the
 # floating-point limit (benchmarks/lumped_limit_benchmark.cc): R(T) timed
 # scalar and vectorised over devices, and the throughput of an integrator
 # that spent per step only its two R(T) and its arithmetic.
@@ -26,10 +28,11 @@ if ! /usr/bin/python3 -c "import torch" 2> /dev/null; then
   exit 1
 fi
 
-ours() {  # ours NOISE -> CPU seconds of the run (one rank, one thread: CPU = wall)
+ours() {  # ours NOISE [BATCHED] -> CPU seconds of the run (one rank, one thread: CPU = wall)
   "$build/neuristor" run "$cases/lattice_64x64_zhang.prm" -q -o "$work/ours" \
     --set "Run/End time=$end" --set "Run/Traced devices=none" --set "Run/Plot=false" \
-    --set "Thermal network/Noise strength=$1" > "$work/ours.log"
+    --set "Thermal network/Noise strength=$1" \
+    --set "Time integration/Batched devices=${2:-true}" > "$work/ours.log"
   /usr/bin/python3 -c "import json; r = json.load(open('$work/ours/summary.json'))['run']
 print(r['wall_time_s']); open('$work/steps_$1', 'w').write(str(r['steps'] / (r['devices'] * r['end_time_s'] * 1e6)))"
 }
@@ -41,19 +44,23 @@ baseline() {  # baseline NOISE -> CPU seconds of its time loop
 
 echo "== 64 x 64 lattice, eta 0.02, 11.5 V, $end s, medians of $reps alternating runs =="
 for noise in 1000 0; do
-  a=() b=()
+  a=() b=() c=()
   for ((k = 0; k < reps; ++k)); do
     a+=("$(ours $noise)")
     b+=("$(baseline $noise)")
+    c+=("$(ours $noise false)")
   done
-  /usr/bin/python3 - "$noise" "${a[*]}" "${b[*]}" "$work" <<'PY'
+  /usr/bin/python3 - "$noise" "${a[*]}" "${b[*]}" "$work" "${c[*]}" <<'PY'
 import statistics, sys
 noise, ours, torch = sys.argv[1], [float(x) for x in sys.argv[2].split()], [float(x) for x in sys.argv[3].split()]
+single = [float(x) for x in sys.argv[5].split()]
 work = 4096 * 20  # device-microseconds
 o, t = statistics.median(ours), statistics.median(torch)
 print(f"noise {noise:>4} K/sqrt(s): neuristor {work / o:9.0f} device-us per CPU-s ({o:.2f} s), "
       f"PyTorch {work / t:9.0f} ({t:.2f} s); ratio {t / o:.2f} (goal {'10' if noise != '0' else '5'})")
 print(f"   runs: neuristor {' '.join(f'{x:.2f}' for x in ours)} s; PyTorch {' '.join(f'{x:.2f}' for x in torch)} s")
+s = statistics.median(single)
+print(f"   one device at a time (Batched devices = false): {s:.2f} s; the batch is {s / o:.2f}x faster")
 open(f"{sys.argv[4]}/baseline_{noise}", "w").write(str(work / t))
 PY
 done
