@@ -53,11 +53,14 @@ namespace neuristor
     // The step lies within one piece of the source: read it at the midpoint,
     // clear of the edges (an edge time is known only to rounding).
     L.V_in[i] = d.input->value(s.t + 0.5 * h), L.dV_in[i] = d.input->derivative(s.t + 0.5 * h);
-    double q, dq;
-    w.heat->evaluate(s.t + 0.5 * h, q, dq);
-    L.q_half[i] = q + step.noise_power, L.dq_half[i] = dq;
-    w.heat->evaluate(s.t + h, q, dq);
-    L.q_end[i] = q + step.noise_power, L.dq_end[i] = dq;
+    // The heat input at t + h/2 and t + h: its cubic in the stage loop, the
+    // neighbours' noise (HeatInput::evaluate's other part) and the own here.
+    const HeatInput &q = *w.heat;
+    L.t[i] = s.t, L.q_t0[i] = q.t0, L.q_H[i] = q.H, L.q0[i] = q.q0, L.dq0[i] = q.dq0;
+    L.q1[i] = q.q1, L.dq1[i] = q.dq1;
+    L.noise_half[i] = q.noise_offset(s.t + 0.5 * h);
+    L.noise_end[i]  = q.noise_offset(s.t + h);
+    L.noise_P[i]    = step.noise_power;
     L.C[i] = d.C, L.R_load[i] = d.R_load, L.direct[i] = d.direct;
     L.C_th[i] = d.node.C_th, L.S_env[i] = d.node.S_env, L.S_coupled[i] = d.node.S_coupled;
     L.T0[i] = d.node.T0;
@@ -83,7 +86,14 @@ namespace neuristor
     Lanes &__restrict L = *lanes;
     for (std::size_t i = 0; i < n; ++i)
       {
-        const ode23s::Matrix W(L.J_VV[i], L.J_VT[i], L.J_TV[i], L.J_TT[i], L.h[i] * ode23s::d);
+        const double h = L.h[i];
+        hermite(L.q_t0[i], L.q_H[i], L.q0[i], L.dq0[i], L.q1[i], L.dq1[i], L.t[i] + 0.5 * h,
+                L.q_half[i], L.dq_half[i]);
+        hermite(L.q_t0[i], L.q_H[i], L.q0[i], L.dq0[i], L.q1[i], L.dq1[i], L.t[i] + h, L.q_end[i],
+                L.dq_end[i]);
+        L.q_half[i] = L.q_half[i] + L.noise_half[i] + L.noise_P[i];
+        L.q_end[i]  = L.q_end[i] + L.noise_end[i] + L.noise_P[i];
+        const ode23s::Matrix W(L.J_VV[i], L.J_VT[i], L.J_TV[i], L.J_TT[i], h * ode23s::d);
         const double         f0[2] = {L.f0_V[i], L.f0_T[i]}, ft0[2] = {L.ft0_V[i], L.ft0_T[i]};
         double               k1[2];
         ode23s::first(W, L.h[i], f0, ft0, L.V[i], L.T[i], k1, L.V_half[i], L.T_half[i]);

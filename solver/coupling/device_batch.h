@@ -77,6 +77,10 @@ namespace neuristor
       // The source V_in and its slope at the midpoint; heat inputs with the
       // noise at t + h/2 and t + h; the device's circuit and node.
       alignas(64) double V_in[chunk], dV_in[chunk];
+      alignas(64) double t[chunk], q_t0[chunk], q_H[chunk], q0[chunk], dq0[chunk], q1[chunk],
+        dq1[chunk];                                        // the drift's cubic (HeatInput)
+      alignas(64) double noise_half[chunk], noise_end[chunk]; // W, the neighbours' noise
+      alignas(64) double noise_P[chunk];                      // W, the own noise power
       alignas(64) double q_half[chunk], dq_half[chunk], q_end[chunk], dq_end[chunk];
       alignas(64) double noise_T[chunk]; // K/s, the noise power over C_th
       alignas(64) double C[chunk], R_load[chunk], direct[chunk];

@@ -81,7 +81,7 @@ namespace neuristor
   {
     hermite(t0, H, q0, dq0, q1, dq1, t, q, dq_dt);
     if (noise_sum)
-      q += (*noise_sum)(t) - noise_sum_at_t0; // white: no slope to add
+      q += noise_offset(t); // white: no slope to add
   }
 
   DeviceIntegrator::DeviceIntegrator(std::shared_ptr<const DeviceCircuit> circuit,

@@ -65,6 +65,13 @@ namespace neuristor
 
     void
     evaluate(const double t, double &q, double &dq_dt) const;
+
+    /** The neighbours' noise part of q at t [W]: sigma sum_j S_ij (W_j(t) - W_j(t0)). */
+    double
+    noise_offset(const double t) const
+    {
+      return noise_sum ? (*noise_sum)(t) - noise_sum_at_t0 : 0.0;
+    }
   };
 
   /** Right-hand side f, Jacobian J and df/dt of one device's ODE in y = (V, T). */

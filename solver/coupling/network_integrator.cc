@@ -257,8 +257,8 @@ namespace neuristor
                     samples[k].resize(sample_marks[k]), spikes[k].resize(spike_marks[k]);
                     const unsigned int i  = first + k;
                     HeatInput         &in = active_heat[k];
-                    in                        = latent[k];
                     double             q0, dq0;
+                    in = latent[k];
                     heat_from(i, inner_T, inner_dT, q0, dq0, From::active);
                     if (pass == 1)
                       active_q1[k] = q0 + h * dq0, active_dq1[k] = dq0;
