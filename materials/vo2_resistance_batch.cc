@@ -25,7 +25,6 @@ namespace neuristor
   void
   VO2ResistanceBatch::States::resize(const std::size_t n)
   {
-    n_entries          = n;
     const std::size_t padded = (n + block - 1) / block * block;
     const std::size_t old    = T.size();
     device.resize(padded), T.resize(padded), branch.resize(padded), T_r.resize(padded),

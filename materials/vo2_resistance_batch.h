@@ -45,11 +45,6 @@ namespace neuristor
       /** n entries (the padding evaluates device 0 at 300 K). */
       void
       resize(const std::size_t n);
-      std::size_t
-      size() const
-      {
-        return n_entries;
-      }
       /** Entry i: `device` at T on the branch of `memory`. */
       void
       set(const std::size_t i, const unsigned int device, const double T,
@@ -60,9 +55,6 @@ namespace neuristor
       {
         set(i, static_cast<unsigned int>(i), T, memory);
       }
-
-    private:
-      std::size_t n_entries = 0;
     };
 
     /** R [Ohm], dR/dT [Ohm/K], F [1], dF/dT [1/K] per entry. */

@@ -96,7 +96,7 @@ namespace neuristor
         const ode23s::Matrix W(L.J_VV[i], L.J_VT[i], L.J_TV[i], L.J_TT[i], h * ode23s::d);
         const double         f0[2] = {L.f0_V[i], L.f0_T[i]}, ft0[2] = {L.ft0_V[i], L.ft0_T[i]};
         double               k1[2];
-        ode23s::first(W, L.h[i], f0, ft0, L.V[i], L.T[i], k1, L.V_half[i], L.T_half[i]);
+        ode23s::first(W, h, f0, ft0, L.V[i], L.T[i], k1, L.V_half[i], L.T_half[i]);
         L.Wa[i] = W.a, L.Wb[i] = W.b, L.Wc[i] = W.c, L.We[i] = W.e, L.W_inv[i] = W.inv_det;
         L.k1_V[i] = k1[0], L.k1_T[i] = k1[1];
       }
@@ -158,13 +158,8 @@ namespace neuristor
   void
   DeviceBatch::store_lane(const std::size_t i, DeviceIntegrator::Step &step) const
   {
+    // Only what finish_step() reads (a retaken step fills the rest itself).
     const Lanes &L = *lanes;
-    step.W.a = L.Wa[i], step.W.b = L.Wb[i], step.W.c = L.Wc[i], step.W.e = L.We[i];
-    step.W.inv_det = L.W_inv[i];
-    step.f0[0] = L.f0_V[i], step.f0[1] = L.f0_T[i];
-    step.df_dt0[0] = L.ft0_V[i], step.df_dt0[1] = L.ft0_T[i];
-    step.V_half = L.V_half[i], step.T_half = L.T_half[i];
-    step.f1[0] = L.f1_V[i], step.f1[1] = L.f1_T[i];
     step.V = L.V_end[i], step.T = L.T_end[i];
     step.k1[0] = L.k1_V[i], step.k1[1] = L.k1_T[i];
     step.k2[0] = L.k2_V[i], step.k2[1] = L.k2_T[i];

@@ -371,7 +371,7 @@ namespace neuristor
             step.h           = h;
             step.noise_power = 0.0;
             rosenbrock_step(s, heat, step);
-            next_h           = h * (h_tried / h);
+            next_h           = h * (h_tried / h); // back to the step tried (as rounded before)
           }
         reversal = true;
       }

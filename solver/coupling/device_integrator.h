@@ -166,7 +166,10 @@ namespace neuristor
     double
     temperature_rate(const DeviceState &s, const double q) const;
 
-    /** One Rosenbrock step, filled stage by stage. */
+    /**
+     * One Rosenbrock step, filled stage by stage; finish_step() reads its
+     * size, landing, noise end, end point, k1, k2, end derivatives and error.
+     */
     struct Step
     {
       double            h = 0, noise_power = 0; // s, W (the noise as a constant power over it)
@@ -181,22 +184,6 @@ namespace neuristor
       DeviceDerivatives end;                    // derivatives at the end
       double            error;                  // weighted norm, accept if <= 1
     };
-
-    /**
-     * The step's stages, as rosenbrock_step() takes them, for a caller
-     * that evaluates the device's state R(T) of many devices at once
-     * (DeviceBatch): with the device's memory, R(T_half) between the first
-     * and second, R(T) at the end between the second and third. Each
-     * returns false when the step has failed (error infinite).
-     */
-    bool
-    first_stage(const DeviceState &s, Step &step) const;
-    bool
-    second_stage(const DeviceState &s, const HeatInput &heat, const ResistanceValue &r_half,
-                 Step &step) const;
-    void
-    third_stage(const DeviceState &s, const HeatInput &heat, const ResistanceValue &r_end,
-                Step &step) const;
 
     /** Trace row at t = 0 if traced and not yet written. */
     void
@@ -243,6 +230,21 @@ namespace neuristor
     }
 
   private:
+    /**
+     * The stages of rosenbrock_step(), with the device's state R(T) at the
+     * stage-2 point and at the end given; false when the step has failed
+     * (error infinite). DeviceBatch runs the same arithmetic (ode23s.h)
+     * vectorised over devices.
+     */
+    bool
+    first_stage(const DeviceState &s, Step &step) const;
+    bool
+    second_stage(const DeviceState &s, const HeatInput &heat, const ResistanceValue &r_half,
+                 Step &step) const;
+    void
+    third_stage(const DeviceState &s, const HeatInput &heat, const ResistanceValue &r_end,
+                Step &step) const;
+
     /** The step to try after an accepted one of size h [s] with this error norm. */
     double
     grown_step(const double h, const double error) const;
