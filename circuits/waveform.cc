@@ -169,6 +169,9 @@ namespace neuristor
     w.source = parameter_tools::trim(text);
     for (const auto &term : split_sum(w.source))
       w.components.push_back(parse_component(term, entry));
+    w.constant = std::all_of(w.components.begin(), w.components.end(),
+                             [](const Component &c) { return c.kind == Kind::dc; });
+    w.level    = w.sum_of_components(0, false);
     return w;
   }
 
@@ -246,7 +249,7 @@ namespace neuristor
   }
 
   double
-  Waveform::value(const double t, const bool left_limit) const
+  Waveform::sum_of_components(const double t, const bool left_limit) const
   {
     double sum = 0, v, s;
     for (const auto &c : components)
@@ -258,7 +261,7 @@ namespace neuristor
   }
 
   double
-  Waveform::derivative(const double t, const bool left_limit) const
+  Waveform::slope_of_components(const double t, const bool left_limit) const
   {
     double sum = 0, v, s;
     for (const auto &c : components)
@@ -270,7 +273,7 @@ namespace neuristor
   }
 
   double
-  Waveform::next_breakpoint(const double t) const
+  Waveform::first_breakpoint_after(const double t) const
   {
     double     next  = std::numeric_limits<double>::infinity();
     const auto offer = [&](const double b) {

@@ -32,15 +32,25 @@ namespace neuristor
     parse(const std::string &text, const std::string &entry);
 
     double
-    value(const double t, const bool left_limit = false) const;
+    value(const double t, const bool left_limit = false) const
+    {
+      // Inline for a constant input, which integrators ask at every step.
+      return constant ? level : sum_of_components(t, left_limit);
+    }
 
     /** dV_in/dt [V/s]; at a breakpoint the right derivative, or the left one. */
     double
-    derivative(const double t, const bool left_limit = false) const;
+    derivative(const double t, const bool left_limit = false) const
+    {
+      return constant ? 0.0 : slope_of_components(t, left_limit);
+    }
 
     /** First breakpoint strictly after t, or +infinity. */
     double
-    next_breakpoint(const double t) const;
+    next_breakpoint(const double t) const
+    {
+      return constant ? std::numeric_limits<double>::infinity() : first_breakpoint_after(t);
+    }
 
     /**
      * How many breakpoints lie in [0, t_end] (in double: a train far
@@ -97,7 +107,18 @@ namespace neuristor
     static Component
     parse_component(const std::string &text, const std::string &entry);
 
+    double
+    sum_of_components(const double t, const bool left_limit) const;
+
+    double
+    slope_of_components(const double t, const bool left_limit) const;
+
+    double
+    first_breakpoint_after(const double t) const;
+
     std::vector<Component> components;
     std::string            source;
+    bool                   constant = false; // dc components only
+    double                 level    = 0;     // V, their sum if so
   };
 } // namespace neuristor

@@ -33,7 +33,7 @@ namespace neuristor
       unsigned int         device; // global number, for outputs
       DeviceState         *state;
       const HeatInput     *heat;
-      NoisePath           *noise; // null without noise
+      const GridFunction  *noise; // the own path W over the window; null without noise
       bool                 traced;
       std::vector<Sample> *samples;
       std::vector<Spike>  *spikes;

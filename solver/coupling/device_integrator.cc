@@ -266,7 +266,7 @@ namespace neuristor
 
   bool
   DeviceIntegrator::plan_step(DeviceState &s, const double t_end, const HeatInput &heat,
-                              NoisePath *noise, Step &step) const
+                              const GridFunction *noise, Step &step) const
   {
     if (!(s.t < t_end))
       return false;
@@ -311,8 +311,8 @@ namespace neuristor
     step.noise_power = 0.0;
     if (sigma > 0)
       {
-        const double W_start = s.noise_t == s.t ? s.noise_W : noise->at(s.t);
-        step.W_end           = noise->at(s.t + h);
+        const double W_start = s.noise_t == s.t ? s.noise_W : (*noise)(s.t);
+        step.W_end           = (*noise)(s.t + h);
         step.noise_power     = node.C_th * sigma * (step.W_end - W_start) / h;
       }
     return true;
@@ -424,7 +424,7 @@ namespace neuristor
   DeviceIntegrator::advance(DeviceState         &s,
                             const double         t_end,
                             const HeatInput     &heat,
-                            NoisePath           *noise,
+                            const GridFunction  *noise,
                             const unsigned int   device,
                             const bool           traced,
                             std::vector<Sample> &samples,

@@ -148,15 +148,15 @@ namespace neuristor
     initial_state() const;
 
     /**
-     * Integrate from state.t to t_end with the device's noise path (null
-     * without noise). Trace samples (if traced) and finished spikes are
+     * Integrate from state.t to t_end with the device's noise path W over
+     * the window (its NoisePath on the noise grid; null without noise). Trace samples (if traced) and finished spikes are
      * appended to the vectors.
      */
     void
     advance(DeviceState        &state,
             const double        t_end,
             const HeatInput    &heat,
-            NoisePath          *noise,
+            const GridFunction *noise,
             const unsigned int  device,
             const bool          traced,
             std::vector<Sample> &samples,
@@ -195,7 +195,7 @@ namespace neuristor
      * start, its size, landing and noise): false if t_end is reached.
      */
     bool
-    plan_step(DeviceState &s, const double t_end, const HeatInput &heat, NoisePath *noise,
+    plan_step(DeviceState &s, const double t_end, const HeatInput &heat, const GridFunction *noise,
               Step &step) const;
 
     /**

@@ -49,7 +49,8 @@ namespace neuristor
         for (const auto &link : network.links(i))
           add_noise(link.j);
       }
-    noise_sums.resize(sigma > 0 ? last - first : 0);
+    if (sigma > 0)
+      window_noise = std::make_unique<WindowNoise>(network, first, last, noise);
     if (settings.batched)
       batch = DeviceBatch::create(integrators);
 
@@ -74,26 +75,14 @@ namespace neuristor
     inner_path.resize(n_local), samples.resize(n_local), spikes.resize(n_local);
   }
 
-  void
-  NetworkIntegrator::sum_neighbour_noise(const double t, const double H)
-  {
-    const double dt = network.noise_time_step();
-    for (unsigned int k = 0; k < noise_sums.size(); ++k)
-      {
-        auto &sum = noise_sums[k];
-        sum.dt    = dt;
-        sum.k0    = static_cast<std::uint64_t>(t / dt);
-        sum.values.assign(static_cast<std::uint64_t>((t + H) / dt) + 2 - sum.k0, 0.0);
-        for (const auto &link : network.links(first + k))
-          for (std::size_t m = 0; m < sum.values.size(); ++m)
-            sum.values[m] += sigma * link.S * noise[link.j]->at_step(sum.k0 + m);
-      }
-  }
-
   double
   NetworkIntegrator::noise_increment(const unsigned int i, const double t0, const double t1) const
   {
-    return noise[i] ? sigma * (noise[i]->at(t1) - noise[i]->at(t0)) : 0.0;
+    if (!noise[i])
+      return 0.0;
+    if (i >= first && i < last) // the window's grid holds the same values
+      return sigma * (own_noise[i - first](t1) - own_noise[i - first](t0));
+    return sigma * (noise[i]->at(t1) - noise[i]->at(t0));
   }
 
   void
@@ -154,13 +143,13 @@ namespace neuristor
       {
         batch_work.clear();
         for (const unsigned int k : devices)
-          batch_work.push_back({k, first + k, &trial[k], &heat_of[k], noise[first + k].get(),
+          batch_work.push_back({k, first + k, &trial[k], &heat_of[k], own_noise.empty() ? nullptr : &own_noise[k],
                                 traced[first + k], &samples[k], &spikes[k]});
         batch->advance(batch_work, t1);
       }
     else
       for (const unsigned int k : devices)
-        integrators[k].advance(trial[k], t1, heat_of[k], noise[first + k].get(), first + k,
+        integrators[k].advance(trial[k], t1, heat_of[k], own_noise.empty() ? nullptr : &own_noise[k], first + k,
                                traced[first + k], samples[k], spikes[k]);
     for (const unsigned int k : devices)
       {
@@ -534,7 +523,8 @@ namespace neuristor
         end_dT[k] = dT_start[first + k];
       }
     std::fill(rerun.begin(), rerun.end(), 1);
-    sum_neighbour_noise(t, H);
+    if (window_noise)
+      window_noise->over_window(t, H, own_noise, noise_sums);
   }
 
   bool

@@ -4,6 +4,7 @@
 #include "solver/coupling/coupling_scheme.h"
 #include "solver/coupling/device_batch.h"
 #include "solver/coupling/device_integrator.h"
+#include "solver/coupling/window_noise.h"
 #include "solver/base/mpi_tools.h"
 
 #include <deal.II/base/conditional_ostream.h>
@@ -92,10 +93,6 @@ namespace neuristor
     void
     accept_window(const double H, std::vector<Spike> &window_spikes,
                   std::vector<Sample> &window_samples);
-
-    /** sigma sum_j S_ij W_j of every local device i on the noise grid over [t, t + H]. */
-    void
-    sum_neighbour_noise(const double t, const double H);
 
     /** sigma (W_i(t1) - W_i(t0)): device i's own noise over [t0, t1] [K]. */
     double
@@ -216,7 +213,8 @@ namespace neuristor
     std::vector<int>          counts, offsets;
     std::vector<DeviceState>  states, trial; // at the window start, and in it
     std::vector<std::unique_ptr<NoisePath>> noise; // of local devices and their neighbours
-    std::vector<GridFunction> noise_sums;          // local, over the window
+    std::unique_ptr<WindowNoise> window_noise;     // null without noise
+    std::vector<GridFunction> own_noise, noise_sums; // local, over the window: W_i, sigma sum S_ij W_j
     double                    t_reached = 0;
 
     // Every device's (replicated):

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "solver/coupling/noise_path.h"
+#include "solver/thermal_models/lumped/lumped_thermal_network.h"
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace neuristor
+{
+  /**
+   * The noise of the local devices over a coupling window, on the noise
+   * grid: each device's own Wiener path W_i [sqrt(s)] and the neighbours'
+   * noise in its heat input, sigma sum_j S_ij W_j [W]. A grid point is
+   * computed once, when a window first reaches it (consecutive windows
+   * share their end points, a repeated or shortened window its whole
+   * grid), and each path is read once per point, not once per link or per
+   * step. The values are those of the paths and of adding the links in
+   * their order, so they do not depend on how windows fall.
+   */
+  class WindowNoise
+  {
+  public:
+    /** The local devices [first, last); paths[j] is device j's path where needed. */
+    WindowNoise(const LumpedThermalNetwork                    &network,
+                const unsigned int                             first,
+                const unsigned int                             last,
+                const std::vector<std::unique_ptr<NoisePath>> &paths);
+
+    /**
+     * Each local device's path and neighbour sums over the window
+     * [t, t + H], from grid point floor(t / dt) to floor((t + H) / dt) + 2
+     * and + 1 (the paths one point further, for a step end rounded past
+     * t + H). Windows start no earlier than the last one did.
+     */
+    void
+    over_window(const double t, const double H, std::vector<GridFunction> &own,
+                std::vector<GridFunction> &neighbours);
+
+  private:
+    /** Rows up to grid point k_last. */
+    void
+    extend(const std::uint64_t k_last);
+
+    /** Rows of points before k0 dropped, in bulk. */
+    void
+    forget_before(const std::uint64_t k0);
+
+    /** Local device d's values of `rows` at points [k0, k1]. */
+    void
+    copy(const std::vector<double> &rows, const unsigned int d, const std::uint64_t k0,
+         const std::uint64_t k1, GridFunction &f) const;
+
+    struct Term
+    {
+      unsigned int source; // index into sources
+      double       weight; // W/sqrt(s): sigma S_ij
+    };
+
+    double                    dt; // s, the noise grid step
+    unsigned int              n_local;
+    std::vector<NoisePath *>  sources; // the local devices' paths first, then the others'
+    std::vector<unsigned int> begin;   // local device d: terms[begin[d], begin[d + 1])
+    std::vector<Term>         terms;
+    std::vector<double>       W;                 // sqrt(s): the sources' values at one point
+    std::uint64_t             first_point = 0;   // grid index of the first stored row
+    std::uint64_t             points      = 0;   // rows stored
+    std::vector<double>       own_rows, sum_rows; // row (point - first_point) of n_local
+  };
+} // namespace neuristor
