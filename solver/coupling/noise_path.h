@@ -74,19 +74,25 @@ namespace neuristor
     std::vector<double> values; // W at (first + m) dt
   };
 
-  /** A function linear between the points of a uniform time grid, from k0 dt on. */
+  /**
+   * A function linear between the points of a uniform time grid, from k0 dt
+   * on: a view of values kept elsewhere, every stride-th one.
+   */
   struct GridFunction
   {
-    std::uint64_t       k0 = 0;
-    double              dt = 1;
-    std::vector<double> values; // at (k0 + m) dt
+    std::uint64_t k0 = 0;
+    double        dt = 1;
+    const double *values = nullptr; // at (k0 + m) dt: values[m stride]
+    std::size_t   size   = 0;       // points, at least 2
+    std::size_t   stride = 1;
 
     double
     operator()(const double t) const
     {
-      const double x = t / dt - static_cast<double>(k0);
-      const auto   m = std::min(static_cast<std::size_t>(std::max(x, 0.0)), values.size() - 2);
-      return values[m] + (x - static_cast<double>(m)) * (values[m + 1] - values[m]);
+      const double x  = t / dt - static_cast<double>(k0);
+      const auto   m  = std::min(static_cast<std::size_t>(std::max(x, 0.0)), size - 2);
+      const double v0 = values[m * stride], v1 = values[(m + 1) * stride];
+      return v0 + (x - static_cast<double>(m)) * (v1 - v0);
     }
   };
 } // namespace neuristor

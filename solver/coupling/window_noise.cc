@@ -68,15 +68,11 @@ namespace neuristor
     first_point = points == 0 ? k0 : first_point + drop;
   }
 
-  void
-  WindowNoise::copy(const std::vector<double> &rows, const unsigned int d,
-                    const std::uint64_t k0, const std::uint64_t k1, GridFunction &f) const
+  GridFunction
+  WindowNoise::view(const std::vector<double> &rows, const unsigned int d,
+                    const std::uint64_t k0, const std::uint64_t k1) const
   {
-    f.dt = dt;
-    f.k0 = k0;
-    f.values.resize(k1 + 1 - k0);
-    for (std::uint64_t k = k0; k <= k1; ++k)
-      f.values[k - k0] = rows[(k - first_point) * n_local + d];
+    return {k0, dt, &rows[(k0 - first_point) * n_local + d], k1 + 1 - k0, n_local};
   }
 
   void
@@ -91,8 +87,8 @@ namespace neuristor
     own.resize(n_local), neighbours.resize(n_local);
     for (unsigned int d = 0; d < n_local; ++d)
       {
-        copy(own_rows, d, k0, k1 + 1, own[d]);
-        copy(sum_rows, d, k0, k1, neighbours[d]);
+        own[d]        = view(own_rows, d, k0, k1 + 1);
+        neighbours[d] = view(sum_rows, d, k0, k1);
       }
   }
 } // namespace neuristor

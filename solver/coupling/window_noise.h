@@ -32,7 +32,8 @@ namespace neuristor
      * Each local device's path and neighbour sums over the window
      * [t, t + H], from grid point floor(t / dt) to floor((t + H) / dt) + 2
      * and + 1 (the paths one point further, for a step end rounded past
-     * t + H). Windows start no earlier than the last one did.
+     * t + H), as views valid until the next call. Windows start no earlier
+     * than the last one did.
      */
     void
     over_window(const double t, const double H, std::vector<GridFunction> &own,
@@ -48,9 +49,9 @@ namespace neuristor
     forget_before(const std::uint64_t k0);
 
     /** Local device d's values of `rows` at points [k0, k1]. */
-    void
-    copy(const std::vector<double> &rows, const unsigned int d, const std::uint64_t k0,
-         const std::uint64_t k1, GridFunction &f) const;
+    GridFunction
+    view(const std::vector<double> &rows, const unsigned int d, const std::uint64_t k0,
+         const std::uint64_t k1) const;
 
     struct Term
     {
