@@ -1,10 +1,12 @@
 // Time integration: convergence under tightened tolerances, stiff circuits,
 // direct drive (R_load = 0), input edges and noise.
 #include "materials/vo2_resistance.h"
+#include "solver/coupling/random_stream.h"
 #include "test_helpers.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
@@ -127,6 +129,42 @@ TEST(Integrator, PulseEdgesAreSteppedOnto)
   const auto alone = run_case({"Circuit/Input=train(amplitude=7, period=2e-6, duty=0.5)",
                                "Run/End time=20e-6"});
   EXPECT_EQ(alone.devices[0].spike_count, 0u);
+}
+
+TEST(RandomStream, GaussianDrawsAreStandardNormal)
+{
+  // 400 000 draws from each of three streams against the normal law, at
+  // about four standard errors: the mean and variance, the Kolmogorov
+  // distance to Phi, and the tails beyond 3.44 and 4.
+  const std::size_t n   = 400000;
+  const auto        Phi = [](const double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); };
+  for (const std::uint64_t stream : {0u, 1u, 4095u})
+    {
+      RandomStream        random(2024, stream);
+      std::vector<double> x(n);
+      for (auto &v : x)
+        v = random.normal();
+      double sum = 0, square_sum = 0;
+      for (const double v : x)
+        sum += v, square_sum += v * v;
+      const double mean = sum / n, var = square_sum / n - mean * mean;
+      EXPECT_LT(std::abs(mean), 4 / std::sqrt(n)) << stream;
+      EXPECT_LT(std::abs(var - 1), 4 * std::sqrt(2.0 / n)) << stream;
+      std::sort(x.begin(), x.end());
+      double distance = 0;
+      for (std::size_t i = 0; i < n; ++i)
+        distance = std::max({distance, std::abs(Phi(x[i]) - double(i) / n),
+                             std::abs(Phi(x[i]) - double(i + 1) / n)});
+      EXPECT_LT(distance, 1.95 / std::sqrt(n)) << stream; // p = 0.001
+      const auto beyond = [&](const double a) {
+        return double(std::count_if(x.begin(), x.end(), [a](double v) { return std::abs(v) > a; }));
+      };
+      for (const double a : {3.442619855899, 4.0})
+        {
+          const double expected = 2 * n * Phi(-a);
+          EXPECT_NEAR(beyond(a), expected, 4 * std::sqrt(expected) + 1) << stream << " " << a;
+        }
+    }
 }
 
 TEST(Integrator, NoiseIsSeededAndHasTheRightSpread)
