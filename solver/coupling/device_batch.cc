@@ -191,25 +191,22 @@ namespace neuristor
   void
   DeviceBatch::advance(const std::vector<Work> &work, const double t_end)
   {
+    if (work.empty())
+      return;
     steps.resize(work.size());
-    for (std::size_t b = 0; b < work.size(); b += chunk)
-      advance(work, b, std::min(work.size(), b + chunk), t_end);
-  }
-
-  void
-  DeviceBatch::advance(const std::vector<Work> &work, const std::size_t begin,
-                       const std::size_t end, const double t_end)
-  {
+    const ode23s::Tolerances tolerances = integrators[work.front().k].tolerances();
     running.clear();
-    for (unsigned int e = begin; e < end; ++e)
+    std::size_t next = 0; // the first work entry not started
+    while (next < work.size() || !running.empty())
       {
-        const auto &w = work[e];
-        integrators[w.k].start(*w.state, w.device, w.traced, *w.samples);
-        running.push_back(e);
-      }
-    const ode23s::Tolerances tolerances = integrators[work[begin].k].tolerances();
-    while (!running.empty())
-      {
+        // Lanes freed by devices that reached t_end go to devices not
+        // started yet, so that the rounds stay full until the last devices.
+        for (; running.size() < chunk && next < work.size(); ++next)
+          {
+            const auto &w = work[next];
+            integrators[w.k].start(*w.state, w.device, w.traced, *w.samples);
+            running.push_back(next);
+          }
         // Plan a step for each device short of t_end, a lane each.
         lane_work.clear();
         for (const unsigned int e : running)
@@ -223,6 +220,8 @@ namespace neuristor
           }
         running = lane_work;
         const std::size_t n = lane_work.size();
+        if (n == 0)
+          continue;
 
         first_stages(n);
         evaluate_resistance(work, lanes->T_half);

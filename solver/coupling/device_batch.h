@@ -51,9 +51,9 @@ namespace neuristor
     advance(const std::vector<Work> &work, const double t_end);
 
   private:
-    // Devices advanced together: enough for full vectors, few enough that
-    // their states stay in cache from round to round (all 4096 of a
-    // lattice at once ran 1.2x slower with noise; measured).
+    // Devices advanced together (lanes): enough for full vectors, few
+    // enough that their states stay in cache from round to round (all 4096
+    // of a lattice at once ran 1.2x slower with noise; measured).
     static constexpr std::size_t chunk = 64;
 
     /** Per device: its circuit and node, as the stages read them. */
@@ -97,11 +97,6 @@ namespace neuristor
 
     DeviceBatch(const std::vector<DeviceIntegrator> &integrators, VO2ResistanceBatch model,
                 std::vector<Device> devices);
-
-    /** Advance work[begin, end) to t_end. */
-    void
-    advance(const std::vector<Work> &work, const std::size_t begin, const std::size_t end,
-            const double t_end);
 
     /** Lane i takes device work[e]'s planned step. */
     void
