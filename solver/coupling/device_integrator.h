@@ -149,8 +149,9 @@ namespace neuristor
 
     /**
      * Integrate from state.t to t_end with the device's noise path W over
-     * the window (its NoisePath on the noise grid; null without noise). Trace samples (if traced) and finished spikes are
-     * appended to the vectors.
+     * the window (its NoisePath on the noise grid; null without noise).
+     * Trace samples (if traced) and finished spikes are appended to the
+     * vectors.
      */
     void
     advance(DeviceState        &state,

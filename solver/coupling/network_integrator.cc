@@ -80,8 +80,8 @@ namespace neuristor
   {
     if (!noise[i])
       return 0.0;
-    if (i >= first && i < last) // the window's grid holds the same values
-      return sigma * (own_noise[i - first](t1) - own_noise[i - first](t0));
+    if (const GridFunction *W = i >= first && i < last ? own_path(i - first) : nullptr)
+      return sigma * ((*W)(t1) - (*W)(t0)); // the window's grid holds the path's values
     return sigma * (noise[i]->at(t1) - noise[i]->at(t0));
   }
 
@@ -143,13 +143,13 @@ namespace neuristor
       {
         batch_work.clear();
         for (const unsigned int k : devices)
-          batch_work.push_back({k, first + k, &trial[k], &heat_of[k], own_noise.empty() ? nullptr : &own_noise[k],
+          batch_work.push_back({k, first + k, &trial[k], &heat_of[k], own_path(k),
                                 traced[first + k], &samples[k], &spikes[k]});
         batch->advance(batch_work, t1);
       }
     else
       for (const unsigned int k : devices)
-        integrators[k].advance(trial[k], t1, heat_of[k], own_noise.empty() ? nullptr : &own_noise[k], first + k,
+        integrators[k].advance(trial[k], t1, heat_of[k], own_path(k), first + k,
                                traced[first + k], samples[k], spikes[k]);
     for (const unsigned int k : devices)
       {

@@ -94,6 +94,13 @@ namespace neuristor
     accept_window(const double H, std::vector<Spike> &window_spikes,
                   std::vector<Sample> &window_samples);
 
+    /** Local device k's own noise path W over the window; null without noise. */
+    const GridFunction *
+    own_path(const unsigned int k) const
+    {
+      return own_noise.empty() ? nullptr : &own_noise[k];
+    }
+
     /** sigma (W_i(t1) - W_i(t0)): device i's own noise over [t0, t1] [K]. */
     double
     noise_increment(const unsigned int i, const double t0, const double t1) const;
