@@ -275,19 +275,43 @@ TEST(Integrator, BatchedDevicesGiveTheSolutionOfOneDeviceAtATime)
   // DeviceBatch takes each device's steps as DeviceIntegrator does, only
   // with R(T) vectorised (1e-12 relative): the spikes must agree far within
   // the 10 ns accuracy of the default tolerances (measured: 0.00 ns on the
-  // cascade, 0.05 ns on the noisy lattice, whose step sequence the rounding
-  // can change), and the batch must not drop or add a step's work.
+  // cascade), and the batch must not drop or add a step's work.
   const auto batched = multirate_cascade({});
   const auto single  = multirate_cascade({"Time integration/Batched devices=false"});
   EXPECT_LT(test_support::largest_spike_shift(batched, single, 144), 0.5e-9);
   EXPECT_NEAR(batched.statistics.steps, single.statistics.steps, 1e-3 * single.statistics.steps);
 
+  // The noisy lattice: each device's first spike as closely. Noise makes
+  // later spikes sensitive to rounding (the step sequences part, and a
+  // device near its threshold may fire at one of two moments), so they
+  // need only agree as well as the solution agrees with itself when the
+  // relative tolerance changes by 0.2 % (in one noise realisation that
+  // moved a spike by 1.9 ns; in another by 78 ns, one device's third spike,
+  // which the batch moved by 77 ns).
   const auto file = std::filesystem::path(NEURISTOR_CASES_DIR).parent_path() / "tests" /
                     "regression" / "lumped_lattice_noise.prm";
   const auto noisy = run_case({"Time integration/Batched devices=true"}, file.string());
   const auto noisy_single = run_case({}, file.string()); // the file says false
   ASSERT_GT(noisy.spikes.size(), 40u);
-  EXPECT_LT(test_support::largest_spike_shift(noisy, noisy_single, 16), 0.5e-9);
+  double first_shift = 0, sensitivity = 0;
+  const double shift = test_support::largest_spike_shift(
+    noisy, noisy_single, 16, [&](unsigned int, std::size_t k, double a, double b) {
+      if (k == 0)
+        first_shift = std::max(first_shift, std::abs(a - b));
+    });
+  for (const char *tolerance : {"0.998e-4", "1.002e-4"})
+    {
+      const auto perturbed =
+        run_case({std::string("Time integration/Relative tolerance=") + tolerance}, file.string());
+      for (unsigned int d = 0; d < 16; ++d)
+        {
+          const auto a = perturbed.spike_times(d), b = noisy_single.spike_times(d);
+          for (std::size_t k = 0; a.size() == b.size() && k < a.size(); ++k)
+            sensitivity = std::max(sensitivity, std::abs(a[k] - b[k]));
+        }
+    }
+  EXPECT_LT(first_shift, 0.5e-9);
+  EXPECT_LE(shift, std::max(0.5e-9, 2 * sensitivity)) << "sensitivity " << sensitivity;
   EXPECT_NEAR(noisy.statistics.steps, noisy_single.statistics.steps,
               1e-2 * noisy_single.statistics.steps);
 }
