@@ -36,21 +36,13 @@ namespace neuristor
         if (r == rank)
           first = b, last = e;
       }
-    noise.resize(n);
-    const auto add_noise = [&](const unsigned int j) {
-      if (sigma > 0 && !noise[j])
-        noise[j] = std::make_unique<NoisePath>(network.noise_seed(), j, network.noise_time_step());
-    };
     for (unsigned int i = first; i < last; ++i)
       {
         integrators.emplace_back(circuits[i], network.node(i), settings, sigma, trace);
         states.push_back(integrators.back().initial_state());
-        add_noise(i);
-        for (const auto &link : network.links(i))
-          add_noise(link.j);
       }
     if (sigma > 0)
-      window_noise = std::make_unique<WindowNoise>(network, first, last, noise);
+      window_noise = std::make_unique<WindowNoise>(network, first, last);
     if (settings.batched)
       batch = DeviceBatch::create(integrators);
 
@@ -78,11 +70,10 @@ namespace neuristor
   double
   NetworkIntegrator::noise_increment(const unsigned int i, const double t0, const double t1) const
   {
-    if (!noise[i])
+    if (!window_noise)
       return 0.0;
-    if (const GridFunction *W = i >= first && i < last ? own_path(i - first) : nullptr)
-      return sigma * ((*W)(t1) - (*W)(t0)); // the window's grid holds the path's values
-    return sigma * (noise[i]->at(t1) - noise[i]->at(t0));
+    const GridFunction &W = noise_paths[window_noise->path_index(i)];
+    return sigma * (W(t1) - W(t0));
   }
 
   void
@@ -524,7 +515,7 @@ namespace neuristor
       }
     std::fill(rerun.begin(), rerun.end(), 1);
     if (window_noise)
-      window_noise->over_window(t, H, own_noise, noise_sums);
+      window_noise->over_window(t, H, noise_paths, noise_sums);
   }
 
   bool
@@ -592,9 +583,6 @@ namespace neuristor
         window_samples.insert(window_samples.end(), samples[k].begin(), samples[k].end());
         window_spikes.insert(window_spikes.end(), spikes[k].begin(), spikes[k].end());
       }
-    for (auto &path : noise)
-      if (path)
-        path->forget_before(t_window + H);
   }
 
   std::vector<Spike>

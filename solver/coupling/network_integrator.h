@@ -98,7 +98,7 @@ namespace neuristor
     const GridFunction *
     own_path(const unsigned int k) const
     {
-      return own_noise.empty() ? nullptr : &own_noise[k];
+      return noise_paths.empty() ? nullptr : &noise_paths[k]; // WindowNoise::path_index
     }
 
     /** sigma (W_i(t1) - W_i(t0)): device i's own noise over [t0, t1] [K]. */
@@ -219,9 +219,11 @@ namespace neuristor
     unsigned int              first, last; // local device range
     std::vector<int>          counts, offsets;
     std::vector<DeviceState>  states, trial; // at the window start, and in it
-    std::vector<std::unique_ptr<NoisePath>> noise; // of local devices and their neighbours
-    std::unique_ptr<WindowNoise> window_noise;     // null without noise
-    std::vector<GridFunction> own_noise, noise_sums; // local, over the window: W_i, sigma sum S_ij W_j
+    std::unique_ptr<WindowNoise> window_noise; // null without noise
+    // Over the window: the paths W of the local devices and their
+    // neighbours (WindowNoise::path_index), and per local device i the
+    // neighbours' noise sigma sum S_ij W_j.
+    std::vector<GridFunction> noise_paths, noise_sums;
     double                    t_reached = 0;
 
     // Every device's (replicated):

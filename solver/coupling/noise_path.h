@@ -2,6 +2,8 @@
 
 #include "solver/coupling/random_stream.h"
 
+#include <deal.II/base/exceptions.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -11,67 +13,36 @@ namespace neuristor
 {
   /**
    * One device's standard Wiener path W(t) [sqrt(s)]: exact Brownian values
-   * at multiples of a fixed time step, linear in between. The path is a
-   * function of (seed, device) alone: it does not depend on the integrator's
-   * steps, on how often a coupling window is repeated, or on the MPI ranks,
-   * so a repeated window sees the same noise and a neighbour's noise can be
-   * known in advance. Values are drawn lazily in time order.
+   * at multiples of a fixed time step (linear in between, GridFunction).
+   * The path is a function of (seed, device) alone: it does not depend on
+   * the integrator's steps, on how often a coupling window is repeated, or
+   * on the MPI ranks, so a repeated window sees the same noise and a
+   * neighbour's noise can be known in advance. Values are drawn in time
+   * order; WindowNoise keeps those a window needs.
    */
   class NoisePath
   {
   public:
     NoisePath(const std::uint64_t seed, const std::uint64_t device, const double time_step)
       : stream(seed, device)
-      , dt(time_step)
       , sqrt_dt(std::sqrt(time_step))
-      , values{0.0}
     {}
 
-    /** W(t) for t >= the time last forgotten. */
+    /** W(k dt), for k at or after the point last asked for. */
     double
-    at(const double t)
+    at_step(const std::uint64_t k)
     {
-      const double  x = t / dt;
-      const auto    k = std::max(static_cast<std::uint64_t>(x), first);
-      const double  w0 = at_step(k);
-      return w0 + (x - static_cast<double>(k)) * (at_step(k + 1) - w0);
-    }
-
-    /** W(k dt) for k at or after the step last forgotten. */
-    double
-    at_step(std::uint64_t k)
-    {
-      k = std::max(k, first); // a rounding below a step already forgotten
-      if (k - first >= values.size())
-        extend(k);
-      return values[k - first];
-    }
-
-    /** Drop the values before t: later calls ask only for times >= t. */
-    void
-    forget_before(const double t)
-    {
-      const auto k = std::min(static_cast<std::uint64_t>(t / dt), first + values.size() - 1);
-      // Erase in bulk, once the forgotten part is as long as the rest.
-      if (k > first && 2 * (k - first) >= values.size())
-        {
-          values.erase(values.begin(), values.begin() + (k - first));
-          first = k;
-        }
+      Assert(k >= point, dealii::ExcMessage("noise points are drawn in time order"));
+      for (; point < k; ++point)
+        value += sqrt_dt * stream.normal();
+      return value;
     }
 
   private:
-    void
-    extend(const std::uint64_t k)
-    {
-      while (first + values.size() <= k)
-        values.push_back(values.back() + sqrt_dt * stream.normal());
-    }
-
-    RandomStream        stream;
-    double              dt, sqrt_dt;
-    std::uint64_t       first = 0; // grid index of values.front()
-    std::vector<double> values; // W at (first + m) dt
+    RandomStream  stream;
+    double        sqrt_dt;
+    std::uint64_t point = 0;   // the grid point of value
+    double        value = 0.0; // W(point dt)
   };
 
   /**

@@ -3,48 +3,47 @@
 #include <deal.II/base/exceptions.h>
 
 #include <algorithm>
-#include <map>
 
 namespace neuristor
 {
-  WindowNoise::WindowNoise(const LumpedThermalNetwork                    &network,
-                           const unsigned int                             first,
-                           const unsigned int                             last,
-                           const std::vector<std::unique_ptr<NoisePath>> &paths)
+  WindowNoise::WindowNoise(const LumpedThermalNetwork &network, const unsigned int first,
+                           const unsigned int last)
     : dt(network.noise_time_step())
     , n_local(last - first)
+    , source_of(network.n_devices(), -1)
   {
-    const double                         sigma = network.noise_strength();
-    std::map<unsigned int, unsigned int> source_of; // global device -> index into sources
+    const double sigma = network.noise_strength();
+    const auto   add   = [&](const unsigned int j) {
+      if (source_of[j] < 0)
+        {
+          source_of[j] = sources.size();
+          sources.emplace_back(network.noise_seed(), j, dt);
+        }
+      return source_of[j];
+    };
     for (unsigned int i = first; i < last; ++i)
-      {
-        source_of.emplace(i, sources.size());
-        sources.push_back(paths[i].get());
-      }
+      add(i);
     begin.push_back(0);
     for (unsigned int i = first; i < last; ++i)
       {
+        // (sigma S) W, as the sum was first written: the same rounding.
         for (const auto &link : network.links(i))
-          {
-            const auto [it, added] = source_of.emplace(link.j, sources.size());
-            if (added)
-              sources.push_back(paths[link.j].get());
-            // (sigma S) W, as the sum was first written: the same rounding.
-            terms.push_back({it->second, sigma * link.S});
-          }
+          terms.push_back({static_cast<unsigned int>(add(link.j)), sigma * link.S});
         begin.push_back(terms.size());
       }
-    W.resize(sources.size());
   }
 
   void
   WindowNoise::extend(const std::uint64_t k_last)
   {
+    const std::size_t n_sources = sources.size();
     for (std::uint64_t k = first_point + points; k <= k_last; ++k, ++points)
       {
-        for (std::size_t s = 0; s < sources.size(); ++s)
-          W[s] = sources[s]->at_step(k);
-        own_rows.insert(own_rows.end(), W.begin(), W.begin() + n_local);
+        const std::size_t row = path_rows.size();
+        path_rows.resize(row + n_sources);
+        double *W = &path_rows[row];
+        for (std::size_t s = 0; s < n_sources; ++s)
+          W[s] = sources[s].at_step(k);
         for (unsigned int d = 0; d < n_local; ++d)
           {
             double sum = 0.0;
@@ -62,7 +61,7 @@ namespace neuristor
     if (k0 <= first_point || 2 * (k0 - first_point) < points)
       return;
     const std::uint64_t drop = std::min(k0 - first_point, points);
-    own_rows.erase(own_rows.begin(), own_rows.begin() + drop * n_local);
+    path_rows.erase(path_rows.begin(), path_rows.begin() + drop * sources.size());
     sum_rows.erase(sum_rows.begin(), sum_rows.begin() + drop * n_local);
     points -= drop;
     first_point = points == 0 ? k0 : first_point + drop;
@@ -70,13 +69,14 @@ namespace neuristor
 
   GridFunction
   WindowNoise::view(const std::vector<double> &rows, const unsigned int d,
-                    const std::uint64_t k0, const std::uint64_t k1) const
+                    const unsigned int width, const std::uint64_t k0,
+                    const std::uint64_t k1) const
   {
-    return {k0, dt, &rows[(k0 - first_point) * n_local + d], k1 + 1 - k0, n_local};
+    return {k0, dt, &rows[(k0 - first_point) * width + d], k1 + 1 - k0, width};
   }
 
   void
-  WindowNoise::over_window(const double t, const double H, std::vector<GridFunction> &own,
+  WindowNoise::over_window(const double t, const double H, std::vector<GridFunction> &paths,
                            std::vector<GridFunction> &neighbours)
   {
     const auto k0 = static_cast<std::uint64_t>(t / dt);
@@ -84,11 +84,10 @@ namespace neuristor
     forget_before(k0);
     Assert(k0 >= first_point, dealii::ExcMessage("a window starts before a forgotten point"));
     extend(k1 + 1);
-    own.resize(n_local), neighbours.resize(n_local);
+    paths.resize(sources.size()), neighbours.resize(n_local);
+    for (unsigned int s = 0; s < sources.size(); ++s)
+      paths[s] = view(path_rows, s, sources.size(), k0, k1 + 1);
     for (unsigned int d = 0; d < n_local; ++d)
-      {
-        own[d]        = view(own_rows, d, k0, k1 + 1);
-        neighbours[d] = view(sum_rows, d, k0, k1);
-      }
+      neighbours[d] = view(sum_rows, d, n_local, k0, k1);
   }
 } // namespace neuristor

@@ -11,8 +11,9 @@ namespace neuristor
 {
   /**
    * The noise of the local devices over a coupling window, on the noise
-   * grid: each device's own Wiener path W_i [sqrt(s)] and the neighbours'
-   * noise in its heat input, sigma sum_j S_ij W_j [W]. A grid point is
+   * grid: the Wiener paths W_j [sqrt(s)] of the local devices and of their
+   * neighbours (NoisePath, drawn here), and the neighbours' noise in each
+   * local device's heat input, sigma sum_j S_ij W_j [W]. A grid point is
    * computed once, when a window first reaches it (consecutive windows
    * share their end points, a repeated or shortened window its whole
    * grid), and each path is read once per point, not once per link or per
@@ -22,22 +23,31 @@ namespace neuristor
   class WindowNoise
   {
   public:
-    /** The local devices [first, last); paths[j] is device j's path where needed. */
-    WindowNoise(const LumpedThermalNetwork                    &network,
-                const unsigned int                             first,
-                const unsigned int                             last,
-                const std::vector<std::unique_ptr<NoisePath>> &paths);
+    /** The noise of the local devices [first, last) with the network's seed and grid. */
+    WindowNoise(const LumpedThermalNetwork &network, const unsigned int first,
+                const unsigned int last);
 
     /**
-     * Each local device's path and neighbour sums over the window
-     * [t, t + H], from grid point floor(t / dt) to floor((t + H) / dt) + 2
-     * and + 1 (the paths one point further, for a step end rounded past
+     * The paths (path_index) and each local device's neighbour sum over the
+     * window [t, t + H], from grid point floor(t / dt) to floor((t + H) / dt)
+     * + 2 and + 1 (the paths one point further, for a step end rounded past
      * t + H), as views valid until the next call. Windows start no earlier
      * than the last one did.
      */
     void
-    over_window(const double t, const double H, std::vector<GridFunction> &own,
+    over_window(const double t, const double H, std::vector<GridFunction> &paths,
                 std::vector<GridFunction> &neighbours);
+
+    /**
+     * Where device j's path is in over_window's paths: local device k at k,
+     * then the other neighbours of local devices (no other device has one).
+     */
+    unsigned int
+    path_index(const unsigned int j) const
+    {
+      Assert(source_of[j] >= 0, dealii::ExcMessage("no noise path for this device"));
+      return source_of[j];
+    }
 
   private:
     /** Rows up to grid point k_last. */
@@ -48,10 +58,10 @@ namespace neuristor
     void
     forget_before(const std::uint64_t k0);
 
-    /** Local device d's values of `rows` at points [k0, k1]. */
+    /** Column d's values of `rows` (width columns wide) at points [k0, k1]. */
     GridFunction
-    view(const std::vector<double> &rows, const unsigned int d, const std::uint64_t k0,
-         const std::uint64_t k1) const;
+    view(const std::vector<double> &rows, const unsigned int d, const unsigned int width,
+         const std::uint64_t k0, const std::uint64_t k1) const;
 
     struct Term
     {
@@ -61,12 +71,13 @@ namespace neuristor
 
     double                    dt; // s, the noise grid step
     unsigned int              n_local;
-    std::vector<NoisePath *>  sources; // the local devices' paths first, then the others'
+    std::vector<NoisePath>    sources;   // the local devices' paths first, then the others'
+    std::vector<int>          source_of; // per device: its index into sources, or -1
     std::vector<unsigned int> begin;   // local device d: terms[begin[d], begin[d + 1])
     std::vector<Term>         terms;
-    std::vector<double>       W;                 // sqrt(s): the sources' values at one point
     std::uint64_t             first_point = 0;   // grid index of the first stored row
     std::uint64_t             points      = 0;   // rows stored
-    std::vector<double>       own_rows, sum_rows; // row (point - first_point) of n_local
+    std::vector<double>       path_rows; // row (point - first_point) of W: per source
+    std::vector<double>       sum_rows;  // row (point - first_point): per local device
   };
 } // namespace neuristor
