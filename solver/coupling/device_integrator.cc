@@ -79,6 +79,13 @@ namespace neuristor
   void
   HeatInput::evaluate(const double t, double &q, double &dq_dt) const
   {
+    if (t == t0)
+      {
+        // What the cubic and the noise give there, exactly (each device
+        // asks at its window start).
+        q = q0, dq_dt = dq0;
+        return;
+      }
     hermite(t0, H, q0, dq0, q1, dq1, t, q, dq_dt);
     if (noise_sum)
       q += noise_offset(t); // white: no slope to add

@@ -91,12 +91,15 @@ namespace neuristor
                                const From                 from) const
   {
     q = dq = 0;
-    for (const auto &link : network.links(i))
-      if (from == From::all || (from == From::active) == bool(is_active[link.j]))
-        {
-          q += link.S * T[link.j];
-          dq += link.S * dT[link.j];
-        }
+    const auto add = [&](const LumpedThermalNetwork::Link &link) {
+      q += link.S * T[link.j], dq += link.S * dT[link.j];
+    };
+    if (from == From::all) // the common case, without the test per link
+      std::for_each(network.links(i).begin(), network.links(i).end(), add);
+    else
+      for (const auto &link : network.links(i))
+        if ((from == From::active) == bool(is_active[link.j]))
+          add(link);
   }
 
   void
