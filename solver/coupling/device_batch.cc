@@ -177,13 +177,19 @@ namespace neuristor
   }
 
   void
-  DeviceBatch::evaluate_resistance(const std::vector<Work> &work, const double *T)
+  DeviceBatch::evaluate_resistance(const std::vector<Work> &work, const double *T,
+                                   const bool same_lanes)
   {
-    states.resize(lane_work.size());
-    for (std::size_t i = 0; i < lane_work.size(); ++i)
+    if (same_lanes) // only T moved: the devices and their memories are set
+      std::copy_n(T, lane_work.size(), states.T.begin());
+    else
       {
-        const Work &w = work[lane_work[i]];
-        states.set(i, w.k, T[i], w.state->hysteresis);
+        states.resize(lane_work.size());
+        for (std::size_t i = 0; i < lane_work.size(); ++i)
+          {
+            const Work &w = work[lane_work[i]];
+            states.set(i, w.k, T[i], w.state->hysteresis);
+          }
       }
     model.evaluate(states, values);
   }
@@ -224,9 +230,9 @@ namespace neuristor
           continue;
 
         first_stages(n);
-        evaluate_resistance(work, lanes->T_half);
+        evaluate_resistance(work, lanes->T_half, false);
         second_stages(n);
-        evaluate_resistance(work, lanes->T_end);
+        evaluate_resistance(work, lanes->T_end, true);
         third_stages(n, tolerances);
 
         for (std::size_t i = 0; i < n; ++i)

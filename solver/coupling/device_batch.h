@@ -118,9 +118,12 @@ namespace neuristor
     void
     store_lane(const std::size_t i, DeviceIntegrator::Step &step) const;
 
-    /** R(T) of every lane at T (the lanes' stage-2 or end points). */
+    /**
+     * R(T) of every lane at T (the lanes' stage-2 or end points); with
+     * same_lanes only T is new (the end points after the stage-2 points).
+     */
     void
-    evaluate_resistance(const std::vector<Work> &work, const double *T);
+    evaluate_resistance(const std::vector<Work> &work, const double *T, const bool same_lanes);
 
     const std::vector<DeviceIntegrator> &integrators;
     VO2ResistanceBatch                   model;
