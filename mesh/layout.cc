@@ -145,15 +145,18 @@ namespace neuristor
         // Every other arrangement is a grid: a row is one column of
         // channels side by side, a column one row end to end, a cascade's
         // layers are its rows.
+        // The entries are Integer(1): from 1 to INT_MAX, which unsigned holds.
+        const auto count = [&](const char *entry) {
+          return static_cast<unsigned int>(prm.get_integer(entry));
+        };
         if (arrangement == "row")
-          regular = {prm.get_integer("Count"), 1, along, across};
+          regular = {count("Count"), 1, along, across};
         else if (arrangement == "column")
-          regular = {1, prm.get_integer("Count"), along, across};
+          regular = {1, count("Count"), along, across};
         else if (arrangement == "lattice")
-          regular = {prm.get_integer("Rows"), prm.get_integer("Columns"), along, across};
+          regular = {count("Rows"), count("Columns"), along, across};
         else
-          regular = {prm.get_integer("Layers"), prm.get_integer("Devices per layer"), along,
-                     positive("Layer pitch")};
+          regular = {count("Layers"), count("Devices per layer"), along, positive("Layer pitch")};
         const std::string count_entry = arrangement == "lattice" ? "Rows" :
                                         arrangement == "cascade" ? "Layers" : "Count";
         check_device_count(count_entry, std::uint64_t(regular.rows) * regular.columns);
