@@ -1,6 +1,7 @@
 // Time integration: convergence under tightened tolerances, stiff circuits,
 // direct drive (R_load = 0), input edges and noise.
 #include "materials/vo2_resistance.h"
+#include "solver/coupling/inverse_cube_roots.h"
 #include "solver/coupling/random_stream.h"
 #include "test_helpers.h"
 
@@ -164,6 +165,30 @@ TEST(RandomStream, GaussianDrawsAreStandardNormal)
           const double expected = 2 * n * Phi(-a);
           EXPECT_NEAR(beyond(a), expected, 4 * std::sqrt(expected) + 1) << stream << " " << a;
         }
+    }
+}
+
+TEST(InverseCubeRoots, AgreeWithTheScalarFormTo4UlpWhereverTheyStand)
+{
+  // DeviceBatch's step control: cbrt(1 / error) vectorised (libmvec) must
+  // be the scalar form to 4 ulp over errors of 1e-12 to 1e12, and an
+  // entry's value must not depend on its place in a block (the MPI
+  // partition decides who shares one).
+  const std::size_t   n = 4096;
+  std::vector<double> x(n), y(n), shifted_x(n + 8), shifted_y(n + 8);
+  for (std::size_t i = 0; i < n; ++i)
+    x[i] = std::pow(10.0, -12 + 24.0 * i / (n - 1)) * (1 + 0.37 * ((i * 7919) % 13) / 13.0);
+  inverse_cube_roots::evaluate(x.data(), y.data(), n);
+  std::copy(x.begin(), x.end(), shifted_x.begin() + 3); // every entry 3 places on
+  std::fill_n(shifted_x.begin(), 3, 1.0);
+  std::fill(shifted_x.begin() + 3 + n, shifted_x.end(), 1.0);
+  inverse_cube_roots::evaluate(shifted_x.data(), shifted_y.data(), n + 8);
+  for (std::size_t i = 0; i < n; ++i)
+    {
+      const double exact = std::cbrt(1 / x[i]);
+      const double ulp   = std::nextafter(exact, INFINITY) - exact;
+      EXPECT_LE(std::abs(y[i] - exact), 4 * ulp) << "x = " << x[i];
+      EXPECT_EQ(shifted_y[i + 3], y[i]) << "x = " << x[i];
     }
 }
 

@@ -316,7 +316,7 @@ TEST(VO2ResistanceBatch, ADevicesValuesDoNotDependOnItsPlaceInTheBatch)
     return values;
   };
   const auto alone = values_at(0, 13);
-  for (const auto [offset, size] : {std::pair<std::size_t, std::size_t>{3, 16},
+  for (const auto &[offset, size] : {std::pair<std::size_t, std::size_t>{3, 16},
                                     {5, 21},
                                     {11, 24},
                                     {1, 14}})

@@ -1,6 +1,7 @@
 #include "solver/coupling/device_batch.h"
 
 #include "circuits/neuristor_circuit.h"
+#include "solver/coupling/inverse_cube_roots.h"
 
 #include <algorithm>
 
@@ -153,6 +154,12 @@ namespace neuristor
                                    L.V_end[i], L.T_end[i], L.T0[i], tol);
         L.f2_T[i] -= L.noise_T[i]; // the drift, for the next step
       }
+    // The step control's cbrt(1 / error), vectorised (the padding lanes hold
+    // values of earlier rounds or 0: their roots are not read).
+    static_assert(chunk % inverse_cube_roots::block == 0, "the lanes hold whole blocks");
+    const std::size_t padded =
+      (n + inverse_cube_roots::block - 1) / inverse_cube_roots::block * inverse_cube_roots::block;
+    inverse_cube_roots::evaluate(L.error, L.inverse_error_root, padded);
   }
 
   void
@@ -173,7 +180,8 @@ namespace neuristor
     // As the stages one device at a time: a step through T <= 0 or to a
     // V that is not finite fails.
     const bool valid = L.T_half[i] > 0 && L.T_end[i] > 0 && std::isfinite(L.V_end[i]);
-    step.error       = valid ? L.error[i] : std::numeric_limits<double>::infinity();
+    step.error              = valid ? L.error[i] : std::numeric_limits<double>::infinity();
+    step.inverse_error_root = valid ? L.inverse_error_root[i] : -1;
   }
 
   void

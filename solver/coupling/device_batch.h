@@ -14,7 +14,8 @@ namespace neuristor
    * size (DeviceIntegrator::plan_step), the steps' three stages run for all
    * of them at once, vectorised over the devices (the ode23s arithmetic of
    * ode23s.h, the RC circuit of NeuristorCircuit, R(T) of
-   * VO2ResistanceBatch), and each device accepts or rejects its step
+   * VO2ResistanceBatch, the step control's cbrt of inverse_cube_roots.h),
+   * and each device accepts or rejects its step
    * (DeviceIntegrator::finish_step: control, reversals, spikes, traces).
    * The results differ from advancing one device at a time by rounding
    * only, and a device's values do not depend on which devices share its
@@ -92,7 +93,7 @@ namespace neuristor
       alignas(64) double f1_V[chunk], f1_T[chunk];
       alignas(64) double f2_V[chunk], f2_T[chunk], ft2_V[chunk], ft2_T[chunk];
       alignas(64) double J2_VV[chunk], J2_VT[chunk], J2_TV[chunk], J2_TT[chunk], P2[chunk];
-      alignas(64) double error[chunk];
+      alignas(64) double error[chunk], inverse_error_root[chunk];
     };
 
     DeviceBatch(const std::vector<DeviceIntegrator> &integrators, VO2ResistanceBatch model,

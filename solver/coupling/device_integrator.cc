@@ -172,7 +172,8 @@ namespace neuristor
     step.W = ode23s::Matrix(d0.J[0][0], d0.J[0][1], d0.J[1][0], d0.J[1][1], step.h * ode23s::d);
     ode23s::first(step.W, step.h, step.f0, step.df_dt0, s.V, s.T, step.k1, step.V_half,
                   step.T_half);
-    step.error = std::numeric_limits<double>::infinity();
+    step.error              = std::numeric_limits<double>::infinity();
+    step.inverse_error_root = -1; // the scalar stages leave cbrt to the control
     return step.T_half > 0;
   }
 
@@ -326,8 +327,9 @@ namespace neuristor
   }
 
   double
-  DeviceIntegrator::grown_step(const double h, const double error) const
+  DeviceIntegrator::grown_step(const double h, const Step &step) const
   {
+    const double error = step.error;
     // The next step is min(h growth, Maximum time step), growth = min(5, 0.8
     // cbrt(1/error)); cbrt is needed only where that falls below the maximum.
     // Below an error of 0.004, growth is 5 (0.8 cbrt(250) = 5.04); where h
@@ -337,7 +339,7 @@ namespace neuristor
     const double cap = settings.max_step, x = 0.8 * h / cap;
     if (5 * h >= 1.0000001 * cap && error < 0.99 * x * x * x)
       return cap;
-    return h * std::min(5.0, 0.8 * std::cbrt(1 / error));
+    return h * std::min(5.0, 0.8 * inverse_error_root(step));
   }
 
   void
@@ -350,8 +352,7 @@ namespace neuristor
     if (step.error > 1)
       {
         ++s.rejected;
-        s.h = h * (std::isfinite(step.error) ? std::max(0.2, 0.8 * std::cbrt(1 / step.error)) :
-                                               0.1);
+        s.h = h * (std::isfinite(step.error) ? std::max(0.2, 0.8 * inverse_error_root(step)) : 0.1);
         if (s.h < settings.min_step)
           {
             std::ostringstream m;
@@ -364,7 +365,7 @@ namespace neuristor
         return;
       }
 
-    double next_h   = grown_step(h, step.error);
+    double next_h   = grown_step(h, step);
     bool   reversal = false;
     const double h_tried = h;
     if (sigma == 0 &&

@@ -184,6 +184,7 @@ namespace neuristor
       double            k1[2], k2[2];
       DeviceDerivatives end;                    // derivatives at the end
       double            error;                  // weighted norm, accept if <= 1
+      double            inverse_error_root = -1; // cbrt(1 / error) if the stages gave it, else -1
     };
 
     /** Trace row at t = 0 if traced and not yet written. */
@@ -246,9 +247,16 @@ namespace neuristor
     third_stage(const DeviceState &s, const HeatInput &heat, const ResistanceValue &r_end,
                 Step &step) const;
 
-    /** The step to try after an accepted one of size h [s] with this error norm. */
+    /** The step to try after an accepted step of size h [s]. */
     double
-    grown_step(const double h, const double error) const;
+    grown_step(const double h, const Step &step) const;
+
+    /** cbrt(1 / error) of a step: from its stages (DeviceBatch, vectorised) or here. */
+    static double
+    inverse_error_root(const Step &step)
+    {
+      return step.inverse_error_root >= 0 ? step.inverse_error_root : std::cbrt(1 / step.error);
+    }
 
     /** One step with the noise as a constant power [W] over it (the three stages). */
     void
