@@ -19,13 +19,15 @@ namespace neuristor::test_support
 
   /**
    * Largest |t_b - t_a| over the spikes of devices 0 .. n_devices - 1 of two
-   * runs [s]; their spike counts must agree (a test failure otherwise).
+   * runs [s]; their spike counts must agree (a test failure otherwise), or,
+   * without counts_must_agree, devices whose counts differ are left out.
    * `check`, if given, is called for every pair of spike times (device,
    * spike index, t_a, t_b).
    */
   double
   largest_spike_shift(const RunResult &a, const RunResult &b, const unsigned int n_devices,
-                      const std::function<void(unsigned int, std::size_t, double, double)> &check = {});
+                      const std::function<void(unsigned int, std::size_t, double, double)> &check = {},
+                      const bool counts_must_agree = true);
 
   /** Run the neuristor binary; returns the exit code, output in `output`. */
   int

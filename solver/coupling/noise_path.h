@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
-#include <vector>
 
 namespace neuristor
 {

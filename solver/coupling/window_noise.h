@@ -4,7 +4,6 @@
 #include "solver/thermal_models/lumped/lumped_thermal_network.h"
 
 #include <cstdint>
-#include <memory>
 #include <vector>
 
 namespace neuristor
