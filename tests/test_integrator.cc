@@ -2,6 +2,7 @@
 // direct drive (R_load = 0), input edges and noise.
 #include "materials/vo2_resistance.h"
 #include "solver/coupling/inverse_cube_roots.h"
+#include "solver/coupling/noise_path.h"
 #include "solver/coupling/random_stream.h"
 #include "test_helpers.h"
 
@@ -166,6 +167,43 @@ TEST(RandomStream, GaussianDrawsAreStandardNormal)
           EXPECT_NEAR(beyond(a), expected, 4 * std::sqrt(expected) + 1) << stream << " " << a;
         }
     }
+}
+
+TEST(NoisePath, RelaxedPathIsTheOrnsteinUhlenbeckResponseOfTheWienerPath)
+{
+  // X must solve dX/dt = -lambda X + dW/dt with W linear between the grid
+  // points: against a fine RK4 integration of that ODE to 1e-9, with the
+  // stationary variance of an OU process, 1 / (2 lambda), to 6 % (about
+  // four standard errors over 4000 correlation times), and X = W without
+  // relaxation.
+  const double       dt = 10e-9, lambda = 2e6; // 1 / lambda = 50 grid steps
+  const std::size_t  n  = 400000;
+  NoisePath          path(2024, 7, dt, lambda), plain(2024, 7, dt, 0);
+  double             W_last = 0, X_fine = 0, sum = 0, square_sum = 0, worst = 0;
+  for (std::size_t k = 1; k <= n; ++k)
+    {
+      path.to_step(k), plain.to_step(k);
+      const double rate = (path.value_now() - W_last) / dt; // dW/dt over the step
+      W_last            = path.value_now();
+      if (k <= 2000)
+        {
+          const double h = dt / 50;
+          const auto   f = [&](const double x) { return -lambda * x + rate; };
+          for (int m = 0; m < 50; ++m)
+            {
+              const double k1 = f(X_fine), k2 = f(X_fine + 0.5 * h * k1),
+                           k3 = f(X_fine + 0.5 * h * k2), k4 = f(X_fine + h * k3);
+              X_fine += h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
+            }
+          worst = std::max(worst, std::abs(path.relaxed_now() - X_fine));
+        }
+      ASSERT_EQ(plain.relaxed_now(), plain.value_now()) << k;
+      ASSERT_EQ(plain.value_now(), path.value_now()) << k; // the same W
+      sum += path.relaxed_now(), square_sum += path.relaxed_now() * path.relaxed_now();
+    }
+  EXPECT_LT(worst, 1e-9 * std::sqrt(1 / (2 * lambda)));
+  const double mean = sum / n, variance = square_sum / n - mean * mean;
+  EXPECT_NEAR(variance * 2 * lambda, 1.0, 0.06);
 }
 
 TEST(InverseCubeRoots, AgreeWithTheScalarFormTo4UlpWhereverTheyStand)

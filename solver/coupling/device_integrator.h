@@ -53,20 +53,20 @@ namespace neuristor
    * Heat flowing into a device from the others over one coupling window,
    * q(t) = sum_j S_ij T_j(t) [W]: a cubic Hermite polynomial through the
    * values and slopes of its drift at the window ends, plus the noise of
-   * the neighbours since the window start, sigma sum_j S_ij (W_j(t) -
-   * W_j(t0)), which is known in advance (NoisePath) and so needs no
-   * prediction.
+   * the neighbours since the window start as their nodes relax it, sigma
+   * sum_j S_ij (X_j(t) - X_j(t0)), which is known in advance (NoisePath)
+   * and so needs no prediction.
    */
   struct HeatInput
   {
     double t0 = 0, H = 1, q0 = 0, dq0 = 0, q1 = 0, dq1 = 0;
-    const GridFunction *noise_sum = nullptr; // sigma sum_j S_ij W_j [W]; null: none
+    const GridFunction *noise_sum = nullptr; // sigma sum_j S_ij X_j [W]; null: none
     double              noise_sum_at_t0 = 0;
 
     void
     evaluate(const double t, double &q, double &dq_dt) const;
 
-    /** The neighbours' noise part of q at t [W]: sigma sum_j S_ij (W_j(t) - W_j(t0)). */
+    /** The neighbours' noise part of q at t [W]: sigma sum_j S_ij (X_j(t) - X_j(t0)). */
     double
     noise_offset(const double t) const
     {

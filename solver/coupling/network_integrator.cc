@@ -72,8 +72,17 @@ namespace neuristor
   {
     if (!window_noise)
       return 0.0;
-    const GridFunction &W = noise_paths[window_noise->path_index(i)];
-    return sigma * (W(t1) - W(t0));
+    const GridFunction &X = relaxed_paths[window_noise->path_index(i)];
+    return sigma * (X(t1) - X(t0));
+  }
+
+  double
+  NetworkIntegrator::relaxed_noise_rate(const unsigned int i, const double t) const
+  {
+    if (!window_noise)
+      return 0.0;
+    return sigma * network.node(i).relaxation_rate() *
+           relaxed_paths[window_noise->path_index(i)](t);
   }
 
   void
@@ -149,9 +158,10 @@ namespace neuristor
       {
         double q, dq;
         heat_of[k].evaluate(t1, q, dq);
-        // End values of the drift: the device's own noise since t0 left out.
+        // End values of the drift: the device's own noise since t0 left
+        // out as its node relaxes it (which the drift's slope then has).
         end_T[k]  = trial[k].T - noise_increment(first + k, t0, t1);
-        end_dT[k] = integrators[k].temperature_rate(trial[k], q);
+        end_dT[k] = integrators[k].temperature_rate(trial[k], q) + relaxed_noise_rate(first + k, t1);
       }
   }
 
@@ -518,7 +528,7 @@ namespace neuristor
       }
     std::fill(rerun.begin(), rerun.end(), 1);
     if (window_noise)
-      window_noise->over_window(t, H, noise_paths, noise_sums);
+      window_noise->over_window(t, H, noise_paths, relaxed_paths, noise_sums);
   }
 
   bool

@@ -101,9 +101,17 @@ namespace neuristor
       return noise_paths.empty() ? nullptr : &noise_paths[k]; // WindowNoise::path_index
     }
 
-    /** sigma (W_i(t1) - W_i(t0)): device i's own noise over [t0, t1] [K]. */
+    /**
+     * sigma (X_i(t1) - X_i(t0)): device i's own noise over [t0, t1] as its
+     * node relaxes it (NoisePath) [K]; its temperature less this is the
+     * drift the windows predict.
+     */
     double
     noise_increment(const unsigned int i, const double t0, const double t1) const;
+
+    /** sigma lambda_i X_i(t): the relaxed noise's part of the drift's slope [K/s]. */
+    double
+    relaxed_noise_rate(const unsigned int i, const double t) const;
 
     /** The drift of device j over the window [t, t + H] at time s: its cubic [K, K/s]. */
     void
@@ -220,10 +228,10 @@ namespace neuristor
     std::vector<int>          counts, offsets;
     std::vector<DeviceState>  states, trial; // at the window start, and in it
     std::unique_ptr<WindowNoise> window_noise; // null without noise
-    // Over the window: the paths W of the local devices and their
+    // Over the window: the paths W and X of the local devices and their
     // neighbours (WindowNoise::path_index), and per local device i the
-    // neighbours' noise sigma sum S_ij W_j.
-    std::vector<GridFunction> noise_paths, noise_sums;
+    // neighbours' noise sigma sum S_ij X_j.
+    std::vector<GridFunction> noise_paths, relaxed_paths, noise_sums;
     double                    t_reached = 0;
 
     // Every device's (replicated):

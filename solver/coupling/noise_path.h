@@ -19,30 +19,59 @@ namespace neuristor
    * on the MPI ranks, so a repeated window sees the same noise and a
    * neighbour's noise can be known in advance. Values are drawn in time
    * order; WindowNoise keeps those a window needs.
+   *
+   * Alongside W, the path as a node relaxing at the rate lambda sees it:
+   * X with dX/dt = -lambda X + dW/dt [sqrt(s)], W taken linear between
+   * the points (an Ornstein-Uhlenbeck path). A device's temperature less
+   * sigma X is smooth where its node is quiet (the noise's relaxation is in
+   * X), which is what the coupling windows predict.
    */
   class NoisePath
   {
   public:
-    NoisePath(const std::uint64_t seed, const std::uint64_t device, const double time_step)
+    /** The path of (seed, device) on the grid of time_step [s], relaxed at lambda [1/s]. */
+    NoisePath(const std::uint64_t seed, const std::uint64_t device, const double time_step,
+              const double lambda)
       : stream(seed, device)
       , sqrt_dt(std::sqrt(time_step))
+      , decay(std::exp(-lambda * time_step))
+      , gain(lambda * time_step > 0 ? -std::expm1(-lambda * time_step) / (lambda * time_step) : 1.0)
     {}
 
-    /** W(k dt), for k at or after the point last asked for. */
-    double
-    at_step(const std::uint64_t k)
+    /** To grid point k, at or after the point last asked for. */
+    void
+    to_step(const std::uint64_t k)
     {
       Assert(k >= point, dealii::ExcMessage("noise points are drawn in time order"));
       for (; point < k; ++point)
-        value += sqrt_dt * stream.normal();
+        {
+          const double dW = sqrt_dt * stream.normal();
+          value += dW;
+          relaxed = decay * relaxed + gain * dW; // exact for dW spread evenly over the step
+        }
+    }
+
+    /** W at the point to_step() reached. */
+    double
+    value_now() const
+    {
       return value;
+    }
+
+    /** X there. */
+    double
+    relaxed_now() const
+    {
+      return relaxed;
     }
 
   private:
     RandomStream  stream;
     double        sqrt_dt;
-    std::uint64_t point = 0;   // the grid point of value
-    double        value = 0.0; // W(point dt)
+    double        decay, gain;   // X(t + dt) = decay X(t) + gain (W(t + dt) - W(t))
+    std::uint64_t point   = 0;   // the grid point of value
+    double        value   = 0.0; // W(point dt)
+    double        relaxed = 0.0; // X(point dt)
   };
 
   /**

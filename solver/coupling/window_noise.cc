@@ -17,7 +17,8 @@ namespace neuristor
       if (source_of[j] < 0)
         {
           source_of[j] = sources.size();
-          sources.emplace_back(network.noise_seed(), j, dt);
+          // X relaxes as the node does with the other temperatures held.
+          sources.emplace_back(network.noise_seed(), j, dt, network.node(j).relaxation_rate());
         }
       return source_of[j];
     };
@@ -28,28 +29,39 @@ namespace neuristor
       {
         // (sigma S) W, as the sum was first written: the same rounding.
         for (const auto &link : network.links(i))
-          terms.push_back({static_cast<unsigned int>(add(link.j)), sigma * link.S});
-        begin.push_back(terms.size());
+          {
+            term_source.push_back(add(link.j));
+            term_weight.push_back(sigma * link.S);
+          }
+        begin.push_back(term_source.size());
       }
   }
 
   void
   WindowNoise::extend(const std::uint64_t k_last)
   {
-    const std::size_t n_sources = sources.size();
-    for (std::uint64_t k = first_point + points; k <= k_last; ++k, ++points)
+    const std::uint64_t k_first = first_point + points;
+    if (k_last < k_first)
+      return;
+    const std::size_t n_sources = sources.size(), rows = points + (k_last + 1 - k_first);
+    path_rows.resize(rows * n_sources);
+    relaxed_rows.resize(rows * n_sources);
+    sum_rows.resize(rows * n_local);
+    for (std::uint64_t k = k_first; k <= k_last; ++k, ++points)
       {
-        const std::size_t row = path_rows.size();
-        path_rows.resize(row + n_sources);
-        double *W = &path_rows[row];
+        double *W = &path_rows[points * n_sources], *X = &relaxed_rows[points * n_sources];
         for (std::size_t s = 0; s < n_sources; ++s)
-          W[s] = sources[s].at_step(k);
+          {
+            sources[s].to_step(k);
+            W[s] = sources[s].value_now(), X[s] = sources[s].relaxed_now();
+          }
+        double *sums = &sum_rows[points * n_local];
         for (unsigned int d = 0; d < n_local; ++d)
           {
             double sum = 0.0;
             for (unsigned int m = begin[d]; m < begin[d + 1]; ++m)
-              sum += terms[m].weight * W[terms[m].source];
-            sum_rows.push_back(sum);
+              sum += term_weight[m] * X[term_source[m]];
+            sums[d] = sum;
           }
       }
   }
@@ -62,6 +74,7 @@ namespace neuristor
       return;
     const std::uint64_t drop = std::min(k0 - first_point, points);
     path_rows.erase(path_rows.begin(), path_rows.begin() + drop * sources.size());
+    relaxed_rows.erase(relaxed_rows.begin(), relaxed_rows.begin() + drop * sources.size());
     sum_rows.erase(sum_rows.begin(), sum_rows.begin() + drop * n_local);
     points -= drop;
     first_point = points == 0 ? k0 : first_point + drop;
@@ -77,6 +90,7 @@ namespace neuristor
 
   void
   WindowNoise::over_window(const double t, const double H, std::vector<GridFunction> &paths,
+                           std::vector<GridFunction> &relaxed_paths,
                            std::vector<GridFunction> &neighbours)
   {
     const auto k0 = static_cast<std::uint64_t>(t / dt);
@@ -84,9 +98,13 @@ namespace neuristor
     forget_before(k0);
     Assert(k0 >= first_point, dealii::ExcMessage("a window starts before a forgotten point"));
     extend(k1 + 1);
-    paths.resize(sources.size()), neighbours.resize(n_local);
+    paths.resize(sources.size()), relaxed_paths.resize(sources.size());
+    neighbours.resize(n_local);
     for (unsigned int s = 0; s < sources.size(); ++s)
-      paths[s] = view(path_rows, s, sources.size(), k0, k1 + 1);
+      {
+        paths[s]         = view(path_rows, s, sources.size(), k0, k1 + 1);
+        relaxed_paths[s] = view(relaxed_rows, s, sources.size(), k0, k1 + 1);
+      }
     for (unsigned int d = 0; d < n_local; ++d)
       neighbours[d] = view(sum_rows, d, n_local, k0, k1);
   }

@@ -11,8 +11,10 @@ namespace neuristor
   /**
    * The noise of the local devices over a coupling window, on the noise
    * grid: the Wiener paths W_j [sqrt(s)] of the local devices and of their
-   * neighbours (NoisePath, drawn here), and the neighbours' noise in each
-   * local device's heat input, sigma sum_j S_ij W_j [W]. A grid point is
+   * neighbours (NoisePath, drawn here), each also as its own node relaxes
+   * it, X_j [sqrt(s)], and the neighbours' noise in each local device's
+   * heat input, sigma sum_j S_ij X_j [W] (the neighbours' temperatures
+   * carry their noise relaxed). A grid point is
    * computed once, when a window first reaches it (consecutive windows
    * share their end points, a repeated or shortened window its whole
    * grid), and each path is read once per point, not once per link or per
@@ -27,15 +29,15 @@ namespace neuristor
                 const unsigned int last);
 
     /**
-     * The paths (path_index) and each local device's neighbour sum over the
-     * window [t, t + H], from grid point floor(t / dt) to floor((t + H) / dt)
-     * + 2 and + 1 (the paths one point further, for a step end rounded past
-     * t + H), as views valid until the next call. Windows start no earlier
-     * than the last one did.
+     * The paths W and X (path_index) and each local device's neighbour sum
+     * over the window [t, t + H], from grid point floor(t / dt) to
+     * floor((t + H) / dt) + 2 and + 1 (the paths one point further, for a
+     * step end rounded past t + H), as views valid until the next call.
+     * Windows start no earlier than the last one did.
      */
     void
     over_window(const double t, const double H, std::vector<GridFunction> &paths,
-                std::vector<GridFunction> &neighbours);
+                std::vector<GridFunction> &relaxed_paths, std::vector<GridFunction> &neighbours);
 
     /**
      * Where device j's path is in over_window's paths: local device k at k,
@@ -62,21 +64,18 @@ namespace neuristor
     view(const std::vector<double> &rows, const unsigned int d, const unsigned int width,
          const std::uint64_t k0, const std::uint64_t k1) const;
 
-    struct Term
-    {
-      unsigned int source; // index into sources
-      double       weight; // W/sqrt(s): sigma S_ij
-    };
-
     double                    dt; // s, the noise grid step
     unsigned int              n_local;
     std::vector<NoisePath>    sources;   // the local devices' paths first, then the others'
     std::vector<int>          source_of; // per device: its index into sources, or -1
-    std::vector<unsigned int> begin;   // local device d: terms[begin[d], begin[d + 1])
-    std::vector<Term>         terms;
+    // The terms of local device d's sum, [begin[d], begin[d + 1]): the
+    // source's index and sigma S_ij [W/sqrt(s)].
+    std::vector<unsigned int> begin, term_source;
+    std::vector<double>       term_weight;
     std::uint64_t             first_point = 0;   // grid index of the first stored row
     std::uint64_t             points      = 0;   // rows stored
     std::vector<double>       path_rows; // row (point - first_point) of W: per source
+    std::vector<double>       relaxed_rows; // the same of X
     std::vector<double>       sum_rows;  // row (point - first_point): per local device
   };
 } // namespace neuristor

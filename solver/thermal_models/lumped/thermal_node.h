@@ -27,5 +27,12 @@ namespace neuristor
     {
       return rate(C_th, S_env, S_coupled, T0, P, T, q);
     }
+
+    /** 1/s: how fast T relaxes with P and q held (minus d rate / dT). */
+    double
+    relaxation_rate() const
+    {
+      return (S_env + S_coupled) / C_th;
+    }
   };
 } // namespace neuristor
