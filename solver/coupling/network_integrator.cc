@@ -76,13 +76,17 @@ namespace neuristor
     return sigma * (X(t1) - X(t0));
   }
 
-  double
-  NetworkIntegrator::relaxed_noise_rate(const unsigned int i, const double t) const
+  void
+  NetworkIntegrator::own_noise(const unsigned int i, const double t0, const double t1,
+                               double &increment, double &rate) const
   {
+    increment = rate = 0.0;
     if (!window_noise)
-      return 0.0;
-    return sigma * network.node(i).relaxation_rate() *
-           relaxed_paths[window_noise->path_index(i)](t);
+      return;
+    const GridFunction &X  = relaxed_paths[window_noise->path_index(i)];
+    const double        X1 = X(t1);
+    increment              = sigma * (X1 - X(t0));
+    rate                   = sigma * network.node(i).relaxation_rate() * X1;
   }
 
   void
@@ -160,8 +164,10 @@ namespace neuristor
         heat_of[k].evaluate(t1, q, dq);
         // End values of the drift: the device's own noise since t0 left
         // out as its node relaxes it (which the drift's slope then has).
-        end_T[k]  = trial[k].T - noise_increment(first + k, t0, t1);
-        end_dT[k] = integrators[k].temperature_rate(trial[k], q) + relaxed_noise_rate(first + k, t1);
+        double noise, noise_rate;
+        own_noise(first + k, t0, t1, noise, noise_rate);
+        end_T[k]  = trial[k].T - noise;
+        end_dT[k] = integrators[k].temperature_rate(trial[k], q) + noise_rate;
       }
   }
 

@@ -109,9 +109,13 @@ namespace neuristor
     double
     noise_increment(const unsigned int i, const double t0, const double t1) const;
 
-    /** sigma lambda_i X_i(t): the relaxed noise's part of the drift's slope [K/s]. */
-    double
-    relaxed_noise_rate(const unsigned int i, const double t) const;
+    /**
+     * noise_increment(i, t0, t1) [K], and sigma lambda_i X_i(t1): the
+     * relaxed noise's part of the drift's slope at t1 [K/s].
+     */
+    void
+    own_noise(const unsigned int i, const double t0, const double t1, double &increment,
+              double &rate) const;
 
     /** The drift of device j over the window [t, t + H] at time s: its cubic [K, K/s]. */
     void

@@ -80,14 +80,6 @@ namespace neuristor
     first_point = points == 0 ? k0 : first_point + drop;
   }
 
-  GridFunction
-  WindowNoise::view(const std::vector<double> &rows, const unsigned int d,
-                    const unsigned int width, const std::uint64_t k0,
-                    const std::uint64_t k1) const
-  {
-    return {k0, dt, &rows[(k0 - first_point) * width + d], k1 + 1 - k0, width};
-  }
-
   void
   WindowNoise::over_window(const double t, const double H, std::vector<GridFunction> &paths,
                            std::vector<GridFunction> &relaxed_paths,
@@ -98,14 +90,18 @@ namespace neuristor
     forget_before(k0);
     Assert(k0 >= first_point, dealii::ExcMessage("a window starts before a forgotten point"));
     extend(k1 + 1);
-    paths.resize(sources.size()), relaxed_paths.resize(sources.size());
-    neighbours.resize(n_local);
-    for (unsigned int s = 0; s < sources.size(); ++s)
-      {
-        paths[s]         = view(path_rows, s, sources.size(), k0, k1 + 1);
-        relaxed_paths[s] = view(relaxed_rows, s, sources.size(), k0, k1 + 1);
-      }
-    for (unsigned int d = 0; d < n_local; ++d)
-      neighbours[d] = view(sum_rows, d, n_local, k0, k1);
+    // Column c of a block of rows `width` wide, from point k0 on: views
+    // with consecutive starts (written as such, 3 per device and window).
+    const auto views = [&](const std::vector<double> &rows, const std::size_t width,
+                           const std::uint64_t k_end, std::vector<GridFunction> &out) {
+      out.resize(width);
+      const double     *start = rows.data() + (k0 - first_point) * width;
+      const std::size_t size  = k_end + 1 - k0;
+      for (std::size_t c = 0; c < width; ++c)
+        out[c] = {k0, dt, start + c, size, width};
+    };
+    views(path_rows, sources.size(), k1 + 1, paths);
+    views(relaxed_rows, sources.size(), k1 + 1, relaxed_paths);
+    views(sum_rows, n_local, k1, neighbours);
   }
 } // namespace neuristor

@@ -59,11 +59,6 @@ namespace neuristor
     void
     forget_before(const std::uint64_t k0);
 
-    /** Column d's values of `rows` (width columns wide) at points [k0, k1]. */
-    GridFunction
-    view(const std::vector<double> &rows, const unsigned int d, const unsigned int width,
-         const std::uint64_t k0, const std::uint64_t k1) const;
-
     double                    dt; // s, the noise grid step
     unsigned int              n_local;
     std::vector<NoisePath>    sources;   // the local devices' paths first, then the others'
