@@ -2,7 +2,8 @@
 # Lumped-mode throughput against the plain PyTorch baseline
 # (benchmarks/pytorch_reference.py: explicit Euler at 10 ns, float64, one
 # thread), on the 64 x 64 lattice of cases/lattice_64x64_zhang.prm, 20 us,
-# noise on and off: device-microseconds per CPU-second of both and their
+# noise on and off at the case's 11.5 V, and with noise at 5 V (a quiet
+# array: nothing fires): device-microseconds per CPU-second of both and their
 # ratio, medians of REPS alternating runs on one core each (the machine is
 # shared: only the ratio within one invocation means something). Then the
 # spike-time error of both against a tight-tolerance reference of ours
@@ -28,40 +29,41 @@ if ! /usr/bin/python3 -c "import torch" 2> /dev/null; then
   exit 1
 fi
 
-ours() {  # ours NOISE [BATCHED] -> CPU seconds of the run (one rank, one thread: CPU = wall)
+ours() {  # ours NOISE VOLTAGE [BATCHED] -> CPU seconds of the run (one rank, one thread: CPU = wall)
   "$build/neuristor" run "$cases/lattice_64x64_zhang.prm" -q -o "$work/ours" \
     --set "Run/End time=$end" --set "Run/Traced devices=none" --set "Run/Plot=false" \
-    --set "Thermal network/Noise strength=$1" \
-    --set "Time integration/Batched devices=${2:-true}" > "$work/ours.log"
+    --set "Thermal network/Noise strength=$1" --set "Circuit/Input=dc($2)" \
+    --set "Time integration/Batched devices=${3:-true}" > "$work/ours.log"
   /usr/bin/python3 -c "import json; r = json.load(open('$work/ours/summary.json'))['run']
-print(r['wall_time_s']); open('$work/steps_$1', 'w').write(str(r['steps'] / (r['devices'] * r['end_time_s'] * 1e6)))"
+print(r['wall_time_s']); open('$work/steps_$1_$2', 'w').write(str(r['steps'] / (r['devices'] * r['end_time_s'] * 1e6)))"
 }
-baseline() {  # baseline NOISE -> CPU seconds of its time loop
-  /usr/bin/python3 "$here/pytorch_reference.py" --rows 64 --cols 64 --eta 0.02 --vin 11.5 \
+baseline() {  # baseline NOISE VOLTAGE -> CPU seconds of its time loop
+  /usr/bin/python3 "$here/pytorch_reference.py" --rows 64 --cols 64 --eta 0.02 --vin "$2" \
     --noise "$1" --t-end $end --dt 1e-8 --threads 1 --json "$work/torch.json" > /dev/null
   /usr/bin/python3 -c "import json; print(json.load(open('$work/torch.json'))['cpu_s'])"
 }
 
-echo "== 64 x 64 lattice, eta 0.02, 11.5 V, $end s, medians of $reps alternating runs =="
-for noise in 1000 0; do
+echo "== 64 x 64 lattice, eta 0.02, $end s, medians of $reps alternating runs =="
+for scenario in "1000 11.5" "0 11.5" "1000 5"; do
+  read -r noise volts <<< "$scenario"
   a=() b=() c=()
   for ((k = 0; k < reps; ++k)); do
-    a+=("$(ours $noise)")
-    b+=("$(baseline $noise)")
-    c+=("$(ours $noise false)")
+    a+=("$(ours $noise $volts)")
+    b+=("$(baseline $noise $volts)")
+    c+=("$(ours $noise $volts false)")
   done
-  /usr/bin/python3 - "$noise" "${a[*]}" "${b[*]}" "$work" "${c[*]}" <<'PY'
+  /usr/bin/python3 - "$noise" "${a[*]}" "${b[*]}" "$work" "${c[*]}" "$volts" <<'PY'
 import statistics, sys
 noise, ours, torch = sys.argv[1], [float(x) for x in sys.argv[2].split()], [float(x) for x in sys.argv[3].split()]
-single = [float(x) for x in sys.argv[5].split()]
+single, volts = [float(x) for x in sys.argv[5].split()], sys.argv[6]
 work = 4096 * 20  # device-microseconds
 o, t = statistics.median(ours), statistics.median(torch)
-print(f"noise {noise:>4} K/sqrt(s): neuristor {work / o:9.0f} device-us per CPU-s ({o:.2f} s), "
+print(f"{volts:>4} V, noise {noise:>4} K/sqrt(s): neuristor {work / o:9.0f} device-us per CPU-s ({o:.2f} s), "
       f"PyTorch {work / t:9.0f} ({t:.2f} s); ratio {t / o:.2f} (goal {'10' if noise != '0' else '5'})")
 print(f"   runs: neuristor {' '.join(f'{x:.2f}' for x in ours)} s; PyTorch {' '.join(f'{x:.2f}' for x in torch)} s")
 s = statistics.median(single)
 print(f"   one device at a time (Batched devices = false): {s:.2f} s; the batch is {s / o:.2f}x faster")
-open(f"{sys.argv[4]}/baseline_{noise}", "w").write(str(work / t))
+open(f"{sys.argv[4]}/baseline_{noise}_{volts}", "w").write(str(work / t))
 PY
 done
 
@@ -105,6 +107,6 @@ PY
 
 echo "== floating-point limit: R(T) scalar and vectorised, at the steps per device-us above =="
 for noise in 1000 0; do
-  echo "noise $noise K/sqrt(s):"
-  "$build/benchmarks/lumped_limit_benchmark" "$(cat "$work/steps_$noise")" "$(cat "$work/baseline_$noise")"
+  echo "11.5 V, noise $noise K/sqrt(s):"
+  "$build/benchmarks/lumped_limit_benchmark" "$(cat "$work/steps_${noise}_11.5")" "$(cat "$work/baseline_${noise}_11.5")"
 done
