@@ -27,7 +27,7 @@ namespace neuristor
     begin.push_back(0);
     for (unsigned int i = first; i < last; ++i)
       {
-        // (sigma S) W, as the sum was first written: the same rounding.
+        // (sigma S) X: each term rounded as the sum was first written.
         for (const auto &link : network.links(i))
           {
             term_source.push_back(add(link.j));
