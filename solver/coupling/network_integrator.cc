@@ -70,10 +70,9 @@ namespace neuristor
   double
   NetworkIntegrator::noise_increment(const unsigned int i, const double t0, const double t1) const
   {
-    if (!window_noise)
-      return 0.0;
-    const GridFunction &X = relaxed_paths[window_noise->path_index(i)];
-    return sigma * (X(t1) - X(t0));
+    double increment, rate;
+    own_noise(i, t0, t1, increment, rate);
+    return increment;
   }
 
   void

@@ -111,7 +111,8 @@ namespace neuristor
 
     /**
      * noise_increment(i, t0, t1) [K], and sigma lambda_i X_i(t1): the
-     * relaxed noise's part of the drift's slope at t1 [K/s].
+     * relaxed noise's part of the drift's slope at t1 [K/s] (both 0
+     * without noise).
      */
     void
     own_noise(const unsigned int i, const double t0, const double t1, double &increment,

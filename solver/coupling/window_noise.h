@@ -14,11 +14,10 @@ namespace neuristor
    * neighbours (NoisePath, drawn here), each also as its own node relaxes
    * it, X_j [sqrt(s)], and the neighbours' noise in each local device's
    * heat input, sigma sum_j S_ij X_j [W] (the neighbours' temperatures
-   * carry their noise relaxed). A grid point is
-   * computed once, when a window first reaches it (consecutive windows
-   * share their end points, a repeated or shortened window its whole
-   * grid), and each path is read once per point, not once per link or per
-   * step. The values are those of the paths and of adding the links in
+   * carry their noise relaxed). A grid point is computed once, when a
+   * window first reaches it (consecutive windows share their end points,
+   * a repeated or shortened window its whole grid), and each path is read
+   * once per point, not once per link or per step. The values are those of the paths and of adding the links in
    * their order, so they do not depend on how windows fall.
    */
   class WindowNoise
