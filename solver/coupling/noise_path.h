@@ -8,70 +8,86 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace neuristor
 {
   /**
-   * One device's standard Wiener path W(t) [sqrt(s)]: exact Brownian values
-   * at multiples of a fixed time step (linear in between, GridFunction).
-   * The path is a function of (seed, device) alone: it does not depend on
-   * the integrator's steps, on how often a coupling window is repeated, or
-   * on the MPI ranks, so a repeated window sees the same noise and a
-   * neighbour's noise can be known in advance. Values are drawn in time
-   * order; WindowNoise keeps those a window needs.
+   * The standard Wiener paths W_j(t) [sqrt(s)] of a set of devices: exact
+   * Brownian values at multiples of a fixed time step (linear in between,
+   * GridFunction). A path is a function of (seed, device) alone: it does
+   * not depend on the integrator's steps, on how often a coupling window is
+   * repeated, on the MPI ranks or on which paths share the set, so a
+   * repeated window sees the same noise and a neighbour's noise can be
+   * known in advance. Values are drawn in time order, all paths one grid
+   * point at a time; WindowNoise keeps those a window needs.
    *
-   * Alongside W, the path as a node relaxing at the rate lambda sees it:
+   * Alongside W, each path as a node relaxing at its rate lambda_j sees it:
    * X with dX/dt = -lambda X + dW/dt [sqrt(s)], W taken linear between
    * the points (an Ornstein-Uhlenbeck path). A device's temperature less
    * sigma X is smooth where its node is quiet (the noise's relaxation is in
    * X), which is what the coupling windows predict.
+   *
+   * The paths are kept as a structure of arrays: the first number of each
+   * path's stream and the ziggurat's rectangle test are vectorised over the
+   * paths, and the 1 % of draws that miss it are finished one at a time
+   * (RandomStream::normal_from), so each path's draws are exactly its
+   * stream's normal().
    */
-  class NoisePath
+  class NoisePaths
   {
   public:
-    /** The path of (seed, device) on the grid of time_step [s], relaxed at lambda [1/s]. */
-    NoisePath(const std::uint64_t seed, const std::uint64_t device, const double time_step,
-              const double lambda)
-      : stream(seed, device)
-      , sqrt_dt(std::sqrt(time_step))
-      , decay(std::exp(-lambda * time_step))
-      , gain(lambda * time_step > 0 ? -std::expm1(-lambda * time_step) / (lambda * time_step) : 1.0)
-    {}
+    /** No paths yet, on the grid of time_step [s]. */
+    explicit NoisePaths(const double time_step);
 
-    /** To grid point k, at or after the point last asked for. */
-    void
-    to_step(const std::uint64_t k)
+    /** Add the path of (seed, device), relaxed at lambda [1/s]; returns its index. */
+    unsigned int
+    add(const std::uint64_t seed, const std::uint64_t device, const double lambda);
+
+    unsigned int
+    size() const
     {
-      Assert(k >= point, dealii::ExcMessage("noise points are drawn in time order"));
-      for (; point < k; ++point)
-        {
-          const double dW = sqrt_dt * stream.normal();
-          value += dW;
-          relaxed = decay * relaxed + gain * dW; // exact for dW spread evenly over the step
-        }
+      return value.size();
     }
 
-    /** W at the point to_step() reached. */
-    double
-    value_now() const
+    /** Every path to the next grid point. */
+    void
+    advance();
+
+    /** The grid point the paths are at (0 at the start, W = X = 0). */
+    std::uint64_t
+    point() const
+    {
+      return current_point;
+    }
+
+    /** W of every path there. */
+    const std::vector<double> &
+    values() const
     {
       return value;
     }
 
-    /** X there. */
-    double
-    relaxed_now() const
+    /** X of every path there. */
+    const std::vector<double> &
+    relaxed_values() const
     {
       return relaxed;
     }
 
   private:
-    RandomStream  stream;
-    double        sqrt_dt;
-    double        decay, gain;   // X(t + dt) = decay X(t) + gain (W(t + dt) - W(t))
-    std::uint64_t point   = 0;   // the grid point of value
-    double        value   = 0.0; // W(point dt)
-    double        relaxed = 0.0; // X(point dt)
+    /** Each path's next standard normal into draw (the first numbers vectorised). */
+    void
+    draw_normals();
+
+    double                     dt, sqrt_dt; // s, sqrt(s)
+    std::uint64_t              current_point = 0;
+    std::vector<std::uint64_t> s0, s1, s2, s3; // the streams' state words
+    std::vector<double>        decay, gain;    // X(t + dt) = decay X(t) + gain (W(t + dt) - W(t))
+    std::vector<double>        value, relaxed; // W and X at current_point
+    std::vector<std::uint64_t> first;          // scratch: each stream's first number
+    std::vector<double>        draw;           // scratch: the normals
+    std::vector<char>          inside;         // scratch: first number in its rectangle
   };
 
   /**

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace neuristor
 {
@@ -40,18 +41,28 @@ namespace neuristor
     double
     normal()
     {
+      return normal_from(next());
+    }
+
+    /**
+     * The standard normal whose first number of the stream was r (drawn
+     * already): what normal() returns when next() gave r. NoisePaths draws
+     * the first numbers of many streams at once and finishes here the few
+     * that miss their layer's rectangle.
+     */
+    double
+    normal_from(std::uint64_t r)
+    {
       const Ziggurat &z = ziggurat();
-      for (;;)
+      for (;; r = next())
         {
-          const std::uint64_t r = next();
-          const unsigned int  i = r & 127; // the layer: bits 0-6
-          const double        u = ((r >> 12) + 0.5) * 0x1.0p-51 - 1; // in (-1, 1): bits 12-63
-          if (std::abs(u) < z.ratio[i])
-            return u * z.x[i]; // inside the layer's rectangle
+          double x;
+          if (in_rectangle(z, r, x))
+            return x;
+          const unsigned int i = r & 127;
           if (i == 0)
-            return tail(u < 0);
+            return tail(x < 0);
           // In the wedge between the rectangle and the density.
-          const double x  = u * z.x[i];
           const double f0 = std::exp(-0.5 * (z.x[i] * z.x[i] - x * x));
           const double f1 = std::exp(-0.5 * (z.x[i + 1] * z.x[i + 1] - x * x));
           if (f1 + uniform() * (f0 - f1) < 1.0)
@@ -59,7 +70,6 @@ namespace neuristor
         }
     }
 
-  private:
     /** The layers' right edges x (x[1] = R, x[128] = 0) and x[i + 1] / x[i]. */
     struct Ziggurat
     {
@@ -90,6 +100,54 @@ namespace neuristor
       return z;
     }
 
+    /**
+     * The ziggurat's first test of the number r: the point x = u x[i] of
+     * layer i (bits 0-6) at u in (-1, 1) (bits 12-63), and whether it lies
+     * inside the layer's rectangle (99 % of draws), where x is the draw.
+     * Branch-free, so that a loop over streams vectorises.
+     */
+    static bool
+    in_rectangle(const Ziggurat &z, const std::uint64_t r, double &x)
+    {
+      const std::uint64_t i = r & 127; // as wide as r: one vector gather
+      // (r >> 12) < 2^52 as a double, exactly: what a conversion gives,
+      // written with the exponent bits (no vector conversion before AVX-512).
+      const double high = bits_to_double((r >> 12) | 0x4330000000000000ull) - 0x1.0p52;
+      const double u    = (high + 0.5) * 0x1.0p-51 - 1;
+      x                 = u * z.x[i];
+      return std::abs(u) < z.ratio[i];
+    }
+
+    /** One step of xoshiro256** on the state words (s0, s1, s2, s3): its output. */
+    static std::uint64_t
+    step(std::uint64_t &s0, std::uint64_t &s1, std::uint64_t &s2, std::uint64_t &s3)
+    {
+      const std::uint64_t result = rotl((s1 << 2) + s1, 7); // rotl(s1 * 5, 7)
+      const std::uint64_t t      = s1 << 17;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 45);
+      return (result << 3) + result; // * 9
+    }
+
+    /** The state words (NoisePaths advances many streams' words at once). */
+    void
+    get_state(std::uint64_t (&words)[4]) const
+    {
+      std::memcpy(words, s, sizeof s);
+    }
+
+    /** Continue from the state words of get_state(). */
+    void
+    set_state(const std::uint64_t (&words)[4])
+    {
+      std::memcpy(s, words, sizeof s);
+    }
+
+  private:
     /** A draw beyond R (Marsaglia 1964), negative if asked. */
     double
     tail(const bool negative)
@@ -119,18 +177,18 @@ namespace neuristor
       return (x << k) | (x >> (64 - k));
     }
 
+    static double
+    bits_to_double(const std::uint64_t bits)
+    {
+      double d;
+      std::memcpy(&d, &bits, sizeof d);
+      return d;
+    }
+
     std::uint64_t
     next()
     {
-      const std::uint64_t result = rotl(s[1] * 5, 7) * 9;
-      const std::uint64_t t      = s[1] << 17;
-      s[2] ^= s[0];
-      s[3] ^= s[1];
-      s[1] ^= s[2];
-      s[0] ^= s[3];
-      s[2] ^= t;
-      s[3] = rotl(s[3], 45);
-      return result;
+      return step(s[0], s[1], s[2], s[3]);
     }
 
     std::uint64_t s[4];

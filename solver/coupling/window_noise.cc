@@ -10,30 +10,52 @@ namespace neuristor
                            const unsigned int last)
     : dt(network.noise_time_step())
     , n_local(last - first)
+    , sources(dt)
     , source_of(network.n_devices(), -1)
   {
     const double sigma = network.noise_strength();
     const auto   add   = [&](const unsigned int j) {
       if (source_of[j] < 0)
         {
-          source_of[j] = sources.size();
           // X relaxes as the node does with the other temperatures held.
-          sources.emplace_back(network.noise_seed(), j, dt, network.node(j).relaxation_rate());
+          source_of[j] = sources.add(network.noise_seed(), j, network.node(j).relaxation_rate());
         }
       return source_of[j];
     };
     for (unsigned int i = first; i < last; ++i)
       add(i);
-    begin.push_back(0);
-    for (unsigned int i = first; i < last; ++i)
+    const auto links = [&](const unsigned int k) -> const auto & { return network.links(first + k); };
+    slice_begin.push_back(0);
+    for (unsigned int b = 0; b * slice < n_local; ++b)
       {
-        // (sigma S) X: each term rounded as the sum was first written.
-        for (const auto &link : network.links(i))
-          {
-            term_source.push_back(add(link.j));
-            term_weight.push_back(sigma * link.S);
-          }
-        begin.push_back(term_source.size());
+        std::size_t width = 0;
+        for (unsigned int k = b * slice; k < std::min(n_local, (b + 1) * slice); ++k)
+          width = std::max(width, links(k).size());
+        for (std::size_t m = 0; m < width; ++m)
+          for (unsigned int k = b * slice; k < (b + 1) * slice; ++k)
+            {
+              const bool real = k < n_local && m < links(k).size();
+              // (sigma S) X: each term rounded as the sum was first written.
+              term_source.push_back(real ? add(links(k)[m].j) : 0);
+              term_weight.push_back(real ? sigma * links(k)[m].S : 0.0);
+            }
+        slice_begin.push_back(term_source.size());
+      }
+  }
+
+  __attribute__((target_clones("avx512f", "avx2", "default"))) void
+  WindowNoise::add_up_neighbours(const double *__restrict X, double *__restrict sums) const
+  {
+    const unsigned int *__restrict source = term_source.data();
+    const double *__restrict weight       = term_weight.data();
+    for (std::size_t b = 0; b + 1 < slice_begin.size(); ++b)
+      {
+        double sum[slice] = {};
+        for (std::size_t m = slice_begin[b]; m < slice_begin[b + 1]; m += slice)
+          for (unsigned int lane = 0; lane < slice; ++lane) // padding adds 0
+            sum[lane] += weight[m + lane] * X[source[m + lane]];
+        for (unsigned int lane = 0; lane < slice && b * slice + lane < n_local; ++lane)
+          sums[b * slice + lane] = sum[lane];
       }
   }
 
@@ -49,20 +71,12 @@ namespace neuristor
     sum_rows.resize(rows * n_local);
     for (std::uint64_t k = k_first; k <= k_last; ++k, ++points)
       {
+        while (sources.point() < k)
+          sources.advance();
         double *W = &path_rows[points * n_sources], *X = &relaxed_rows[points * n_sources];
-        for (std::size_t s = 0; s < n_sources; ++s)
-          {
-            sources[s].to_step(k);
-            W[s] = sources[s].value_now(), X[s] = sources[s].relaxed_now();
-          }
-        double *sums = &sum_rows[points * n_local];
-        for (unsigned int d = 0; d < n_local; ++d)
-          {
-            double sum = 0.0;
-            for (unsigned int m = begin[d]; m < begin[d + 1]; ++m)
-              sum += term_weight[m] * X[term_source[m]];
-            sums[d] = sum;
-          }
+        std::copy(sources.values().begin(), sources.values().end(), W);
+        std::copy(sources.relaxed_values().begin(), sources.relaxed_values().end(), X);
+        add_up_neighbours(X, &sum_rows[points * n_local]);
       }
   }
 

@@ -11,7 +11,7 @@ namespace neuristor
   /**
    * The noise of the local devices over a coupling window, on the noise
    * grid: the Wiener paths W_j [sqrt(s)] of the local devices and of their
-   * neighbours (NoisePath, drawn here), each also as its own node relaxes
+   * neighbours (NoisePaths, drawn here), each also as its own node relaxes
    * it, X_j [sqrt(s)], and the neighbours' noise in each local device's
    * heat input, sigma sum_j S_ij X_j [W] (the neighbours' temperatures
    * carry their noise relaxed). A grid point is computed once, when a
@@ -60,11 +60,19 @@ namespace neuristor
 
     double                    dt; // s, the noise grid step
     unsigned int              n_local;
-    std::vector<NoisePath>    sources;   // the local devices' paths first, then the others'
+    NoisePaths                sources;   // the local devices' paths first, then the others'
     std::vector<int>          source_of; // per device: its index into sources, or -1
-    // The terms of local device d's sum, [begin[d], begin[d + 1]): the
-    // source's index and sigma S_ij [W/sqrt(s)].
-    std::vector<unsigned int> begin, term_source;
+    /** Each local device's neighbour sum at a point from the paths' X there. */
+    void
+    add_up_neighbours(const double *X, double *sums) const;
+
+    // The terms of the local devices' sums by slices of `slice` devices:
+    // slice b's terms from slice_begin[b], `slice` per column (a column per
+    // neighbour, as many as the slice's most connected device has, padded
+    // with weight 0): the source's index and sigma S_ij [W/sqrt(s)]. Each
+    // sum adds its terms in link order; the slices vectorise.
+    static constexpr unsigned int slice = 8;
+    std::vector<unsigned int> slice_begin, term_source;
     std::vector<double>       term_weight;
     std::uint64_t             first_point = 0;   // grid index of the first stored row
     std::uint64_t             points      = 0;   // rows stored

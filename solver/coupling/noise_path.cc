@@ -1,0 +1,87 @@
+// Compiled at -O3 with -fno-trapping-math and -ffp-contract=off (top-level
+// CMakeLists.txt), as the device batch: the loops over paths vectorise, and
+// a path's values do not depend on its lane.
+#include "solver/coupling/noise_path.h"
+
+namespace neuristor
+{
+  NoisePaths::NoisePaths(const double time_step)
+    : dt(time_step)
+    , sqrt_dt(std::sqrt(time_step))
+  {}
+
+  unsigned int
+  NoisePaths::add(const std::uint64_t seed, const std::uint64_t device, const double lambda)
+  {
+    const RandomStream stream(seed, device);
+    std::uint64_t      words[4];
+    stream.get_state(words);
+    s0.push_back(words[0]), s1.push_back(words[1]), s2.push_back(words[2]), s3.push_back(words[3]);
+    decay.push_back(std::exp(-lambda * dt));
+    gain.push_back(lambda * dt > 0 ? -std::expm1(-lambda * dt) / (lambda * dt) : 1.0);
+    value.push_back(0.0), relaxed.push_back(0.0);
+    first.push_back(0), draw.push_back(0.0), inside.push_back(0);
+    return value.size() - 1;
+  }
+
+  namespace
+  {
+    // The streams' next numbers r and, where they fall inside their
+    // layer's rectangle (inside), the draws x. Two loops: GCC vectorises
+    // each, not the two as one; and restrict parameters, not locals.
+    __attribute__((target_clones("avx512f", "avx2", "default"))) void
+    first_draws(std::uint64_t *__restrict a, std::uint64_t *__restrict b,
+                std::uint64_t *__restrict c, std::uint64_t *__restrict d,
+                std::uint64_t *__restrict r, double *__restrict x, char *__restrict inside,
+                const std::size_t n)
+    {
+      for (std::size_t i = 0; i < n; ++i)
+        {
+          std::uint64_t w0 = a[i], w1 = b[i], w2 = c[i], w3 = d[i];
+          r[i] = RandomStream::step(w0, w1, w2, w3);
+          a[i] = w0, b[i] = w1, c[i] = w2, d[i] = w3;
+        }
+      const RandomStream::Ziggurat &z = RandomStream::ziggurat();
+      for (std::size_t i = 0; i < n; ++i)
+        {
+          double x_i;
+          inside[i] = RandomStream::in_rectangle(z, r[i], x_i);
+          x[i]      = x_i;
+        }
+    }
+  } // namespace
+
+  void
+  NoisePaths::draw_normals()
+  {
+    const std::size_t n = size();
+    first_draws(s0.data(), s1.data(), s2.data(), s3.data(), first.data(), draw.data(),
+                inside.data(), n);
+    for (std::size_t i = 0; i < n; ++i)
+      if (!inside[i]) // a wedge or the tail: on with the stream, one path at a time
+        {
+          RandomStream  stream;
+          std::uint64_t words[4] = {s0[i], s1[i], s2[i], s3[i]};
+          stream.set_state(words);
+          draw[i] = stream.normal_from(first[i]);
+          stream.get_state(words);
+          s0[i] = words[0], s1[i] = words[1], s2[i] = words[2], s3[i] = words[3];
+        }
+  }
+
+  __attribute__((target_clones("avx512f", "avx2", "default"))) void
+  NoisePaths::advance()
+  {
+    draw_normals();
+    const std::size_t n = size();
+    const double *__restrict x = draw.data(), *__restrict e = decay.data(), *__restrict g = gain.data();
+    double *__restrict W = value.data(), *__restrict X = relaxed.data();
+    for (std::size_t i = 0; i < n; ++i)
+      {
+        const double dW = sqrt_dt * x[i];
+        W[i] += dW;
+        X[i] = e[i] * X[i] + g[i] * dW; // exact for dW spread evenly over the step
+      }
+    ++current_point;
+  }
+} // namespace neuristor
