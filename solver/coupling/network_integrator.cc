@@ -59,6 +59,13 @@ namespace neuristor
       receivers_per_device += double(r.size()) / n;
     last_surprise.assign(n, 0.0);
     const unsigned int n_local = last - first;
+    heat_sums = LinkSums(n_local, [&](const unsigned int k) {
+      std::vector<LinkSums::Term> terms;
+      for (const auto &link : network.links(first + k))
+        terms.push_back({link.j, link.S});
+      return terms;
+    });
+    q_start.resize(n_local), dq_start.resize(n_local), q_end.resize(n_local), dq_end.resize(n_local);
     heat.resize(n_local);
     end_T.resize(n_local), end_dT.resize(n_local);
     rerun.assign(n_local, 1);
@@ -182,11 +189,11 @@ namespace neuristor
         auto &h = heat[k];
         h.t0    = t;
         h.H     = H;
-        heat_from(first + k, T_start, dT_start, h.q0, h.dq0);
+        h.q0    = q_start[k], h.dq0 = dq_start[k];
         if (pass == 1)
           h.q1 = h.q0 + H * h.dq0, h.dq1 = h.dq0; // predictor: extrapolate the slope
         else
-          heat_from(first + k, T_end, dT_end, h.q1, h.dq1);
+          h.q1 = q_end[k], h.dq1 = dq_end[k]; // from the last pass (coupling_error)
         // The neighbours' noise over the window is known: it is added to
         // the heat as it comes, and the predictor need only guess the drift.
         if (!noise_sums.empty())
@@ -465,14 +472,14 @@ namespace neuristor
     const double tol = settings.coupling_tolerance;
     double       error = 0;
     active_error       = 0;
+    heat_sums.evaluate(T_end.data(), dT_end.data(), q_end.data(), dq_end.data());
     for (unsigned int k = 0; k < integrators.size(); ++k)
       {
         const unsigned int i = first + k;
         const double       C = network.node(i).C_th;
         if (!is_active[i])
           {
-            double q1, dq1;
-            heat_from(i, T_end, dT_end, q1, dq1);
+            const double q1 = q_end[k], dq1 = dq_end[k];
             const double e =
               H * (0.5 * std::abs(q1 - heat[k].q1) + H / 12 * std::abs(dq1 - heat[k].dq1)) / C;
             // With a split, only the latent devices whose input moved
@@ -520,6 +527,7 @@ namespace neuristor
   NetworkIntegrator::start_window(const double t, const double H)
   {
     t_window = t, H_window = H;
+    heat_sums.evaluate(T_start.data(), dT_start.data(), q_start.data(), dq_start.data());
     std::fill(is_active.begin(), is_active.end(), 0);
     if (multirate)
       choose_active();

@@ -4,6 +4,7 @@
 #include "solver/coupling/coupling_scheme.h"
 #include "solver/coupling/device_batch.h"
 #include "solver/coupling/device_integrator.h"
+#include "solver/coupling/link_sums.h"
 #include "solver/coupling/window_noise.h"
 #include "solver/base/mpi_tools.h"
 
@@ -252,6 +253,9 @@ namespace neuristor
     std::vector<char>   is_active;
 
     // Local devices':
+    LinkSums                                       heat_sums; // q = sum_j S_ij T_j (all links)
+    std::vector<double>                            q_start, dq_start; // W, W/s: from T_start, dT_start
+    std::vector<double>                            q_end, dq_end; // from T_end, dT_end (coupling_error)
     std::vector<HeatInput>                         heat;
     std::vector<double>                            end_T, end_dT; // drift at the end of the last run
     std::vector<char>                              rerun;

@@ -24,39 +24,13 @@ namespace neuristor
     };
     for (unsigned int i = first; i < last; ++i)
       add(i);
-    const auto links = [&](const unsigned int k) -> const auto & { return network.links(first + k); };
-    slice_begin.push_back(0);
-    for (unsigned int b = 0; b * slice < n_local; ++b)
-      {
-        std::size_t width = 0;
-        for (unsigned int k = b * slice; k < std::min(n_local, (b + 1) * slice); ++k)
-          width = std::max(width, links(k).size());
-        for (std::size_t m = 0; m < width; ++m)
-          for (unsigned int k = b * slice; k < (b + 1) * slice; ++k)
-            {
-              const bool real = k < n_local && m < links(k).size();
-              // (sigma S) X: each term rounded as the sum was first written.
-              term_source.push_back(real ? add(links(k)[m].j) : 0);
-              term_weight.push_back(real ? sigma * links(k)[m].S : 0.0);
-            }
-        slice_begin.push_back(term_source.size());
-      }
-  }
-
-  __attribute__((target_clones("avx512f", "avx2", "default"))) void
-  WindowNoise::add_up_neighbours(const double *__restrict X, double *__restrict sums) const
-  {
-    const unsigned int *__restrict source = term_source.data();
-    const double *__restrict weight       = term_weight.data();
-    for (std::size_t b = 0; b + 1 < slice_begin.size(); ++b)
-      {
-        double sum[slice] = {};
-        for (std::size_t m = slice_begin[b]; m < slice_begin[b + 1]; m += slice)
-          for (unsigned int lane = 0; lane < slice; ++lane) // padding adds 0
-            sum[lane] += weight[m + lane] * X[source[m + lane]];
-        for (unsigned int lane = 0; lane < slice && b * slice + lane < n_local; ++lane)
-          sums[b * slice + lane] = sum[lane];
-      }
+    // (sigma S) X: each term rounded as the sum was first written.
+    neighbour_sums = LinkSums(n_local, [&](const unsigned int k) {
+      std::vector<LinkSums::Term> terms;
+      for (const auto &link : network.links(first + k))
+        terms.push_back({static_cast<unsigned int>(add(link.j)), sigma * link.S});
+      return terms;
+    });
   }
 
   void
@@ -76,7 +50,7 @@ namespace neuristor
         double *W = &path_rows[points * n_sources], *X = &relaxed_rows[points * n_sources];
         std::copy(sources.values().begin(), sources.values().end(), W);
         std::copy(sources.relaxed_values().begin(), sources.relaxed_values().end(), X);
-        add_up_neighbours(X, &sum_rows[points * n_local]);
+        neighbour_sums.evaluate(X, &sum_rows[points * n_local]);
       }
   }
 

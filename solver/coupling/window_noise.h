@@ -1,5 +1,6 @@
 #pragma once
 
+#include "solver/coupling/link_sums.h"
 #include "solver/coupling/noise_path.h"
 #include "solver/thermal_models/lumped/lumped_thermal_network.h"
 
@@ -62,18 +63,8 @@ namespace neuristor
     unsigned int              n_local;
     NoisePaths                sources;   // the local devices' paths first, then the others'
     std::vector<int>          source_of; // per device: its index into sources, or -1
-    /** Each local device's neighbour sum at a point from the paths' X there. */
-    void
-    add_up_neighbours(const double *X, double *sums) const;
-
-    // The terms of the local devices' sums by slices of `slice` devices:
-    // slice b's terms from slice_begin[b], `slice` per column (a column per
-    // neighbour, as many as the slice's most connected device has, padded
-    // with weight 0): the source's index and sigma S_ij [W/sqrt(s)]. Each
-    // sum adds its terms in link order; the slices vectorise.
-    static constexpr unsigned int slice = 8;
-    std::vector<unsigned int> slice_begin, term_source;
-    std::vector<double>       term_weight;
+    // The local devices' neighbour sums over the paths' X: sigma S_ij per link.
+    LinkSums                  neighbour_sums;
     std::uint64_t             first_point = 0;   // grid index of the first stored row
     std::uint64_t             points      = 0;   // rows stored
     std::vector<double>       path_rows; // row (point - first_point) of W: per source
