@@ -79,16 +79,24 @@ namespace neuristor
   void
   HeatInput::evaluate(const double t, double &q, double &dq_dt) const
   {
+    if (t == t0) // no lookup (each device asks at its window start)
+      q = q0, dq_dt = dq0;
+    else
+      evaluate(t, noise_sum ? (*noise_sum)(t) : 0.0, q, dq_dt);
+  }
+
+  void
+  HeatInput::evaluate(const double t, const double noise_sum_at_t, double &q, double &dq_dt) const
+  {
     if (t == t0)
       {
-        // What the cubic and the noise give there, exactly (each device
-        // asks at its window start).
+        // What the cubic and the noise give there, exactly.
         q = q0, dq_dt = dq0;
         return;
       }
     hermite(t0, H, q0, dq0, q1, dq1, t, q, dq_dt);
     if (noise_sum)
-      q += noise_offset(t); // white: no slope to add
+      q += noise_sum_at_t - noise_sum_at_t0; // white: no slope to add
   }
 
   DeviceIntegrator::DeviceIntegrator(std::shared_ptr<const DeviceCircuit> circuit,

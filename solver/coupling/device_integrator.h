@@ -66,6 +66,10 @@ namespace neuristor
     void
     evaluate(const double t, double &q, double &dq_dt) const;
 
+    /** The same with the neighbours' noise sum at t given (looked up by the caller) [W]. */
+    void
+    evaluate(const double t, const double noise_sum_at_t, double &q, double &dq_dt) const;
+
     /** The neighbours' noise part of q at t [W]: sigma sum_j S_ij (X_j(t) - X_j(t0)). */
     double
     noise_offset(const double t) const

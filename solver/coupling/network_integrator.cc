@@ -89,10 +89,16 @@ namespace neuristor
     increment = rate = 0.0;
     if (!window_noise)
       return;
-    const GridFunction &X  = relaxed_paths[window_noise->path_index(i)];
-    const double        X1 = X(t1);
-    increment              = sigma * (X1 - X(t0));
-    rate                   = sigma * network.node(i).relaxation_rate() * X1;
+    const GridFunction &X = relaxed_paths[window_noise->path_index(i)];
+    own_noise_from(i, X(t0), X(t1), increment, rate);
+  }
+
+  void
+  NetworkIntegrator::own_noise_from(const unsigned int i, const double X0, const double X1,
+                                    double &increment, double &rate) const
+  {
+    increment = sigma * (X1 - X0);
+    rate      = sigma * network.node(i).relaxation_rate() * X1;
   }
 
   void
@@ -164,14 +170,24 @@ namespace neuristor
       for (const unsigned int k : devices)
         integrators[k].advance(trial[k], t1, heat_of[k], own_path(k), first + k,
                                traced[first + k], samples[k], spikes[k]);
+    // The noise at t0 and t1, where every device of the run starts and ends.
+    const unsigned int n_local = integrators.size();
+    if (window_noise)
+      {
+        X_t0.resize(n_local), X_t1.resize(n_local), sum_t1.resize(n_local);
+        evaluate_columns(relaxed_paths, n_local, t0, X_t0.data()); // local k at path k
+        evaluate_columns(relaxed_paths, n_local, t1, X_t1.data());
+        evaluate_columns(noise_sums, n_local, t1, sum_t1.data());
+      }
     for (const unsigned int k : devices)
       {
         double q, dq;
-        heat_of[k].evaluate(t1, q, dq);
+        heat_of[k].evaluate(t1, window_noise ? sum_t1[k] : 0.0, q, dq);
         // End values of the drift: the device's own noise since t0 left
         // out as its node relaxes it (which the drift's slope then has).
-        double noise, noise_rate;
-        own_noise(first + k, t0, t1, noise, noise_rate);
+        double noise = 0, noise_rate = 0;
+        if (window_noise)
+          own_noise_from(first + k, X_t0[k], X_t1[k], noise, noise_rate);
         end_T[k]  = trial[k].T - noise;
         end_dT[k] = integrators[k].temperature_rate(trial[k], q) + noise_rate;
       }
@@ -197,7 +213,7 @@ namespace neuristor
         // The neighbours' noise over the window is known: it is added to
         // the heat as it comes, and the predictor need only guess the drift.
         if (!noise_sums.empty())
-          h.noise_sum = &noise_sums[k], h.noise_sum_at_t0 = noise_sums[k](t);
+          h.noise_sum = &noise_sums[k], h.noise_sum_at_t0 = sum_start[k];
         running.push_back(k);
       }
     advance(running, t, t + H, heat);
@@ -541,7 +557,11 @@ namespace neuristor
       }
     std::fill(rerun.begin(), rerun.end(), 1);
     if (window_noise)
-      window_noise->over_window(t, H, noise_paths, relaxed_paths, noise_sums);
+      {
+        window_noise->over_window(t, H, noise_paths, relaxed_paths, noise_sums);
+        sum_start.resize(integrators.size());
+        evaluate_columns(noise_sums, integrators.size(), t, sum_start.data());
+      }
   }
 
   bool

@@ -119,6 +119,11 @@ namespace neuristor
     own_noise(const unsigned int i, const double t0, const double t1, double &increment,
               double &rate) const;
 
+    /** The same from the device's relaxed path X_i at t0 and t1 (looked up by the caller). */
+    void
+    own_noise_from(const unsigned int i, const double X0, const double X1, double &increment,
+                   double &rate) const;
+
     /** The drift of device j over the window [t, t + H] at time s: its cubic [K, K/s]. */
     void
     drift(const unsigned int j, const double s, double &T, double &dT) const;
@@ -256,6 +261,9 @@ namespace neuristor
     LinkSums                                       heat_sums; // q = sum_j S_ij T_j (all links)
     std::vector<double>                            q_start, dq_start; // W, W/s: from T_start, dT_start
     std::vector<double>                            q_end, dq_end; // from T_end, dT_end (coupling_error)
+    // With noise: X and the neighbour sum at the window start (start_window)
+    // and at the ends of a run (advance), for all local devices at once.
+    std::vector<double>                            sum_start, X_t0, X_t1, sum_t1;
     std::vector<HeatInput>                         heat;
     std::vector<double>                            end_T, end_dT; // drift at the end of the last run
     std::vector<char>                              rerun;

@@ -105,10 +105,41 @@ namespace neuristor
     double
     operator()(const double t) const
     {
-      const double x  = t / dt - static_cast<double>(k0);
-      const auto   m  = std::min(static_cast<std::size_t>(std::max(x, 0.0)), size - 2);
-      const double v0 = values[m * stride], v1 = values[(m + 1) * stride];
-      return v0 + (x - static_cast<double>(m)) * (v1 - v0);
+      std::size_t m;
+      double      fraction;
+      locate(t, m, fraction);
+      return values[m * stride] + fraction * (values[(m + 1) * stride] - values[m * stride]);
+    }
+
+    /** The interval [m, m + 1] of the points t falls in (clamped), and where in it. */
+    void
+    locate(const double t, std::size_t &m, double &fraction) const
+    {
+      const double x = t / dt - static_cast<double>(k0);
+      m              = std::min(static_cast<std::size_t>(std::max(x, 0.0)), size - 2);
+      fraction       = x - static_cast<double>(m);
     }
   };
+
+  /**
+   * out[c] = views[c](t) for c < n, where the views are the columns of one
+   * block of rows (WindowNoise: values consecutive, one grid and stride):
+   * the interval is found once, and the columns are a row's lerp.
+   */
+  inline void
+  evaluate_columns(const std::vector<GridFunction> &views, const std::size_t n, const double t,
+                   double *out)
+  {
+    if (n == 0)
+      return;
+    const GridFunction &first = views[0];
+    Assert(views[n - 1].values == first.values + (n - 1) && views[n - 1].stride == first.stride,
+           dealii::ExcMessage("the views are not the columns of one block"));
+    std::size_t m;
+    double      fraction;
+    first.locate(t, m, fraction);
+    const double *v0 = first.values + m * first.stride, *v1 = v0 + first.stride;
+    for (std::size_t c = 0; c < n; ++c)
+      out[c] = v0[c] + fraction * (v1[c] - v0[c]);
+  }
 } // namespace neuristor
