@@ -54,7 +54,7 @@ namespace neuristor
    * q(t) = sum_j S_ij T_j(t) [W]: a cubic Hermite polynomial through the
    * values and slopes of its drift at the window ends, plus the noise of
    * the neighbours since the window start as their nodes relax it, sigma
-   * sum_j S_ij (X_j(t) - X_j(t0)), which is known in advance (NoisePath)
+   * sum_j S_ij (X_j(t) - X_j(t0)), which is known in advance (NoisePaths)
    * and so needs no prediction.
    */
   struct HeatInput
@@ -135,7 +135,7 @@ namespace neuristor
    * reversal) is located within the step by regula falsi on the dense
    * output and the step is retaken to end exactly there. Noise, if any,
    * enters each step as the constant power C_th sigma (W(t + h) - W(t)) / h
-   * of the device's fixed Wiener path (NoisePath); reversals are then
+   * of the device's fixed Wiener path (NoisePaths); reversals are then
    * taken at step ends, by the sign of the drift.
    */
   class DeviceIntegrator
@@ -153,7 +153,7 @@ namespace neuristor
 
     /**
      * Integrate from state.t to t_end with the device's noise path W over
-     * the window (its NoisePath on the noise grid; null without noise).
+     * the window (its NoisePaths path on the noise grid; null without noise).
      * Trace samples (if traced) and finished spikes are appended to the
      * vectors.
      */

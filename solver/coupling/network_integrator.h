@@ -104,7 +104,7 @@ namespace neuristor
 
     /**
      * sigma (X_i(t1) - X_i(t0)): device i's own noise over [t0, t1] as its
-     * node relaxes it (NoisePath) [K]; its temperature less this is the
+     * node relaxes it (NoisePaths) [K]; its temperature less this is the
      * drift the windows predict.
      */
     double
