@@ -48,24 +48,4 @@ namespace neuristor
           out[b * slice + lane] = sum[lane];
       }
   }
-
-  __attribute__((target_clones("avx512f", "avx2", "default"))) void
-  LinkSums::evaluate(const double *__restrict v, const double *__restrict dv,
-                     double *__restrict out, double *__restrict d_out) const
-  {
-    const unsigned int *__restrict j = index.data();
-    const double *__restrict w       = weight.data();
-    for (std::size_t b = 0; b + 1 < slice_begin.size(); ++b)
-      {
-        double sum[slice] = {}, d_sum[slice] = {};
-        for (std::size_t m = slice_begin[b]; m < slice_begin[b + 1]; m += slice)
-          for (unsigned int lane = 0; lane < slice; ++lane)
-            {
-              sum[lane] += w[m + lane] * v[j[m + lane]];
-              d_sum[lane] += w[m + lane] * dv[j[m + lane]];
-            }
-        for (unsigned int lane = 0; lane < slice && b * slice + lane < n_rows; ++lane)
-          out[b * slice + lane] = sum[lane], d_out[b * slice + lane] = d_sum[lane];
-      }
-  }
 } // namespace neuristor

@@ -33,9 +33,13 @@ namespace neuristor
     void
     evaluate(const double *v, double *out) const;
 
-    /** The same over two vectors at once (a value and its rate). */
+    /** The same over two vectors (a value and its rate). */
     void
-    evaluate(const double *v, const double *dv, double *out, double *d_out) const;
+    evaluate(const double *v, const double *dv, double *out, double *d_out) const
+    {
+      evaluate(v, out);
+      evaluate(dv, d_out);
+    }
 
   private:
     static constexpr unsigned int slice = 8;

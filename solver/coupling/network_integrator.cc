@@ -77,20 +77,12 @@ namespace neuristor
   double
   NetworkIntegrator::noise_increment(const unsigned int i, const double t0, const double t1) const
   {
-    double increment, rate;
-    own_noise(i, t0, t1, increment, rate);
-    return increment;
-  }
-
-  void
-  NetworkIntegrator::own_noise(const unsigned int i, const double t0, const double t1,
-                               double &increment, double &rate) const
-  {
-    increment = rate = 0.0;
     if (!window_noise)
-      return;
+      return 0.0;
     const GridFunction &X = relaxed_paths[window_noise->path_index(i)];
+    double              increment, rate;
     own_noise_from(i, X(t0), X(t1), increment, rate);
+    return increment;
   }
 
   void
@@ -116,15 +108,9 @@ namespace neuristor
                                const From                 from) const
   {
     q = dq = 0;
-    const auto add = [&](const LumpedThermalNetwork::Link &link) {
-      q += link.S * T[link.j], dq += link.S * dT[link.j];
-    };
-    if (from == From::all) // the common case, without the test per link
-      std::for_each(network.links(i).begin(), network.links(i).end(), add);
-    else
-      for (const auto &link : network.links(i))
-        if ((from == From::active) == bool(is_active[link.j]))
-          add(link);
+    for (const auto &link : network.links(i))
+      if ((from == From::active) == bool(is_active[link.j]))
+        q += link.S * T[link.j], dq += link.S * dT[link.j];
   }
 
   void
@@ -529,12 +515,9 @@ namespace neuristor
     all_gather(T_now, T_start);
     all_gather(dT_now, dT_start);
     // The initial slopes saw no neighbour heat; add it now that T is known.
+    heat_sums.evaluate(T_start.data(), dT_start.data(), q_start.data(), dq_start.data());
     for (unsigned int k = 0; k < n_local; ++k)
-      {
-        double q, dq;
-        heat_from(first + k, T_start, dT_start, q, dq);
-        dT_now[k] += q / network.node(first + k).C_th;
-      }
+      dT_now[k] += q_start[k] / network.node(first + k).C_th;
     all_gather(dT_now, dT_start);
     trial = states;
   }

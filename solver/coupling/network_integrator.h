@@ -111,15 +111,10 @@ namespace neuristor
     noise_increment(const unsigned int i, const double t0, const double t1) const;
 
     /**
-     * noise_increment(i, t0, t1) [K], and sigma lambda_i X_i(t1): the
-     * relaxed noise's part of the drift's slope at t1 [K/s] (both 0
-     * without noise).
+     * sigma (X_i(t1) - X_i(t0)) [K] from device i's relaxed path at t0 and
+     * t1 (looked up by the caller), and sigma lambda_i X_i(t1): the relaxed
+     * noise's part of the drift's slope at t1 [K/s].
      */
-    void
-    own_noise(const unsigned int i, const double t0, const double t1, double &increment,
-              double &rate) const;
-
-    /** The same from the device's relaxed path X_i at t0 and t1 (looked up by the caller). */
     void
     own_noise_from(const unsigned int i, const double X0, const double X1, double &increment,
                    double &rate) const;
@@ -196,22 +191,21 @@ namespace neuristor
     double
     coupling_error(const double H, const bool split, double &active_error);
 
-    /** Which neighbours' heat heat_from sums. */
+    /** Which neighbours' heat heat_from sums (all of them: heat_sums). */
     enum class From
     {
-      all,
       active,
       latent
     };
 
-    /** Heat input q and dq/dt for device i from global T, dT vectors (from some neighbours). */
+    /** Heat input q and dq/dt for device i from global T, dT vectors, from some neighbours. */
     void
     heat_from(const unsigned int         i,
               const std::vector<double> &T,
               const std::vector<double> &dT,
               double                    &q,
               double                    &dq,
-              const From                 from = From::all) const;
+              const From                 from) const;
 
     void
     all_gather(const std::vector<double> &local, std::vector<double> &global) const;

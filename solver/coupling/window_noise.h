@@ -18,8 +18,9 @@ namespace neuristor
    * carry their noise relaxed). A grid point is computed once, when a
    * window first reaches it (consecutive windows share their end points,
    * a repeated or shortened window its whole grid), and each path is read
-   * once per point, not once per link or per step. The values are those of the paths and of adding the links in
-   * their order, so they do not depend on how windows fall.
+   * once per point, not once per link or per step. The values are those of
+   * the paths and of adding the links in their order, so they do not
+   * depend on how windows fall.
    */
   class WindowNoise
   {
