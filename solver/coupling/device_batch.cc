@@ -232,8 +232,8 @@ namespace neuristor
                 lane_work.push_back(e);
               }
           }
-        running = lane_work;
         const std::size_t n = lane_work.size();
+        running.clear(); // again below: those still short of t_end
         if (n == 0)
           continue;
 
@@ -250,6 +250,9 @@ namespace neuristor
             store_lane(i, steps[e]);
             integrators[w.k].finish_step(*w.state, steps[e], t_end, *w.heat, w.device,
                                          w.traced, *w.samples, *w.spikes);
+            // A device at t_end frees its lane now, for the next round's new device.
+            if (w.state->t < t_end)
+              running.push_back(e);
           }
       }
   }

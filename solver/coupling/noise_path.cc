@@ -70,18 +70,23 @@ namespace neuristor
   }
 
   __attribute__((target_clones("avx512f", "avx2", "default"))) void
-  NoisePaths::advance()
+  NoisePaths::advance(double *W_out, double *X_out)
   {
     draw_normals();
     const std::size_t n = size();
     const double *__restrict x = draw.data(), *__restrict e = decay.data(), *__restrict g = gain.data();
     double *__restrict W = value.data(), *__restrict X = relaxed.data();
-    for (std::size_t i = 0; i < n; ++i)
-      {
-        const double dW = sqrt_dt * x[i];
-        W[i] += dW;
-        X[i] = e[i] * X[i] + g[i] * dW; // exact for dW spread evenly over the step
-      }
+    const auto step = [&](const std::size_t i) {
+      const double dW = sqrt_dt * x[i];
+      W[i] += dW;
+      X[i] = e[i] * X[i] + g[i] * dW; // exact for dW spread evenly over the step
+    };
+    if (W_out) // written as they are made, not copied after
+      for (std::size_t i = 0; i < n; ++i)
+        step(i), W_out[i] = W[i], X_out[i] = X[i];
+    else
+      for (std::size_t i = 0; i < n; ++i)
+        step(i);
     ++current_point;
   }
 } // namespace neuristor

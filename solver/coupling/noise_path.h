@@ -50,9 +50,12 @@ namespace neuristor
       return value.size();
     }
 
-    /** Every path to the next grid point. */
+    /**
+     * Every path to the next grid point; with W_out and X_out, W and X
+     * there are also written to them (a row of WindowNoise's).
+     */
     void
-    advance();
+    advance(double *W_out = nullptr, double *X_out = nullptr);
 
     /** The grid point the paths are at (0 at the start, W = X = 0). */
     std::uint64_t

@@ -40,16 +40,26 @@ namespace neuristor
     if (k_last < k_first)
       return;
     const std::size_t n_sources = sources.size(), rows = points + (k_last + 1 - k_first);
-    path_rows.resize(rows * n_sources);
-    relaxed_rows.resize(rows * n_sources);
-    sum_rows.resize(rows * n_local);
+    // The stores only grow (by half at least): rows are not zeroed again
+    // after each window's forgetting, only written.
+    const auto reserve = [rows](std::vector<double> &store, const std::size_t width) {
+      if (store.size() < rows * width)
+        store.resize(std::max(rows * width, store.size() + store.size() / 2));
+    };
+    reserve(path_rows, n_sources), reserve(relaxed_rows, n_sources), reserve(sum_rows, n_local);
     for (std::uint64_t k = k_first; k <= k_last; ++k, ++points)
       {
-        while (sources.point() < k)
+        while (sources.point() + 1 < k)
           sources.advance();
-        double *W = &path_rows[points * n_sources], *X = &relaxed_rows[points * n_sources];
-        std::copy(sources.values().begin(), sources.values().end(), W);
-        std::copy(sources.relaxed_values().begin(), sources.relaxed_values().end(), X);
+        double *X = &relaxed_rows[points * n_sources];
+        if (sources.point() < k)
+          sources.advance(&path_rows[points * n_sources], X);
+        else // point 0, where the paths start
+          {
+            Assert(k == 0, dealii::ExcInternalError());
+            std::copy(sources.values().begin(), sources.values().end(), &path_rows[0]);
+            std::copy(sources.relaxed_values().begin(), sources.relaxed_values().end(), X);
+          }
         neighbour_sums.evaluate(X, &sum_rows[points * n_local]);
       }
   }
@@ -57,13 +67,14 @@ namespace neuristor
   void
   WindowNoise::forget_before(const std::uint64_t k0)
   {
-    // Once the forgotten part is as long as the rest.
+    // Once the forgotten part is as long as the rest: the rest moves to the front.
     if (k0 <= first_point || 2 * (k0 - first_point) < points)
       return;
     const std::uint64_t drop = std::min(k0 - first_point, points);
-    path_rows.erase(path_rows.begin(), path_rows.begin() + drop * sources.size());
-    relaxed_rows.erase(relaxed_rows.begin(), relaxed_rows.begin() + drop * sources.size());
-    sum_rows.erase(sum_rows.begin(), sum_rows.begin() + drop * n_local);
+    const auto          shift = [&](std::vector<double> &store, const std::size_t width) {
+      std::copy(store.begin() + drop * width, store.begin() + points * width, store.begin());
+    };
+    shift(path_rows, sources.size()), shift(relaxed_rows, sources.size()), shift(sum_rows, n_local);
     points -= drop;
     first_point = points == 0 ? k0 : first_point + drop;
   }

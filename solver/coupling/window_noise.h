@@ -67,7 +67,7 @@ namespace neuristor
     // The local devices' neighbour sums over the paths' X: sigma S_ij per link.
     LinkSums                  neighbour_sums;
     std::uint64_t             first_point = 0;   // grid index of the first stored row
-    std::uint64_t             points      = 0;   // rows stored
+    std::uint64_t             points      = 0;   // rows stored (the vectors may hold more)
     std::vector<double>       path_rows; // row (point - first_point) of W: per source
     std::vector<double>       relaxed_rows; // the same of X
     std::vector<double>       sum_rows;  // row (point - first_point): per local device
