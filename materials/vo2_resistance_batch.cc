@@ -5,6 +5,8 @@
 
 #include "materials/vo2_equations.h"
 
+#include <deal.II/base/exceptions.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -48,12 +50,13 @@ namespace neuristor
   }
 
   __attribute__((target_clones("avx512f", "avx2", "default"))) void
-  VO2ResistanceBatch::evaluate(const States &states, Values &values) const
+  VO2ResistanceBatch::evaluate(const States &states, Values &values, const std::size_t n) const
   {
     using namespace vo2_equations;
-    const std::size_t padded = states.T.size();
-    values.R.resize(padded), values.dR_dT.resize(padded), values.F.resize(padded),
-      values.dF_dT.resize(padded);
+    const std::size_t size = states.T.size(), padded = (n + block - 1) / block * block;
+    Assert(padded <= size, dealii::ExcMessage("more entries than the states hold"));
+    values.R.resize(size), values.dR_dT.resize(size), values.F.resize(size),
+      values.dF_dT.resize(size);
     const unsigned int *__restrict device = states.device.data();
     const double *__restrict T = states.T.data(), *__restrict branch = states.branch.data(),
                              *__restrict T_r = states.T_r.data(), *__restrict T_pr = states.T_pr.data(),

@@ -81,7 +81,17 @@ namespace neuristor
 
     /** The values of every entry of `states`. */
     void
-    evaluate(const States &states, Values &values) const;
+    evaluate(const States &states, Values &values) const
+    {
+      evaluate(states, values, states.T.size());
+    }
+
+    /**
+     * The same for the first n entries only (the blocks that hold them);
+     * values keeps one per entry.
+     */
+    void
+    evaluate(const States &states, Values &values, const std::size_t n) const;
 
   private:
     // Per device, as the loop reads them (structure of arrays).

@@ -36,7 +36,9 @@ namespace neuristor
     , model(std::move(model))
     , devices(std::move(devices))
     , lanes(std::make_unique<Lanes>())
-  {}
+  {
+    states.resize(chunk); // an R(T) entry per lane, set as a device takes it
+  }
 
   void
   DeviceBatch::load_lane(const std::size_t i, const Work &w, const DeviceIntegrator::Step &step)
@@ -65,6 +67,7 @@ namespace neuristor
     L.C[i] = d.C, L.R_load[i] = d.R_load, L.direct[i] = d.direct;
     L.C_th[i] = d.node.C_th, L.S_env[i] = d.node.S_env, L.S_coupled[i] = d.node.S_coupled;
     L.T0[i] = d.node.T0;
+    states.set(i, w.k, s.T, s.hysteresis); // T comes with each stage
   }
 
   namespace
@@ -185,21 +188,10 @@ namespace neuristor
   }
 
   void
-  DeviceBatch::evaluate_resistance(const std::vector<Work> &work, const double *T,
-                                   const bool same_lanes)
+  DeviceBatch::evaluate_resistance(const double *T, const std::size_t n)
   {
-    if (same_lanes) // only T moved: the devices and their memories are set
-      std::copy_n(T, lane_work.size(), states.T.begin());
-    else
-      {
-        states.resize(lane_work.size());
-        for (std::size_t i = 0; i < lane_work.size(); ++i)
-          {
-            const Work &w = work[lane_work[i]];
-            states.set(i, w.k, T[i], w.state->hysteresis);
-          }
-      }
-    model.evaluate(states, values);
+    std::copy_n(T, n, states.T.begin());
+    model.evaluate(states, values, n);
   }
 
   void
@@ -238,9 +230,9 @@ namespace neuristor
           continue;
 
         first_stages(n);
-        evaluate_resistance(work, lanes->T_half, false);
+        evaluate_resistance(lanes->T_half, n);
         second_stages(n);
-        evaluate_resistance(work, lanes->T_end, true);
+        evaluate_resistance(lanes->T_end, n);
         third_stages(n, tolerances);
 
         for (std::size_t i = 0; i < n; ++i)

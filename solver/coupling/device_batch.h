@@ -99,7 +99,7 @@ namespace neuristor
     DeviceBatch(const std::vector<DeviceIntegrator> &integrators, VO2ResistanceBatch model,
                 std::vector<Device> devices);
 
-    /** Lane i takes device work[e]'s planned step. */
+    /** Lane i takes device work[e]'s planned step (and its entry of the R(T) states). */
     void
     load_lane(const std::size_t i, const Work &w, const DeviceIntegrator::Step &step);
 
@@ -119,12 +119,9 @@ namespace neuristor
     void
     store_lane(const std::size_t i, DeviceIntegrator::Step &step) const;
 
-    /**
-     * R(T) of every lane at T (the lanes' stage-2 or end points); with
-     * same_lanes only T is new (the end points after the stage-2 points).
-     */
+    /** R(T) of the first n lanes at T (their stage-2 or end points). */
     void
-    evaluate_resistance(const std::vector<Work> &work, const double *T, const bool same_lanes);
+    evaluate_resistance(const double *T, const std::size_t n);
 
     const std::vector<DeviceIntegrator> &integrators;
     VO2ResistanceBatch                   model;
