@@ -49,21 +49,23 @@ namespace neuristor
     Lanes                   &L  = *lanes;
     const double             h  = step.h;
     L.h[i] = h, L.V[i] = s.V, L.T[i] = s.T;
-    L.noise_T[i] = step.noise_power / d.node.C_th;
-    L.f0_V[i] = d0.f[0], L.f0_T[i] = d0.f[1] + L.noise_T[i];
+    L.f0_V[i] = d0.f[0], L.f0_T[i] = d0.f[1]; // the noise added in noise_stage
     L.ft0_V[i] = d0.df_dt[0], L.ft0_T[i] = d0.df_dt[1];
     L.J_VV[i] = d0.J[0][0], L.J_VT[i] = d0.J[0][1], L.J_TV[i] = d0.J[1][0], L.J_TT[i] = d0.J[1][1];
     // The step lies within one piece of the source: read it at the midpoint,
     // clear of the edges (an edge time is known only to rounding).
     L.V_in[i] = d.input->value(s.t + 0.5 * h), L.dV_in[i] = d.input->derivative(s.t + 0.5 * h);
     // The heat input at t + h/2 and t + h: its cubic in the stage loop, the
-    // neighbours' noise (HeatInput::evaluate's other part) and the own here.
+    // neighbours' noise (HeatInput::evaluate's other part) and the own in
+    // noise_stage.
     const HeatInput &q = *w.heat;
     L.t[i] = s.t, L.q_t0[i] = q.t0, L.q_H[i] = q.H, L.q0[i] = q.q0, L.dq0[i] = q.dq0;
     L.q1[i] = q.q1, L.dq1[i] = q.dq1;
-    L.noise_half[i] = q.noise_offset(s.t + 0.5 * h);
-    L.noise_end[i]  = q.noise_offset(s.t + h);
-    L.noise_P[i]    = step.noise_power;
+    if (paths)
+      L.W_column[i] = paths->column(*w.noise),
+      L.W_start[i]  = DeviceIntegrator::noise_at_start(s, *w.noise);
+    if (sums)
+      L.sum_column[i] = sums->column(*q.noise_sum), L.sum_t0[i] = q.noise_sum_at_t0;
     L.C[i] = d.C, L.R_load[i] = d.R_load, L.direct[i] = d.direct;
     L.C_th[i] = d.node.C_th, L.S_env[i] = d.node.S_env, L.S_coupled[i] = d.node.S_coupled;
     L.T0[i] = d.node.T0;
@@ -83,6 +85,40 @@ namespace neuristor
       return {d ? dV_in : rc.dV_dt, d ? 0.0 : rc.d_dV, d ? 0.0 : rc.d_dT, d ? 0.0 : rc.d_dt};
     }
   } // namespace
+
+  __attribute__((target_clones("avx512f", "avx2", "default"))) void
+  DeviceBatch::noise_stage(const std::size_t n)
+  {
+    Lanes &__restrict L = *lanes;
+    if (paths)
+      {
+        const GridColumns W = *paths;
+        for (std::size_t i = 0; i < n; ++i)
+          {
+            L.W_end[i]   = W(L.W_column[i], L.t[i] + L.h[i]);
+            L.noise_P[i] = DeviceIntegrator::noise_power(L.C_th[i], sigma, L.W_start[i], L.W_end[i],
+                                                         L.h[i]);
+          }
+      }
+    else
+      std::fill_n(L.noise_P, n, 0.0), std::fill_n(L.W_end, n, 0.0);
+    for (std::size_t i = 0; i < n; ++i)
+      {
+        L.noise_T[i] = L.noise_P[i] / L.C_th[i];
+        L.f0_T[i]    = L.f0_T[i] + L.noise_T[i];
+      }
+    if (sums)
+      {
+        const GridColumns S = *sums;
+        for (std::size_t i = 0; i < n; ++i)
+          {
+            L.noise_half[i] = S(L.sum_column[i], L.t[i] + 0.5 * L.h[i]) - L.sum_t0[i];
+            L.noise_end[i]  = S(L.sum_column[i], L.t[i] + L.h[i]) - L.sum_t0[i];
+          }
+      }
+    else
+      std::fill_n(L.noise_half, n, 0.0), std::fill_n(L.noise_end, n, 0.0);
+  }
 
   __attribute__((target_clones("avx512f", "avx2", "default"))) void
   DeviceBatch::first_stages(const std::size_t n)
@@ -180,6 +216,7 @@ namespace neuristor
     end.df_dt[0] = L.ft2_V[i], end.df_dt[1] = L.ft2_T[i];
     end.r = values[i];
     end.P = L.P2[i];
+    step.W_end = L.W_end[i], step.noise_power = L.noise_P[i];
     // As the stages one device at a time: a step through T <= 0 or to a
     // V that is not finite fails.
     const bool valid = L.T_half[i] > 0 && L.T_end[i] > 0 && std::isfinite(L.V_end[i]);
@@ -201,6 +238,14 @@ namespace neuristor
       return;
     steps.resize(work.size());
     const ode23s::Tolerances tolerances = integrators[work.front().k].tolerances();
+    // Every device of a run has noise or none, its own path and its
+    // neighbours' sum each a column of one block.
+    sigma = integrators[work.front().k].noise_strength();
+    paths.reset(), sums.reset();
+    if (sigma > 0)
+      paths.emplace(*work.front().noise);
+    if (work.front().heat->noise_sum)
+      sums.emplace(*work.front().heat->noise_sum);
     running.clear();
     std::size_t next = 0; // the first work entry not started
     while (next < work.size() || !running.empty())
@@ -218,7 +263,7 @@ namespace neuristor
         for (const unsigned int e : running)
           {
             const auto &w = work[e];
-            if (integrators[w.k].plan_step(*w.state, t_end, *w.heat, w.noise, steps[e]))
+            if (integrators[w.k].plan_step(*w.state, t_end, *w.heat, steps[e]))
               {
                 load_lane(lane_work.size(), w, steps[e]);
                 lane_work.push_back(e);
@@ -229,6 +274,7 @@ namespace neuristor
         if (n == 0)
           continue;
 
+        noise_stage(n);
         first_stages(n);
         evaluate_resistance(lanes->T_half, n);
         second_stages(n);

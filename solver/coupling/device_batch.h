@@ -3,7 +3,9 @@
 #include "materials/vo2_resistance_batch.h"
 #include "solver/coupling/device_integrator.h"
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace neuristor
@@ -82,6 +84,10 @@ namespace neuristor
         dq1[chunk];                                        // the drift's cubic (HeatInput)
       alignas(64) double noise_half[chunk], noise_end[chunk]; // W, the neighbours' noise
       alignas(64) double noise_P[chunk];                      // W, the own noise power
+      // The noise's columns (GridColumns) and values at the step start: the
+      // own path W, and the neighbours' sum at the window start; W at the end.
+      alignas(64) std::int64_t W_column[chunk], sum_column[chunk];
+      alignas(64) double       W_start[chunk], sum_t0[chunk], W_end[chunk];
       alignas(64) double q_half[chunk], dq_half[chunk], q_end[chunk], dq_end[chunk];
       alignas(64) double noise_T[chunk]; // K/s, the noise power over C_th
       alignas(64) double C[chunk], R_load[chunk], direct[chunk];
@@ -102,6 +108,15 @@ namespace neuristor
     /** Lane i takes device work[e]'s planned step (and its entry of the R(T) states). */
     void
     load_lane(const std::size_t i, const Work &w, const DeviceIntegrator::Step &step);
+
+    /**
+     * The noise over every lane's step, looked up for all at once: W at
+     * its end and the power it makes (DeviceIntegrator::noise_over_step),
+     * and the neighbours' noise at its midpoint and end
+     * (HeatInput::noise_offset).
+     */
+    void
+    noise_stage(const std::size_t n);
 
     /** Stage 1 of every lane: W, k1 and the point of stage 2. */
     void
@@ -131,6 +146,10 @@ namespace neuristor
     std::vector<DeviceIntegrator::Step> steps;
     std::vector<unsigned int>           running, lane_work; // work entries: going, per lane
     VO2ResistanceBatch::States          states;
+    // This advance's noise: sigma, the blocks of the own paths and of the
+    // neighbours' sums (none without noise).
+    double                              sigma = 0;
+    std::optional<GridColumns>          paths, sums;
     VO2ResistanceBatch::Values          values;
   };
 } // namespace neuristor

@@ -282,7 +282,7 @@ namespace neuristor
 
   bool
   DeviceIntegrator::plan_step(DeviceState &s, const double t_end, const HeatInput &heat,
-                              const GridFunction *noise, Step &step) const
+                              Step &step) const
   {
     if (!(s.t < t_end))
       return false;
@@ -318,19 +318,8 @@ namespace neuristor
     double h  = std::min(s.h, settings.max_step);
     if (s.t + 1.05 * h >= step.stop)
       h = step.stop - s.t;
-    step.h = h;
-
-    // The noise over the step as a constant power: the path of W is
-    // linear over the step, and the device's relaxation acts on it
-    // within the step (a jump added after the step would not feel it,
-    // and would overstate the spread by h C_th / (2 S_th) relative).
-    step.noise_power = 0.0;
-    if (sigma > 0)
-      {
-        const double W_start = s.noise_t == s.t ? s.noise_W : (*noise)(s.t);
-        step.W_end           = (*noise)(s.t + h);
-        step.noise_power     = node.C_th * sigma * (step.W_end - W_start) / h;
-      }
+    step.h           = h;
+    step.noise_power = 0.0; // noise_over_step, with noise
     return true;
   }
 
@@ -448,8 +437,10 @@ namespace neuristor
   {
     start(s, device, traced, samples);
     Step step;
-    while (plan_step(s, t_end, heat, noise, step))
+    while (plan_step(s, t_end, heat, step))
       {
+        if (sigma > 0)
+          noise_over_step(s, *noise, step);
         rosenbrock_step(s, heat, step);
         finish_step(s, step, t_end, heat, device, traced, samples, spikes);
       }

@@ -198,11 +198,45 @@ namespace neuristor
 
     /**
      * Prepare the next step towards t_end (derivatives, a reversal at the
-     * start, its size, landing and noise): false if t_end is reached.
+     * start, its size and landing; no noise yet): false if t_end is reached.
      */
     bool
-    plan_step(DeviceState &s, const double t_end, const HeatInput &heat, const GridFunction *noise,
-              Step &step) const;
+    plan_step(DeviceState &s, const double t_end, const HeatInput &heat, Step &step) const;
+
+    /** The noise path W at the state's time (the last step's end, kept). */
+    static double
+    noise_at_start(const DeviceState &s, const GridFunction &noise)
+    {
+      return s.noise_t == s.t ? s.noise_W : noise(s.t);
+    }
+
+    /**
+     * The noise over the planned step as a constant power: the path of W is
+     * linear over the step, and the device's relaxation acts on it within
+     * the step (a jump added after the step would not feel it, and would
+     * overstate the spread by h C_th / (2 S_th) relative). Only with noise.
+     */
+    void
+    noise_over_step(const DeviceState &s, const GridFunction &noise, Step &step) const
+    {
+      step.W_end       = noise(s.t + step.h);
+      step.noise_power = noise_power(node.C_th, sigma, noise_at_start(s, noise), step.W_end, step.h);
+    }
+
+    /** C_th sigma (W_end - W_start) / h [W]: the noise power over a step of h [s] (DeviceBatch too). */
+    static double
+    noise_power(const double C_th, const double sigma, const double W_start, const double W_end,
+                const double h)
+    {
+      return C_th * sigma * (W_end - W_start) / h;
+    }
+
+    /** sigma [K/sqrt(s)]. */
+    double
+    noise_strength() const
+    {
+      return sigma;
+    }
 
     /**
      * Reject the tried step (a smaller one is planned next), or accept it:

@@ -125,6 +125,56 @@ namespace neuristor
   };
 
   /**
+   * The columns of one block of rows on one grid (WindowNoise's views of a
+   * window: one k0, dt, size and stride), each at its own t, as
+   * GridFunction gives them, for loops over devices that the compiler
+   * vectorises: the interval is clamped in floating point and then
+   * truncated to a 32-bit integer (the same interval as GridFunction's).
+   */
+  class GridColumns
+  {
+  public:
+    /** The block that `view` is a column of. */
+    explicit GridColumns(const GridFunction &view)
+      : base(view.values)
+      , dt(view.dt)
+      , k0(static_cast<double>(view.k0))
+      , last(static_cast<double>(view.size - 2))
+      , stride(static_cast<std::int64_t>(view.stride))
+      , grid(view)
+    {
+      Assert(view.size < (std::size_t(1) << 31), dealii::ExcMessage("too many grid points"));
+    }
+
+    /** Where `view` is in the block (a column of the same block). */
+    std::int64_t
+    column(const GridFunction &view) const
+    {
+      Assert(view.k0 == grid.k0 && view.dt == grid.dt && view.size == grid.size &&
+               view.stride == grid.stride,
+             dealii::ExcMessage("the view is not a column of this block"));
+      return view.values - base;
+    }
+
+    /** Column c at t. */
+    double
+    operator()(const std::int64_t c, const double t) const
+    {
+      const double x        = t / dt - k0;
+      const int    m        = static_cast<int>(std::min(std::max(x, 0.0), last));
+      const double fraction = x - static_cast<double>(m);
+      const double v0 = base[c + m * stride], v1 = base[c + m * stride + stride];
+      return v0 + fraction * (v1 - v0);
+    }
+
+  private:
+    const double *base;
+    double        dt, k0, last; // s, the first point, the last interval's start
+    std::int64_t  stride;
+    GridFunction  grid; // the block's grid (for the checks)
+  };
+
+  /**
    * out[c] = views[c](t) for c < n, where the views are the columns of one
    * block of rows (WindowNoise: values consecutive, one grid and stride):
    * the interval is found once, and the columns are a row's lerp.
