@@ -250,6 +250,35 @@ TEST(NoisePaths, EachPathIsItsStreamAloneWhicheverPathsShareTheSet)
   EXPECT_GT(beyond_R, 30u); // the tail was drawn (expected 2 n Phi(-R) = 85)
 }
 
+TEST(GridColumns, GiveEachColumnExactlyAsItsGridFunctionDoes)
+{
+  // DeviceBatch looks the noise up for all its lanes at once (GridColumns,
+  // vectorised, a 32-bit interval); the values must be GridFunction's
+  // bit for bit, inside the grid, on its points, and clamped beyond both
+  // ends (a step end rounded past the window's last point), or the batch
+  // would not give the one-at-a-time results.
+  const std::size_t   width = 7, points = 12;
+  const double        dt = 10e-9;
+  std::vector<double> rows(width * points);
+  for (std::size_t m = 0; m < rows.size(); ++m)
+    rows[m] = std::sin(0.37 * m) * (1 + 1e-3 * m);
+  const std::uint64_t k0 = 1234567; // the grid starts late in a run
+  std::vector<GridFunction> views(width);
+  for (std::size_t c = 0; c < width; ++c)
+    views[c] = {k0, dt, rows.data() + c, points, width};
+  const GridColumns block(views[2]);
+  std::size_t       checked = 0;
+  for (std::size_t c = 0; c < width; ++c)
+    for (int j = -40; j <= 12 * 40 + 40; ++j)
+      {
+        const double t = (static_cast<double>(k0) + j / 40.0) * dt * (1 + 1e-15 * (j % 3));
+        EXPECT_EQ(block(block.column(views[c]), t), views[c](t)) << "column " << c << ", t " << t;
+        ++checked;
+      }
+  EXPECT_EQ(checked, width * 561);
+  EXPECT_EQ(block.column(views[5]), 3); // counted from the column it was made from
+}
+
 TEST(InverseCubeRoots, AgreeWithTheScalarFormTo4UlpWhereverTheyStand)
 {
   // DeviceBatch's step control: cbrt(1 / error) vectorised (libmvec) must

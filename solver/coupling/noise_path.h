@@ -146,7 +146,7 @@ namespace neuristor
       Assert(view.size < (std::size_t(1) << 31), dealii::ExcMessage("too many grid points"));
     }
 
-    /** Where `view` is in the block (a column of the same block). */
+    /** Where `view` is in the block (a column of the same block), counted from the constructor's. */
     std::int64_t
     column(const GridFunction &view) const
     {
