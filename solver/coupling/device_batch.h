@@ -13,12 +13,14 @@ namespace neuristor
   /**
    * Advances many devices over one coupling window in lock step: in each
    * round every device short of the window end plans one step of its own
-   * size (DeviceIntegrator::plan_step), the steps' three stages run for all
-   * of them at once, vectorised over the devices (the ode23s arithmetic of
-   * ode23s.h, the RC circuit of NeuristorCircuit, R(T) of
-   * VO2ResistanceBatch, the step control's cbrt of inverse_cube_roots.h),
-   * and each device accepts or rejects its step
-   * (DeviceIntegrator::finish_step: control, reversals, spikes, traces).
+   * size (DeviceIntegrator::plan_step), the noise over the steps and their
+   * three stages run for all of them at once, vectorised over the devices
+   * (the noise paths as GridColumns, the ode23s arithmetic of ode23s.h, the
+   * RC circuit of NeuristorCircuit, R(T) of VO2ResistanceBatch, the step
+   * control's cbrt of inverse_cube_roots.h), and each device accepts or
+   * rejects its step (DeviceIntegrator::finish_step: control, reversals,
+   * spikes, traces); a device that reaches the window end frees its lane
+   * for the next device at once.
    * The results differ from advancing one device at a time by rounding
    * only, and a device's values do not depend on which devices share its
    * batch (so neither on the MPI ranks).
