@@ -111,25 +111,46 @@ namespace neuristor
       std::size_t m;
       double      fraction;
       locate(t, m, fraction);
-      return values[m * stride] + fraction * (values[(m + 1) * stride] - values[m * stride]);
+      return lerp(values + m * stride, stride, fraction);
     }
 
     /** The interval [m, m + 1] of the points t falls in (clamped), and where in it. */
     void
     locate(const double t, std::size_t &m, double &fraction) const
     {
-      const double x = t / dt - static_cast<double>(k0);
-      m              = std::min(static_cast<std::size_t>(std::max(x, 0.0)), size - 2);
+      int m_int;
+      interval(t, dt, static_cast<double>(k0), static_cast<double>(size - 2), m_int, fraction);
+      m = m_int;
+    }
+
+    /**
+     * The interval m of a grid of step dt from point k0 on that t falls in,
+     * clamped to [0, last], and where in it: clamped in floating point, then
+     * truncated to a 32-bit integer (GridColumns' loops vectorise so).
+     */
+    static void
+    interval(const double t, const double dt, const double k0, const double last, int &m,
+             double &fraction)
+    {
+      Assert(last < 2147483648.0, dealii::ExcMessage("too many grid points"));
+      const double x = t / dt - k0;
+      m              = static_cast<int>(std::min(std::max(x, 0.0), last));
       fraction       = x - static_cast<double>(m);
+    }
+
+    /** The value at `fraction` of the way from at[0] to at[stride]. */
+    static double
+    lerp(const double *at, const std::size_t stride, const double fraction)
+    {
+      return at[0] + fraction * (at[stride] - at[0]);
     }
   };
 
   /**
    * The columns of one block of rows on one grid (WindowNoise's views of a
    * window: one k0, dt, size and stride), each at its own t, as
-   * GridFunction gives them, for loops over devices that the compiler
-   * vectorises: the interval is clamped in floating point and then
-   * truncated to a 32-bit integer (the same interval as GridFunction's).
+   * GridFunction gives them (its interval and lerp), for loops over
+   * devices that the compiler vectorises.
    */
   class GridColumns
   {
@@ -142,9 +163,7 @@ namespace neuristor
       , last(static_cast<double>(view.size - 2))
       , stride(static_cast<std::int64_t>(view.stride))
       , grid(view)
-    {
-      Assert(view.size < (std::size_t(1) << 31), dealii::ExcMessage("too many grid points"));
-    }
+    {}
 
     /** Where `view` is in the block (a column of the same block), counted from the constructor's. */
     std::int64_t
@@ -160,11 +179,10 @@ namespace neuristor
     double
     operator()(const std::int64_t c, const double t) const
     {
-      const double x        = t / dt - k0;
-      const int    m        = static_cast<int>(std::min(std::max(x, 0.0), last));
-      const double fraction = x - static_cast<double>(m);
-      const double v0 = base[c + m * stride], v1 = base[c + m * stride + stride];
-      return v0 + fraction * (v1 - v0);
+      int    m;
+      double fraction;
+      GridFunction::interval(t, dt, k0, last, m, fraction);
+      return GridFunction::lerp(base + c + m * stride, stride, fraction);
     }
 
   private:
