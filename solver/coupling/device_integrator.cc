@@ -269,17 +269,6 @@ namespace neuristor
     return hi;
   }
 
-  void
-  DeviceIntegrator::start(DeviceState &s, const unsigned int device, const bool traced,
-                          std::vector<Sample> &samples) const
-  {
-    if (traced && s.sample_index == 0)
-      {
-        samples.push_back(circuit->sample(device, 0, s.V, s.T, s.hysteresis));
-        s.sample_index = 1;
-      }
-  }
-
   bool
   DeviceIntegrator::plan_step(DeviceState &s, const double t_end, const HeatInput &heat,
                               Step &step) const
@@ -314,7 +303,8 @@ namespace neuristor
       }
 
     // Land on the window end and on input breakpoints; avoid slivers.
-    step.stop = std::min(t_end, circuit->next_breakpoint(s.t));
+    step.breakpoint = circuit->next_breakpoint(s.t);
+    step.stop       = std::min(t_end, step.breakpoint);
     double h  = std::min(s.h, settings.max_step);
     if (s.t + 1.05 * h >= step.stop)
       h = step.stop - s.t;
@@ -337,6 +327,41 @@ namespace neuristor
     if (5 * h >= 1.0000001 * cap && error < 0.99 * x * x * x)
       return cap;
     return h * std::min(5.0, 0.8 * inverse_error_root(step));
+  }
+
+  bool
+  DeviceIntegrator::retake_to_reversal(const DeviceState &s, Step &step, const HeatInput &heat,
+                                       double &next_h) const
+  {
+    if (!DeviceCircuit::reversal_due(s.hysteresis, step.end.f[1], settings.reversal_rate))
+      return false;
+    // Retake the step so that it ends where dT/dt = 0.
+    const double h_tried = step.h;
+    const double theta   = locate_reversal(s, step, h_tried, heat);
+    if (theta < 1)
+      {
+        const double h   = std::max(theta * h_tried, settings.min_step);
+        step.h           = h;
+        step.noise_power = 0.0;
+        rosenbrock_step(s, heat, step);
+        next_h = h * (h_tried / h); // back to the step tried (as rounded before)
+      }
+    return true;
+  }
+
+  void
+  DeviceIntegrator::trace_rows(DeviceState &s, const Step &step, const double t_end,
+                               const unsigned int device, std::vector<Sample> &samples) const
+  {
+    const double h           = step.h;
+    const auto   sample_time = [&]() { return s.sample_index * trace.interval; };
+    while (sample_time() <= s.t + h * (1 + 1e-12) && sample_time() <= t_end)
+      {
+        double V, T;
+        dense_output(s, step, h, (sample_time() - s.t) / h, V, T);
+        samples.push_back(circuit->sample(device, sample_time(), V, T, s.hysteresis));
+        ++s.sample_index;
+      }
   }
 
   void
@@ -362,39 +387,15 @@ namespace neuristor
         return;
       }
 
-    double next_h   = grown_step(h, step);
-    bool   reversal = false;
-    const double h_tried = h;
-    if (sigma == 0 &&
-        DeviceCircuit::reversal_due(s.hysteresis, step.end.f[1], settings.reversal_rate))
-      {
-        // Retake the step so that it ends where dT/dt = 0.
-        const double theta = locate_reversal(s, step, h, heat);
-        if (theta < 1)
-          {
-            h                = std::max(theta * h, settings.min_step);
-            step.h           = h;
-            step.noise_power = 0.0;
-            rosenbrock_step(s, heat, step);
-            next_h           = h * (h_tried / h); // back to the step tried (as rounded before)
-          }
-        reversal = true;
-      }
-
-    // Trace samples inside (t, t + h] from the dense output.
-    const auto sample_time = [&]() { return s.sample_index * trace.interval; };
+    double     next_h   = grown_step(h, step);
+    const bool reversal = sigma == 0 && retake_to_reversal(s, step, heat, next_h);
+    h                   = step.h;
     if (traced)
-      while (sample_time() <= s.t + h * (1 + 1e-12) && sample_time() <= t_end)
-        {
-          double V, T;
-          dense_output(s, step, h, (sample_time() - s.t) / h, V, T);
-          samples.push_back(circuit->sample(device, sample_time(), V, T, s.hysteresis));
-          ++s.sample_index;
-        }
+      trace_rows(s, step, t_end, device, samples);
 
     const double stop          = step.stop;
     const bool   landed        = s.t + h == stop;
-    const bool   on_breakpoint = landed && circuit->next_breakpoint(s.t) == stop;
+    const bool   on_breakpoint = landed && step.breakpoint == stop;
     s.t                = landed ? stop : s.t + h;
     s.V                = step.V;
     s.T                = step.T;

@@ -180,6 +180,7 @@ namespace neuristor
       double            h = 0, noise_power = 0; // s, W (the noise as a constant power over it)
       double            W_end = 0;              // the noise path at the end
       double            stop = 0;               // s: where the device must land (window end, input edge)
+      double            breakpoint = 0;         // s: the input's next edge after the start
       ode23s::Matrix    W;
       double            f0[2], df_dt0[2];       // at the start, with the noise
       double            V_half, T_half;         // the stage-2 point
@@ -194,7 +195,14 @@ namespace neuristor
     /** Trace row at t = 0 if traced and not yet written. */
     void
     start(DeviceState &s, const unsigned int device, const bool traced,
-          std::vector<Sample> &samples) const;
+          std::vector<Sample> &samples) const
+    {
+      if (traced && s.sample_index == 0)
+        {
+          samples.push_back(circuit->sample(device, 0, s.V, s.T, s.hysteresis));
+          s.sample_index = 1;
+        }
+    }
 
     /**
      * Prepare the next step towards t_end (derivatives, a reversal at the
@@ -284,6 +292,20 @@ namespace neuristor
     void
     third_stage(const DeviceState &s, const HeatInput &heat, const ResistanceValue &r_end,
                 Step &step) const;
+
+    /**
+     * Without noise, an accepted step that ends past a reversal (dT/dt
+     * changes sign) is retaken to end on it; whether it was, and the step
+     * to try next (the one tried before).
+     */
+    bool
+    retake_to_reversal(const DeviceState &s, Step &step, const HeatInput &heat,
+                       double &next_h) const;
+
+    /** Trace rows inside (t, t + h] of an accepted step, from its dense output. */
+    void
+    trace_rows(DeviceState &s, const Step &step, const double t_end, const unsigned int device,
+               std::vector<Sample> &samples) const;
 
     /** The step to try after an accepted step of size h [s]. */
     double

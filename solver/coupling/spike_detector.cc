@@ -5,13 +5,9 @@
 namespace neuristor
 {
   void
-  SpikeDetector::add(const unsigned int  device,
-                     const double        t,
-                     const double        F,
-                     const double        current,
-                     const double        load_current,
-                     const double        power,
-                     std::vector<Spike> &finished)
+  SpikeDetector::add_in_episode(const unsigned int device, const double t, const double F,
+                                const double current, const double load_current,
+                                const double power, std::vector<Spike> &finished)
   {
     if (F >= enter_fraction)
       metallic_since = -1;
@@ -85,14 +81,7 @@ namespace neuristor
       }
     else
       f_extreme = std::max(f_extreme, F);
-    t_before = t_prev;
-    i_before = i_prev;
-    t_prev   = t;
-    i_prev   = current;
-    il_prev  = load_current;
-    p_prev   = power;
-    f_prev   = F;
-    has_prev = true;
+    remember(t, F, current, load_current, power);
   }
 
   std::optional<Spike>

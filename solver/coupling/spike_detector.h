@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -71,7 +72,19 @@ namespace neuristor
         const double        current,
         const double        load_current,
         const double        power,
-        std::vector<Spike> &finished);
+        std::vector<Spike> &finished)
+    {
+      // Insulating with no episode running (most steps): only the
+      // history moves, here without a call.
+      if (!active && F >= enter_fraction)
+        {
+          metallic_since = -1;
+          f_extreme      = std::max(f_extreme, F);
+          remember(t, F, current, load_current, power);
+          return;
+        }
+      add_in_episode(device, t, F, current, load_current, power, finished);
+    }
 
     /** Is a metallic episode (not necessarily a spike) running? */
     bool
@@ -99,6 +112,27 @@ namespace neuristor
     }
 
   private:
+    /** add() where an episode runs or may start. */
+    void
+    add_in_episode(const unsigned int device, const double t, const double F,
+                   const double current, const double load_current, const double power,
+                   std::vector<Spike> &finished);
+
+    /** The sample becomes the previous one. */
+    void
+    remember(const double t, const double F, const double current, const double load_current,
+             const double power)
+    {
+      t_before = t_prev;
+      i_before = i_prev;
+      t_prev   = t;
+      i_prev   = current;
+      il_prev  = load_current;
+      p_prev   = power;
+      f_prev   = F;
+      has_prev = true;
+    }
+
     /**
      * Whether the running episode is a spike, if it ends now (`ending`) or
      * goes on: a discharge at the peak, or for a directly driven device an
