@@ -76,29 +76,6 @@ namespace neuristor
                        "the absolute tolerances must not both be 0");
   }
 
-  void
-  HeatInput::evaluate(const double t, double &q, double &dq_dt) const
-  {
-    if (t == t0) // no lookup (each device asks at its window start)
-      q = q0, dq_dt = dq0;
-    else
-      evaluate(t, noise_sum ? (*noise_sum)(t) : 0.0, q, dq_dt);
-  }
-
-  void
-  HeatInput::evaluate(const double t, const double noise_sum_at_t, double &q, double &dq_dt) const
-  {
-    if (t == t0)
-      {
-        // What the cubic and the noise give there, exactly.
-        q = q0, dq_dt = dq0;
-        return;
-      }
-    hermite(t0, H, q0, dq0, q1, dq1, t, q, dq_dt);
-    if (noise_sum)
-      q += noise_sum_at_t - noise_sum_at_t0; // white: no slope to add
-  }
-
   DeviceIntegrator::DeviceIntegrator(std::shared_ptr<const DeviceCircuit> circuit,
                                      const ThermalNode                   &node,
                                      const IntegratorSettings            &settings,
@@ -135,14 +112,6 @@ namespace neuristor
                                      const double           q) const
   {
     return node.rate(circuit->joule_power(V, r).P, T, q);
-  }
-
-  double
-  DeviceIntegrator::temperature_rate(const DeviceState &s, const double q) const
-  {
-    // The last derivatives' Joule power is the state's while R(T) is.
-    return s.have_resistance ? node.rate(s.derivatives.P, s.T, q) :
-                               temperature_rate(s.V, s.T, resistance(s), q);
   }
 
   DeviceDerivatives

@@ -64,11 +64,28 @@ namespace neuristor
     double              noise_sum_at_t0 = 0;
 
     void
-    evaluate(const double t, double &q, double &dq_dt) const;
+    evaluate(const double t, double &q, double &dq_dt) const
+    {
+      if (t == t0) // no lookup (each device asks at its window start)
+        q = q0, dq_dt = dq0;
+      else
+        evaluate(t, noise_sum ? (*noise_sum)(t) : 0.0, q, dq_dt);
+    }
 
     /** The same with the neighbours' noise sum at t given (looked up by the caller) [W]. */
     void
-    evaluate(const double t, const double noise_sum_at_t, double &q, double &dq_dt) const;
+    evaluate(const double t, const double noise_sum_at_t, double &q, double &dq_dt) const
+    {
+      if (t == t0)
+        {
+          // What the cubic and the noise give there, exactly.
+          q = q0, dq_dt = dq0;
+          return;
+        }
+      hermite(t0, H, q0, dq0, q1, dq1, t, q, dq_dt);
+      if (noise_sum)
+        q += noise_sum_at_t - noise_sum_at_t0; // white: no slope to add
+    }
 
     /** The neighbours' noise part of q at t [W]: sigma sum_j S_ij (X_j(t) - X_j(t0)). */
     double
@@ -169,7 +186,12 @@ namespace neuristor
 
     /** Only dT/dt at the state, with heat input q [W]: what decides the hysteresis branch. */
     double
-    temperature_rate(const DeviceState &s, const double q) const;
+    temperature_rate(const DeviceState &s, const double q) const
+    {
+      // The last derivatives' Joule power is the state's while R(T) is.
+      return s.have_resistance ? node.rate(s.derivatives.P, s.T, q) :
+                                 temperature_rate(s.V, s.T, resistance(s), q);
+    }
 
     /**
      * One Rosenbrock step, filled stage by stage; finish_step() reads its
