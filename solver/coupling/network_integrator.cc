@@ -526,7 +526,20 @@ namespace neuristor
   NetworkIntegrator::start_window(const double t, const double H)
   {
     t_window = t, H_window = H;
-    heat_sums.evaluate(T_start.data(), dT_start.data(), q_start.data(), dq_start.data());
+    if (last_ends_start)
+      {
+        // The accepted window's last pass summed the heat over the values
+        // that start this one: dT_start is its dT_end, and without noise
+        // T_start is its T_end (its values are left to the next pass).
+        dq_start.swap(dq_end);
+        if (window_noise)
+          heat_sums.evaluate(T_start.data(), q_start.data());
+        else
+          q_start.swap(q_end);
+      }
+    else
+      heat_sums.evaluate(T_start.data(), dT_start.data(), q_start.data(), dq_start.data());
+    last_ends_start = false;
     std::fill(is_active.begin(), is_active.end(), 0);
     if (multirate)
       choose_active();
@@ -605,6 +618,7 @@ namespace neuristor
       T_now[k] = states[k].T;
     all_gather(T_now, T_start);
     dT_start.swap(dT_end);
+    last_ends_start = true;
     window_samples.clear();
     window_spikes.clear();
     for (unsigned int k = 0; k < integrators.size(); ++k)

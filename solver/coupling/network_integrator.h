@@ -255,6 +255,7 @@ namespace neuristor
     LinkSums                                       heat_sums; // q = sum_j S_ij T_j (all links)
     std::vector<double>                            q_start, dq_start; // W, W/s: from T_start, dT_start
     std::vector<double>                            q_end, dq_end; // from T_end, dT_end (coupling_error)
+    bool last_ends_start = false; // the last coupling_error's ends start the next window (accept_window)
     // With noise: X and the neighbour sum at the window start (start_window)
     // and at the ends of a run (advance), for all local devices at once.
     std::vector<double>                            sum_start, X_t0, X_t1, sum_t1;
