@@ -515,10 +515,11 @@ namespace neuristor
     all_gather(T_now, T_start);
     all_gather(dT_now, dT_start);
     // The initial slopes saw no neighbour heat; add it now that T is known.
-    heat_sums.evaluate(T_start.data(), dT_start.data(), q_start.data(), dq_start.data());
+    heat_sums.evaluate(T_start.data(), q_start.data());
     for (unsigned int k = 0; k < n_local; ++k)
       dT_now[k] += q_start[k] / network.node(first + k).C_th;
     all_gather(dT_now, dT_start);
+    heat_sums.evaluate(dT_start.data(), dq_start.data());
     trial = states;
   }
 
@@ -526,20 +527,6 @@ namespace neuristor
   NetworkIntegrator::start_window(const double t, const double H)
   {
     t_window = t, H_window = H;
-    if (last_ends_start)
-      {
-        // The accepted window's last pass summed the heat over the values
-        // that start this one: dT_start is its dT_end, and without noise
-        // T_start is its T_end (its values are left to the next pass).
-        dq_start.swap(dq_end);
-        if (window_noise)
-          heat_sums.evaluate(T_start.data(), q_start.data());
-        else
-          q_start.swap(q_end);
-      }
-    else
-      heat_sums.evaluate(T_start.data(), dT_start.data(), q_start.data(), dq_start.data());
-    last_ends_start = false;
     std::fill(is_active.begin(), is_active.end(), 0);
     if (multirate)
       choose_active();
@@ -618,7 +605,15 @@ namespace neuristor
       T_now[k] = states[k].T;
     all_gather(T_now, T_start);
     dT_start.swap(dT_end);
-    last_ends_start = true;
+    // The heat at the new start: the last pass summed it over the same
+    // values (dT_start is its dT_end; without noise T_start is its T_end,
+    // with noise T_start has the own noise back in). q_end and dq_end are
+    // summed afresh by the next pass.
+    dq_start.swap(dq_end);
+    if (window_noise)
+      heat_sums.evaluate(T_start.data(), q_start.data());
+    else
+      q_start.swap(q_end);
     window_samples.clear();
     window_spikes.clear();
     for (unsigned int k = 0; k < integrators.size(); ++k)

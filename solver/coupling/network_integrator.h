@@ -90,7 +90,7 @@ namespace neuristor
     bool
     take_window(const double t, const double H, double &predictor_error);
 
-    /** The window's end states become the start; its spikes and trace rows. */
+    /** The window's end states become the start (with their heat inputs); its spikes and trace rows. */
     void
     accept_window(const double H, std::vector<Spike> &window_spikes,
                   std::vector<Sample> &window_samples);
@@ -253,9 +253,8 @@ namespace neuristor
 
     // Local devices':
     LinkSums                                       heat_sums; // q = sum_j S_ij T_j (all links)
-    std::vector<double>                            q_start, dq_start; // W, W/s: from T_start, dT_start
+    std::vector<double>                            q_start, dq_start; // W, W/s: from T_start, dT_start (set with them)
     std::vector<double>                            q_end, dq_end; // from T_end, dT_end (coupling_error)
-    bool last_ends_start = false; // the last coupling_error's ends start the next window (accept_window)
     // With noise: X and the neighbour sum at the window start (start_window)
     // and at the ends of a run (advance), for all local devices at once.
     std::vector<double>                            sum_start, X_t0, X_t1, sum_t1;
