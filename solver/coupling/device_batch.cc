@@ -201,6 +201,29 @@ namespace neuristor
     inverse_cube_roots::evaluate(L.error, L.inverse_error_root, padded);
   }
 
+  DeviceDerivatives
+  DeviceBatch::end_derivatives(const std::size_t i) const
+  {
+    const Lanes      &L = *lanes;
+    DeviceDerivatives end;
+    end.f[0] = L.f2_V[i], end.f[1] = L.f2_T[i];
+    end.J[0][0] = L.J2_VV[i], end.J[0][1] = L.J2_VT[i];
+    end.J[1][0] = L.J2_TV[i], end.J[1][1] = L.J2_TT[i];
+    end.df_dt[0] = L.ft2_V[i], end.df_dt[1] = L.ft2_T[i];
+    end.r = values[i];
+    end.P = L.P2[i];
+    return end;
+  }
+
+  bool
+  DeviceBatch::valid(const std::size_t i) const
+  {
+    // As the stages one device at a time: a step through T <= 0 or to a
+    // V that is not finite fails.
+    const Lanes &L = *lanes;
+    return L.T_half[i] > 0 && L.T_end[i] > 0 && std::isfinite(L.V_end[i]);
+  }
+
   void
   DeviceBatch::store_lane(const std::size_t i, DeviceIntegrator::Step &step) const
   {
@@ -209,19 +232,36 @@ namespace neuristor
     step.V = L.V_end[i], step.T = L.T_end[i];
     step.k1[0] = L.k1_V[i], step.k1[1] = L.k1_T[i];
     step.k2[0] = L.k2_V[i], step.k2[1] = L.k2_T[i];
-    auto &end = step.end;
-    end.f[0] = L.f2_V[i], end.f[1] = L.f2_T[i];
-    end.J[0][0] = L.J2_VV[i], end.J[0][1] = L.J2_VT[i];
-    end.J[1][0] = L.J2_TV[i], end.J[1][1] = L.J2_TT[i];
-    end.df_dt[0] = L.ft2_V[i], end.df_dt[1] = L.ft2_T[i];
-    end.r = values[i];
-    end.P = L.P2[i];
+    step.end   = end_derivatives(i);
     step.W_end = L.W_end[i], step.noise_power = L.noise_P[i];
-    // As the stages one device at a time: a step through T <= 0 or to a
-    // V that is not finite fails.
-    const bool valid = L.T_half[i] > 0 && L.T_end[i] > 0 && std::isfinite(L.V_end[i]);
-    step.error              = valid ? L.error[i] : std::numeric_limits<double>::infinity();
-    step.inverse_error_root = valid ? L.inverse_error_root[i] : -1;
+    const bool ok           = valid(i);
+    step.error              = ok ? L.error[i] : std::numeric_limits<double>::infinity();
+    step.inverse_error_root = ok ? L.inverse_error_root[i] : -1;
+  }
+
+  void
+  DeviceBatch::finish_lane(const std::size_t i, const Work &w, DeviceIntegrator::Step &step,
+                           const double t_end)
+  {
+    const Lanes            &L          = *lanes;
+    const DeviceIntegrator &integrator = integrators[w.k];
+    DeviceState            &s          = *w.state;
+    // Plain: accepted, no trace rows, no reversal to retake (without
+    // noise), not onto an input edge: accepted here, without the Step.
+    const bool plain = valid(i) && L.error[i] <= 1 && !w.traced &&
+                       (sigma > 0 || !integrator.reversal_due(s.hysteresis, L.f2_T[i])) &&
+                       !(s.t + step.h == step.stop && step.breakpoint == step.stop);
+    if (plain)
+      integrator.accept_step(s, step.h, step.stop,
+                             integrator.grown_step(step.h, L.error[i], L.inverse_error_root[i]),
+                             L.V_end[i], L.T_end[i], end_derivatives(i), L.W_end[i], w.device,
+                             *w.spikes);
+    else
+      {
+        store_lane(i, step);
+        integrator.finish_step(s, step, t_end, *w.heat, w.device, w.traced, *w.samples,
+                               *w.spikes);
+      }
   }
 
   void
@@ -285,9 +325,7 @@ namespace neuristor
           {
             const unsigned int e = lane_work[i];
             const auto        &w = work[e];
-            store_lane(i, steps[e]);
-            integrators[w.k].finish_step(*w.state, steps[e], t_end, *w.heat, w.device,
-                                         w.traced, *w.samples, *w.spikes);
+            finish_lane(i, w, steps[e], t_end);
             // A device at t_end frees its lane now, for the next round's new device.
             if (w.state->t < t_end)
               running.push_back(e);

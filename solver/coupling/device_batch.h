@@ -3,6 +3,8 @@
 #include "materials/vo2_resistance_batch.h"
 #include "solver/coupling/device_integrator.h"
 
+#include <boost/container/static_vector.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -136,6 +138,23 @@ namespace neuristor
     void
     store_lane(const std::size_t i, DeviceIntegrator::Step &step) const;
 
+    /** Lane i's derivatives at its step end. */
+    DeviceDerivatives
+    end_derivatives(const std::size_t i) const;
+
+    /** Whether lane i's stages stayed where the model holds (T > 0, V finite). */
+    bool
+    valid(const std::size_t i) const;
+
+    /**
+     * Lane i's step to device w: a plain accepted step (most) goes into
+     * its state directly (DeviceIntegrator::accept_step), any other through
+     * DeviceIntegrator::finish_step.
+     */
+    void
+    finish_lane(const std::size_t i, const Work &w, DeviceIntegrator::Step &step,
+                const double t_end);
+
     /** R(T) of the first n lanes at T (their stage-2 or end points). */
     void
     evaluate_resistance(const double *T, const std::size_t n);
@@ -146,7 +165,8 @@ namespace neuristor
     // Reused from round to round.
     std::unique_ptr<Lanes>              lanes;
     std::vector<DeviceIntegrator::Step> steps;
-    std::vector<unsigned int>           running, lane_work; // work entries: going, per lane
+    // Work entries: the devices going, and per lane (at most a chunk each).
+    boost::container::static_vector<unsigned int, chunk> running, lane_work;
     VO2ResistanceBatch::States          states;
     // This advance's noise: sigma, the blocks of the own paths and of the
     // neighbours' sums (none without noise).

@@ -261,8 +261,7 @@ namespace neuristor
       }
     s.new_heat_input = false;
     // A reversal exactly at the start (initial cooling, or after noise).
-    if (!s.just_reversed &&
-        DeviceCircuit::reversal_due(s.hysteresis, s.derivatives.f[1], settings.reversal_rate))
+    if (!s.just_reversed && reversal_due(s.hysteresis, s.derivatives.f[1]))
       {
         s.hysteresis = circuit->reverse(s.T, s.hysteresis);
         ++s.reversals;
@@ -282,27 +281,11 @@ namespace neuristor
     return true;
   }
 
-  double
-  DeviceIntegrator::grown_step(const double h, const Step &step) const
-  {
-    const double error = step.error;
-    // The next step is min(h growth, Maximum time step), growth = min(5, 0.8
-    // cbrt(1/error)); cbrt is needed only where that falls below the maximum.
-    // Below an error of 0.004, growth is 5 (0.8 cbrt(250) = 5.04); where h
-    // growth clearly exceeds the maximum, the maximum gives the same next step.
-    if (error < 0.004)
-      return 5.0 * h;
-    const double cap = settings.max_step, x = 0.8 * h / cap;
-    if (5 * h >= 1.0000001 * cap && error < 0.99 * x * x * x)
-      return cap;
-    return h * std::min(5.0, 0.8 * inverse_error_root(step));
-  }
-
   bool
   DeviceIntegrator::retake_to_reversal(const DeviceState &s, Step &step, const HeatInput &heat,
                                        double &next_h) const
   {
-    if (!DeviceCircuit::reversal_due(s.hysteresis, step.end.f[1], settings.reversal_rate))
+    if (!reversal_due(s.hysteresis, step.end.f[1]))
       return false;
     // Retake the step so that it ends where dT/dt = 0.
     const double h_tried = step.h;
@@ -343,7 +326,7 @@ namespace neuristor
     if (step.error > 1)
       {
         ++s.rejected;
-        s.h = h * (std::isfinite(step.error) ? std::max(0.2, 0.8 * inverse_error_root(step)) : 0.1);
+        s.h = h * (std::isfinite(step.error) ? std::max(0.2, 0.8 * inverse_error_root(step.error, step.inverse_error_root)) : 0.1);
         if (s.h < settings.min_step)
           {
             std::ostringstream m;
@@ -356,31 +339,17 @@ namespace neuristor
         return;
       }
 
-    double     next_h   = grown_step(h, step);
+    double     next_h   = grown_step(h, step.error, step.inverse_error_root);
     const bool reversal = sigma == 0 && retake_to_reversal(s, step, heat, next_h);
     h                   = step.h;
     if (traced)
       trace_rows(s, step, t_end, device, samples);
 
-    const double stop          = step.stop;
-    const bool   landed        = s.t + h == stop;
-    const bool   on_breakpoint = landed && step.breakpoint == stop;
-    s.t                = landed ? stop : s.t + h;
-    s.V                = step.V;
-    s.T                = step.T;
-    s.derivatives      = step.end;
+    const bool on_breakpoint = s.t + h == step.stop && step.breakpoint == step.stop;
+    const bool was_spiking   = s.spikes.in_episode();
+    accept_step(s, h, step.stop, next_h, step.V, step.T, step.end, step.W_end, device, spikes);
     s.have_derivatives = !on_breakpoint; // right limit needed after an edge
-    s.have_resistance  = true;
-    s.h                = next_h;
     s.just_reversed    = reversal;
-    s.noise_t          = s.t, s.noise_W = step.W_end; // valid only with noise (sigma > 0)
-    ++s.steps;
-
-    const double R           = step.end.r.R;
-    const double i_dev       = s.V / R;
-    const bool   was_spiking = s.spikes.in_episode();
-    s.spikes.add(device, s.t, step.end.r.F, i_dev, circuit->load_current(s.t, s.V, i_dev),
-                 s.V * i_dev, spikes);
     // In a spike, the step end too (where the detector reads the peak).
     const double last_row = (s.sample_index - 1.0) * trace.interval;
     if (traced && trace.every_step_in_spikes && (was_spiking || s.spikes.in_episode()) &&

@@ -214,6 +214,58 @@ namespace neuristor
       double            inverse_error_root = -1; // cbrt(1 / error) if the stages gave it, else -1
     };
 
+    /** Whether T turns against the branch of `memory` at dT_dt [K/s]: a reversal is due. */
+    bool
+    reversal_due(const HysteresisState &memory, const double dT_dt) const
+    {
+      return DeviceCircuit::reversal_due(memory, dT_dt, settings.reversal_rate);
+    }
+
+    /**
+     * The step to try after an accepted step of size h [s] with this error
+     * norm, and root = cbrt(1 / error) if the stages gave it (else -1).
+     */
+    double
+    grown_step(const double h, const double error, const double root) const
+    {
+      // The next step is min(h growth, Maximum time step), growth = min(5, 0.8
+      // cbrt(1/error)); cbrt is needed only where that falls below the maximum.
+      // Below an error of 0.004, growth is 5 (0.8 cbrt(250) = 5.04); where h
+      // growth clearly exceeds the maximum, the maximum gives the same next step.
+      if (error < 0.004)
+        return 5.0 * h;
+      const double cap = settings.max_step, x = 0.8 * h / cap;
+      if (5 * h >= 1.0000001 * cap && error < 0.99 * x * x * x)
+        return cap;
+      return h * std::min(5.0, 0.8 * inverse_error_root(error, root));
+    }
+
+    /**
+     * An accepted step of h [s] towards `stop` [s] becomes the state: its
+     * end (V [V], T [K], derivatives, the noise path W_end), the step to
+     * try next [s], and the spike detector's sample there. What else an
+     * accepted step may need (a reversal retaken, trace rows, the right
+     * limit after an input edge) is finish_step's.
+     */
+    void
+    accept_step(DeviceState &s, const double h, const double stop, const double next_h,
+                const double V, const double T, const DeviceDerivatives &end, const double W_end,
+                const unsigned int device, std::vector<Spike> &spikes) const
+    {
+      s.t                = s.t + h == stop ? stop : s.t + h;
+      s.V                = V;
+      s.T                = T;
+      s.derivatives      = end;
+      s.have_derivatives = s.have_resistance = true;
+      s.h                = next_h;
+      s.just_reversed    = false;
+      s.noise_t = s.t, s.noise_W = W_end; // valid only with noise (sigma > 0)
+      ++s.steps;
+      const double i_dev = s.V / end.r.R;
+      s.spikes.add(device, s.t, end.r.F, i_dev, circuit->load_current(s.t, s.V, i_dev),
+                   s.V * i_dev, spikes);
+    }
+
     /** Trace row at t = 0 if traced and not yet written. */
     void
     start(DeviceState &s, const unsigned int device, const bool traced,
@@ -329,15 +381,11 @@ namespace neuristor
     trace_rows(DeviceState &s, const Step &step, const double t_end, const unsigned int device,
                std::vector<Sample> &samples) const;
 
-    /** The step to try after an accepted step of size h [s]. */
-    double
-    grown_step(const double h, const Step &step) const;
-
-    /** cbrt(1 / error) of a step: from its stages (DeviceBatch, vectorised) or here. */
+    /** cbrt(1 / error) of a step: from its stages (root >= 0: DeviceBatch, vectorised) or here. */
     static double
-    inverse_error_root(const Step &step)
+    inverse_error_root(const double error, const double root)
     {
-      return step.inverse_error_root >= 0 ? step.inverse_error_root : std::cbrt(1 / step.error);
+      return root >= 0 ? root : std::cbrt(1 / error);
     }
 
     /** One step with the noise as a constant power [W] over it (the three stages). */
