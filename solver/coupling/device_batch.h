@@ -20,9 +20,11 @@ namespace neuristor
    * (the noise paths as GridColumns, the ode23s arithmetic of ode23s.h, the
    * RC circuit of NeuristorCircuit, R(T) of VO2ResistanceBatch, the step
    * control's cbrt of inverse_cube_roots.h), and each device accepts or
-   * rejects its step (DeviceIntegrator::finish_step: control, reversals,
-   * spikes, traces); a device that reaches the window end frees its lane
-   * for the next device at once.
+   * rejects its step: a plain accepted step (most) straight from the lanes
+   * (DeviceIntegrator::accept_step), any other through
+   * DeviceIntegrator::finish_step (control, reversals, spikes, traces); a
+   * device that reaches the window end frees its lane for the next device
+   * at once.
    * The results differ from advancing one device at a time by rounding
    * only, and a device's values do not depend on which devices share its
    * batch (so neither on the MPI ranks).
