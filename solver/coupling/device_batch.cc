@@ -249,8 +249,8 @@ namespace neuristor
     // Plain: accepted, no trace rows, no reversal to retake (without
     // noise), not onto an input edge: accepted here, without the Step.
     const bool plain = valid(i) && L.error[i] <= 1 && !w.traced &&
-                       (sigma > 0 || !integrator.reversal_due(s.hysteresis, L.f2_T[i])) &&
-                       !(s.t + step.h == step.stop && step.breakpoint == step.stop);
+                       !integrator.reversal_to_retake(s.hysteresis, L.f2_T[i]) &&
+                       !step.ends_on_breakpoint(s.t);
     if (plain)
       integrator.accept_step(s, step.h, step.stop,
                              integrator.grown_step(step.h, L.error[i], L.inverse_error_root[i]),

@@ -285,7 +285,7 @@ namespace neuristor
   DeviceIntegrator::retake_to_reversal(const DeviceState &s, Step &step, const HeatInput &heat,
                                        double &next_h) const
   {
-    if (!reversal_due(s.hysteresis, step.end.f[1]))
+    if (!reversal_to_retake(s.hysteresis, step.end.f[1]))
       return false;
     // Retake the step so that it ends where dT/dt = 0.
     const double h_tried = step.h;
@@ -326,7 +326,9 @@ namespace neuristor
     if (step.error > 1)
       {
         ++s.rejected;
-        s.h = h * (std::isfinite(step.error) ? std::max(0.2, 0.8 * inverse_error_root(step.error, step.inverse_error_root)) : 0.1);
+        s.h = h * (std::isfinite(step.error) ?
+                     std::max(0.2, 0.8 * inverse_error_root(step.error, step.inverse_error_root)) :
+                     0.1);
         if (s.h < settings.min_step)
           {
             std::ostringstream m;
@@ -340,12 +342,12 @@ namespace neuristor
       }
 
     double     next_h   = grown_step(h, step.error, step.inverse_error_root);
-    const bool reversal = sigma == 0 && retake_to_reversal(s, step, heat, next_h);
+    const bool reversal = retake_to_reversal(s, step, heat, next_h);
     h                   = step.h;
     if (traced)
       trace_rows(s, step, t_end, device, samples);
 
-    const bool on_breakpoint = s.t + h == step.stop && step.breakpoint == step.stop;
+    const bool on_breakpoint = step.ends_on_breakpoint(s.t);
     const bool was_spiking   = s.spikes.in_episode();
     accept_step(s, h, step.stop, next_h, step.V, step.T, step.end, step.W_end, device, spikes);
     s.have_derivatives = !on_breakpoint; // right limit needed after an edge

@@ -212,6 +212,13 @@ namespace neuristor
       DeviceDerivatives end;                    // derivatives at the end
       double            error;                  // weighted norm, accept if <= 1
       double            inverse_error_root = -1; // cbrt(1 / error) if the stages gave it, else -1
+
+      /** Whether the step from t [s] ends exactly on the input's next edge (its right limit is then needed). */
+      bool
+      ends_on_breakpoint(const double t) const
+      {
+        return t + h == stop && breakpoint == stop;
+      }
     };
 
     /** Whether T turns against the branch of `memory` at dT_dt [K/s]: a reversal is due. */
@@ -219,6 +226,17 @@ namespace neuristor
     reversal_due(const HysteresisState &memory, const double dT_dt) const
     {
       return DeviceCircuit::reversal_due(memory, dT_dt, settings.reversal_rate);
+    }
+
+    /**
+     * Whether an accepted step ending at dT/dt = end_rate [K/s] on the
+     * branch of `memory` is retaken to end on the reversal (without noise
+     * only: with noise, reversals are taken at step ends).
+     */
+    bool
+    reversal_to_retake(const HysteresisState &memory, const double end_rate) const
+    {
+      return sigma == 0 && reversal_due(memory, end_rate);
     }
 
     /**
@@ -368,9 +386,9 @@ namespace neuristor
                 Step &step) const;
 
     /**
-     * Without noise, an accepted step that ends past a reversal (dT/dt
-     * changes sign) is retaken to end on it; whether it was, and the step
-     * to try next (the one tried before).
+     * An accepted step that ends past a reversal to retake
+     * (reversal_to_retake) is retaken to end on it; whether it was, and the
+     * step to try next (the one tried before).
      */
     bool
     retake_to_reversal(const DeviceState &s, Step &step, const HeatInput &heat,
