@@ -41,11 +41,12 @@ namespace neuristor
   }
 
   void
-  DeviceBatch::load_lane(const std::size_t i, const Work &w, const DeviceIntegrator::Step &step)
+  DeviceBatch::load_lane(const std::size_t i, const Parts &parts, const unsigned int k,
+                         const DeviceIntegrator::Step &step)
   {
-    const DeviceState       &s  = *w.state;
+    const DeviceState       &s  = parts.states[k];
     const DeviceDerivatives &d0 = s.derivatives;
-    const Device            &d  = devices[w.k];
+    const Device            &d  = devices[k];
     Lanes                   &L  = *lanes;
     const double             h  = step.h;
     L.h[i] = h, L.V[i] = s.V, L.T[i] = s.T;
@@ -58,18 +59,18 @@ namespace neuristor
     // The heat input at t + h/2 and t + h: its cubic in the stage loop, the
     // neighbours' noise (HeatInput::evaluate's other part) and the own in
     // noise_stage.
-    const HeatInput &q = *w.heat;
+    const HeatInput &q = parts.heat[k];
     L.t[i] = s.t, L.q_t0[i] = q.t0, L.q_H[i] = q.H, L.q0[i] = q.q0, L.dq0[i] = q.dq0;
     L.q1[i] = q.q1, L.dq1[i] = q.dq1;
     if (paths)
-      L.W_column[i] = paths->column(*w.noise),
-      L.W_start[i]  = DeviceIntegrator::noise_at_start(s, *w.noise);
+      L.W_column[i] = paths->column(parts.noise[k]),
+      L.W_start[i]  = DeviceIntegrator::noise_at_start(s, parts.noise[k]);
     if (sums)
       L.sum_column[i] = sums->column(*q.noise_sum), L.sum_t0[i] = q.noise_sum_at_t0;
     L.C[i] = d.C, L.R_load[i] = d.R_load, L.direct[i] = d.direct;
     L.C_th[i] = d.node.C_th, L.S_env[i] = d.node.S_env, L.S_coupled[i] = d.node.S_coupled;
     L.T0[i] = d.node.T0;
-    states.set(i, w.k, s.T, s.hysteresis); // T comes with each stage
+    states.set(i, k, s.T, s.hysteresis); // T comes with each stage
   }
 
   namespace
@@ -240,27 +241,29 @@ namespace neuristor
   }
 
   void
-  DeviceBatch::finish_lane(const std::size_t i, const Work &w, DeviceIntegrator::Step &step,
-                           const double t_end)
+  DeviceBatch::finish_lane(const std::size_t i, const Parts &parts, const unsigned int k,
+                           DeviceIntegrator::Step &step, const double t_end)
   {
     const Lanes            &L          = *lanes;
-    const DeviceIntegrator &integrator = integrators[w.k];
-    DeviceState            &s          = *w.state;
+    const DeviceIntegrator &integrator = integrators[k];
+    DeviceState            &s          = parts.states[k];
+    const unsigned int      device     = parts.first + k;
+    const bool              traced     = parts.traced[device];
     // Plain: accepted, no trace rows, no reversal to retake (without
     // noise), not onto an input edge: accepted here, without the Step.
-    const bool plain = valid(i) && L.error[i] <= 1 && !w.traced &&
+    const bool plain = valid(i) && L.error[i] <= 1 && !traced &&
                        !integrator.reversal_to_retake(s.hysteresis, L.f2_T[i]) &&
                        !step.ends_on_breakpoint(s.t);
     if (plain)
       integrator.accept_step(s, step.h, step.stop,
                              integrator.grown_step(step.h, L.error[i], L.inverse_error_root[i]),
-                             L.V_end[i], L.T_end[i], end_derivatives(i), L.W_end[i], w.device,
-                             *w.spikes);
+                             L.V_end[i], L.T_end[i], end_derivatives(i), L.W_end[i], device,
+                             parts.spikes[k]);
     else
       {
         store_lane(i, step);
-        integrator.finish_step(s, step, t_end, *w.heat, w.device, w.traced, *w.samples,
-                               *w.spikes);
+        integrator.finish_step(s, step, t_end, parts.heat[k], device, traced, parts.samples[k],
+                               parts.spikes[k]);
       }
   }
 
@@ -272,40 +275,43 @@ namespace neuristor
   }
 
   void
-  DeviceBatch::advance(const std::vector<Work> &work, const double t_end)
+  DeviceBatch::advance(const Parts &parts, const std::vector<unsigned int> &which,
+                       const double t_end)
   {
-    if (work.empty())
+    if (which.empty())
       return;
-    steps.resize(work.size());
-    const ode23s::Tolerances tolerances = integrators[work.front().k].tolerances();
+    steps.resize(which.size());
+    const unsigned int       k0         = which.front();
+    const ode23s::Tolerances tolerances = integrators[k0].tolerances();
     // Every device of a run has noise or none, its own path and its
     // neighbours' sum each a column of one block.
-    sigma = integrators[work.front().k].noise_strength();
+    sigma = integrators[k0].noise_strength();
     paths.reset(), sums.reset();
     if (sigma > 0)
-      paths.emplace(*work.front().noise);
-    if (work.front().heat->noise_sum)
-      sums.emplace(*work.front().heat->noise_sum);
+      paths.emplace(parts.noise[k0]);
+    if (parts.heat[k0].noise_sum)
+      sums.emplace(*parts.heat[k0].noise_sum);
     running.clear();
-    std::size_t next = 0; // the first work entry not started
-    while (next < work.size() || !running.empty())
+    std::size_t next = 0; // the first position in `which` not started
+    while (next < which.size() || !running.empty())
       {
         // Lanes freed by devices that reached t_end go to devices not
         // started yet, so that the rounds stay full until the last devices.
-        for (; running.size() < chunk && next < work.size(); ++next)
+        for (; running.size() < chunk && next < which.size(); ++next)
           {
-            const auto &w = work[next];
-            integrators[w.k].start(*w.state, w.device, w.traced, *w.samples);
+            const unsigned int k = which[next];
+            integrators[k].start(parts.states[k], parts.first + k, parts.traced[parts.first + k],
+                                 parts.samples[k]);
             running.push_back(next);
           }
         // Plan a step for each device short of t_end, a lane each.
         lane_work.clear();
         for (const unsigned int e : running)
           {
-            const auto &w = work[e];
-            if (integrators[w.k].plan_step(*w.state, t_end, *w.heat, steps[e]))
+            const unsigned int k = which[e];
+            if (integrators[k].plan_step(parts.states[k], t_end, parts.heat[k], steps[e]))
               {
-                load_lane(lane_work.size(), w, steps[e]);
+                load_lane(lane_work.size(), parts, k, steps[e]);
                 lane_work.push_back(e);
               }
           }
@@ -323,11 +329,10 @@ namespace neuristor
 
         for (std::size_t i = 0; i < n; ++i)
           {
-            const unsigned int e = lane_work[i];
-            const auto        &w = work[e];
-            finish_lane(i, w, steps[e], t_end);
+            const unsigned int e = lane_work[i], k = which[e];
+            finish_lane(i, parts, k, steps[e], t_end);
             // A device at t_end frees its lane now, for the next round's new device.
-            if (w.state->t < t_end)
+            if (parts.states[k].t < t_end)
               running.push_back(e);
           }
       }

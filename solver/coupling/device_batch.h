@@ -35,17 +35,20 @@ namespace neuristor
   class DeviceBatch
   {
   public:
-    /** One device's part in a batch: its state, input and outputs. */
-    struct Work
+    /**
+     * Where the batch finds each device's state, heat input, noise and
+     * outputs: arrays by its index k into the integrators (read in place,
+     * not copied into a list per advance).
+     */
+    struct Parts
     {
-      unsigned int         k;      // index into the integrators
-      unsigned int         device; // global number, for outputs
-      DeviceState         *state;
-      const HeatInput     *heat;
-      const GridFunction  *noise; // the own path W over the window; null without noise
-      bool                 traced;
-      std::vector<Sample> *samples;
-      std::vector<Spike>  *spikes;
+      DeviceState             *states;
+      const HeatInput         *heat;
+      const GridFunction      *noise; // the own paths W over the window; null without noise
+      const std::vector<bool> &traced; // by global number
+      std::vector<Sample>     *samples;
+      std::vector<Spike>      *spikes;
+      unsigned int             first; // the global number of k = 0
     };
 
     /**
@@ -55,9 +58,9 @@ namespace neuristor
     static std::unique_ptr<DeviceBatch>
     create(const std::vector<DeviceIntegrator> &integrators);
 
-    /** Advance every device of `work` to t_end. */
+    /** Advance the devices `which` (indices k) to t_end. */
     void
-    advance(const std::vector<Work> &work, const double t_end);
+    advance(const Parts &parts, const std::vector<unsigned int> &which, const double t_end);
 
   private:
     // Devices advanced together (lanes): enough for full vectors, few
@@ -111,9 +114,10 @@ namespace neuristor
     DeviceBatch(const std::vector<DeviceIntegrator> &integrators, VO2ResistanceBatch model,
                 std::vector<Device> devices);
 
-    /** Lane i takes device work[e]'s planned step (and its entry of the R(T) states). */
+    /** Lane i takes device k's planned step (and its entry of the R(T) states). */
     void
-    load_lane(const std::size_t i, const Work &w, const DeviceIntegrator::Step &step);
+    load_lane(const std::size_t i, const Parts &parts, const unsigned int k,
+              const DeviceIntegrator::Step &step);
 
     /**
      * The noise over every lane's step, looked up for all at once: W at
@@ -149,13 +153,13 @@ namespace neuristor
     valid(const std::size_t i) const;
 
     /**
-     * Lane i's step to device w: a plain accepted step (most) goes into
+     * Lane i's step to device k: a plain accepted step (most) goes into
      * its state directly (DeviceIntegrator::accept_step), any other through
      * DeviceIntegrator::finish_step.
      */
     void
-    finish_lane(const std::size_t i, const Work &w, DeviceIntegrator::Step &step,
-                const double t_end);
+    finish_lane(const std::size_t i, const Parts &parts, const unsigned int k,
+                DeviceIntegrator::Step &step, const double t_end);
 
     /** R(T) of the first n lanes at T (their stage-2 or end points). */
     void
@@ -167,7 +171,7 @@ namespace neuristor
     // Reused from round to round.
     std::unique_ptr<Lanes>              lanes;
     std::vector<DeviceIntegrator::Step> steps;
-    // Work entries: the devices going, and per lane (at most a chunk each).
+    // Positions in `which`: the devices going, and per lane (at most a chunk each).
     boost::container::static_vector<unsigned int, chunk> running, lane_work;
     VO2ResistanceBatch::States          states;
     // This advance's noise: sigma, the blocks of the own paths and of the

@@ -214,7 +214,6 @@ namespace neuristor
     const LumpedThermalNetwork   &network;
     std::vector<DeviceIntegrator> integrators; // local devices only
     std::unique_ptr<DeviceBatch>  batch;       // null: one device at a time
-    std::vector<DeviceBatch::Work> batch_work;
     std::vector<unsigned int>     running;     // the local devices advance() takes
     IntegratorSettings            settings;
     std::vector<bool>             traced;
@@ -232,6 +231,7 @@ namespace neuristor
     unsigned int              first, last; // local device range
     std::vector<int>          counts, offsets;
     std::vector<DeviceState>  states, trial; // at the window start, and in it
+    bool                      trial_is_start = false; // no device has moved since trial = states
     std::unique_ptr<WindowNoise> window_noise; // null without noise
     // Over the window: the paths W and X of the local devices and their
     // neighbours (WindowNoise::path_index), and per local device i the
