@@ -148,9 +148,8 @@ namespace neuristor
       trial[k].new_heat_input = true;
     if (batch)
       {
-        batch->advance({trial.data(), heat_of.data(),
-                        noise_paths.empty() ? nullptr : noise_paths.data(), traced,
-                        samples.data(), spikes.data(), first},
+        batch->advance({trial.data(), heat_of.data(), own_paths(), traced, samples.data(),
+                        spikes.data(), first},
                        devices, t1);
       }
     else
@@ -627,7 +626,8 @@ namespace neuristor
       {
         window_samples.insert(window_samples.end(), samples[k].begin(), samples[k].end());
         window_spikes.insert(window_spikes.end(), spikes[k].begin(), spikes[k].end());
-        samples[k].clear(), spikes[k].clear(); // the next window's first pass starts so
+        // Cleared here: the next window's first pass does not reset (trial_is_start).
+        samples[k].clear(), spikes[k].clear();
       }
   }
 

@@ -95,11 +95,18 @@ namespace neuristor
     accept_window(const double H, std::vector<Spike> &window_spikes,
                   std::vector<Sample> &window_samples);
 
+    /** The local devices' own noise paths W over the window, local k at k; null without noise. */
+    const GridFunction *
+    own_paths() const
+    {
+      return noise_paths.empty() ? nullptr : noise_paths.data(); // WindowNoise::path_index
+    }
+
     /** Local device k's own noise path W over the window; null without noise. */
     const GridFunction *
     own_path(const unsigned int k) const
     {
-      return noise_paths.empty() ? nullptr : &noise_paths[k]; // WindowNoise::path_index
+      return own_paths() ? own_paths() + k : nullptr;
     }
 
     /**
