@@ -130,8 +130,8 @@ namespace neuristor
     bool            have_derivatives = false;
     bool            have_resistance = false; // derivatives.r is R at (T, hysteresis)
     bool            new_heat_input = false;  // since the derivatives: only their q terms are stale
-    double          noise_t = -1, noise_W = 0; // the noise path W at noise_t (the last step's end)
     bool            just_reversed = false;  // the last step ended at a reversal
+    double          noise_t = -1, noise_W = 0; // the noise path W at noise_t (the last step's end)
     DeviceDerivatives derivatives;      // at (t, V, T), reused (FSAL)
     SpikeDetector   spikes;
     unsigned long   steps = 0, rejected = 0, reversals = 0;

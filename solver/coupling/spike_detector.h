@@ -145,13 +145,13 @@ namespace neuristor
     }
 
     bool   direct_drive;
-    bool   active = false;
+    bool   active   = false;
+    bool   has_prev = false;
     double energy = 0;
     double t_prev = 0, i_prev = 0, p_prev = 0, il_prev = 0;
     double t_before = 0, i_before = 0; // sample before the previous one
     double t_peak = 0, i_peak = 0, i_load_peak = 0;
     double discharge_energy = -1; // J, energy when the discharge ended; -1 before
-    bool   has_prev = false;
     double f_prev = 1, f_extreme = 1; // F at the previous sample; see add()
     double metallic_since = -1;       // s, start of the metallic stretch; -1 if insulating
     double last_spike     = -1;       // s, peak of the last spike; -1 if none
