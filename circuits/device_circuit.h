@@ -165,6 +165,17 @@ namespace neuristor
     virtual HysteresisState
     reverse(const double T, const HysteresisState &memory) const = 0;
 
+    /**
+     * The same with the device's values at T on the old branch given
+     * (DeviceModel::reverse_with: they need not be evaluated again).
+     */
+    virtual HysteresisState
+    reverse_with(const double T, const HysteresisState &memory, const ResistanceValue &at_T) const
+    {
+      (void)at_T;
+      return reverse(T, memory);
+    }
+
     /** The trace row of device number `device` at (t, V, T). */
     virtual Sample
     sample(const unsigned int     device,

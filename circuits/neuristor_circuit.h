@@ -87,6 +87,13 @@ namespace neuristor
       return resistance->reverse(T, memory);
     }
 
+    HysteresisState
+    reverse_with(const double T, const HysteresisState &memory,
+                 const ResistanceValue &at_T) const override
+    {
+      return resistance->reverse_with(T, memory, at_T);
+    }
+
     /** With R_load = 0 the source current includes the capacitor's C dV_in/dt. */
     Sample
     sample(const unsigned int device, const double t, const double V, const double T,

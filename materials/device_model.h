@@ -56,6 +56,18 @@ namespace neuristor
     reverse(const double T, const HysteresisState &state) const = 0;
 
     /**
+     * The same where the caller has the model's values at T on the old
+     * branch (evaluate(T, state), or what a batch gave): a model that needs
+     * them takes them from there instead of evaluating again.
+     */
+    virtual HysteresisState
+    reverse_with(const double T, const HysteresisState &state, const ResistanceValue &at_T) const
+    {
+      (void)at_T;
+      return reverse(T, state);
+    }
+
+    /**
      * Width fraction of the channel that carries the conducting share of
      * the current (filament heating, in (0, 1]); 1: spread uniformly.
      */

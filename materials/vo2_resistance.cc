@@ -177,9 +177,21 @@ namespace neuristor
   HysteresisState
   VO2Resistance::reverse(const double T, const HysteresisState &state) const
   {
+    return reversed(T, state, insulating_fraction(T, state));
+  }
+
+  HysteresisState
+  VO2Resistance::reverse_with(const double T, const HysteresisState &state,
+                              const ResistanceValue &at_T) const
+  {
+    return reversed(T, state, at_T.F);
+  }
+
+  HysteresisState
+  VO2Resistance::reversed(const double T, const HysteresisState &state, const double F_r) const
+  {
     // Keep F continuous: the new branch passes through (T, F(T)).
-    const double F_r = insulating_fraction(T, state);
-    const double y   = std::clamp(2 * F_r - 1, -1 + 1e-15, 1 - 1e-15);
+    const double y = std::clamp(2 * F_r - 1, -1 + 1e-15, 1 - 1e-15);
 
     HysteresisState next;
     next.delta    = -state.delta;

@@ -69,6 +69,11 @@ namespace neuristor
     HysteresisState
     reverse(const double T, const HysteresisState &state) const override;
 
+    /** The same with F(T) on the old branch taken from at_T. */
+    HysteresisState
+    reverse_with(const double T, const HysteresisState &state,
+                 const ResistanceValue &at_T) const override;
+
     /** 1/k: the metallic current flows in a filament (S7). */
     double
     filament_fraction() const override
@@ -83,6 +88,10 @@ namespace neuristor
     }
 
   private:
+    /** The state after a reversal at T where the old branch gives F_r. */
+    HysteresisState
+    reversed(const double T, const HysteresisState &state, const double F_r) const;
+
     /** Argument of tanh in F, and its T-derivative. */
     void
     transition_argument(const double           T,

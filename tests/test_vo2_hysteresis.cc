@@ -67,6 +67,37 @@ TEST(VO2Hysteresis, ResistanceContinuousAtReversals)
     }
 }
 
+TEST(VO2Hysteresis, ReversingWithTheValuesAtTGivesTheSameMemory)
+{
+  // The integrators pass the values they already have at T (a device's
+  // derivatives, or a batch's): the same memory as evaluating them anew,
+  // bit for bit from the scalar values, within the batch's rounding from
+  // VO2ResistanceBatch's.
+  const VO2Resistance vo2(p);
+  VO2ResistanceBatch  batch;
+  batch.add(p);
+  HysteresisState state;
+  for (const double T_r : {334.0, 329.0, 333.0, 330.5, 338.0, 326.0})
+    {
+      const auto expected = vo2.reverse(T_r, state);
+      const auto given    = vo2.reverse_with(T_r, state, vo2.evaluate(T_r, state));
+      EXPECT_EQ(given.delta, expected.delta);
+      EXPECT_EQ(given.T_r, expected.T_r);
+      EXPECT_EQ(given.T_pr, expected.T_pr) << "reversal at " << T_r;
+      VO2ResistanceBatch::States states;
+      VO2ResistanceBatch::Values values;
+      states.resize(1);
+      states.set(0, T_r, state);
+      batch.evaluate(states, values);
+      const auto from_batch = vo2.reverse_with(T_r, state, values[0]);
+      EXPECT_NEAR(from_batch.T_pr, expected.T_pr, 1e-9 * std::abs(expected.T_pr) + 1e-12)
+        << "reversal at " << T_r;
+      // And R stays continuous across the reversal made from the batch's F.
+      EXPECT_NEAR(vo2.resistance(T_r, from_batch) / vo2.resistance(T_r, state), 1.0, 1e-9);
+      state = expected;
+    }
+}
+
 TEST(VO2Hysteresis, MinorLoopsReturnTowardMajorLoop)
 {
   const VO2Resistance vo2(p);

@@ -38,6 +38,7 @@ namespace neuristor
     , lanes(std::make_unique<Lanes>())
   {
     states.resize(chunk); // an R(T) entry per lane, set as a device takes it
+    start_states.resize(chunk);
   }
 
   void
@@ -275,6 +276,50 @@ namespace neuristor
   }
 
   void
+  DeviceBatch::plan_steps(const Parts &parts, const std::vector<unsigned int> &which,
+                          const double t_end)
+  {
+    lane_work.clear();
+    reversed.clear();
+    const auto take_lane = [&](const unsigned int e) {
+      const unsigned int k = which[e];
+      integrators[k].size_step(parts.states[k], t_end, steps[e]);
+      load_lane(lane_work.size(), parts, k, steps[e]);
+      lane_work.push_back(e);
+    };
+    for (const unsigned int e : running)
+      {
+        const unsigned int k = which[e];
+        switch (integrators[k].start_step(parts.states[k], t_end, parts.heat[k]))
+          {
+            case DeviceIntegrator::Start::done:
+              break;
+            case DeviceIntegrator::Start::ready:
+              take_lane(e);
+              break;
+            case DeviceIntegrator::Start::reversed:
+              reversed.push_back(e);
+              break;
+          }
+      }
+    if (reversed.empty())
+      return;
+    // R(T) on the new branches, for all devices that reversed at once.
+    for (std::size_t j = 0; j < reversed.size(); ++j)
+      {
+        const unsigned int k = which[reversed[j]];
+        start_states.set(j, k, parts.states[k].T, parts.states[k].hysteresis);
+      }
+    model.evaluate(start_states, start_values, reversed.size());
+    for (std::size_t j = 0; j < reversed.size(); ++j)
+      {
+        const unsigned int e = reversed[j], k = which[e];
+        integrators[k].rates_on_new_branch(parts.states[k], parts.heat[k], start_values[j]);
+        take_lane(e);
+      }
+  }
+
+  void
   DeviceBatch::advance(const Parts &parts, const std::vector<unsigned int> &which,
                        const double t_end)
   {
@@ -304,17 +349,7 @@ namespace neuristor
                                  parts.samples[k]);
             running.push_back(next);
           }
-        // Plan a step for each device short of t_end, a lane each.
-        lane_work.clear();
-        for (const unsigned int e : running)
-          {
-            const unsigned int k = which[e];
-            if (integrators[k].plan_step(parts.states[k], t_end, parts.heat[k], steps[e]))
-              {
-                load_lane(lane_work.size(), parts, k, steps[e]);
-                lane_work.push_back(e);
-              }
-          }
+        plan_steps(parts, which, t_end);
         const std::size_t n = lane_work.size();
         running.clear(); // again below: those still short of t_end
         if (n == 0)

@@ -15,7 +15,8 @@ namespace neuristor
   /**
    * Advances many devices over one coupling window in lock step: in each
    * round every device short of the window end plans one step of its own
-   * size (DeviceIntegrator::plan_step), the noise over the steps and their
+   * size (DeviceIntegrator::plan_step's parts; R(T) after a reversal at
+   * the start vectorised too), the noise over the steps and their
    * three stages run for all of them at once, vectorised over the devices
    * (the noise paths as GridColumns, the ode23s arithmetic of ode23s.h, the
    * RC circuit of NeuristorCircuit, R(T) of VO2ResistanceBatch, the step
@@ -114,6 +115,14 @@ namespace neuristor
     DeviceBatch(const std::vector<DeviceIntegrator> &integrators, VO2ResistanceBatch model,
                 std::vector<Device> devices);
 
+    /**
+     * A step planned for each running device short of t_end, a lane each
+     * (lane_work); R(T) on the new branch of those that reverse at their
+     * start evaluated for all of them at once.
+     */
+    void
+    plan_steps(const Parts &parts, const std::vector<unsigned int> &which, const double t_end);
+
     /** Lane i takes device k's planned step (and its entry of the R(T) states). */
     void
     load_lane(const std::size_t i, const Parts &parts, const unsigned int k,
@@ -171,9 +180,11 @@ namespace neuristor
     // Reused from round to round.
     std::unique_ptr<Lanes>              lanes;
     std::vector<DeviceIntegrator::Step> steps;
-    // Positions in `which`: the devices going, and per lane (at most a chunk each).
-    boost::container::static_vector<unsigned int, chunk> running, lane_work;
-    VO2ResistanceBatch::States          states;
+    // Positions in `which`: the devices going, per lane, and those that
+    // reversed at their step start (at most a chunk each).
+    boost::container::static_vector<unsigned int, chunk> running, lane_work, reversed;
+    VO2ResistanceBatch::States          states, start_states; // the lanes'; the reversed devices'
+    VO2ResistanceBatch::Values          start_values;
     // This advance's noise: sigma, the blocks of the own paths and of the
     // neighbours' sums (none without noise).
     double                              sigma = 0;

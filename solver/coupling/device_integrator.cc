@@ -238,12 +238,11 @@ namespace neuristor
     return hi;
   }
 
-  bool
-  DeviceIntegrator::plan_step(DeviceState &s, const double t_end, const HeatInput &heat,
-                              Step &step) const
+  DeviceIntegrator::Start
+  DeviceIntegrator::start_step(DeviceState &s, const double t_end, const HeatInput &heat) const
   {
     if (!(s.t < t_end))
-      return false;
+      return Start::done;
     double q, dq;
     if (!s.have_derivatives)
       {
@@ -261,15 +260,26 @@ namespace neuristor
       }
     s.new_heat_input = false;
     // A reversal exactly at the start (initial cooling, or after noise).
-    if (!s.just_reversed && reversal_due(s.hysteresis, s.derivatives.f[1]))
-      {
-        s.hysteresis = circuit->reverse(s.T, s.hysteresis);
-        ++s.reversals;
-        heat.evaluate(s.t, q, dq);
-        s.derivatives =
-          derivatives(s.t, s.V, s.T, circuit->device_state(s.T, s.hysteresis), q, dq);
-      }
+    if (s.just_reversed || !reversal_due(s.hysteresis, s.derivatives.f[1]))
+      return Start::ready;
+    // The derivatives' R(T) values are the old branch's at T (have_resistance).
+    s.hysteresis = circuit->reverse_with(s.T, s.hysteresis, s.derivatives.r);
+    ++s.reversals;
+    return Start::reversed;
+  }
 
+  void
+  DeviceIntegrator::rates_on_new_branch(DeviceState &s, const HeatInput &heat,
+                                        const ResistanceValue &r) const
+  {
+    double q, dq;
+    heat.evaluate(s.t, q, dq);
+    s.derivatives = derivatives(s.t, s.V, s.T, r, q, dq);
+  }
+
+  void
+  DeviceIntegrator::size_step(const DeviceState &s, const double t_end, Step &step) const
+  {
     // Land on the window end and on input breakpoints; avoid slivers.
     step.breakpoint = circuit->next_breakpoint(s.t);
     step.stop       = std::min(t_end, step.breakpoint);
@@ -278,6 +288,18 @@ namespace neuristor
       h = step.stop - s.t;
     step.h           = h;
     step.noise_power = 0.0; // noise_over_step, with noise
+  }
+
+  bool
+  DeviceIntegrator::plan_step(DeviceState &s, const double t_end, const HeatInput &heat,
+                              Step &step) const
+  {
+    const Start start = start_step(s, t_end, heat);
+    if (start == Start::done)
+      return false;
+    if (start == Start::reversed)
+      rates_on_new_branch(s, heat, circuit->device_state(s.T, s.hysteresis));
+    size_step(s, t_end, step);
     return true;
   }
 
@@ -360,7 +382,8 @@ namespace neuristor
 
     if (reversal)
       {
-        s.hysteresis = circuit->reverse(s.T, s.hysteresis);
+        // step.end's R(T) values are the old branch's at the end (accept_step took them).
+        s.hysteresis = circuit->reverse_with(s.T, s.hysteresis, s.derivatives.r);
         ++s.reversals;
         s.have_derivatives = s.have_resistance = false;
       }

@@ -299,9 +299,34 @@ namespace neuristor
     /**
      * Prepare the next step towards t_end (derivatives, a reversal at the
      * start, its size and landing; no noise yet): false if t_end is reached.
+     * The three parts below, for one device.
      */
     bool
     plan_step(DeviceState &s, const double t_end, const HeatInput &heat, Step &step) const;
+
+    /** What start_step found at a step start. */
+    enum class Start
+    {
+      done,     // t_end reached
+      ready,    // the start's derivatives are up to date
+      reversed  // a reversal at the start: rates_on_new_branch is due, with R(T) there
+    };
+
+    /** The start's derivatives brought up to date, and the branch reversed if due. */
+    Start
+    start_step(DeviceState &s, const double t_end, const HeatInput &heat) const;
+
+    /**
+     * The start's derivatives after a reversal there, from the device's
+     * values r at T on the new branch (DeviceBatch evaluates them for many
+     * devices at once).
+     */
+    void
+    rates_on_new_branch(DeviceState &s, const HeatInput &heat, const ResistanceValue &r) const;
+
+    /** The step's size and landing (the window end, the input's next edge). */
+    void
+    size_step(const DeviceState &s, const double t_end, Step &step) const;
 
     /** The noise path W at the state's time (the last step's end, kept). */
     static double
