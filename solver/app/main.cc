@@ -5,6 +5,7 @@
 //   neuristor --help, neuristor COMMAND --help, neuristor --version
 
 #include "solver/app/command_folder.h"
+#include "solver/base/mpi_tools.h"
 #include "solver/base/user_message.h"
 #include "solver/base/version.h"
 #include "solver/case/case_schema.h"
@@ -236,6 +237,7 @@ namespace
 int
 main(int argc, char **argv)
 {
+  neuristor::mpi_tools::isolate_singleton();
   dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
   const bool root = dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0;
   try

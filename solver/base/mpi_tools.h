@@ -4,6 +4,7 @@
 
 #include <deal.II/base/mpi.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <stdexcept>
@@ -20,6 +21,20 @@ namespace neuristor
    */
   namespace mpi_tools
   {
+    /**
+     * Call before MPI starts. A process started without mpirun (a
+     * singleton) then runs on its own instead of starting Open MPI's
+     * daemon, which saves about 0.25 s on every start (ess_singleton_isolated:
+     * the program spawns and connects to no other processes). A value the
+     * user set wins; under mpirun, and with another MPI, the setting does
+     * nothing.
+     */
+    inline void
+    isolate_singleton()
+    {
+      setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
+    }
+
     /** values[i] = the sum of values[i] over all ranks (collective). */
     inline void
     sum_in_place(const MPI_Comm comm, std::vector<double> &values)
