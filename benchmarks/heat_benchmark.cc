@@ -12,6 +12,7 @@
 #include "solver/case/parameter_file.h"
 #include "solver/case/case_schema.h"
 #include "solver/app/simulation.h"
+#include "solver/base/mpi_tools.h"
 
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/timer.h>
@@ -132,6 +133,7 @@ namespace
 int
 main(int argc, char **argv)
 {
+  neuristor::mpi_tools::isolate_singleton();
   Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
   const MPI_Comm comm = MPI_COMM_WORLD;
   const bool     root = Utilities::MPI::this_mpi_process(comm) == 0;

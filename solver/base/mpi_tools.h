@@ -17,7 +17,8 @@ namespace neuristor
 {
   /**
    * Gather/broadcast of vectors of plain structs as raw bytes (deal.II 9.4's
-   * generic versions need boost serialization for every type).
+   * generic versions need boost serialization for every type), and how a
+   * process started without mpirun starts MPI.
    */
   namespace mpi_tools
   {

@@ -262,7 +262,8 @@ namespace neuristor
     // A reversal exactly at the start (initial cooling, or after noise).
     if (s.just_reversed || !reversal_due(s.hysteresis, s.derivatives.f[1]))
       return Start::ready;
-    // The derivatives' R(T) values are the old branch's at T (have_resistance).
+    // The derivatives' R(T) values are the old branch's at T.
+    Assert(s.have_resistance, dealii::ExcMessage("the start's R(T) values are stale"));
     s.hysteresis = circuit->reverse_with(s.T, s.hysteresis, s.derivatives.r);
     ++s.reversals;
     return Start::reversed;
@@ -383,6 +384,7 @@ namespace neuristor
     if (reversal)
       {
         // step.end's R(T) values are the old branch's at the end (accept_step took them).
+        Assert(s.have_resistance, dealii::ExcMessage("the step end's R(T) values are stale"));
         s.hysteresis = circuit->reverse_with(s.T, s.hysteresis, s.derivatives.r);
         ++s.reversals;
         s.have_derivatives = s.have_resistance = false;
