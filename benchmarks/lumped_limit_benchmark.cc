@@ -69,7 +69,7 @@ main(int argc, char **argv)
       batch.add(parameters);
     }
 
-  VO2ResistanceBatch::States states;
+  VO2ResistanceBatch::States states(batch);
   states.resize(n);
   for (unsigned int i = 0; i < n; ++i)
     states.set(i, T[i], state[i]);

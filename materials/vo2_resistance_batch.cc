@@ -15,13 +15,7 @@ namespace neuristor
   void
   VO2ResistanceBatch::add(const VO2Parameters &p)
   {
-    R0.push_back(p.R0);
-    Ea.push_back(p.Ea);
-    k_Rm.push_back(p.k * p.Rm);
-    beta.push_back(p.beta);
-    half_width.push_back(0.5 * p.w);
-    Tc.push_back(p.Tc);
-    gamma.push_back(p.gamma);
+    devices.push_back({p.R0, p.Ea, p.k * p.Rm, p.beta, 0.5 * p.w, p.Tc, p.gamma});
   }
 
   void
@@ -29,8 +23,11 @@ namespace neuristor
   {
     const std::size_t padded = (n + block - 1) / block * block;
     const std::size_t old    = T.size();
-    device.resize(padded), T.resize(padded), branch.resize(padded), T_r.resize(padded),
-      T_pr.resize(padded), near.resize(padded);
+    for (auto *v : {&T, &branch, &T_r, &T_pr, &near, &R0, &Ea, &k_Rm, &beta, &half_width, &Tc,
+                    &gamma})
+      v->resize(padded);
+    device.resize(padded);
+    Assert(model->size() > 0, dealii::ExcMessage("padding needs a device"));
     for (std::size_t i = std::min(n, old); i < padded; ++i)
       set(i, 0, 300.0, HysteresisState());
   }
@@ -39,7 +36,11 @@ namespace neuristor
   VO2ResistanceBatch::States::set(const std::size_t i, const unsigned int device_i,
                                   const double T_i, const HysteresisState &memory)
   {
+    Assert(device_i < model->size(), dealii::ExcIndexRange(device_i, 0, model->size()));
+    const Parameters &p = model->devices[device_i];
     device[i] = device_i;
+    R0[i] = p.R0, Ea[i] = p.Ea, k_Rm[i] = p.k_Rm, beta[i] = p.beta;
+    half_width[i] = p.half_width, Tc[i] = p.Tc, gamma[i] = p.gamma;
     T[i]      = T_i;
     branch[i] = memory.delta;
     T_r[i]    = memory.T_r;
@@ -55,9 +56,13 @@ namespace neuristor
     using namespace vo2_equations;
     const std::size_t size = states.T.size(), padded = (n + block - 1) / block * block;
     Assert(padded <= size, dealii::ExcMessage("more entries than the states hold"));
+    Assert(states.model == this, dealii::ExcMessage("the states are another model's"));
     values.R.resize(size), values.dR_dT.resize(size), values.F.resize(size),
       values.dF_dT.resize(size);
-    const unsigned int *__restrict device = states.device.data();
+    const double *__restrict R0 = states.R0.data(), *__restrict Ea = states.Ea.data(),
+                             *__restrict k_Rm = states.k_Rm.data(), *__restrict beta = states.beta.data(),
+                             *__restrict half_width = states.half_width.data(),
+                             *__restrict Tc = states.Tc.data(), *__restrict gamma = states.gamma.data();
     const double *__restrict T = states.T.data(), *__restrict branch = states.branch.data(),
                              *__restrict T_r = states.T_r.data(), *__restrict T_pr = states.T_pr.data(),
                              *__restrict near = states.near.data();
@@ -67,7 +72,6 @@ namespace neuristor
 #pragma omp simd
       for (std::size_t i = b; i < b + block; ++i)
         {
-          const unsigned int d = device[i];
           // No branch (GCC vectorises no conditional next to a call): every
           // lane evaluates the proximity term at an x cut to the range where
           // it matters, and a 0/1 factor keeps it only there.
@@ -75,14 +79,14 @@ namespace neuristor
           const double inside = 0.5 + 0.5 * std::copysign(1.0, proximity_cutoff - x); // x <= cut-off
           const double on     = near[i] * inside;
           double       P, dP_dx;
-          proximity(std::fmin(x, proximity_cutoff), gamma[d], P, dP_dx);
+          proximity(std::fmin(x, proximity_cutoff), gamma[i], P, dP_dx);
           const double shift     = on * T_pr[i] * P;
           const double dshift_dT = on * dP_dx;
 
           double u, du_dT;
-          transition_argument(T[i], branch[i], half_width[d], Tc[d], beta[d], shift, dshift_dT,
+          transition_argument(T[i], branch[i], half_width[i], Tc[i], beta[i], shift, dshift_dT,
                               u, du_dT);
-          resistance(T[i], u, du_dT, R0[d], Ea[d], k_Rm[d], R[i], dR_dT[i], F[i], dF_dT[i]);
+          resistance(T[i], u, du_dT, R0[i], Ea[i], k_Rm[i], R[i], dR_dT[i], F[i], dF_dT[i]);
         }
   }
 } // namespace neuristor

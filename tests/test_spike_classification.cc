@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 using namespace neuristor;
 
 namespace
@@ -48,6 +50,60 @@ TEST(SpikeDetector, ADischargeIsASpikeADriftIsNot)
   EXPECT_EQ(episode(detector, 3e-6, 0.01, 1.99e-3, 1e-3).size(), 0u);
   EXPECT_FALSE(detector.in_episode());
   EXPECT_EQ(detector.quiet_metallic_time(), 0.0); // insulating at the end
+}
+
+TEST(SpikeDetector, AQuietSampleNeedsNeitherItsLoadCurrentNorItsPower)
+{
+  // The integrators skip a quiet sample's load current and power
+  // (add_if_quiet): the spikes must not depend on them. Three detectors see
+  // the same samples, except that on the quiet ones (insulating, no episode
+  // running) two get different, changing load currents and powers and the
+  // third none; a read of them would move energies or peaks.
+  std::vector<Spike> spikes[3];
+  SpikeDetector      detector[3];
+  for (int k = 0; k <= 1200; ++k)
+    {
+      const double t = k * 1e-9, phase = std::fmod(t, 400e-9) / 100e-9; // an episode a 400 ns
+      const double s = phase < 1 ? std::sin(M_PI * phase) : 0.0;
+      const double F = 1 - 0.99 * s, current = 1e-3 + 3e-3 * s * s; // A
+      const bool   quiet = F >= 0.5 && !detector[0].in_episode();
+      const double load[2]  = {quiet ? 5e-3 + 1e3 * t : 1e-3, quiet ? 9e-3 - 2e3 * t : 1e-3};
+      const double power[2] = {quiet ? 5.0 + 1e6 * t : 1e-3 * (1 + s),
+                               quiet ? 0.1 * k : 1e-3 * (1 + s)}; // W
+      for (int d = 0; d < 2; ++d)
+        detector[d].add(0, t, F, current, load[d], power[d], spikes[d]);
+      if (!detector[2].add_if_quiet(t, F, current))
+        detector[2].add(0, t, F, current, load[0], power[0], spikes[2]);
+    }
+  ASSERT_EQ(spikes[0].size(), 3u);
+  // Each spike's energy is the trapezoid sum over its episode's samples
+  // alone: from the first with F < 0.5 to the first after it with F > 0.6.
+  for (std::size_t i = 0; i < 3; ++i)
+    {
+      const auto F_at = [](const int k) {
+        const double phase = std::fmod(k * 1e-9, 400e-9) / 100e-9;
+        return 1 - 0.99 * (phase < 1 ? std::sin(M_PI * phase) : 0.0);
+      };
+      const auto power_at = [&](const int k) { return 1e-3 * (1 + (1 - F_at(k)) / 0.99); };
+      int k = 400 * int(i);
+      while (F_at(k) >= 0.5)
+        ++k;
+      double energy = 0;
+      do
+        ++k, energy += 0.5 * (power_at(k) + power_at(k - 1)) * 1e-9;
+      while (F_at(k) <= 0.6);
+      EXPECT_NEAR(spikes[0][i].energy, energy, 1e-9 * energy) << "spike " << i;
+    }
+  for (int d = 1; d < 3; ++d)
+    {
+      ASSERT_EQ(spikes[d].size(), spikes[0].size());
+      for (std::size_t i = 0; i < spikes[0].size(); ++i)
+        {
+          EXPECT_EQ(spikes[d][i].t_peak, spikes[0][i].t_peak);
+          EXPECT_EQ(spikes[d][i].i_peak, spikes[0][i].i_peak);
+          EXPECT_EQ(spikes[d][i].energy, spikes[0][i].energy);
+        }
+    }
 }
 
 TEST(SpikeDetector, TrappedTimeCountsFromTheLastSpikeOrTheTransition)

@@ -84,7 +84,7 @@ TEST(VO2Hysteresis, ReversingWithTheValuesAtTGivesTheSameMemory)
       EXPECT_EQ(given.delta, expected.delta);
       EXPECT_EQ(given.T_r, expected.T_r);
       EXPECT_EQ(given.T_pr, expected.T_pr) << "reversal at " << T_r;
-      VO2ResistanceBatch::States states;
+      VO2ResistanceBatch::States states(batch);
       VO2ResistanceBatch::Values values;
       states.resize(1);
       states.set(0, T_r, state);
@@ -285,7 +285,7 @@ TEST(VO2ResistanceBatch, EqualsTheScalarFormToRoundingOverTheWholeRangeAndBothBr
             state.push_back(s);
           }
     }
-  VO2ResistanceBatch::States states;
+  VO2ResistanceBatch::States states(batch);
   states.resize(T.size());
   for (std::size_t i = 0; i < T.size(); ++i)
     states.set(i, T[i], state[i]);
@@ -336,7 +336,7 @@ TEST(VO2ResistanceBatch, ADevicesValuesDoNotDependOnItsPlaceInTheBatch)
       device.push_back(i % 2);
     }
   const auto values_at = [&](const std::size_t offset, const std::size_t size) {
-    VO2ResistanceBatch::States states;
+    VO2ResistanceBatch::States states(batch);
     states.resize(size);
     for (std::size_t i = 0; i < size; ++i) // filler: the entries shifted and reversed
       states.set(i, device[12 - i % 13], T[12 - i % 13] + 1, memory[12 - i % 13]);

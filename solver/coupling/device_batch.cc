@@ -36,6 +36,8 @@ namespace neuristor
     , model(std::move(model))
     , devices(std::move(devices))
     , lanes(std::make_unique<Lanes>())
+    , states(this->model)
+    , start_states(this->model)
   {
     states.resize(chunk); // an R(T) entry per lane, set as a device takes it
     start_states.resize(chunk);

@@ -280,8 +280,9 @@ namespace neuristor
       s.noise_t = s.t, s.noise_W = W_end; // valid only with noise (sigma > 0)
       ++s.steps;
       const double i_dev = s.V / end.r.R;
-      s.spikes.add(device, s.t, end.r.F, i_dev, circuit->load_current(s.t, s.V, i_dev),
-                   s.V * i_dev, spikes);
+      if (!s.spikes.add_if_quiet(s.t, end.r.F, i_dev)) // most steps: no load current needed
+        s.spikes.add(device, s.t, end.r.F, i_dev, circuit->load_current(s.t, s.V, i_dev),
+                     s.V * i_dev, spikes);
     }
 
     /** Trace row at t = 0 if traced and not yet written. */

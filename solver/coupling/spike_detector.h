@@ -74,16 +74,24 @@ namespace neuristor
         const double        power,
         std::vector<Spike> &finished)
     {
-      // Insulating with no episode running (most steps): only the
-      // history moves, here without a call.
-      if (!active && F >= enter_fraction)
-        {
-          metallic_since = -1;
-          f_extreme      = std::max(f_extreme, F);
-          remember(t, F, current, load_current, power);
-          return;
-        }
-      add_in_episode(device, t, F, current, load_current, power, finished);
+      if (!add_if_quiet(t, F, current))
+        add_in_episode(device, t, F, current, load_current, power, finished);
+    }
+
+    /**
+     * The sample if it is a quiet one (insulating with no episode running:
+     * most steps), which needs neither the load current nor the power: only
+     * the history moves, here without a call. False if it is not: add() it.
+     */
+    bool
+    add_if_quiet(const double t, const double F, const double current)
+    {
+      if (active || F < enter_fraction)
+        return false;
+      metallic_since = -1;
+      f_extreme      = std::max(f_extreme, F);
+      remember(t, F, current);
+      return true;
     }
 
     /** Is a metallic episode (not necessarily a spike) running? */
@@ -118,19 +126,29 @@ namespace neuristor
                    const double current, const double load_current, const double power,
                    std::vector<Spike> &finished);
 
-    /** The sample becomes the previous one. */
+    /**
+     * The sample becomes the previous one. Its load current and power are
+     * read only by the next sample of an episode, so a quiet sample leaves
+     * them (the remember() below is add_in_episode's).
+     */
     void
-    remember(const double t, const double F, const double current, const double load_current,
-             const double power)
+    remember(const double t, const double F, const double current)
     {
       t_before = t_prev;
       i_before = i_prev;
       t_prev   = t;
       i_prev   = current;
-      il_prev  = load_current;
-      p_prev   = power;
       f_prev   = F;
       has_prev = true;
+    }
+
+    void
+    remember(const double t, const double F, const double current, const double load_current,
+             const double power)
+    {
+      remember(t, F, current);
+      il_prev = load_current;
+      p_prev  = power;
     }
 
     /**
