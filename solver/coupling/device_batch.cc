@@ -36,6 +36,7 @@ namespace neuristor
     , model(std::move(model))
     , devices(std::move(devices))
     , lanes(std::make_unique<Lanes>())
+    , steps(chunk)
     , states(this->model)
     , start_states(this->model)
   {
@@ -285,8 +286,9 @@ namespace neuristor
     reversed.clear();
     const auto take_lane = [&](const unsigned int e) {
       const unsigned int k = which[e];
-      integrators[k].size_step(parts.states[k], t_end, steps[e]);
-      load_lane(lane_work.size(), parts, k, steps[e]);
+      const std::size_t  i = lane_work.size();
+      integrators[k].size_step(parts.states[k], t_end, steps[i]);
+      load_lane(i, parts, k, steps[i]);
       lane_work.push_back(e);
     };
     for (const unsigned int e : running)
@@ -327,7 +329,6 @@ namespace neuristor
   {
     if (which.empty())
       return;
-    steps.resize(which.size());
     const unsigned int       k0         = which.front();
     const ode23s::Tolerances tolerances = integrators[k0].tolerances();
     // Every device of a run has noise or none, its own path and its
@@ -367,7 +368,7 @@ namespace neuristor
         for (std::size_t i = 0; i < n; ++i)
           {
             const unsigned int e = lane_work[i], k = which[e];
-            finish_lane(i, parts, k, steps[e], t_end);
+            finish_lane(i, parts, k, steps[i], t_end);
             // A device at t_end frees its lane now, for the next round's new device.
             if (parts.states[k].t < t_end)
               running.push_back(e);

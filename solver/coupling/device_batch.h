@@ -177,7 +177,9 @@ namespace neuristor
     const std::vector<DeviceIntegrator> &integrators;
     VO2ResistanceBatch                   model;
     std::vector<Device>                  devices;
-    // Reused from round to round.
+    // Reused from round to round. A step lives from its planning to its
+    // acceptance within one round: a lane's (not a device's, which would
+    // stream a window's worth of them through the cache).
     std::unique_ptr<Lanes>              lanes;
     std::vector<DeviceIntegrator::Step> steps;
     // Positions in `which`: the devices going, per lane, and those that
