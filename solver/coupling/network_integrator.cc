@@ -471,7 +471,7 @@ namespace neuristor
   }
 
   double
-  NetworkIntegrator::coupling_error(const double H, const bool split, double &active_error)
+  NetworkIntegrator::coupling_error(const double H, double &active_error)
   {
     const double tol = settings.coupling_tolerance;
     double       error = 0;
@@ -486,9 +486,11 @@ namespace neuristor
             const double q1 = q_end[k], dq1 = dq_end[k];
             const double e =
               H * (0.5 * std::abs(q1 - heat[k].q1) + H / 12 * std::abs(dq1 - heat[k].dq1)) / C;
-            // With a split, only the latent devices whose input moved
-            // noticeably take the window again (most are far from activity).
-            rerun[k] = !split || e > 0.25 * tol;
+            // Only the devices whose input moved noticeably take the window
+            // again (most are far from the spikes that failed it): one
+            // that does not has used an input within a quarter of the
+            // tolerance, which a next pass checks again.
+            rerun[k] = e > 0.25 * tol;
             error    = std::max(error, e);
           }
         else
@@ -571,7 +573,7 @@ namespace neuristor
             // The latent devices' predictor error sets the next window:
             // the active ones still stand on their predicted lines.
             double unused;
-            predictor_error = coupling_error(H, true, unused);
+            predictor_error = coupling_error(H, unused);
           }
         if (any_active && rerun_active)
           {
@@ -580,7 +582,7 @@ namespace neuristor
           }
         const bool   strayed = any_active && promote(H, false);
         double       active_error;
-        const double error = std::max(coupling_error(H, any_active, active_error), active_error);
+        const double error = std::max(coupling_error(H, active_error), active_error);
         rerun_active       = strayed || active_error > 0.25 * tol;
         if (pass == 1 && !any_active)
           predictor_error = error;

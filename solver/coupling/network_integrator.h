@@ -192,11 +192,10 @@ namespace neuristor
     /**
      * Largest coupling error of the latent devices, and of the active ones
      * from their latent neighbours (all devices); marks the latent ones
-     * to rerun: all, or with a split only those whose input moved
-     * (collective).
+     * whose input moved noticeably to rerun (collective).
      */
     double
-    coupling_error(const double H, const bool split, double &active_error);
+    coupling_error(const double H, double &active_error);
 
     /** Which neighbours' heat heat_from sums (all of them: heat_sums). */
     enum class From
