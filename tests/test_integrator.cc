@@ -1,5 +1,7 @@
 // Time integration: convergence under tightened tolerances, stiff circuits,
 // direct drive (R_load = 0), input edges and noise.
+#include "circuits/device_circuit.h"
+#include "circuits/neuristor_circuit.h"
 #include "materials/vo2_resistance.h"
 #include "solver/coupling/inverse_cube_roots.h"
 #include "solver/coupling/noise_path.h"
@@ -466,4 +468,27 @@ TEST(Integrator, BatchedDevicesGiveTheSolutionOfOneDeviceAtATime)
   EXPECT_LE(shift, std::max(0.5e-9, 2 * sensitivity)) << "sensitivity " << sensitivity;
   EXPECT_NEAR(noisy.statistics.steps, noisy_single.statistics.steps,
               1e-2 * noisy_single.statistics.steps);
+}
+
+TEST(DeviceCircuits, DevicesWithTheSameParametersShareOneCircuit)
+{
+  // The integrators read a device's circuit at every step; the devices of
+  // an array with the same parameters share one object (it is immutable),
+  // and any parameter that differs gives a device its own.
+  dealii::ParameterHandler prm;
+  device_circuits::registry().find("VO2").declare_parameters(prm);
+  std::vector<CircuitParameters> circuits(4);
+  for (auto &c : circuits)
+    c.input = Waveform::parse("dc(11)", "Circuit/Input");
+  circuits[2].input = Waveform::parse("dc(9.4)", "Circuit/Input");
+  circuits[3].C *= 2;
+  const auto devices = device_circuits::create("VO2", prm, circuits);
+  ASSERT_EQ(devices.size(), 4u);
+  EXPECT_EQ(devices[0], devices[1]);
+  EXPECT_NE(devices[0], devices[2]);
+  EXPECT_NE(devices[0], devices[3]);
+  EXPECT_NE(devices[2], devices[3]);
+  const auto *own = dynamic_cast<const NeuristorCircuit *>(devices[2].get());
+  ASSERT_NE(own, nullptr);
+  EXPECT_EQ(own->parameters().input.value(0), 9.4);
 }
