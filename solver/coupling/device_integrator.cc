@@ -78,14 +78,10 @@ namespace neuristor
 
   DeviceIntegrator::DeviceIntegrator(std::shared_ptr<const DeviceCircuit> circuit,
                                      const ThermalNode                   &node,
-                                     const IntegratorSettings            &settings,
-                                     const double                         noise_strength,
-                                     const TraceSettings                 &trace)
+                                     std::shared_ptr<const Common>        common)
     : circuit(std::move(circuit))
     , node(node)
-    , settings(settings)
-    , sigma(noise_strength)
-    , trace(trace)
+    , common(std::move(common))
   {}
 
   DeviceState
@@ -95,7 +91,7 @@ namespace neuristor
     s.spikes = SpikeDetector(circuit->direct_drive());
     s.V      = circuit->initial_voltage();
     s.T      = node.T0;
-    s.h     = settings.initial_step;
+    s.h     = settings().initial_step;
     return s;
   }
 
@@ -232,7 +228,7 @@ namespace neuristor
               g_lo *= 0.5;
             side = +1;
           }
-        if (std::abs(g_mid) <= settings.reversal_rate)
+        if (std::abs(g_mid) <= settings().reversal_rate)
           return theta;
       }
     return hi;
@@ -284,7 +280,7 @@ namespace neuristor
     // Land on the window end and on input breakpoints; avoid slivers.
     step.breakpoint = circuit->next_breakpoint(s.t);
     step.stop       = std::min(t_end, step.breakpoint);
-    double h  = std::min(s.h, settings.max_step);
+    double h  = std::min(s.h, settings().max_step);
     if (s.t + 1.05 * h >= step.stop)
       h = step.stop - s.t;
     step.h           = h;
@@ -315,7 +311,7 @@ namespace neuristor
     const double theta   = locate_reversal(s, step, h_tried, heat);
     if (theta < 1)
       {
-        const double h   = std::max(theta * h_tried, settings.min_step);
+        const double h   = std::max(theta * h_tried, settings().min_step);
         step.h           = h;
         step.noise_power = 0.0;
         rosenbrock_step(s, heat, step);
@@ -329,7 +325,7 @@ namespace neuristor
                                const unsigned int device, std::vector<Sample> &samples) const
   {
     const double h           = step.h;
-    const auto   sample_time = [&]() { return s.sample_index * trace.interval; };
+    const auto   sample_time = [&]() { return s.sample_index * trace().interval; };
     while (sample_time() <= s.t + h * (1 + 1e-12) && sample_time() <= t_end)
       {
         double V, T;
@@ -352,10 +348,10 @@ namespace neuristor
         s.h = h * (std::isfinite(step.error) ?
                      std::max(0.2, 0.8 * inverse_error_root(step.error, step.inverse_error_root)) :
                      0.1);
-        if (s.h < settings.min_step)
+        if (s.h < settings().min_step)
           {
             std::ostringstream m;
-            m << "device " << device << ": time step fell below " << settings.min_step
+            m << "device " << device << ": time step fell below " << settings().min_step
               << " s at t = " << s.t << " s (V = " << s.V << " V, T = " << s.T
               << " K); the model has no solution there or the "
                  "tolerances are too tight";
@@ -376,8 +372,8 @@ namespace neuristor
     s.have_derivatives = !on_breakpoint; // right limit needed after an edge
     s.just_reversed    = reversal;
     // In a spike, the step end too (where the detector reads the peak).
-    const double last_row = (s.sample_index - 1.0) * trace.interval;
-    if (traced && trace.every_step_in_spikes && (was_spiking || s.spikes.in_episode()) &&
+    const double last_row = (s.sample_index - 1.0) * trace().interval;
+    if (traced && trace().every_step_in_spikes && (was_spiking || s.spikes.in_episode()) &&
         std::abs(last_row - s.t) > 1e-12 * s.t)
       samples.push_back(circuit->sample(device, s.t, s.V, s.T, s.hysteresis));
 
@@ -405,7 +401,7 @@ namespace neuristor
     Step step;
     while (plan_step(s, t_end, heat, step))
       {
-        if (sigma > 0)
+        if (common->sigma > 0)
           noise_over_step(s, *noise, step);
         rosenbrock_step(s, heat, step);
         finish_step(s, step, t_end, heat, device, traced, samples, spikes);

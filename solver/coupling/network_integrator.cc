@@ -36,9 +36,11 @@ namespace neuristor
         if (r == rank)
           first = b, last = e;
       }
+    const auto common =
+      std::make_shared<const DeviceIntegrator::Common>(DeviceIntegrator::Common{settings, sigma, trace});
     for (unsigned int i = first; i < last; ++i)
       {
-        integrators.emplace_back(circuits[i], network.node(i), settings, sigma, trace);
+        integrators.emplace_back(circuits[i], network.node(i), common);
         states.push_back(integrators.back().initial_state());
       }
     if (sigma > 0)
