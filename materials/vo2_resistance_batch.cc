@@ -26,7 +26,6 @@ namespace neuristor
     for (auto *v : {&T, &branch, &T_r, &T_pr, &near, &R0, &Ea, &k_Rm, &beta, &half_width, &Tc,
                     &gamma})
       v->resize(padded);
-    device.resize(padded);
     Assert(model->size() > 0, dealii::ExcMessage("padding needs a device"));
     for (std::size_t i = std::min(n, old); i < padded; ++i)
       set(i, 0, 300.0, HysteresisState());
@@ -38,7 +37,6 @@ namespace neuristor
   {
     Assert(device_i < model->size(), dealii::ExcIndexRange(device_i, 0, model->size()));
     const Parameters &p = model->devices[device_i];
-    device[i] = device_i;
     R0[i] = p.R0, Ea[i] = p.Ea, k_Rm[i] = p.k_Rm, beta[i] = p.beta;
     half_width[i] = p.half_width, Tc[i] = p.Tc, gamma[i] = p.gamma;
     T[i]      = T_i;

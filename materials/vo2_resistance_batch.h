@@ -30,11 +30,10 @@ namespace neuristor
     static constexpr std::size_t block = 8;
 
     /**
-     * The entries to evaluate: a device (as numbered by add()), its T and its
-     * memory each (structure of arrays), padded to whole blocks, with the
-     * device's parameters copied into the entry as it is set (the loop then
-     * reads them in order: gathering them by device took a third of its
-     * time, measured).
+     * The entries to evaluate: a device's T and memory each (structure of
+     * arrays), padded to whole blocks, with the device's parameters copied
+     * into the entry as it is set (the loop then reads them in order:
+     * gathering them by device took a third of its time, measured).
      */
     struct States
     {
@@ -43,7 +42,6 @@ namespace neuristor
         : model(&model)
       {}
 
-      std::vector<unsigned int> device;
       std::vector<double> T;      // K
       std::vector<double> branch; // +1 heating, -1 cooling
       std::vector<double> T_r;    // K, temperature at the last reversal

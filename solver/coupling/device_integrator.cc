@@ -401,7 +401,7 @@ namespace neuristor
     Step step;
     while (plan_step(s, t_end, heat, step))
       {
-        if (common->sigma > 0)
+        if (noise_strength() > 0)
           noise_over_step(s, *noise, step);
         rosenbrock_step(s, heat, step);
         finish_step(s, step, t_end, heat, device, traced, samples, spikes);

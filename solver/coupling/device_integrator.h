@@ -247,7 +247,7 @@ namespace neuristor
     bool
     reversal_to_retake(const HysteresisState &memory, const double end_rate) const
     {
-      return common->sigma == 0 && reversal_due(memory, end_rate);
+      return noise_strength() == 0 && reversal_due(memory, end_rate);
     }
 
     /**
@@ -357,7 +357,8 @@ namespace neuristor
     noise_over_step(const DeviceState &s, const GridFunction &noise, Step &step) const
     {
       step.W_end       = noise(s.t + step.h);
-      step.noise_power = noise_power(node.C_th, common->sigma, noise_at_start(s, noise), step.W_end, step.h);
+      step.noise_power =
+        noise_power(node.C_th, noise_strength(), noise_at_start(s, noise), step.W_end, step.h);
     }
 
     /** C_th sigma (W_end - W_start) / h [W]: the noise power over a step of h [s] (DeviceBatch too). */
