@@ -35,6 +35,13 @@ namespace neuristor
     /** Throws InputError if a value is unphysical. */
     void
     validate() const;
+
+    bool
+    operator==(const VO2Parameters &other) const
+    {
+      return R0 == other.R0 && Ea == other.Ea && Rm == other.Rm && k == other.k &&
+             beta == other.beta && w == other.w && Tc == other.Tc && gamma == other.gamma;
+    }
   };
 
   /**

@@ -12,10 +12,29 @@
 
 namespace neuristor
 {
+  VO2ResistanceBatch::Parameters
+  VO2ResistanceBatch::Parameters::from(const VO2Parameters &p)
+  {
+    return {p.R0, p.Ea, p.k * p.Rm, p.beta, 0.5 * p.w, p.Tc, p.gamma};
+  }
+
+  bool
+  VO2ResistanceBatch::Parameters::operator==(const Parameters &o) const
+  {
+    return R0 == o.R0 && Ea == o.Ea && k_Rm == o.k_Rm && beta == o.beta &&
+           half_width == o.half_width && Tc == o.Tc && gamma == o.gamma;
+  }
+
+  VO2ResistanceBatch::VO2ResistanceBatch(const VO2Parameters &shared_parameters)
+    : shared(Parameters::from(shared_parameters))
+  {}
+
   void
   VO2ResistanceBatch::add(const VO2Parameters &p)
   {
-    devices.push_back({p.R0, p.Ea, p.k * p.Rm, p.beta, 0.5 * p.w, p.Tc, p.gamma});
+    devices.push_back(Parameters::from(p));
+    Assert(!shared || devices.back() == *shared,
+           dealii::ExcMessage("a device of a shared model with other parameters"));
   }
 
   void
@@ -36,9 +55,12 @@ namespace neuristor
                                   const double T_i, const HysteresisState &memory)
   {
     Assert(device_i < model->size(), dealii::ExcIndexRange(device_i, 0, model->size()));
-    const Parameters &p = model->devices[device_i];
-    R0[i] = p.R0, Ea[i] = p.Ea, k_Rm[i] = p.k_Rm, beta[i] = p.beta;
-    half_width[i] = p.half_width, Tc[i] = p.Tc, gamma[i] = p.gamma;
+    if (!model->shared)
+      {
+        const Parameters &p = model->devices[device_i];
+        R0[i] = p.R0, Ea[i] = p.Ea, k_Rm[i] = p.k_Rm, beta[i] = p.beta;
+        half_width[i] = p.half_width, Tc[i] = p.Tc, gamma[i] = p.gamma;
+      }
     T[i]      = T_i;
     branch[i] = memory.delta;
     T_r[i]    = memory.T_r;
@@ -48,19 +70,12 @@ namespace neuristor
     near[i]                   = with_proximity;
   }
 
-  __attribute__((target_clones("avx512f", "avx2", "default"))) void
-  VO2ResistanceBatch::evaluate(const States &states, Values &values, const std::size_t n) const
+  template <typename ParametersOf>
+  __attribute__((always_inline)) inline void
+  VO2ResistanceBatch::evaluate_entries(const States &states, Values &values,
+                                       const std::size_t padded, const ParametersOf &parameters_of)
   {
     using namespace vo2_equations;
-    const std::size_t size = states.T.size(), padded = (n + block - 1) / block * block;
-    Assert(padded <= size, dealii::ExcMessage("more entries than the states hold"));
-    Assert(states.model == this, dealii::ExcMessage("the states are another model's"));
-    values.R.resize(size), values.dR_dT.resize(size), values.F.resize(size),
-      values.dF_dT.resize(size);
-    const double *__restrict R0 = states.R0.data(), *__restrict Ea = states.Ea.data(),
-                             *__restrict k_Rm = states.k_Rm.data(), *__restrict beta = states.beta.data(),
-                             *__restrict half_width = states.half_width.data(),
-                             *__restrict Tc = states.Tc.data(), *__restrict gamma = states.gamma.data();
     const double *__restrict T = states.T.data(), *__restrict branch = states.branch.data(),
                              *__restrict T_r = states.T_r.data(), *__restrict T_pr = states.T_pr.data(),
                              *__restrict near = states.near.data();
@@ -70,6 +85,7 @@ namespace neuristor
 #pragma omp simd
       for (std::size_t i = b; i < b + block; ++i)
         {
+          const Parameters p = parameters_of(i);
           // No branch (GCC vectorises no conditional next to a call): every
           // lane evaluates the proximity term at an x cut to the range where
           // it matters, and a 0/1 factor keeps it only there.
@@ -77,14 +93,37 @@ namespace neuristor
           const double inside = 0.5 + 0.5 * std::copysign(1.0, proximity_cutoff - x); // x <= cut-off
           const double on     = near[i] * inside;
           double       P, dP_dx;
-          proximity(std::fmin(x, proximity_cutoff), gamma[i], P, dP_dx);
+          proximity(std::fmin(x, proximity_cutoff), p.gamma, P, dP_dx);
           const double shift     = on * T_pr[i] * P;
           const double dshift_dT = on * dP_dx;
 
           double u, du_dT;
-          transition_argument(T[i], branch[i], half_width[i], Tc[i], beta[i], shift, dshift_dT,
-                              u, du_dT);
-          resistance(T[i], u, du_dT, R0[i], Ea[i], k_Rm[i], R[i], dR_dT[i], F[i], dF_dT[i]);
+          transition_argument(T[i], branch[i], p.half_width, p.Tc, p.beta, shift, dshift_dT, u,
+                              du_dT);
+          resistance(T[i], u, du_dT, p.R0, p.Ea, p.k_Rm, R[i], dR_dT[i], F[i], dF_dT[i]);
         }
+  }
+
+  __attribute__((target_clones("avx512f", "avx2", "default"))) void
+  VO2ResistanceBatch::evaluate(const States &states, Values &values, const std::size_t n) const
+  {
+    const std::size_t size = states.T.size(), padded = (n + block - 1) / block * block;
+    Assert(padded <= size, dealii::ExcMessage("more entries than the states hold"));
+    Assert(states.model == this, dealii::ExcMessage("the states are another model's"));
+    values.R.resize(size), values.dR_dT.resize(size), values.F.resize(size),
+      values.dF_dT.resize(size);
+    if (shared)
+      {
+        const Parameters p = *shared;
+        evaluate_entries(states, values, padded, [p](std::size_t) { return p; });
+        return;
+      }
+    const double *__restrict R0 = states.R0.data(), *__restrict Ea = states.Ea.data(),
+                             *__restrict k_Rm = states.k_Rm.data(), *__restrict beta = states.beta.data(),
+                             *__restrict half_width = states.half_width.data(),
+                             *__restrict Tc = states.Tc.data(), *__restrict gamma = states.gamma.data();
+    evaluate_entries(states, values, padded, [=](const std::size_t i) {
+      return Parameters{R0[i], Ea[i], k_Rm[i], beta[i], half_width[i], Tc[i], gamma[i]};
+    });
   }
 } // namespace neuristor

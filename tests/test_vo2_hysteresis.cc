@@ -261,104 +261,140 @@ namespace
   }
 } // namespace
 
+namespace
+{
+  // The batch's values for every state above at T from 200 to 600 K
+  // (through the transition, the proximity term and its cut-off at
+  // x = 6), one device per parameter set given, against the scalar form:
+  // libmvec's exp, sin and cos are within 4 ulp, so every value must agree
+  // to 1e-12 of its own scale.
+  void
+  expect_scalar_values(VO2ResistanceBatch &batch, const std::vector<VO2Parameters> &sets)
+  {
+    std::vector<VO2Resistance>   scalar;
+    std::vector<double>          T;
+    std::vector<HysteresisState> state;
+    for (const auto &parameters : sets)
+      {
+        const VO2Resistance vo2(parameters);
+        for (const auto &s : states_met(vo2))
+          for (double t = 200; t <= 600; t += 0.0625)
+            {
+              scalar.push_back(vo2);
+              batch.add(parameters);
+              T.push_back(t);
+              state.push_back(s);
+            }
+      }
+    VO2ResistanceBatch::States states(batch);
+    states.resize(T.size());
+    for (std::size_t i = 0; i < T.size(); ++i)
+      states.set(i, T[i], state[i]);
+    VO2ResistanceBatch::Values values;
+    batch.evaluate(states, values);
+
+    unsigned int with_proximity = 0, failures = 0;
+    for (std::size_t i = 0; i < T.size() && failures < 10; ++i)
+      {
+        const auto  &q = scalar[i].parameters();
+        const auto   r = scalar[i].evaluate(T[i], state[i]);
+        const double slope_scale = r.R * (q.Ea / (T[i] * T[i]) + 10.0); // [Ohm/K]
+        const double R = values.R[i], F = values.F[i], dF = values.dF_dT[i], dR = values.dR_dT[i];
+        const bool   ok = std::abs(R - r.R) <= 1e-12 * r.R &&
+                        std::abs(F - r.F) <= 1e-12 * r.F + 1e-16 &&
+                        std::abs(dF - r.dF_dT) <= 1e-12 * std::abs(r.dF_dT) + 1e-14 &&
+                        std::abs(dR - r.dR_dT) <= 1e-12 * slope_scale;
+        failures += !ok;
+        EXPECT_TRUE(ok) << "T = " << T[i] << " K, branch " << state[i].delta << ", T_r "
+                        << state[i].T_r << ", T_pr " << state[i].T_pr << ": batch R " << R
+                        << " F " << F << " dF/dT " << dF << " dR/dT " << dR << ", scalar " << r.R
+                        << " " << r.F << " " << r.dF_dT << " " << r.dR_dT;
+        const double x = (T[i] - state[i].T_r) / state[i].T_pr;
+        with_proximity += state[i].reversed && x > -2 && x < 6;
+      }
+    // The proximity term was exercised, not only the major loop.
+    EXPECT_GT(with_proximity, 1000u);
+  }
+} // namespace
+
 TEST(VO2ResistanceBatch, EqualsTheScalarFormToRoundingOverTheWholeRangeAndBothBranches)
 {
-  // Two parameter sets (the batch keeps one per device), every state above,
-  // T from 200 to 600 K (through the transition, the proximity term and its
-  // cut-off at x = 6); libmvec's exp, sin and cos are within 4 ulp, so every
-  // value must agree to 1e-12 of its own scale.
+  // Two parameter sets: the batch keeps one per device.
   VO2Parameters shifted = p;
   shifted.Tc += 3, shifted.R0 *= 1.7, shifted.gamma = 0.8, shifted.w = 5;
-  std::vector<VO2Resistance>   scalar;
-  VO2ResistanceBatch           batch;
-  std::vector<double>          T;
-  std::vector<HysteresisState> state;
-  for (const auto &parameters : {p, shifted})
-    {
-      const VO2Resistance vo2(parameters);
-      for (const auto &s : states_met(vo2))
-        for (double t = 200; t <= 600; t += 0.0625)
-          {
-            scalar.push_back(vo2);
-            batch.add(parameters);
-            T.push_back(t);
-            state.push_back(s);
-          }
-    }
-  VO2ResistanceBatch::States states(batch);
-  states.resize(T.size());
-  for (std::size_t i = 0; i < T.size(); ++i)
-    states.set(i, T[i], state[i]);
-  VO2ResistanceBatch::Values values;
-  batch.evaluate(states, values);
-
-  unsigned int with_proximity = 0, failures = 0;
-  for (std::size_t i = 0; i < T.size() && failures < 10; ++i)
-    {
-      const auto  &q = scalar[i].parameters();
-      const auto   r = scalar[i].evaluate(T[i], state[i]);
-      const double slope_scale = r.R * (q.Ea / (T[i] * T[i]) + 10.0); // [Ohm/K]
-      const double R = values.R[i], F = values.F[i], dF = values.dF_dT[i], dR = values.dR_dT[i];
-      const bool   ok = std::abs(R - r.R) <= 1e-12 * r.R &&
-                      std::abs(F - r.F) <= 1e-12 * r.F + 1e-16 &&
-                      std::abs(dF - r.dF_dT) <= 1e-12 * std::abs(r.dF_dT) + 1e-14 &&
-                      std::abs(dR - r.dR_dT) <= 1e-12 * slope_scale;
-      failures += !ok;
-      EXPECT_TRUE(ok) << "T = " << T[i] << " K, branch " << state[i].delta << ", T_r "
-                      << state[i].T_r << ", T_pr " << state[i].T_pr << ": batch R " << R
-                      << " F " << F << " dF/dT " << dF << " dR/dT " << dR << ", scalar " << r.R
-                      << " " << r.F << " " << r.dF_dT << " " << r.dR_dT;
-      const double x = (T[i] - state[i].T_r) / state[i].T_pr;
-      with_proximity += state[i].reversed && x > -2 && x < 6;
-    }
-  // The proximity term was exercised, not only the major loop.
-  EXPECT_GT(with_proximity, 1000u);
+  VO2ResistanceBatch batch;
+  expect_scalar_values(batch, {p, shifted});
 }
 
-TEST(VO2ResistanceBatch, ADevicesValuesDoNotDependOnItsPlaceInTheBatch)
+TEST(VO2ResistanceBatch, ASharedModelEqualsTheScalarFormToRounding)
+{
+  // All devices with one set: the loop reads it once and rounds anew.
+  VO2Parameters shifted = p;
+  shifted.Tc += 3, shifted.R0 *= 1.7, shifted.gamma = 0.8, shifted.w = 5;
+  for (const auto &parameters : {p, shifted})
+    {
+      VO2ResistanceBatch shared(parameters);
+      expect_scalar_values(shared, {parameters});
+    }
+}
+
+namespace
 {
   // A device integrator batches whichever devices are stepping: a device's
   // values must be bit for bit the same wherever it stands (no remainder
   // loop with another exp), or results would depend on the MPI partition.
+  // `batch` holds devices 0 and 1.
+  void
+  expect_independent_of_place(const VO2ResistanceBatch &batch)
+  {
+    const VO2Resistance          vo2(p);
+    const auto                   memories = states_met(vo2);
+    std::vector<HysteresisState> memory;
+    std::vector<double>          T;
+    std::vector<unsigned int>    device;
+    for (std::size_t i = 0; i < 13; ++i)
+      {
+        memory.push_back(memories[(3 * i) % memories.size()]);
+        T.push_back(326.0 + 0.7 * i);
+        device.push_back(i % 2);
+      }
+    const auto values_at = [&](const std::size_t offset, const std::size_t size) {
+      VO2ResistanceBatch::States states(batch);
+      states.resize(size);
+      for (std::size_t i = 0; i < size; ++i) // filler: the entries shifted and reversed
+        states.set(i, device[12 - i % 13], T[12 - i % 13] + 1, memory[12 - i % 13]);
+      for (std::size_t i = 0; i < 13; ++i)
+        states.set(offset + i, device[i], T[i], memory[i]);
+      VO2ResistanceBatch::Values values;
+      batch.evaluate(states, values);
+      return values;
+    };
+    const auto alone = values_at(0, 13);
+    for (const auto &[offset, size] : {std::pair<std::size_t, std::size_t>{3, 16},
+                                      {5, 21},
+                                      {11, 24},
+                                      {1, 14}})
+      {
+        const auto shifted = values_at(offset, size);
+        for (std::size_t i = 0; i < 13; ++i)
+          {
+            EXPECT_EQ(alone.R[i], shifted.R[offset + i]) << i << " at " << offset;
+            EXPECT_EQ(alone.dR_dT[i], shifted.dR_dT[offset + i]) << i << " at " << offset;
+            EXPECT_EQ(alone.F[i], shifted.F[offset + i]) << i << " at " << offset;
+            EXPECT_EQ(alone.dF_dT[i], shifted.dF_dT[offset + i]) << i << " at " << offset;
+          }
+      }
+  }
+} // namespace
+
+TEST(VO2ResistanceBatch, ADevicesValuesDoNotDependOnItsPlaceInTheBatch)
+{
   VO2Parameters other = p;
   other.Tc += 2, other.gamma = 0.9;
   VO2ResistanceBatch batch;
   batch.add(p), batch.add(other);
-  const VO2Resistance          vo2(p);
-  const auto                   memories = states_met(vo2);
-  std::vector<HysteresisState> memory;
-  std::vector<double>          T;
-  std::vector<unsigned int>    device;
-  for (std::size_t i = 0; i < 13; ++i)
-    {
-      memory.push_back(memories[(3 * i) % memories.size()]);
-      T.push_back(326.0 + 0.7 * i);
-      device.push_back(i % 2);
-    }
-  const auto values_at = [&](const std::size_t offset, const std::size_t size) {
-    VO2ResistanceBatch::States states(batch);
-    states.resize(size);
-    for (std::size_t i = 0; i < size; ++i) // filler: the entries shifted and reversed
-      states.set(i, device[12 - i % 13], T[12 - i % 13] + 1, memory[12 - i % 13]);
-    for (std::size_t i = 0; i < 13; ++i)
-      states.set(offset + i, device[i], T[i], memory[i]);
-    VO2ResistanceBatch::Values values;
-    batch.evaluate(states, values);
-    return values;
-  };
-  const auto alone = values_at(0, 13);
-  for (const auto &[offset, size] : {std::pair<std::size_t, std::size_t>{3, 16},
-                                    {5, 21},
-                                    {11, 24},
-                                    {1, 14}})
-    {
-      const auto shifted = values_at(offset, size);
-      for (std::size_t i = 0; i < 13; ++i)
-        {
-          EXPECT_EQ(alone.R[i], shifted.R[offset + i]) << i << " at " << offset;
-          EXPECT_EQ(alone.dR_dT[i], shifted.dR_dT[offset + i]) << i << " at " << offset;
-          EXPECT_EQ(alone.F[i], shifted.F[offset + i]) << i << " at " << offset;
-          EXPECT_EQ(alone.dF_dT[i], shifted.dF_dT[offset + i]) << i << " at " << offset;
-        }
-    }
+  expect_independent_of_place(batch);
+  VO2ResistanceBatch shared(p);
+  shared.add(p), shared.add(p);
+  expect_independent_of_place(shared);
 }

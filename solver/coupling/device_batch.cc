@@ -7,21 +7,48 @@
 
 namespace neuristor
 {
-  std::unique_ptr<DeviceBatch>
-  DeviceBatch::create(const std::vector<DeviceIntegrator> &integrators)
+  namespace
   {
-    VO2ResistanceBatch  model;
+    // The VO2 model of a device in a NeuristorCircuit, or null.
+    const VO2Resistance *
+    vo2_model(const DeviceCircuit &device)
+    {
+      const auto *circuit = dynamic_cast<const NeuristorCircuit *>(&device);
+      return circuit ? dynamic_cast<const VO2Resistance *>(circuit->device_model()) : nullptr;
+    }
+
+    // The VO2 parameters every device of the run has, if they share one set.
+    std::optional<VO2Parameters>
+    shared_parameters(const DeviceCircuits &run_circuits)
+    {
+      std::optional<VO2Parameters> shared;
+      for (const auto &circuit : run_circuits)
+        {
+          const VO2Resistance *vo2 = vo2_model(*circuit);
+          if (!vo2 || (shared && !(vo2->parameters() == *shared)))
+            return std::nullopt;
+          shared = vo2->parameters();
+        }
+      return shared;
+    }
+  } // namespace
+
+  std::unique_ptr<DeviceBatch>
+  DeviceBatch::create(const std::vector<DeviceIntegrator> &integrators,
+                      const DeviceCircuits                &run_circuits)
+  {
+    if (integrators.empty())
+      return nullptr;
+    const auto          shared = shared_parameters(run_circuits);
+    VO2ResistanceBatch  model  = shared ? VO2ResistanceBatch(*shared) : VO2ResistanceBatch();
     std::vector<Device> devices;
     for (const auto &integrator : integrators)
       {
-        const auto *circuit =
-          dynamic_cast<const NeuristorCircuit *>(&integrator.device_circuit());
-        const auto *vo2 = circuit ? dynamic_cast<const VO2Resistance *>(circuit->device_model()) :
-                                    nullptr;
+        const VO2Resistance *vo2 = vo2_model(integrator.device_circuit());
         if (!vo2)
           return nullptr;
         model.add(vo2->parameters());
-        const auto &c = circuit->parameters();
+        const auto &c = dynamic_cast<const NeuristorCircuit &>(integrator.device_circuit()).parameters();
         devices.push_back({&c.input, c.C, c.R_load, c.direct_drive() ? 1.0 : 0.0,
                            integrator.thermal_node()});
       }

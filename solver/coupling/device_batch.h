@@ -54,10 +54,18 @@ namespace neuristor
 
     /**
      * The batch of these devices, or null unless each is a NeuristorCircuit
-     * over the VO2 model (what the vectorised stages are written for).
+     * over the VO2 model (what the vectorised stages are written for) or
+     * there are none. run_circuits: every device's of the run, on all
+     * ranks; if they share one VO2 parameter set, R(T) reads it once
+     * (VO2ResistanceBatch's shared model), on every rank alike.
      */
     static std::unique_ptr<DeviceBatch>
-    create(const std::vector<DeviceIntegrator> &integrators);
+    create(const std::vector<DeviceIntegrator> &integrators, const DeviceCircuits &run_circuits);
+
+    // Its R(T) states point to its model: never copied or moved.
+    DeviceBatch(const DeviceBatch &) = delete;
+    DeviceBatch &
+    operator=(const DeviceBatch &) = delete;
 
     /** Advance the devices `which` (indices k) to t_end. */
     void

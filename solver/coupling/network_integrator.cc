@@ -46,7 +46,7 @@ namespace neuristor
     if (sigma > 0)
       window_noise = std::make_unique<WindowNoise>(network, first, last);
     if (settings.batched)
-      batch = DeviceBatch::create(integrators);
+      batch = DeviceBatch::create(integrators, circuits);
 
     receivers.resize(n);
     gain.assign(n, 0.0);
