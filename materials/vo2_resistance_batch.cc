@@ -50,26 +50,6 @@ namespace neuristor
       set(i, 0, 300.0, HysteresisState());
   }
 
-  void
-  VO2ResistanceBatch::States::set(const std::size_t i, const unsigned int device_i,
-                                  const double T_i, const HysteresisState &memory)
-  {
-    Assert(device_i < model->size(), dealii::ExcIndexRange(device_i, 0, model->size()));
-    if (!model->shared)
-      {
-        const Parameters &p = model->devices[device_i];
-        R0[i] = p.R0, Ea[i] = p.Ea, k_Rm[i] = p.k_Rm, beta[i] = p.beta;
-        half_width[i] = p.half_width, Tc[i] = p.Tc, gamma[i] = p.gamma;
-      }
-    T[i]      = T_i;
-    branch[i] = memory.delta;
-    T_r[i]    = memory.T_r;
-    // VO2Resistance's test, here once, so that the loop has no branch.
-    const bool with_proximity = memory.reversed && memory.T_pr != 0.0;
-    T_pr[i]                   = with_proximity ? memory.T_pr : 1.0;
-    near[i]                   = with_proximity;
-  }
-
   template <typename ParametersOf>
   __attribute__((always_inline)) inline void
   VO2ResistanceBatch::evaluate_entries(const States &states, Values &values,

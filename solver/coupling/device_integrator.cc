@@ -234,30 +234,19 @@ namespace neuristor
     return hi;
   }
 
-  DeviceIntegrator::Start
-  DeviceIntegrator::start_step(DeviceState &s, const double t_end, const HeatInput &heat) const
+  void
+  DeviceIntegrator::refresh_derivatives(DeviceState &s, const HeatInput &heat) const
   {
-    if (!(s.t < t_end))
-      return Start::done;
+    // New heat input or an input edge: R(T) is the same, the rates are not.
     double q, dq;
-    if (!s.have_derivatives)
-      {
-        // New heat input or an input edge: R(T) is the same, the rates are not.
-        heat.evaluate(s.t, q, dq);
-        s.derivatives      = derivatives(s.t, s.V, s.T, resistance(s), q, dq);
-        s.have_derivatives = s.have_resistance = true;
-      }
-    else if (s.new_heat_input)
-      {
-        // Only the heat input's terms of dT/dt changed (as derivatives() has them).
-        heat.evaluate(s.t, q, dq);
-        s.derivatives.f[1]     = node.rate(s.derivatives.P, s.T, q);
-        s.derivatives.df_dt[1] = dq / node.C_th;
-      }
-    s.new_heat_input = false;
-    // A reversal exactly at the start (initial cooling, or after noise).
-    if (s.just_reversed || !reversal_due(s.hysteresis, s.derivatives.f[1]))
-      return Start::ready;
+    heat.evaluate(s.t, q, dq);
+    s.derivatives      = derivatives(s.t, s.V, s.T, resistance(s), q, dq);
+    s.have_derivatives = s.have_resistance = true;
+  }
+
+  DeviceIntegrator::Start
+  DeviceIntegrator::reverse_at_start(DeviceState &s) const
+  {
     // The derivatives' R(T) values are the old branch's at T.
     Assert(s.have_resistance, dealii::ExcMessage("the start's R(T) values are stale"));
     s.hysteresis = circuit->reverse_with(s.T, s.hysteresis, s.derivatives.r);
@@ -272,19 +261,6 @@ namespace neuristor
     double q, dq;
     heat.evaluate(s.t, q, dq);
     s.derivatives = derivatives(s.t, s.V, s.T, r, q, dq);
-  }
-
-  void
-  DeviceIntegrator::size_step(const DeviceState &s, const double t_end, Step &step) const
-  {
-    // Land on the window end and on input breakpoints; avoid slivers.
-    step.breakpoint = circuit->next_breakpoint(s.t);
-    step.stop       = std::min(t_end, step.breakpoint);
-    double h  = std::min(s.h, settings().max_step);
-    if (s.t + 1.05 * h >= step.stop)
-      h = step.stop - s.t;
-    step.h           = h;
-    step.noise_power = 0.0; // noise_over_step, with noise
   }
 
   bool

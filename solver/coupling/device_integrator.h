@@ -324,9 +324,31 @@ namespace neuristor
       reversed  // a reversal at the start: rates_on_new_branch is due, with R(T) there
     };
 
-    /** The start's derivatives brought up to date, and the branch reversed if due. */
+    /**
+     * The start's derivatives brought up to date, and the branch reversed
+     * if due (inline: the batch plans every step with it).
+     */
     Start
-    start_step(DeviceState &s, const double t_end, const HeatInput &heat) const;
+    start_step(DeviceState &s, const double t_end, const HeatInput &heat) const
+    {
+      if (!(s.t < t_end))
+        return Start::done;
+      if (!s.have_derivatives)
+        refresh_derivatives(s, heat);
+      else if (s.new_heat_input)
+        {
+          // Only the heat input's terms of dT/dt changed (as derivatives() has them).
+          double q, dq;
+          heat.evaluate(s.t, q, dq);
+          s.derivatives.f[1]     = node.rate(s.derivatives.P, s.T, q);
+          s.derivatives.df_dt[1] = dq / node.C_th;
+        }
+      s.new_heat_input = false;
+      // A reversal exactly at the start (initial cooling, or after noise).
+      if (s.just_reversed || !reversal_due(s.hysteresis, s.derivatives.f[1]))
+        return Start::ready;
+      return reverse_at_start(s);
+    }
 
     /**
      * The start's derivatives after a reversal there, from the device's
@@ -338,7 +360,17 @@ namespace neuristor
 
     /** The step's size and landing (the window end, the input's next edge). */
     void
-    size_step(const DeviceState &s, const double t_end, Step &step) const;
+    size_step(const DeviceState &s, const double t_end, Step &step) const
+    {
+      // Land on the window end and on input breakpoints; avoid slivers.
+      step.breakpoint = circuit->next_breakpoint(s.t);
+      step.stop       = std::min(t_end, step.breakpoint);
+      double h        = std::min(s.h, settings().max_step);
+      if (s.t + 1.05 * h >= step.stop)
+        h = step.stop - s.t;
+      step.h           = h;
+      step.noise_power = 0.0; // noise_over_step, with noise
+    }
 
     /** The noise path W at the state's time (the last step's end, kept). */
     static double
@@ -474,6 +506,12 @@ namespace neuristor
     /** The device's state R(T) at s: the last step's if still valid, else evaluated. */
     ResistanceValue
     resistance(const DeviceState &s) const;
+
+    /** start_step's rare parts: all derivatives anew (at t = 0, after an edge), a reversal. */
+    void
+    refresh_derivatives(DeviceState &s, const HeatInput &heat) const;
+    Start
+    reverse_at_start(DeviceState &s) const;
 
     std::shared_ptr<const DeviceCircuit> circuit;
     ThermalNode                          node;
