@@ -1,15 +1,21 @@
 // The neuristor executable: outputs of a run and refusal of bad input.
 #include "test_helpers.h"
 
+#include "solver/base/mpi_tools.h"
 #include "solver/case/entry_origins.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
+#include <string>
+#include <vector>
 
 namespace fs = std::filesystem;
 using neuristor::test_support::characterize_small;
@@ -456,4 +462,54 @@ TEST(EntryOrigins, PrmLinesFollowSubsectionsCommentsAndContinuations)
   const std::map<std::string, unsigned int> expected = {
     {"Layout/Gap", 3}, {"Layout/Inner/Long entry", 5}, {"Layout/Count", 8}, {"Top", 10}};
   EXPECT_EQ(lines, expected);
+}
+
+TEST(Application, ASingletonSkipsOpenMPIsDaemonAndNetworkProbe)
+{
+  // isolate_singleton() reads and sets the environment; keep the test's own.
+  const std::vector<std::string> names = {"OMPI_MCA_ess_singleton_isolated", "OMPI_MCA_pml",
+                                          "OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK",
+                                          "PMI_SIZE"};
+  std::map<std::string, std::optional<std::string>> saved;
+  for (const auto &name : names)
+    {
+      const char *value = std::getenv(name.c_str());
+      saved[name]       = value ? std::optional<std::string>(value) : std::nullopt;
+    }
+  const auto clear = [&] {
+    for (const auto &name : names)
+      unsetenv(name.c_str());
+  };
+  const auto value = [](const char *name) {
+    const char *v = std::getenv(name);
+    return v ? std::string(v) : std::string("(unset)");
+  };
+
+  // Started alone: no daemon, and the ob1 messaging layer.
+  clear();
+  neuristor::mpi_tools::isolate_singleton();
+  EXPECT_EQ(value("OMPI_MCA_ess_singleton_isolated"), "1");
+  EXPECT_EQ(value("OMPI_MCA_pml"), "ob1");
+
+  // The user's choice wins.
+  clear();
+  setenv("OMPI_MCA_pml", "ucx", 1);
+  setenv("OMPI_MCA_ess_singleton_isolated", "0", 1);
+  neuristor::mpi_tools::isolate_singleton();
+  EXPECT_EQ(value("OMPI_MCA_pml"), "ucx");
+  EXPECT_EQ(value("OMPI_MCA_ess_singleton_isolated"), "0");
+
+  // Under a launcher (mpirun, srun, Hydra) the messaging layer stays its choice.
+  for (const char *launcher : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
+    {
+      clear();
+      setenv(launcher, "2", 1);
+      neuristor::mpi_tools::isolate_singleton();
+      EXPECT_EQ(value("OMPI_MCA_pml"), "(unset)") << launcher;
+    }
+
+  clear();
+  for (const auto &[name, v] : saved)
+    if (v)
+      setenv(name.c_str(), v->c_str(), 1);
 }

@@ -22,18 +22,33 @@ namespace neuristor
    */
   namespace mpi_tools
   {
+    /** Whether a launcher (mpirun, srun, Hydra) started this process. */
+    inline bool
+    started_by_launcher()
+    {
+      for (const char *variable : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
+        if (std::getenv(variable))
+          return true;
+      return false;
+    }
+
     /**
      * Call before MPI starts. A process started without mpirun (a
      * singleton) then runs on its own instead of starting Open MPI's
      * daemon, which saves about 0.25 s on every start (ess_singleton_isolated:
-     * the program spawns and connects to no other processes). A value the
-     * user set wins; under mpirun, and with another MPI, the setting does
-     * nothing.
+     * the program spawns and connects to no other processes), and takes
+     * the ob1 messaging layer instead of probing the UCX network transports
+     * it will never use, which saves about 0.2 s more (MPI_Init 0.26 ->
+     * 0.05 s here). A value the user set wins; a process that a launcher
+     * started keeps its messaging layer (UCX carries a cluster's
+     * InfiniBand), and another MPI ignores both settings.
      */
     inline void
     isolate_singleton()
     {
       setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
+      if (!started_by_launcher())
+        setenv("OMPI_MCA_pml", "ob1", 0);
     }
 
     /** values[i] = the sum of values[i] over all ranks (collective). */
