@@ -169,4 +169,3 @@ namespace neuristor
     near[i]                   = with_proximity;
   }
 } // namespace neuristor
-
