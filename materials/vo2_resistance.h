@@ -4,6 +4,7 @@
 
 #include <deal.II/base/parameter_handler.h>
 
+#include <array>
 #include <vector>
 
 namespace neuristor
@@ -36,13 +37,21 @@ namespace neuristor
     void
     validate() const;
 
+    /** Every parameter, in declaration order (comparisons and keys). */
+    std::array<double, 8>
+    values() const
+    {
+      return {{R0, Ea, Rm, k, beta, w, Tc, gamma}};
+    }
+
     bool
     operator==(const VO2Parameters &other) const
     {
-      return R0 == other.R0 && Ea == other.Ea && Rm == other.Rm && k == other.k &&
-             beta == other.beta && w == other.w && Tc == other.Tc && gamma == other.gamma;
+      return values() == other.values();
     }
   };
+  static_assert(sizeof(VO2Parameters) == sizeof(std::array<double, 8>),
+                "a new parameter must join VO2Parameters::values()");
 
   /**
    * The hysteretic VO2 resistance R(T, history) of Almeida et al. in the form
