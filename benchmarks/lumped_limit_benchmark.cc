@@ -4,10 +4,15 @@
 // a parameter set per device and one shared by all (as on the benchmark
 // lattice), on the states of a spiking array; then the throughput an integrator would
 // reach that did nothing per step but its two R(T) evaluations (ode23s with
-// FSAL) and its arithmetic, at the steps per device-microsecond measured.
-//   lumped_limit_benchmark STEPS_PER_DEVICE_US BASELINE_DEVICE_US_PER_S
+// FSAL) and its arithmetic, at the steps per device-microsecond measured;
+// with noise, also nothing per noise grid point but draw the noise paths and their
+// neighbour sums (NoisePaths and LinkSums, as WindowNoise does), timed on
+// the benchmark's 64 x 64 lattice.
+//   lumped_limit_benchmark STEPS_PER_DEVICE_US BASELINE_DEVICE_US_PER_S [NOISE_TIME_STEP]
 #include "materials/vo2_resistance.h"
 #include "materials/vo2_resistance_batch.h"
+#include "solver/coupling/link_sums.h"
+#include "solver/coupling/noise_path.h"
 
 #include <algorithm>
 #include <chrono>
@@ -16,6 +21,7 @@
 #include <cstdlib>
 #include <memory>
 #include <random>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -37,17 +43,77 @@ namespace
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
   }
+
+  /**
+   * What the noise of a 64 x 64 lattice costs per device-microsecond [ns]:
+   * every device's Wiener path and its relaxed path advanced point by point
+   * on a grid of dt [s], and the neighbours' sum of the relaxed paths (the
+   * lattice's nearest neighbours) at each point, as WindowNoise::extend
+   * makes them (median of 9 runs over 20 us, after one untimed).
+   */
+  double
+  noise_ns_per_device_us(const double dt)
+  {
+    const unsigned int side = 64, n = side * side;
+    const double       t_end = 20e-6, lambda = 1e7; // s, 1/s (a node's relaxation rate)
+    const auto         neighbours = [&](const unsigned int k) {
+      const unsigned int            row = k / side, column = k % side;
+      std::vector<LinkSums::Term> terms;
+      if (row > 0)
+        terms.push_back({k - side, 1.0});
+      if (column > 0)
+        terms.push_back({k - 1, 1.0});
+      if (column + 1 < side)
+        terms.push_back({k + 1, 1.0});
+      if (row + 1 < side)
+        terms.push_back({k + side, 1.0});
+      return terms;
+    };
+    const LinkSums      sums(n, neighbours);
+    const auto          points = static_cast<unsigned int>(t_end / dt);
+    std::vector<double> W(n), X(n), S(n), times;
+    double              check = 0;
+    for (unsigned int run = 0; run < 10; ++run)
+      {
+        NoisePaths paths(dt);
+        for (unsigned int k = 0; k < n; ++k)
+          paths.add(1, k, lambda);
+        const double s = seconds_of([&] {
+          for (unsigned int point = 0; point < points; ++point)
+            {
+              paths.advance(W.data(), X.data());
+              sums.evaluate(X.data(), S.data());
+            }
+        });
+        check += S[n / 2];
+        if (run > 0)
+          times.push_back(s);
+      }
+    std::printf("noise paths and neighbour sums of a 64 x 64 lattice on a %.3g s grid: %.2f ns "
+                "per device and grid point (%.1e)\n",
+                dt, 1e9 * median(times) / (double(n) * points), check);
+    return 1e9 * median(times) / (n * t_end * 1e6);
+  }
 } // namespace
 
 int
 main(int argc, char **argv)
 {
-  if (argc != 3)
+  if (argc != 3 && argc != 4)
     {
-      std::fprintf(stderr, "usage: %s STEPS_PER_DEVICE_US BASELINE_DEVICE_US_PER_S\n", argv[0]);
+      std::fprintf(stderr, "usage: %s STEPS_PER_DEVICE_US BASELINE_DEVICE_US_PER_S [NOISE_TIME_STEP]\n",
+                   argv[0]);
       return 1;
     }
   const double steps_per_device_us = std::atof(argv[1]), baseline = std::atof(argv[2]);
+  const double noise_dt = argc == 4 ? std::atof(argv[3]) : 0.0;
+  if (argc == 4 && !(noise_dt >= 1e-10 && noise_dt <= 1e-6))
+    {
+      std::fprintf(stderr, "%s: NOISE_TIME_STEP '%s' is not a time step in [1e-10, 1e-6] s\n",
+                   argv[0], argv[3]);
+      return 1;
+    }
+  const double noise_ns = argc == 4 ? noise_ns_per_device_us(noise_dt) : 0.0;
 
   // 4096 devices of a spiking array: temperatures through the loop, a third
   // fresh, the others after a reversal on either branch.
@@ -118,10 +184,13 @@ main(int argc, char **argv)
                                    std::pair{"vectorised (shared set)", ns_shared}})
     {
       const double step_ns    = 2 * r_ns + arithmetic_ns;
-      const double throughput = 1e9 / (steps_per_device_us * step_ns);
-      std::printf("limit with %s R(T): %.1f ns per step x %.1f steps per device-us -> "
+      const double throughput = 1e9 / (steps_per_device_us * step_ns + noise_ns);
+      std::printf("limit with %s R(T): %.1f ns per step x %.1f steps per device-us%s -> "
                   "%.0f device-us per CPU-s, %.1fx the baseline\n",
-                  name, step_ns, steps_per_device_us, throughput, throughput / baseline);
+                  name, step_ns, steps_per_device_us,
+                  noise_ns > 0 ? (" + " + std::to_string(int(noise_ns + 0.5)) +
+                                  " ns of noise").c_str() : "",
+                  throughput, throughput / baseline);
     }
   return 0;
 }
