@@ -118,19 +118,33 @@ namespace neuristor
     }
   } // namespace
 
+  namespace
+  {
+    // out[i] = column c[i] of the block at t[i] + part * h[i], for i < n.
+    // Restrict parameters: with the lookups' addresses known only from
+    // the data, GCC kept this loop scalar wherever the results might have
+    // overlapped the block.
+    __attribute__((target_clones("avx512f", "avx2", "default"))) void
+    column_values(const GridColumns &block, const std::int64_t *__restrict c,
+                  const double *__restrict t, const double *__restrict h, const double part,
+                  double *__restrict out, const std::size_t n)
+    {
+      const GridColumns columns = block;
+      for (std::size_t i = 0; i < n; ++i)
+        out[i] = columns(c[i], t[i] + part * h[i]);
+    }
+  } // namespace
+
   __attribute__((target_clones("avx512f", "avx2", "default"))) void
   DeviceBatch::noise_stage(const std::size_t n)
   {
     Lanes &__restrict L = *lanes;
     if (paths)
       {
-        const GridColumns W = *paths;
+        column_values(*paths, L.W_column, L.t, L.h, 1.0, L.W_end, n); // t + 1.0 h is t + h
         for (std::size_t i = 0; i < n; ++i)
-          {
-            L.W_end[i]   = W(L.W_column[i], L.t[i] + L.h[i]);
-            L.noise_P[i] = DeviceIntegrator::noise_power(L.C_th[i], sigma, L.W_start[i], L.W_end[i],
-                                                         L.h[i]);
-          }
+          L.noise_P[i] =
+            DeviceIntegrator::noise_power(L.C_th[i], sigma, L.W_start[i], L.W_end[i], L.h[i]);
       }
     else
       std::fill_n(L.noise_P, n, 0.0), std::fill_n(L.W_end, n, 0.0);
@@ -141,11 +155,12 @@ namespace neuristor
       }
     if (sums)
       {
-        const GridColumns S = *sums;
+        column_values(*sums, L.sum_column, L.t, L.h, 0.5, L.noise_half, n);
+        column_values(*sums, L.sum_column, L.t, L.h, 1.0, L.noise_end, n);
         for (std::size_t i = 0; i < n; ++i)
           {
-            L.noise_half[i] = S(L.sum_column[i], L.t[i] + 0.5 * L.h[i]) - L.sum_t0[i];
-            L.noise_end[i]  = S(L.sum_column[i], L.t[i] + L.h[i]) - L.sum_t0[i];
+            L.noise_half[i] -= L.sum_t0[i];
+            L.noise_end[i] -= L.sum_t0[i];
           }
       }
     else
