@@ -279,6 +279,26 @@ TEST(GridColumns, GiveEachColumnExactlyAsItsGridFunctionDoes)
       }
   EXPECT_EQ(checked, width * 561);
   EXPECT_EQ(block.column(views[5]), 3); // counted from the column it was made from
+
+  // The same for many columns at once (values(), vectorised): column c[i]
+  // at t[i] + part h[i], as the batch asks at its steps' midpoints and ends.
+  std::vector<std::int64_t> c;
+  std::vector<double>       t, h;
+  for (std::size_t column = 0; column < width; ++column)
+    for (int j = -40; j <= 12 * 40 + 40; ++j)
+      {
+        c.push_back(block.column(views[column]));
+        t.push_back((static_cast<double>(k0) + j / 40.0) * dt);
+        h.push_back(dt * (0.05 + 0.9 * ((j + 40) % 17) / 17.0));
+      }
+  for (const double part : {0.5, 1.0})
+    {
+      std::vector<double> out(c.size() + 1, -1.0); // one beyond: left alone
+      block.values(c.data(), t.data(), h.data(), part, out.data(), c.size());
+      for (std::size_t i = 0; i < c.size(); ++i)
+        ASSERT_EQ(out[i], views[c[i] + 2](t[i] + part * h[i])) << "entry " << i << ", part " << part;
+      EXPECT_EQ(out.back(), -1.0);
+    }
 }
 
 TEST(InverseCubeRoots, AgreeWithTheScalarFormTo4UlpWhereverTheyStand)

@@ -118,46 +118,29 @@ namespace neuristor
     }
   } // namespace
 
-  namespace
-  {
-    // out[i] = column c[i] of the block at t[i] + part * h[i], for i < n.
-    // Restrict parameters: with the lookups' addresses known only from
-    // the data, GCC kept this loop scalar wherever the results might have
-    // overlapped the block.
-    __attribute__((target_clones("avx512f", "avx2", "default"))) void
-    column_values(const GridColumns &block, const std::int64_t *__restrict c,
-                  const double *__restrict t, const double *__restrict h, const double part,
-                  double *__restrict out, const std::size_t n)
-    {
-      const GridColumns columns = block;
-      for (std::size_t i = 0; i < n; ++i)
-        out[i] = columns(c[i], t[i] + part * h[i]);
-    }
-  } // namespace
-
   __attribute__((target_clones("avx512f", "avx2", "default"))) void
   DeviceBatch::noise_stage(const std::size_t n)
   {
     Lanes &__restrict L = *lanes;
     if (paths)
       {
-        column_values(*paths, L.W_column, L.t, L.h, 1.0, L.W_end, n); // t + 1.0 h is t + h
-        for (std::size_t i = 0; i < n; ++i)
+        paths->values(L.W_column, L.t, L.h, 1.0, L.W_end, n); // t + 1.0 h is t + h
+        for (std::size_t i = 0; i < n; ++i) // [vectorised]
           L.noise_P[i] =
             DeviceIntegrator::noise_power(L.C_th[i], sigma, L.W_start[i], L.W_end[i], L.h[i]);
       }
     else
       std::fill_n(L.noise_P, n, 0.0), std::fill_n(L.W_end, n, 0.0);
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < n; ++i) // [vectorised]
       {
         L.noise_T[i] = L.noise_P[i] / L.C_th[i];
         L.f0_T[i]    = L.f0_T[i] + L.noise_T[i];
       }
     if (sums)
       {
-        column_values(*sums, L.sum_column, L.t, L.h, 0.5, L.noise_half, n);
-        column_values(*sums, L.sum_column, L.t, L.h, 1.0, L.noise_end, n);
-        for (std::size_t i = 0; i < n; ++i)
+        sums->values(L.sum_column, L.t, L.h, 0.5, L.noise_half, n);
+        sums->values(L.sum_column, L.t, L.h, 1.0, L.noise_end, n);
+        for (std::size_t i = 0; i < n; ++i) // [vectorised]
           {
             L.noise_half[i] -= L.sum_t0[i];
             L.noise_end[i] -= L.sum_t0[i];
@@ -171,7 +154,7 @@ namespace neuristor
   DeviceBatch::first_stages(const std::size_t n)
   {
     Lanes &__restrict L = *lanes;
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < n; ++i) // [vectorised]
       {
         const double h = L.h[i];
         hermite(L.q_t0[i], L.q_H[i], L.q0[i], L.dq0[i], L.q1[i], L.dq1[i], L.t[i] + 0.5 * h,
@@ -194,7 +177,7 @@ namespace neuristor
   {
     Lanes &__restrict L  = *lanes;
     const double *__restrict R = values.R.data(), *__restrict dR = values.dR_dT.data();
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < n; ++i) // [vectorised]
       {
         const double      h = L.h[i], V = L.V_half[i];
         const VoltageRate rate =
@@ -218,7 +201,7 @@ namespace neuristor
   {
     Lanes &__restrict L  = *lanes;
     const double *__restrict R = values.R.data(), *__restrict dR = values.dR_dT.data();
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < n; ++i) // [vectorised]
       {
         const double      V    = L.V_end[i];
         const VoltageRate rate = circuit_rate(L.V_in[i] + L.dV_in[i] * (0.5 * L.h[i]), L.dV_in[i], V,
@@ -230,7 +213,7 @@ namespace neuristor
         L.ft2_V[i] = rate.d_dt, L.P2[i] = heat.P;
       }
     const ode23s::Tolerances tol = tolerances;
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < n; ++i) // [vectorised]
       {
         const auto W = ode23s::Matrix::from_entries(L.Wa[i], L.Wb[i], L.Wc[i], L.We[i], L.W_inv[i]);
         const double f0[2] = {L.f0_V[i], L.f0_T[i]}, ft0[2] = {L.ft0_V[i], L.ft0_T[i]};

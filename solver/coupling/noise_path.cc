@@ -35,14 +35,14 @@ namespace neuristor
                 std::uint64_t *__restrict r, double *__restrict x, char *__restrict inside,
                 const std::size_t n)
     {
-      for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t i = 0; i < n; ++i) // [vectorised]
         {
           std::uint64_t w0 = a[i], w1 = b[i], w2 = c[i], w3 = d[i];
           r[i] = RandomStream::step(w0, w1, w2, w3);
           a[i] = w0, b[i] = w1, c[i] = w2, d[i] = w3;
         }
       const RandomStream::Ziggurat &z = RandomStream::ziggurat();
-      for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t i = 0; i < n; ++i) // [vectorised]
         {
           double x_i;
           inside[i] = RandomStream::in_rectangle(z, r[i], x_i);
@@ -87,13 +87,36 @@ namespace neuristor
         X[i] = decay[i] * X[i] + gain[i] * dW; // exact for dW spread evenly over the step
       };
       if (W_out) // written as they are made, not copied after
-        for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t i = 0; i < n; ++i) // [vectorised]
           step(i), W_out[i] = W[i], X_out[i] = X[i];
       else
-        for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t i = 0; i < n; ++i) // [vectorised]
           step(i);
     }
   } // namespace
+
+  namespace
+  {
+    // GridColumns::values' loop. Restrict parameters: with the lookups'
+    // addresses known only from the data, GCC keeps such a loop scalar
+    // wherever its results might overlap the block it reads.
+    __attribute__((target_clones("avx512f", "avx2", "default"))) void
+    column_values(const double *__restrict base, const double dt, const double k0,
+                  const double last, const std::int64_t stride, const std::int64_t *__restrict c,
+                  const double *__restrict t, const double *__restrict h, const double part,
+                  double *__restrict out, const std::size_t n)
+    {
+      for (std::size_t i = 0; i < n; ++i) // [vectorised]
+        out[i] = GridColumns::value(base, dt, k0, last, stride, c[i], t[i] + part * h[i]);
+    }
+  } // namespace
+
+  void
+  GridColumns::values(const std::int64_t *c, const double *t, const double *h, const double part,
+                      double *out, const std::size_t n) const
+  {
+    column_values(base, dt, k0, last, stride, c, t, h, part, out, n);
+  }
 
   void
   NoisePaths::advance(double *W_out, double *X_out)

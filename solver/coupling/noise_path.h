@@ -179,6 +179,22 @@ namespace neuristor
     double
     operator()(const std::int64_t c, const double t) const
     {
+      return value(base, dt, k0, last, stride, c, t);
+    }
+
+    /**
+     * out[i] = column c[i] at t[i] + part h[i] for i < n: operator() for
+     * many columns at once, vectorised (the device batch's noise lookups).
+     */
+    void
+    values(const std::int64_t *c, const double *t, const double *h, const double part, double *out,
+           const std::size_t n) const;
+
+    /** Column c at t of the block at base (operator()'s value, for the loop of values()). */
+    static double
+    value(const double *base, const double dt, const double k0, const double last,
+          const std::int64_t stride, const std::int64_t c, const double t)
+    {
       int    m;
       double fraction;
       GridFunction::interval(t, dt, k0, last, m, fraction);
