@@ -11,6 +11,7 @@ GCC's vectorisation report, and fails unless every marked line reports a
 loop vectorised with 32- or 64-byte vectors.
 
 usage: check_vectorised_loops.py BUILD_DIR/compile_commands.json
+Exits 77 (skipped) for a compiler other than GCC, whose report this reads.
 """
 import json
 import os
@@ -29,11 +30,25 @@ def marked_lines(path):
         return [n for n, line in enumerate(source, 1) if MARKER in line]
 
 
-def compile_with_report(entry, output):
-    """The file's build command with GCC's vectorisation report, into `output`."""
+def build_command(entry):
+    """The file's build command, without a compiler launcher (ccache)."""
     words = entry["arguments"] if "arguments" in entry else shlex.split(entry["command"])
     if os.path.basename(words[0]) == "ccache":  # the compiler itself, not a cached report
         words = words[1:]
+    return words
+
+
+def is_gcc(compiler):
+    try:
+        done = subprocess.run([compiler, "--version"], capture_output=True, text=True)
+    except OSError:
+        return False
+    return done.returncode == 0 and "Free Software Foundation" in done.stdout
+
+
+def compile_with_report(entry, output):
+    """The file's build command with GCC's vectorisation report, into `output`."""
+    words = build_command(entry)
     command = []
     skip = False
     for word in words:
@@ -66,6 +81,9 @@ def main():
             lines = marked_lines(path) if path.endswith(".cc") else []
             if not lines:
                 continue
+            if not is_gcc(build_command(entry)[0]):
+                print(f"{entry['file']}: not compiled by GCC; the check reads GCC's report")
+                sys.exit(77)
             widest = {}
             for report in compile_with_report(entry, os.path.join(scratch, "object.o")).splitlines():
                 match = REPORT.match(report)

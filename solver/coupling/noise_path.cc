@@ -72,9 +72,9 @@ namespace neuristor
   namespace
   {
     // W and X of every path to the next point from the draws x (and into
-    // W_out and X_out unless null). Restrict parameters again: with the
-    // outputs only possibly apart from W and X, GCC kept this loop scalar
-    // (a third of the noise's time).
+    // W_out and X_out unless null). Restrict parameters: with the outputs
+    // only possibly apart from W and X, GCC kept this loop scalar (a third
+    // of the noise's time).
     __attribute__((target_clones("avx512f", "avx2", "default"))) void
     step_paths(const double *__restrict x, const double *__restrict decay,
                const double *__restrict gain, const double sqrt_dt, double *__restrict W,
@@ -93,10 +93,7 @@ namespace neuristor
         for (std::size_t i = 0; i < n; ++i) // [vectorised]
           step(i);
     }
-  } // namespace
 
-  namespace
-  {
     // GridColumns::values' loop. Restrict parameters: with the lookups'
     // addresses known only from the data, GCC keeps such a loop scalar
     // wherever its results might overlap the block it reads.
