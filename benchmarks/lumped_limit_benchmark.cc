@@ -6,13 +6,14 @@
 // reach that did nothing per step but its two R(T) evaluations (ode23s with
 // FSAL) and its arithmetic, at the steps per device-microsecond measured;
 // with noise, also nothing per noise grid point but draw the noise paths and their
-// neighbour sums (NoisePaths and LinkSums, as WindowNoise does), timed on
-// the benchmark's 64 x 64 lattice.
+// neighbour sums (WindowNoise over the benchmark lattice's network).
 //   lumped_limit_benchmark STEPS_PER_DEVICE_US BASELINE_DEVICE_US_PER_S [NOISE_TIME_STEP]
 #include "materials/vo2_resistance.h"
 #include "materials/vo2_resistance_batch.h"
-#include "solver/coupling/link_sums.h"
-#include "solver/coupling/noise_path.h"
+#include "solver/coupling/window_noise.h"
+#include "solver/thermal_models/lumped/lumped_thermal_network.h"
+
+#include <deal.II/base/parameter_handler.h>
 
 #include <algorithm>
 #include <chrono>
@@ -45,54 +46,52 @@ namespace
   }
 
   /**
-   * What the noise of a 64 x 64 lattice costs per device-microsecond [ns]:
-   * every device's Wiener path and its relaxed path advanced point by point
-   * on a grid of dt [s], and the neighbours' sum of the relaxed paths (the
-   * lattice's nearest neighbours) at each point, as WindowNoise::extend
-   * makes them (median of 9 runs over 20 us, after one untimed).
+   * What the noise of the benchmark lattice costs per device-microsecond
+   * [ns]: its network (cases/lattice_64x64_zhang.prm: 64 x 64, eta 0.02,
+   * noise 1000 K/sqrt(s)) on a noise grid of dt [s], and its WindowNoise
+   * taken over 20 us in windows of 21 ns (the noisy lattice's mean: 955
+   * in 20 us), as a run takes it: every path drawn and relaxed, and every
+   * device's neighbour sum, at each grid point (median of 9 runs, after
+   * one untimed).
    */
   double
   noise_ns_per_device_us(const double dt)
   {
-    const unsigned int side = 64, n = side * side;
-    const double       t_end = 20e-6, lambda = 1e7; // s, 1/s (a node's relaxation rate)
-    const auto         neighbours = [&](const unsigned int k) {
-      const unsigned int            row = k / side, column = k % side;
-      std::vector<LinkSums::Term> terms;
-      if (row > 0)
-        terms.push_back({k - side, 1.0});
-      if (column > 0)
-        terms.push_back({k - 1, 1.0});
-      if (column + 1 < side)
-        terms.push_back({k + 1, 1.0});
-      if (row + 1 < side)
-        terms.push_back({k + side, 1.0});
-      return terms;
-    };
-    const LinkSums      sums(n, neighbours);
-    const auto          points = static_cast<unsigned int>(t_end / dt);
-    std::vector<double> W(n), X(n), S(n), times;
-    double              check = 0;
+    dealii::ParameterHandler prm;
+    prm.enter_subsection("Thermal network");
+    LumpedThermalNetwork::declare_parameters(prm);
+    prm.set("Coupling", "lattice");
+    prm.set("Lattice rows", "64");
+    prm.set("Lattice columns", "64");
+    prm.set("Eta", "0.02");
+    prm.set("Noise strength", "1000");
+    prm.set("Noise seed", "2024");
+    prm.set("Noise time step", dt);
+    LumpedThermalNetwork network;
+    network.parse_parameters(prm);
+    prm.leave_subsection();
+
+    const unsigned int        n     = network.n_devices();
+    const double              t_end = 20e-6, H = 21e-9; // s
+    std::vector<GridFunction> paths, relaxed, sums;
+    std::vector<double>       times;
+    double                    check = 0;
     for (unsigned int run = 0; run < 10; ++run)
       {
-        NoisePaths paths(dt);
-        for (unsigned int k = 0; k < n; ++k)
-          paths.add(1, k, lambda);
+        WindowNoise  noise(network, 0, n);
         const double s = seconds_of([&] {
-          for (unsigned int point = 0; point < points; ++point)
-            {
-              paths.advance(W.data(), X.data());
-              sums.evaluate(X.data(), S.data());
-            }
+          for (double t = 0; t < t_end; t += H)
+            noise.over_window(t, H, paths, relaxed, sums);
         });
-        check += S[n / 2];
+        check += sums[n / 2](t_end);
         if (run > 0)
           times.push_back(s);
       }
-    std::printf("noise paths and neighbour sums of a 64 x 64 lattice on a %.3g s grid: %.2f ns "
-                "per device and grid point (%.1e)\n",
-                dt, 1e9 * median(times) / (double(n) * points), check);
-    return 1e9 * median(times) / (n * t_end * 1e6);
+    const double ns_per_device_us = 1e9 * median(times) / (n * t_end * 1e6);
+    std::printf("noise of the 64 x 64 lattice (WindowNoise, a %.3g s grid): %.2f ns per device "
+                "and grid point (%.1e W)\n",
+                dt, ns_per_device_us * dt / 1e-6, check);
+    return ns_per_device_us;
   }
 } // namespace
 
